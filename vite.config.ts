@@ -1,0 +1,39 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, locateBrowser } from './scripts/find-browser.mjs';
+
+// `pnpm test` (scripts/test.mjs) finds or installs a browser and exports VELLUM_CHROMIUM; a bare
+// `vitest` looks the same way but never installs. With none found, Playwright's own default is tried.
+const executablePath = process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path;
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['packages/*/test/**/*.browser.test.ts', 'e2e/**/*.browser.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
