@@ -1,0 +1,10 @@
+/**
+ * The list of suites, in run order. Adding a suite = writing `suites/<name>.ts` that
+ * exports a `Suite<State>` and registering it here.
+ */
+import { registerSuite } from '../lib/harness.js';
+import { copyUpSuite } from './copy-up.js';
+import { lookupSuite } from './lookup.js';
+
+registerSuite(lookupSuite);
+registerSuite(copyUpSuite);
