@@ -52,7 +52,15 @@ export interface TreeWhiteout {
   readonly kind: 'whiteout';
 }
 
-export type TreeNode = string | Uint8Array | Tree | TreeFile | TreeDir | TreeSymlink | TreeHardlink | TreeWhiteout;
+export type TreeNode =
+  | string
+  | Uint8Array
+  | Tree
+  | TreeFile
+  | TreeDir
+  | TreeSymlink
+  | TreeHardlink
+  | TreeWhiteout;
 
 /** A directory's children by name. */
 export interface Tree {
@@ -90,9 +98,7 @@ export function whiteout(): TreeWhiteout {
 }
 
 /** Classifies a tree node; plain objects are directories, helper results carry a brand. */
-export function describeNode(
-  node: TreeNode,
-): TreeFile | TreeDir | TreeSymlink | TreeHardlink | TreeWhiteout {
+export function describeNode(node: TreeNode): TreeFile | TreeDir | TreeSymlink | TreeHardlink | TreeWhiteout {
   if (typeof node === 'string' || node instanceof Uint8Array) return file(node);
   // The brand, not the shape, decides: a directory may have a child named "kind".
   if (BRAND in node) return node as TreeFile | TreeDir | TreeSymlink | TreeHardlink | TreeWhiteout;

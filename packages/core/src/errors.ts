@@ -1,0 +1,88 @@
+/**
+ * Node-shaped filesystem errors: `code`, `errno`, `syscall`, `path`, `dest`, and a
+ * message in Node's own format, so code written against `node:fs/promises` can
+ * match on them unchanged.
+ */
+
+/** Linux errno numbers (Node reports them negated, as libuv does). */
+const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  EIO: 5,
+  EBADF: 9,
+  EACCES: 13,
+  EBUSY: 16,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENOSPC: 28,
+  EROFS: 30,
+  ENAMETOOLONG: 36,
+  ENOTEMPTY: 39,
+  ELOOP: 40,
+  ETIMEDOUT: 110,
+} as const;
+
+export type ErrorCode = keyof typeof ERRNO;
+
+const DESCRIPTION: Record<ErrorCode, string> = {
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  EIO: 'i/o error',
+  EBADF: 'bad file descriptor',
+  EACCES: 'permission denied',
+  EBUSY: 'resource busy or locked',
+  EEXIST: 'file already exists',
+  EXDEV: 'cross-device link not permitted',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'illegal operation on a directory',
+  EINVAL: 'invalid argument',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'name too long',
+  ENOTEMPTY: 'directory not empty',
+  ELOOP: 'too many symbolic links encountered',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/** An error as thrown by `node:fs/promises`, with an optional `cause` from a layer. */
+export class FsError extends Error {
+  readonly code: ErrorCode;
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path?: string;
+  readonly dest?: string;
+
+  constructor(code: ErrorCode, syscall: string, path?: string, dest?: string, options?: { cause?: unknown }) {
+    let message = `${code}: ${DESCRIPTION[code]}, ${syscall}`;
+    if (path !== undefined) message += ` '${path}'`;
+    if (dest !== undefined) message += ` -> '${dest}'`;
+    super(message, options);
+    this.name = 'Error';
+    this.code = code;
+    this.errno = -ERRNO[code];
+    this.syscall = syscall;
+    if (path !== undefined) this.path = path;
+    if (dest !== undefined) this.dest = dest;
+  }
+}
+
+/** Node's `rm` on a directory without `recursive` throws this SystemError code. */
+export class RmDirectoryError extends Error {
+  readonly code = 'ERR_FS_EISDIR';
+  readonly errno = ERRNO.EISDIR;
+  readonly syscall = 'rm';
+  readonly path: string;
+  constructor(path: string) {
+    super(`Path is a directory: rm returned EISDIR (is a directory) ${path}`);
+    this.name = 'SystemError';
+    this.path = path;
+  }
+}
+
+/** True for an error carrying the given Node error code. */
+export function hasCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

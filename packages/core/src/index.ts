@@ -1,0 +1,26 @@
+/**
+ * @vellum/core — the overlay engine: read-only lowers under one writable upper,
+ * merged with Linux overlayfs semantics, behind the `node:fs/promises` API.
+ */
+
+export type { Change, Origin } from './changes.js';
+export { type ErrorCode, FsError } from './errors.js';
+export { FileHandle } from './file-handle.js';
+export type {
+  EntryMeta,
+  LowerEntry,
+  LowerLayer,
+  UpperChange,
+  UpperDirent,
+  UpperInode,
+  UpperLayer,
+  UpperMeta,
+  UpperSnapshot,
+  UpperUsage,
+} from './layer.js';
+export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions } from './memory-layer.js';
+export { MemoryUpper } from './memory-upper.js';
+export { Overlay, type OverlayOptions } from './overlay.js';
+export { Dirent, Stats } from './stats.js';
+export type { Tree, TreeMeta, TreeNode } from './tree.js';
+export { dir, file, hardlink, symlink, whiteout } from './tree.js';

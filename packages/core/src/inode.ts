@@ -1,0 +1,203 @@
+/**
+ * The objects of the merged namespace. A file or symlink object is shared by every
+ * name that links to it (hard links) and keeps its identity across copy-up; a
+ * directory is either a lower directory (shared, read-only) or an upper directory
+ * with children of its own.
+ */
+import type { EntryMeta, UpperInode } from './layer.js';
+
+/** The first inode number of the objects of lower `layer`; lower objects get `base + ordinal`. */
+export const lowerInoBase = (layer: number): number => (layer + 1) * 2 ** 32;
+export const ROOT_INO = 1;
+/** Objects born in the upper are numbered from here, below every lower's range. */
+export const FIRST_UPPER_INO = 2;
+
+/** Where a lower object's bytes live. */
+export interface LowerSource {
+  /** Index into the overlay's lowers, 0 = top. */
+  layer: number;
+  ref: unknown;
+  /** The object's first path in its layer (where a rename moved it from). */
+  path: string;
+  size: number;
+}
+
+abstract class BaseNode implements EntryMeta {
+  ino: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  atimeMs: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  birthtimeMs: number;
+  /** The lower layer the object was found in (topmost for a merged directory). */
+  layer: number | 'upper';
+  /** True once the upper holds a record of this object. */
+  upper = false;
+
+  constructor(ino: number, meta: EntryMeta, layer: number | 'upper') {
+    this.ino = ino;
+    this.mode = meta.mode;
+    this.uid = meta.uid;
+    this.gid = meta.gid;
+    this.atimeMs = meta.atimeMs;
+    this.mtimeMs = meta.mtimeMs;
+    this.ctimeMs = meta.ctimeMs;
+    this.birthtimeMs = meta.birthtimeMs;
+    this.layer = layer;
+  }
+
+  meta(): EntryMeta {
+    return {
+      mode: this.mode,
+      uid: this.uid,
+      gid: this.gid,
+      atimeMs: this.atimeMs,
+      mtimeMs: this.mtimeMs,
+      ctimeMs: this.ctimeMs,
+      birthtimeMs: this.birthtimeMs,
+    };
+  }
+
+  setMeta(meta: EntryMeta): void {
+    this.mode = meta.mode;
+    this.uid = meta.uid;
+    this.gid = meta.gid;
+    this.atimeMs = meta.atimeMs;
+    this.mtimeMs = meta.mtimeMs;
+    this.ctimeMs = meta.ctimeMs;
+    this.birthtimeMs = meta.birthtimeMs;
+  }
+}
+
+/** A regular file; its bytes are chunks in the upper over an optional lower source. */
+export class FileNode extends BaseNode {
+  readonly kind = 'file';
+  nlink: number;
+  size: number;
+  lower: LowerSource | undefined;
+  /** Bytes at or past this offset never come from the lower (see `UpperInode.lowerLimit`). */
+  lowerLimit: number;
+  /** Indices of the chunks the upper holds for this file. */
+  chunks = new Set<number>();
+  /** False while a copied-up file is metadata-only: all its bytes still come from the lower. */
+  dataUpper: boolean;
+  /** Open handles; an unlinked file's data outlives its last name until they close. */
+  openCount = 0;
+
+  constructor(ino: number, meta: EntryMeta, layer: number | 'upper', size: number, lower?: LowerSource) {
+    super(ino, meta, layer);
+    this.nlink = 1;
+    this.size = size;
+    this.lower = lower;
+    this.lowerLimit = lower ? size : 0;
+    this.dataUpper = lower === undefined;
+  }
+}
+
+export class SymlinkNode extends BaseNode {
+  readonly kind = 'symlink';
+  nlink = 1;
+  target: string;
+  lower: LowerSource | undefined;
+  constructor(ino: number, meta: EntryMeta, layer: number | 'upper', target: string, lower?: LowerSource) {
+    super(ino, meta, layer);
+    this.target = target;
+    this.lower = lower;
+  }
+}
+
+/**
+ * A directory. Lower directories (`upper === false`) are shared with the lower
+ * index and never change; a change to one first copies it up into a new object.
+ */
+export class DirNode extends BaseNode {
+  readonly kind = 'dir';
+  children: Map<string, Node>;
+  /** Number of children that are directories (for nlink). */
+  subdirs = 0;
+  /** The lower directory whose children this one merges; null when opaque or pure upper. */
+  lowerSrc: DirNode | null;
+  /** Lower directories only: how many lowers contribute to it, and its path there. */
+  lowerCount = 0;
+  lowerPath = '';
+  opaque = false;
+  redirect: string | undefined;
+  /** Cached sorted names, dropped on every change of `children`. */
+  sorted: string[] | undefined;
+
+  constructor(ino: number, meta: EntryMeta, layer: number | 'upper', lowerSrc: DirNode | null) {
+    super(ino, meta, layer);
+    this.lowerSrc = lowerSrc;
+    this.children = new Map();
+  }
+
+  setChild(name: string, node: Node): void {
+    const old = this.children.get(name);
+    if (old?.kind === 'dir') this.subdirs--;
+    if (node.kind === 'dir') this.subdirs++;
+    if (old === undefined) this.sorted = undefined;
+    this.children.set(name, node);
+  }
+
+  deleteChild(name: string): void {
+    const old = this.children.get(name);
+    if (old === undefined) return;
+    if (old.kind === 'dir') this.subdirs--;
+    this.children.delete(name);
+    this.sorted = undefined;
+  }
+
+  /** Names in a stable order: the same tree always lists the same way. */
+  names(): string[] {
+    if (!this.sorted) this.sorted = [...this.children.keys()].sort(compareNames);
+    return this.sorted;
+  }
+
+  /** A merged directory (in the upper over a lower, or in several lowers) reports nlink 1, as the kernel does. */
+  get nlink(): number {
+    const merged = this.upper ? this.lowerSrc !== null : this.lowerCount > 1;
+    return merged ? 1 : 2 + this.subdirs;
+  }
+
+  /** An upper copy of this directory: same identity and metadata, children of its own. */
+  copyUp(): DirNode {
+    const copy = new DirNode(this.ino, this.meta(), this.layer, this.upper ? this.lowerSrc : this);
+    copy.children = new Map(this.children);
+    copy.subdirs = this.subdirs;
+    copy.sorted = this.sorted;
+    copy.upper = true;
+    return copy;
+  }
+}
+
+export type Node = FileNode | DirNode | SymlinkNode;
+
+// Code-unit order equals byte order for BMP names and is cheap; stable is what matters.
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The upper record of a node as it is now. */
+export function toUpperInode(node: Node): UpperInode {
+  const rec: UpperInode = { ino: node.ino, kind: node.kind, nlink: 1, ...node.meta() };
+  if (node.kind === 'file') {
+    rec.nlink = node.nlink;
+    rec.size = node.size;
+    if (node.lower) {
+      rec.origin = node.ino;
+      rec.lowerLimit = node.lowerLimit;
+      if (!node.dataUpper) rec.metacopy = true;
+    }
+  } else if (node.kind === 'symlink') {
+    rec.nlink = node.nlink;
+    rec.target = node.target;
+    if (node.lower) rec.origin = node.ino;
+  } else {
+    if (node.layer !== 'upper') rec.origin = node.ino;
+    if (node.opaque) rec.opaque = true;
+    if (node.redirect !== undefined) rec.redirect = node.redirect;
+  }
+  return rec;
+}

@@ -1,0 +1,128 @@
+/**
+ * The extension points every layer implements. Lowers are read-only and list
+ * themselves in bulk; the upper stores overlay records and applies one fs
+ * operation as one atomic transaction.
+ */
+
+/** Metadata shared by every kind of entry. Times are milliseconds since the epoch. */
+export interface EntryMeta {
+  /** Permission bits (`mode & 0o7777`); the file type comes from the kind. */
+  mode: number;
+  uid: number;
+  gid: number;
+  atimeMs: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  birthtimeMs: number;
+}
+
+/**
+ * One entry a lower layer lists. `ref` is the layer's own handle for reading the
+ * entry's bytes later (a zip entry, a URL, an array index); the engine never
+ * looks inside it.
+ */
+export type LowerEntry =
+  | (EntryMeta & {
+      path: string;
+      kind: 'file';
+      size: number;
+      ref: unknown;
+      nlink?: number;
+      linkOf?: undefined;
+    })
+  | (EntryMeta & { path: string; kind: 'dir'; opaque?: boolean })
+  | (EntryMeta & { path: string; kind: 'symlink'; target: string })
+  /** Another name for the file listed at `linkOf` in the same layer. */
+  | { path: string; kind: 'hardlink'; linkOf: string }
+  /** Hides the name in the layers below this one. */
+  | { path: string; kind: 'whiteout' };
+
+/** A read-only layer: lists its entries once, then serves byte ranges. */
+export interface LowerLayer {
+  /** Identity of the content (a digest, an ETag): an upper built on other content must notice. */
+  readonly id: string;
+  /**
+   * Every entry, in any order; parents may be implicit. Whiteouts and opaque
+   * marks in the layer itself are listed as such.
+   */
+  entries(): Iterable<LowerEntry> | AsyncIterable<LowerEntry>;
+  /** Bytes `[offset, offset + length)` of a file entry, clamped to its size. */
+  read(ref: unknown, offset: number, length: number): Promise<Uint8Array>;
+}
+
+export type UpperKind = 'file' | 'dir' | 'symlink';
+
+/** What the upper stores for one object (file, directory, symlink) by inode number. */
+export interface UpperInode extends EntryMeta {
+  ino: number;
+  kind: UpperKind;
+  nlink: number;
+  /** Set when the object was copied up from a lower object with this inode number. */
+  origin?: number;
+  /** Files: the size as seen through the overlay. */
+  size?: number;
+  /**
+   * Files copied up: bytes at or past this offset never come from the lower
+   * (the file was truncated below it at some point). Missing chunks below it do.
+   */
+  lowerLimit?: number;
+  /** Files copied up for metadata only: every byte still comes from the lower. */
+  metacopy?: boolean;
+  /** Symlinks. */
+  target?: string;
+  /** Directories: nothing below this directory is merged. */
+  opaque?: boolean;
+  /** Directories: the lower path whose contents this directory merges, when moved. */
+  redirect?: string;
+}
+
+/** A name in an upper directory: a child inode, or a whiteout (`ino: null`). */
+export interface UpperDirent {
+  parent: number;
+  name: string;
+  ino: number | null;
+}
+
+export interface UpperMeta {
+  /** Next inode number for objects born in the upper. */
+  nextIno: number;
+  /** The ids of the lowers this upper was built on, top first. */
+  lowerIds: string[];
+}
+
+/** One change of an upper transaction; a transaction applies all or none. */
+export type UpperChange =
+  | { op: 'put-inode'; inode: UpperInode }
+  /** Removes the inode and everything keyed under it: its dirents and its chunks. */
+  | { op: 'drop-inode'; ino: number }
+  | { op: 'put-dirent'; dirent: UpperDirent }
+  | { op: 'drop-dirent'; parent: number; name: string }
+  | { op: 'put-chunk'; ino: number; index: number; data: Uint8Array }
+  | { op: 'drop-chunk'; ino: number; index: number }
+  | { op: 'put-meta'; meta: UpperMeta };
+
+/** Everything an upper holds, read once when an overlay opens. */
+export interface UpperSnapshot {
+  meta: UpperMeta | undefined;
+  inodes: Iterable<UpperInode>;
+  dirents: Iterable<UpperDirent>;
+  /** Which chunks each file has (keys only, not data). */
+  chunks: Iterable<{ ino: number; index: number }>;
+}
+
+/** Bytes and records an upper stores. */
+export interface UpperUsage {
+  bytes: number;
+  entries: number;
+}
+
+/** The writable layer. */
+export interface UpperLayer {
+  load(): Promise<UpperSnapshot>;
+  /** Applies every change or none; resolves once the changes are durable. */
+  commit(changes: readonly UpperChange[]): Promise<void>;
+  readChunk(ino: number, index: number): Promise<Uint8Array | undefined>;
+  /** Drops everything, atomically. */
+  clear(): Promise<void>;
+  usage(): Promise<UpperUsage>;
+}

@@ -1,0 +1,98 @@
+/**
+ * Path walk over the merged namespace: one map probe per component, symlinks
+ * followed in every component (ELOOP after 40), `..` never above the root.
+ */
+import { FsError } from './errors.js';
+import type { DirNode, Node } from './inode.js';
+import { splitPath } from './path.js';
+
+export const MAX_SYMLINK_HOPS = 40;
+const MAX_NAME_BYTES = 255;
+
+/**
+ * Where a path leads. `dirs`/`names` are the real chain from the root to the
+ * parent of the final name (after symlinks): `dirs[i]` is named `names[i]` in
+ * `dirs[i - 1]`. For the root itself `dirs` is empty and `name` is ''.
+ */
+export interface Located {
+  dirs: DirNode[];
+  names: string[];
+  name: string;
+  node: Node | undefined;
+  /** The path had a trailing slash: the final node must be a directory. */
+  trailingSlash: boolean;
+}
+
+export interface WalkOptions {
+  /** Follow a symlink in the final component. */
+  follow: boolean;
+  syscall: string;
+  /** The path as the caller gave it, for error messages. */
+  display: string;
+}
+
+/** Resolves `path` from `root`; throws ENOENT/ENOTDIR/ELOOP/ENAMETOOLONG like the kernel. */
+export function locate(root: DirNode, path: string, opts: WalkOptions): Located {
+  const todo = splitPath(path).reverse();
+  const trailingSlash = todo.length > 0 && /\/\.?$/.test(path);
+  const dirs: DirNode[] = [root];
+  const names: string[] = [''];
+  let hops = 0;
+  const fail = (code: 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG'): FsError =>
+    new FsError(code, opts.syscall, opts.display);
+
+  while (todo.length > 0) {
+    const part = todo.pop() as string;
+    const cur = dirs[dirs.length - 1] as DirNode;
+    if (part === '..') {
+      if (dirs.length > 1) {
+        dirs.pop();
+        names.pop();
+      }
+      continue;
+    }
+    if (part.length > MAX_NAME_BYTES) throw fail('ENAMETOOLONG');
+    const child = cur.children.get(part);
+    const isLast = todo.length === 0;
+    if (child === undefined) {
+      if (isLast) return { dirs, names, name: part, node: undefined, trailingSlash };
+      throw fail('ENOENT');
+    }
+    if (child.kind === 'symlink' && (!isLast || opts.follow || trailingSlash)) {
+      if (++hops > MAX_SYMLINK_HOPS) throw fail('ELOOP');
+      if (child.target === '') throw fail('ENOENT');
+      if (child.target.startsWith('/')) {
+        dirs.length = 1;
+        names.length = 1;
+      }
+      const target = splitPath(child.target);
+      for (let i = target.length - 1; i >= 0; i--) todo.push(target[i] as string);
+      continue;
+    }
+    if (child.kind === 'dir') {
+      if (isLast) return { dirs, names, name: part, node: child, trailingSlash };
+      dirs.push(child);
+      names.push(part);
+      continue;
+    }
+    if (!isLast || trailingSlash) throw fail('ENOTDIR');
+    return { dirs, names, name: part, node: child, trailingSlash };
+  }
+  // The walk ended on a directory reached by `..`, `.` or a symlink to a directory.
+  const node = dirs.pop() as DirNode;
+  const name = names.pop() as string;
+  return { dirs, names, name, node, trailingSlash };
+}
+
+/** The canonical path of a located name. */
+export function locatedPath(loc: Located): string {
+  if (loc.dirs.length === 0) return '/';
+  let p = '';
+  for (let i = 1; i < loc.names.length; i++) p += `/${loc.names[i]}`;
+  return `${p}/${loc.name}`;
+}
+
+/** The parent directory of a located name (the root's parent is itself). */
+export function parentOf(loc: Located): DirNode {
+  return loc.dirs[loc.dirs.length - 1] as DirNode;
+}

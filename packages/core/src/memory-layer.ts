@@ -1,0 +1,180 @@
+import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
+import { describeNode, type Tree, type TreeMeta } from './tree.js';
+
+/** A flat entry for {@link MemoryLayer.fromEntries}; metadata defaults like the tree helpers'. */
+export type MemoryEntry =
+  | (TreeMeta & { path: string; kind: 'file'; data: string | Uint8Array })
+  | (TreeMeta & { path: string; kind: 'dir'; opaque?: boolean })
+  | (TreeMeta & { path: string; kind: 'symlink'; target: string })
+  | { path: string; kind: 'hardlink'; linkOf: string }
+  | { path: string; kind: 'whiteout' };
+
+export interface MemoryLayerOptions {
+  /** Layer identity; by default a digest of the content. */
+  id?: string;
+  /** Default times for entries that do not give one (default: when the layer is built). */
+  mtimeMs?: number;
+  uid?: number;
+  gid?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A read-only layer held in memory.
+ *
+ * @example
+ * ```ts
+ * const base = MemoryLayer.fromTree({ src: { 'main.ts': 'export {}' }, gone: whiteout() });
+ * const ov = await Overlay.create({ lowers: [base], upper: new MemoryUpper() });
+ * ```
+ */
+export class MemoryLayer implements LowerLayer {
+  readonly #entries: LowerEntry[];
+  readonly #data: Uint8Array[];
+  #id: string | undefined;
+
+  private constructor(entries: LowerEntry[], data: Uint8Array[], id: string | undefined) {
+    this.#entries = entries;
+    this.#data = data;
+    this.#id = id;
+  }
+
+  /** Builds a layer from a tree literal (see `file`, `dir`, `symlink`, `hardlink`, `whiteout`). */
+  static fromTree(tree: Tree, options: MemoryLayerOptions = {}): MemoryLayer {
+    const flat: MemoryEntry[] = [];
+    const walk = (children: Tree, prefix: string): void => {
+      for (const [name, node] of Object.entries(children)) {
+        const path = `${prefix}/${name}`;
+        const d = describeNode(node);
+        switch (d.kind) {
+          case 'file':
+            flat.push({ ...metaOf(d), path, kind: 'file', data: d.data });
+            break;
+          case 'dir':
+            flat.push({ ...metaOf(d), path, kind: 'dir', opaque: d.opaque === true });
+            walk(d.children, path);
+            break;
+          case 'symlink':
+            flat.push({ ...metaOf(d), path, kind: 'symlink', target: d.target });
+            break;
+          case 'hardlink':
+            flat.push({ path, kind: 'hardlink', linkOf: d.target });
+            break;
+          case 'whiteout':
+            flat.push({ path, kind: 'whiteout' });
+            break;
+        }
+      }
+    };
+    walk(tree, '');
+    return MemoryLayer.fromEntries(flat, options);
+  }
+
+  /** Builds a layer from a flat list of entries; parent directories may be left implicit. */
+  static fromEntries(entries: Iterable<MemoryEntry>, options: MemoryLayerOptions = {}): MemoryLayer {
+    const now = options.mtimeMs ?? Date.now();
+    const base = (m: TreeMeta, defaultMode: number): EntryMeta => {
+      const mtimeMs = m.mtimeMs ?? now;
+      return {
+        mode: (m.mode ?? defaultMode) & 0o7777,
+        uid: m.uid ?? options.uid ?? 0,
+        gid: m.gid ?? options.gid ?? 0,
+        atimeMs: m.atimeMs ?? mtimeMs,
+        mtimeMs,
+        ctimeMs: mtimeMs,
+        birthtimeMs: mtimeMs,
+      };
+    };
+    const list: LowerEntry[] = [];
+    const data: Uint8Array[] = [];
+    const linkCount = new Map<string, number>();
+    for (const e of entries) {
+      if (e.kind === 'hardlink') linkCount.set(e.linkOf, (linkCount.get(e.linkOf) ?? 1) + 1);
+    }
+    for (const e of entries) {
+      switch (e.kind) {
+        case 'file': {
+          const bytes = typeof e.data === 'string' ? encoder.encode(e.data) : e.data;
+          data.push(bytes);
+          list.push({
+            ...base(e, 0o644),
+            path: e.path,
+            kind: 'file',
+            size: bytes.length,
+            ref: data.length - 1,
+            nlink: linkCount.get(e.path) ?? 1,
+          });
+          break;
+        }
+        case 'dir':
+          list.push({ ...base(e, 0o755), path: e.path, kind: 'dir', opaque: e.opaque === true });
+          break;
+        case 'symlink':
+          list.push({ ...base(e, 0o777), path: e.path, kind: 'symlink', target: e.target });
+          break;
+        case 'hardlink':
+          list.push({ path: e.path, kind: 'hardlink', linkOf: e.linkOf });
+          break;
+        case 'whiteout':
+          list.push({ path: e.path, kind: 'whiteout' });
+          break;
+      }
+    }
+    return new MemoryLayer(list, data, options.id);
+  }
+
+  get id(): string {
+    this.#id ??= `memory:${digest(this.#entries, this.#data)}`;
+    return this.#id;
+  }
+
+  entries(): Iterable<LowerEntry> {
+    return this.#entries;
+  }
+
+  async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
+    return this.readSync(ref, offset, length);
+  }
+
+  /** Memory answers at once; a copy, so callers cannot change the layer. */
+  readSync(ref: unknown, offset: number, length: number): Uint8Array {
+    const bytes = this.#data[ref as number];
+    if (bytes === undefined) throw new Error(`MemoryLayer: unknown entry reference ${String(ref)}`);
+    return bytes.slice(offset, Math.min(bytes.length, offset + length));
+  }
+}
+
+function metaOf(m: TreeMeta): TreeMeta {
+  const out: TreeMeta = {};
+  if (m.mode !== undefined) out.mode = m.mode;
+  if (m.uid !== undefined) out.uid = m.uid;
+  if (m.gid !== undefined) out.gid = m.gid;
+  if (m.mtimeMs !== undefined) out.mtimeMs = m.mtimeMs;
+  if (m.atimeMs !== undefined) out.atimeMs = m.atimeMs;
+  return out;
+}
+
+// FNV-1a over structure and bytes: a content identity, not a security digest.
+function digest(entries: readonly LowerEntry[], data: readonly Uint8Array[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  const mix = (byte: number): void => {
+    h1 = Math.imul(h1 ^ byte, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ byte, 0x5bd1e995) >>> 0;
+  };
+  const text = (s: string): void => {
+    for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i) & 0xff);
+    mix(0);
+  };
+  for (const e of entries) {
+    text(e.path);
+    text(e.kind);
+    if ('mode' in e) text(`${e.mode}:${e.uid}:${e.gid}:${e.mtimeMs}`);
+    if (e.kind === 'symlink') text(e.target);
+    if (e.kind === 'hardlink') text(e.linkOf);
+    if (e.kind === 'dir' && e.opaque) text('opaque');
+  }
+  for (const bytes of data) for (let i = 0; i < bytes.length; i++) mix(bytes[i] as number);
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,198 @@
+/**
+ * The merged namespace of one overlay: the tree of nodes, the layers behind it,
+ * and the writer lock that makes each fs operation one upper transaction.
+ */
+import { FsError } from './errors.js';
+import { DirNode, FIRST_UPPER_INO, type Node } from './inode.js';
+import type { EntryMeta, LowerLayer, UpperLayer, UpperMeta } from './layer.js';
+import { type Located, locate, type WalkOptions } from './lookup.js';
+import type { LowerIndex } from './lower-index.js';
+import { Txn } from './txn.js';
+
+export interface NamespaceConfig {
+  lowers: readonly LowerLayer[];
+  upper: UpperLayer;
+  lowerIndex: LowerIndex;
+  chunkSize: number;
+  umask: number;
+  uid: number;
+  gid: number;
+}
+
+export class Namespace {
+  readonly lowers: readonly LowerLayer[];
+  readonly upper: UpperLayer;
+  readonly lowerIndex: LowerIndex;
+  readonly chunkSize: number;
+  readonly umask: number;
+  readonly uid: number;
+  readonly gid: number;
+  root: DirNode;
+  nextIno = FIRST_UPPER_INO;
+  /** The writer currently running, if any; readers wait for it so they never see a half-applied change. */
+  #active: Promise<void> | null = null;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(config: NamespaceConfig, root: DirNode) {
+    this.lowers = config.lowers;
+    this.upper = config.upper;
+    this.lowerIndex = config.lowerIndex;
+    this.chunkSize = config.chunkSize;
+    this.umask = config.umask;
+    this.uid = config.uid;
+    this.gid = config.gid;
+    this.root = root;
+  }
+
+  /** Resolves once no writer is between its first change and its commit. */
+  settled(): Promise<void> | undefined {
+    return this.#active ?? undefined;
+  }
+
+  locate(path: string, opts: WalkOptions): Located {
+    return locate(this.root, path, opts);
+  }
+
+  /**
+   * Runs one mutating operation as one upper transaction: writers run one at a
+   * time; on any failure (the operation's own error or a refused commit) every
+   * in-memory change is undone.
+   */
+  async mutate<T>(syscall: string, path: string, fn: (tx: Txn) => Promise<T> | T): Promise<T> {
+    const previous = this.#queue;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#queue = previous.then(() => gate);
+    await previous;
+    this.#active = gate;
+    const tx = new Txn();
+    try {
+      const result = await fn(tx);
+      const changes = tx.finish();
+      if (changes.length > 0) {
+        try {
+          await this.upper.commit(changes);
+        } catch (error) {
+          throw commitError(error, syscall, path);
+        }
+      }
+      return result;
+    } catch (error) {
+      tx.rollback();
+      throw error;
+    } finally {
+      this.#active = null;
+      release();
+    }
+  }
+
+  /** A new inode number for an object born in the upper; the counter is stored in the same transaction. */
+  allocIno(tx: Txn): number {
+    const ino = this.nextIno++;
+    tx.onUndo(() => {
+      this.nextIno = ino;
+    });
+    tx.put({ op: 'put-meta', meta: this.meta() });
+    return ino;
+  }
+
+  meta(): UpperMeta {
+    return { nextIno: this.nextIno, lowerIds: this.lowers.map((l) => l.id) };
+  }
+
+  /** Metadata for a new object: the caller's mode less the umask, now for every time. */
+  newMeta(mode: number): EntryMeta {
+    const now = Date.now();
+    return {
+      mode: mode & ~this.umask & 0o7777,
+      uid: this.uid,
+      gid: this.gid,
+      atimeMs: now,
+      mtimeMs: now,
+      ctimeMs: now,
+      birthtimeMs: now,
+    };
+  }
+
+  /**
+   * Makes every directory on the chain an upper directory (copy-up of the
+   * parents: the directories themselves, never their other children).
+   */
+  upperChain(loc: Located, tx: Txn): DirNode {
+    const { dirs, names } = loc;
+    for (let i = 1; i < dirs.length; i++) {
+      const dir = dirs[i] as DirNode;
+      if (dir.upper) continue;
+      const parent = dirs[i - 1] as DirNode;
+      const copy = dir.copyUp();
+      tx.setChild(parent, names[i] as string, copy);
+      tx.write(copy);
+      tx.put({ op: 'put-dirent', dirent: { parent: parent.ino, name: names[i] as string, ino: copy.ino } });
+      dirs[i] = copy;
+    }
+    return dirs[dirs.length - 1] as DirNode;
+  }
+
+  /**
+   * Copies the located object up: a directory alone, or a file's or symlink's
+   * metadata (`data` also marks a file's data as the upper's, as an open for
+   * writing does; its chunks still come from the lower until written).
+   */
+  copyUp(loc: Located, tx: Txn, data: boolean): Node {
+    const node = loc.node as Node;
+    if (loc.dirs.length === 0) return node; // the root is always upper
+    const parent = this.upperChain(loc, tx);
+    if (node.kind === 'dir') {
+      if (node.upper) return node;
+      const copy = node.copyUp();
+      tx.setChild(parent, loc.name, copy);
+      tx.write(copy);
+      tx.put({ op: 'put-dirent', dirent: { parent: parent.ino, name: loc.name, ino: copy.ino } });
+      loc.node = copy;
+      return copy;
+    }
+    if (node.upper && (node.kind !== 'file' || node.dataUpper || !data)) return node;
+    tx.write(node);
+    if (!node.upper) {
+      node.upper = true;
+      tx.put({ op: 'put-dirent', dirent: { parent: parent.ino, name: loc.name, ino: node.ino } });
+    }
+    if (data && node.kind === 'file') node.dataUpper = true;
+    return node;
+  }
+
+  /** Removes `name` from an upper directory, leaving a whiteout where a lower still has it. */
+  dropName(dir: DirNode, name: string, tx: Txn): void {
+    tx.deleteChild(dir, name);
+    if (dir.lowerSrc?.children.has(name)) {
+      tx.put({ op: 'put-dirent', dirent: { parent: dir.ino, name, ino: null } });
+    } else {
+      tx.put({ op: 'drop-dirent', parent: dir.ino, name });
+    }
+  }
+
+  /** Adds `name` → `node` to an upper directory (replacing a whiteout if one is there). */
+  addName(dir: DirNode, name: string, node: Node, tx: Txn): void {
+    tx.setChild(dir, name, node);
+    tx.put({ op: 'put-dirent', dirent: { parent: dir.ino, name, ino: node.ino } });
+  }
+
+  /** An entry was created or removed in `dir`: its mtime and ctime move, as the kernel's do. */
+  touchDir(dir: DirNode, tx: Txn): void {
+    tx.write(dir);
+    const now = Date.now();
+    dir.mtimeMs = now;
+    dir.ctimeMs = now;
+  }
+}
+
+function commitError(error: unknown, syscall: string, path: string): FsError {
+  if (error instanceof FsError) return error;
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  const code = name === 'QuotaExceededError' ? 'ENOSPC' : 'EIO';
+  return new FsError(code, syscall, path, undefined, { cause: error });
+}
+
+export { DirNode };

@@ -1,0 +1,76 @@
+/**
+ * rename(2) over the merged tree. Directories from the lowers move like any
+ * other (no EXDEV): the moved directory records where its lower contents live
+ * (a redirect), the old name is whited out, and the children follow without
+ * being touched.
+ */
+import { FsError } from './errors.js';
+import type { DirNode, Node } from './inode.js';
+import { type Located, parentOf } from './lookup.js';
+import type { Namespace } from './namespace.js';
+import { dropLink } from './remove.js';
+import type { Txn } from './txn.js';
+
+export function rename(ns: Namespace, oldPath: string, newPath: string, tx: Txn): void {
+  const fail = (code: 'ENOENT' | 'EBUSY' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL'): FsError =>
+    new FsError(code, 'rename', oldPath, newPath);
+  const walk = (path: string): Located => {
+    try {
+      return ns.locate(path, { follow: false, syscall: 'rename', display: path });
+    } catch (error) {
+      if (error instanceof FsError) throw new FsError(error.code, 'rename', oldPath, newPath);
+      throw error;
+    }
+  };
+  const src = walk(oldPath);
+  let dst = walk(newPath);
+  const node = src.node;
+  if (node === undefined) throw fail('ENOENT');
+  if (src.dirs.length === 0 || dst.dirs.length === 0) throw fail('EBUSY');
+  const target = dst.node;
+  if (target === node) return; // the same object (or two links of it): nothing to do
+  if (node.kind === 'dir') {
+    if (dst.dirs.includes(node)) throw fail('EINVAL');
+    if (target !== undefined) {
+      if (target.kind !== 'dir') throw fail('ENOTDIR');
+      if (target.children.size > 0) throw fail('ENOTEMPTY');
+    }
+  } else {
+    if (target?.kind === 'dir') throw fail('EISDIR');
+    if (dst.trailingSlash && target === undefined) throw fail('ENOTDIR');
+  }
+
+  const moving = ns.copyUp(src, tx, false);
+  const srcParent = parentOf(src);
+  const srcName = src.name;
+  // Copying up the source's chain may have replaced directories the destination walk saw.
+  dst = walk(newPath);
+  const dstParent = ns.upperChain(dst, tx);
+  if (dst.node !== undefined) dropLink(ns, dst.node, tx);
+  ns.dropName(srcParent, srcName, tx);
+  ns.addName(dstParent, dst.name, moving, tx);
+  if (moving.kind === 'dir') placeDir(moving, dstParent, dst.name, tx);
+  ns.touchDir(srcParent, tx);
+  if (dstParent !== srcParent) ns.touchDir(dstParent, tx);
+  tx.write(moving);
+  moving.ctimeMs = Date.now();
+}
+
+/**
+ * Records how a moved directory finds its lower contents from its new place:
+ * nothing if the lower directory there is its own, a redirect if it merges one
+ * from elsewhere, opaque if it merges none and would otherwise pick one up.
+ */
+function placeDir(dir: DirNode, parent: DirNode, name: string, tx: Txn): void {
+  tx.write(dir);
+  const natural = parent.lowerSrc?.children.get(name);
+  const naturalDir: Node | undefined = natural?.kind === 'dir' ? natural : undefined;
+  if (dir.lowerSrc === null) {
+    dir.redirect = undefined;
+    if (parent.lowerSrc !== null) dir.opaque = true;
+  } else if (dir.lowerSrc === naturalDir) {
+    dir.redirect = undefined;
+  } else {
+    dir.redirect = dir.lowerSrc.lowerPath;
+  }
+}
