@@ -7,7 +7,7 @@ import { DirNode, FIRST_UPPER_INO, type Node } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperLayer, UpperMeta } from './layer.js';
 import { type Located, locate, type WalkOptions } from './lookup.js';
 import type { LowerIndex } from './lower-index.js';
-import { Txn } from './txn.js';
+import { captureState, Txn } from './txn.js';
 
 export interface NamespaceConfig {
   lowers: readonly LowerLayer[];
@@ -29,6 +29,12 @@ export class Namespace {
   readonly gid: number;
   root: DirNode;
   nextIno = FIRST_UPPER_INO;
+  /**
+   * Lower objects are shared with the lower index and change in place on
+   * copy-up (so every hard link sees it); this keeps how each looked before,
+   * for `reset`.
+   */
+  readonly pristine = new Map<Node, () => void>();
   /** The writer currently running, if any; readers wait for it so they never see a half-applied change. */
   #active: Promise<void> | null = null;
   #queue: Promise<void> = Promise.resolve();
@@ -67,7 +73,7 @@ export class Namespace {
     this.#queue = previous.then(() => gate);
     await previous;
     this.#active = gate;
-    const tx = new Txn();
+    const tx = new Txn((node) => this.rememberLower(node));
     try {
       const result = await fn(tx);
       const changes = tx.finish();
@@ -86,6 +92,21 @@ export class Namespace {
       this.#active = null;
       release();
     }
+  }
+
+  /** Keeps a lower object's state before its first change, for `reset`. */
+  rememberLower(node: Node): void {
+    if (node.layer !== 'upper' && node.kind !== 'dir' && !this.pristine.has(node)) {
+      this.pristine.set(node, captureState(node));
+    }
+  }
+
+  /** Every lower object back as the lowers describe it, and a fresh root: the upper is empty again. */
+  forgetUpper(): void {
+    for (const restore of this.pristine.values()) restore();
+    this.pristine.clear();
+    this.root = this.lowerIndex.root.copyUp();
+    this.nextIno = FIRST_UPPER_INO;
   }
 
   /** A new inode number for an object born in the upper; the counter is stored in the same transaction. */

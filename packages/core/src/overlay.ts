@@ -8,7 +8,7 @@ import { addLink, makeDir, makeFile, makeSymlink } from './create.js';
 import { FsError, RmDirectoryError } from './errors.js';
 import { readData, truncateData, writeData } from './file-data.js';
 import { FileHandle, toMs } from './file-handle.js';
-import { FIRST_UPPER_INO, type Node } from './inode.js';
+import type { Node } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
 import { type Located, locatedPath, parentOf } from './lookup.js';
 import { buildLowerIndex } from './lower-index.js';
@@ -20,7 +20,7 @@ import { rename } from './rename.js';
 import { replay } from './replay.js';
 import { setAttr } from './setattr.js';
 import { Dirent, Stats } from './stats.js';
-import type { Txn } from './txn.js';
+import { captureState, type Txn } from './txn.js';
 
 export interface OverlayOptions {
   /** Read-only layers, topmost first (like `lowerdir=`). */
@@ -100,7 +100,8 @@ export class Overlay {
         });
       }
     }
-    const { root, nextIno } = replay(snapshot, lowerIndex);
+    const pristine = new Map<Node, () => void>();
+    const { root, nextIno } = replay(snapshot, lowerIndex, (node) => pristine.set(node, captureState(node)));
     const ns = new Namespace(
       {
         lowers: options.lowers,
@@ -114,6 +115,7 @@ export class Overlay {
       root,
     );
     ns.nextIno = nextIno;
+    for (const [node, restore] of pristine) ns.pristine.set(node, restore);
     return new Overlay(ns);
   }
 
@@ -365,10 +367,11 @@ export class Overlay {
           throw error;
         }
       };
+      // The kernel's order of checks: the source, then the new name, then the source's type.
       const src = relabel(() => this.#existing(from, false, 'link'));
-      if (src.node.kind === 'dir') throw new FsError('EPERM', 'link', from, to);
       const dst = relabel(() => this.#ns.locate(to, { follow: false, syscall: 'link', display: to }));
       if (dst.node !== undefined) throw new FsError('EEXIST', 'link', from, to);
+      if (src.node.kind === 'dir') throw new FsError('EPERM', 'link', from, to);
       const node = this.#ns.copyUp(src, tx, false);
       // The source's copy-up may have replaced directories the destination walk saw.
       addLink(
@@ -509,8 +512,7 @@ export class Overlay {
   async reset(): Promise<void> {
     await this.#ns.mutate('reset', '/', async () => {
       await this.#ns.upper.clear();
-      this.#ns.root = this.#ns.lowerIndex.root.copyUp();
-      this.#ns.nextIno = FIRST_UPPER_INO;
+      this.#ns.forgetUpper();
     });
   }
 

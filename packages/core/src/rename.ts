@@ -28,9 +28,12 @@ export function rename(ns: Namespace, oldPath: string, newPath: string, tx: Txn)
   if (node === undefined) throw fail('ENOENT');
   if (src.dirs.length === 0 || dst.dirs.length === 0) throw fail('EBUSY');
   const target = dst.node;
+  // The kernel checks ancestry before types: moving a directory under itself, or
+  // onto one of the source's own ancestors.
+  if (node.kind === 'dir' && dst.dirs.includes(node)) throw fail('EINVAL');
+  if (target?.kind === 'dir' && src.dirs.includes(target)) throw fail('ENOTEMPTY');
   if (target === node) return; // the same object (or two links of it): nothing to do
   if (node.kind === 'dir') {
-    if (dst.dirs.includes(node)) throw fail('EINVAL');
     if (target !== undefined) {
       if (target.kind !== 'dir') throw fail('ENOTDIR');
       if (target.children.size > 0) throw fail('ENOTEMPTY');

@@ -14,7 +14,12 @@ export interface Replayed {
   nextIno: number;
 }
 
-export function replay(snapshot: UpperSnapshot, lowers: LowerIndex): Replayed {
+/** `remember` is told of each lower object before replay changes it. */
+export function replay(
+  snapshot: UpperSnapshot,
+  lowers: LowerIndex,
+  remember: (node: Node) => void,
+): Replayed {
   const inodes = new Map<number, UpperInode>();
   for (const rec of snapshot.inodes) inodes.set(rec.ino, rec);
   const dirents = new Map<number, UpperDirent[]>();
@@ -45,6 +50,7 @@ export function replay(snapshot: UpperSnapshot, lowers: LowerIndex): Replayed {
     const known = objects.get(rec.ino);
     if (known) return known;
     const base = lowerOrigin(rec);
+    if (base) remember(base);
     let node: Node;
     if (rec.kind === 'file') {
       const file = (base as FileNode | undefined) ?? new FileNode(rec.ino, rec, 'upper', rec.size ?? 0);

@@ -15,33 +15,19 @@ export class Txn {
   /** Nodes whose upper record must be written at commit (deduplicated, written as they end up). */
   readonly #dirty = new Set<Node>();
 
+  /** Called the first time a transaction saves a node (the namespace remembers pristine lower objects). */
+  readonly #onFirstSave: ((node: Node) => void) | undefined;
+
+  constructor(onFirstSave?: (node: Node) => void) {
+    this.#onFirstSave = onFirstSave;
+  }
+
   /** Records a node's mutable fields once per transaction, so they can be restored. */
   save(node: Node): void {
     if (this.#saved.has(node)) return;
     this.#saved.add(node);
-    const meta = node.meta();
-    const upper = node.upper;
-    if (node.kind === 'file') {
-      const { nlink, size, lowerLimit, dataUpper } = node;
-      const chunks = new Set(node.chunks);
-      this.#undo.push(() => {
-        Object.assign(node, { nlink, size, lowerLimit, dataUpper, upper });
-        node.chunks = chunks;
-        node.setMeta(meta);
-      });
-    } else if (node.kind === 'symlink') {
-      const { nlink } = node;
-      this.#undo.push(() => {
-        Object.assign(node, { nlink, upper });
-        node.setMeta(meta);
-      });
-    } else {
-      const { opaque, redirect, lowerSrc } = node;
-      this.#undo.push(() => {
-        Object.assign(node, { opaque, redirect, lowerSrc, upper });
-        node.setMeta(meta);
-      });
-    }
+    this.#onFirstSave?.(node);
+    this.#undo.push(captureState(node));
   }
 
   /** Marks a node's upper record to be (re)written with its final state at commit. */
@@ -83,4 +69,31 @@ export class Txn {
     for (let i = this.#undo.length - 1; i >= 0; i--) (this.#undo[i] as () => void)();
     this.#undo.length = 0;
   }
+}
+
+/** A function that puts a node's mutable fields back as they are now. */
+export function captureState(node: Node): () => void {
+  const meta = node.meta();
+  const upper = node.upper;
+  if (node.kind === 'file') {
+    const { nlink, size, lowerLimit, dataUpper } = node;
+    const chunks = new Set(node.chunks);
+    return () => {
+      Object.assign(node, { nlink, size, lowerLimit, dataUpper, upper });
+      node.chunks = chunks;
+      node.setMeta(meta);
+    };
+  }
+  if (node.kind === 'symlink') {
+    const { nlink } = node;
+    return () => {
+      Object.assign(node, { nlink, upper });
+      node.setMeta(meta);
+    };
+  }
+  const { opaque, redirect, lowerSrc } = node;
+  return () => {
+    Object.assign(node, { opaque, redirect, lowerSrc, upper });
+    node.setMeta(meta);
+  };
 }
