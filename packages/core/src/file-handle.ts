@@ -72,7 +72,7 @@ export class FileHandle {
       buffer = bufferOrOptions;
     }
     const file = this.#file('read', false);
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     const off = offset ?? 0;
     const len = length ?? buffer.byteLength - off;
     const at = position ?? this.#position;
@@ -117,7 +117,7 @@ export class FileHandle {
 
   async readFile(options?: { encoding?: string | null } | string | null): Promise<Uint8Array | string> {
     const file = this.#file('read', false);
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     const bytes = await readData(this.#ns, file, this.#position, file.size);
     this.#position += bytes.length;
     const encoding = typeof options === 'string' ? options : options?.encoding;
@@ -137,7 +137,7 @@ export class FileHandle {
 
   async stat(): Promise<Stats> {
     if (this.#closed) throw new FsError('EBADF', 'fstat');
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     return new Stats(this.#node);
   }
 

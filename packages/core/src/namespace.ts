@@ -50,9 +50,14 @@ export class Namespace {
     this.root = root;
   }
 
-  /** Resolves once no writer is between its first change and its commit. */
-  settled(): Promise<void> | undefined {
-    return this.#active ?? undefined;
+  /** A writer is between its first change and its commit (readers must wait, see `settled`). */
+  get busy(): boolean {
+    return this.#active !== null;
+  }
+
+  /** Resolves once the writer in flight (if any) has committed or rolled back. */
+  async settled(): Promise<void> {
+    if (this.#active) await this.#active;
   }
 
   locate(path: string, opts: WalkOptions): Located {

@@ -138,17 +138,17 @@ export class Overlay {
   // ── reading ────────────────────────────────────────────────────────────
 
   async stat(path: PathLike): Promise<Stats> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     return new Stats(this.#existing(path, true, 'stat').node);
   }
 
   async lstat(path: PathLike): Promise<Stats> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     return new Stats(this.#existing(path, false, 'lstat').node);
   }
 
   async access(path: PathLike, _mode?: number): Promise<void> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     this.#existing(path, true, 'access');
   }
 
@@ -162,7 +162,7 @@ export class Overlay {
   ): Promise<string>;
   async readFile(path: PathLike, options?: EncodingOption): Promise<Uint8Array | string>;
   async readFile(path: PathLike, options?: EncodingOption): Promise<Uint8Array | string> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     const { node } = this.#existing(path, true, 'open');
     if (node.kind === 'dir') throw new FsError('EISDIR', 'read');
     if (node.kind !== 'file') throw new FsError('ENOENT', 'open', pathToString(path));
@@ -184,7 +184,7 @@ export class Overlay {
     path: PathLike,
     options?: { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null } | string | null,
   ): Promise<string[] | Dirent[]> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     const loc = this.#existing(path, true, 'scandir');
     if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', pathToString(path));
     const o = typeof options === 'object' && options !== null ? options : {};
@@ -206,14 +206,14 @@ export class Overlay {
   }
 
   async readlink(path: PathLike, _options?: EncodingOption): Promise<string> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     const { node } = this.#existing(path, false, 'readlink');
     if (node.kind !== 'symlink') throw new FsError('EINVAL', 'readlink', pathToString(path));
     return node.target;
   }
 
   async realpath(path: PathLike, _options?: EncodingOption): Promise<string> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     return locatedPath(this.#existing(path, true, 'realpath'));
   }
 
@@ -312,7 +312,7 @@ export class Overlay {
     const m = parseFlags(flags, 'r');
     const p = pathToString(path);
     if (!m.write && !m.create) {
-      await this.#ns.settled();
+      if (this.#ns.busy) await this.#ns.settled();
       const { node } = this.#existing(p, true, 'open');
       return new FileHandle(this.#ns, node, m, p);
     }
@@ -335,7 +335,7 @@ export class Overlay {
     })();
     if (node.kind === 'dir') throw new FsError('EISDIR', 'copyfile', from, pathToString(dest));
     if (node.kind !== 'file') throw new FsError('ENOENT', 'copyfile', from, pathToString(dest));
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     const bytes = await readData(this.#ns, node, 0, node.size);
     const COPYFILE_EXCL = 1;
     await this.#writeWhole(
@@ -504,7 +504,7 @@ export class Overlay {
 
   /** Every change the upper holds relative to the lowers, sorted by path. */
   async changes(): Promise<Change[]> {
-    await this.#ns.settled();
+    if (this.#ns.busy) await this.#ns.settled();
     return listChanges(this.#ns.root);
   }
 
