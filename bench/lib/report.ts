@@ -17,6 +17,8 @@ export interface MachineInfo {
   readonly date: string;
   /** The commit the engine was at; `-dirty` when the tree had uncommitted changes. */
   readonly commit: string;
+  /** 1/5/15-min load averages when the run started; high values flag a noisy run. */
+  readonly loadAverage: readonly number[];
 }
 
 function gitCommit(cwd: string): string {
@@ -44,6 +46,7 @@ export function machineInfo(cwd: string): MachineInfo {
     os: `${os.type()} ${os.release()} (${os.arch()}) — ${os.version()}`,
     date: new Date().toISOString(),
     commit: gitCommit(cwd),
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
@@ -77,6 +80,9 @@ export function renderMarkdown(
   out.push(`- OS / kernel: ${machine.os}`);
   out.push(`- Date: ${machine.date}`);
   out.push(`- Commit: ${machine.commit}`);
+  out.push(
+    `- Load average at start: ${machine.loadAverage.join(' / ')} (1/5/15 min; well above 0 on ${machine.logicalCores} cores means other work shared the CPU and figures are noisier)`,
+  );
   out.push(`- Total run time: ${(totalMs / 1000).toFixed(1)} s`, '');
 
   for (const r of results) {

@@ -11,8 +11,8 @@
  * - every file is `fileSize` bytes and starts with its own path, so a read can be checked.
  *
  * Spreading over N lowers: each leaf directory's 100 files are split into min(N, 4)
- * chunks placed on different lowers, so a leaf directory exists in up to 4 lowers and the
- * top directories in nearly all of them; the engine has to merge those directories.
+ * chunks placed on different lowers, so a leaf directory exists in up to 4 lowers and every
+ * top directory in every lower; the engine has to merge those directories.
  * No file name is repeated across lowers (no shadowed files), so every sampled path has
  * exactly one lower holding it, and the sample spreads evenly over all lowers.
  */
@@ -99,8 +99,10 @@ function ancestors(path: string): string[] {
 
 export function buildStack(lowers: number): Stack {
   const chunks = Math.min(lowers, MAX_CHUNKS);
-  // Chunks of one directory land `stride` lowers apart; the leaf offset uses a multiplier
-  // coprime with 2^k so leaves rotate over every lower and each gets about 1/N of the files.
+  // Chunks of one directory land `stride` lowers apart, so they are on distinct lowers.
+  // The leaf offset (13·leaf + leaf/2) rotates leaves over every lower, gives each lower
+  // about 1/N of the files, and (unlike 13·leaf alone, which keeps a top directory's
+  // leaves on lowers of one parity) puts every top directory in every lower.
   const stride = Math.max(1, Math.floor(lowers / chunks));
   const dirSets = Array.from({ length: lowers }, () => new Set<string>());
   const files: StackFile[][] = Array.from({ length: lowers }, () => []);
@@ -108,7 +110,7 @@ export function buildStack(lowers: number): Stack {
   for (let i = 0; i < FILE_COUNT; i++) {
     const leaf = Math.floor(i / FILES_PER_LEAF);
     const chunk = Math.floor(((i % FILES_PER_LEAF) * chunks) / FILES_PER_LEAF);
-    const layer = (leaf * 13 + chunk * stride) % lowers;
+    const layer = (leaf * 13 + (leaf >> 1) + chunk * stride) % lowers;
     const path = filePath(i);
     for (const d of ancestors(path)) (dirSets[layer] as Set<string>).add(d);
     (files[layer] as StackFile[]).push({ path, data: fileData(i) });
