@@ -286,7 +286,8 @@ export class Overlay {
     return this.#mutate('open', path, async (tx, p) => {
       const node = this.#openForWrite(p, mode, perm, tx);
       if (node.kind !== 'file') throw new FsError('EISDIR', 'open', p);
-      if (mode.truncate && node.size > 0) await truncateData(this.#ns, node, 0, tx);
+      // O_TRUNC sets mtime even on an empty file, as the kernel does.
+      if (mode.truncate) await truncateData(this.#ns, node, 0, tx);
       await writeData(this.#ns, node, bytes, mode.append ? node.size : 0, tx);
     });
   }
@@ -318,7 +319,7 @@ export class Overlay {
     }
     return this.#mutate('open', p, async (tx) => {
       const node = this.#openForWrite(p, m, mode ?? 0o666, tx);
-      if (m.truncate && node.kind === 'file' && node.size > 0) await truncateData(this.#ns, node, 0, tx);
+      if (m.truncate && node.kind === 'file') await truncateData(this.#ns, node, 0, tx);
       return new FileHandle(this.#ns, node, m, p);
     });
   }
