@@ -21,6 +21,7 @@ export type {
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
 export { Overlay, type OverlayOptions } from './overlay.js';
+export type { RenameFlags } from './rename.js';
 export { Dirent, Stats } from './stats.js';
 export type { Tree, TreeMeta, TreeNode } from './tree.js';
 export { dir, file, hardlink, symlink, whiteout } from './tree.js';

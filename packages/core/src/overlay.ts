@@ -16,7 +16,7 @@ import { Namespace } from './namespace.js';
 import { parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString, splitPath } from './path.js';
 import { removeName } from './remove.js';
-import { rename } from './rename.js';
+import { type RenameFlags, rename } from './rename.js';
 import { replay } from './replay.js';
 import { setAttr } from './setattr.js';
 import { Dirent, Stats } from './stats.js';
@@ -420,10 +420,19 @@ export class Overlay {
     });
   }
 
-  async rename(oldPath: PathLike, newPath: PathLike): Promise<void> {
+  /**
+   * Like Node's, plus renameat2's flags as an optional third argument.
+   *
+   * @example
+   * ```ts
+   * await ov.rename('/draft', '/final', { noReplace: true }); // EEXIST if /final exists
+   * await ov.rename('/a', '/b', { exchange: true });          // swaps the two names
+   * ```
+   */
+  async rename(oldPath: PathLike, newPath: PathLike, flags?: RenameFlags): Promise<void> {
     const from = pathToString(oldPath);
     const to = pathToString(newPath);
-    await this.#ns.mutate('rename', from, (tx) => rename(this.#ns, from, to, tx));
+    await this.#ns.mutate('rename', from, (tx) => rename(this.#ns, from, to, tx, flags));
   }
 
   // ── metadata ───────────────────────────────────────────────────────────

@@ -11,9 +11,24 @@ import type { Namespace } from './namespace.js';
 import { dropLink } from './remove.js';
 import type { Txn } from './txn.js';
 
-export function rename(ns: Namespace, oldPath: string, newPath: string, tx: Txn): void {
-  const fail = (code: 'ENOENT' | 'EBUSY' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL'): FsError =>
-    new FsError(code, 'rename', oldPath, newPath);
+/** renameat2(2)'s flags, which `node:fs` does not expose. */
+export interface RenameFlags {
+  /** Fail with EEXIST instead of replacing an existing destination (RENAME_NOREPLACE). */
+  noReplace?: boolean;
+  /** Swap the two names atomically; both must exist (RENAME_EXCHANGE). */
+  exchange?: boolean;
+}
+
+export function rename(
+  ns: Namespace,
+  oldPath: string,
+  newPath: string,
+  tx: Txn,
+  flags: RenameFlags = {},
+): void {
+  const fail = (
+    code: 'ENOENT' | 'EBUSY' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL' | 'EEXIST',
+  ): FsError => new FsError(code, 'rename', oldPath, newPath);
   const walk = (path: string): Located => {
     try {
       return ns.locate(path, { follow: false, syscall: 'rename', display: path });
@@ -28,6 +43,15 @@ export function rename(ns: Namespace, oldPath: string, newPath: string, tx: Txn)
   if (node === undefined) throw fail('ENOENT');
   if (src.dirs.length === 0 || dst.dirs.length === 0) throw fail('EBUSY');
   const target = dst.node;
+  if (flags.noReplace && target !== undefined) throw fail('EEXIST');
+  if (flags.exchange) {
+    if (target === undefined) throw fail('ENOENT');
+    // Either one inside the other would make a loop.
+    const inside = (a: Node, chain: DirNode[]): boolean => a.kind === 'dir' && chain.includes(a);
+    if (inside(node, dst.dirs) || inside(target, src.dirs)) throw fail('EINVAL');
+    if (target !== node) exchange(ns, src, newPath, walk, tx);
+    return;
+  }
   // The kernel checks ancestry before types: moving a directory under itself, or
   // onto one of the source's own ancestors.
   if (node.kind === 'dir' && dst.dirs.includes(node)) throw fail('EINVAL');
@@ -57,6 +81,34 @@ export function rename(ns: Namespace, oldPath: string, newPath: string, tx: Txn)
   if (dstParent !== srcParent) ns.touchDir(dstParent, tx);
   tx.write(moving);
   moving.ctimeMs = Date.now();
+}
+
+/** Swaps two existing names: both objects are copied up, no whiteout is needed. */
+function exchange(
+  ns: Namespace,
+  src: Located,
+  newPath: string,
+  walk: (path: string) => Located,
+  tx: Txn,
+): void {
+  const a = ns.copyUp(src, tx, false);
+  const aParent = parentOf(src);
+  // Copying up one side may have replaced directories the other walk saw; upper
+  // directories are never replaced, so `src` stays valid after the second copy-up.
+  const dst = walk(newPath);
+  const b = ns.copyUp(dst, tx, false);
+  const bParent = parentOf(dst);
+  ns.addName(aParent, src.name, b, tx);
+  ns.addName(bParent, dst.name, a, tx);
+  if (b.kind === 'dir') placeDir(b, aParent, src.name, tx);
+  if (a.kind === 'dir') placeDir(a, bParent, dst.name, tx);
+  ns.touchDir(aParent, tx);
+  if (bParent !== aParent) ns.touchDir(bParent, tx);
+  const now = Date.now();
+  for (const node of [a, b]) {
+    tx.write(node);
+    node.ctimeMs = now;
+  }
 }
 
 /**
