@@ -5,41 +5,38 @@ import type { Located } from './lookup.js';
 import type { Namespace } from './namespace.js';
 import type { Txn } from './txn.js';
 
+/** Puts a new upper object under the located name (parents copied up first). */
+function place(ns: Namespace, loc: Located, node: Node, tx: Txn): DirNode {
+  const parent = ns.upperChain(loc, tx);
+  node.upper = true;
+  tx.write(node);
+  ns.addName(parent, loc.name, node, tx);
+  ns.touchDir(parent, tx);
+  return parent;
+}
+
 /**
  * A new directory. Inside a merged parent it is opaque, as the kernel makes it
  * with `redirect_dir=on`: a lower directory of the same name (deleted earlier)
  * must not show through.
  */
 export function makeDir(ns: Namespace, loc: Located, mode: number, tx: Txn): DirNode {
-  const parent = ns.upperChain(loc, tx);
   const dir = new DirNode(ns.allocIno(tx), ns.newMeta(mode), 'upper', null);
-  dir.upper = true;
-  dir.opaque = parent.lowerSrc !== null;
-  tx.write(dir);
-  ns.addName(parent, loc.name, dir, tx);
-  ns.touchDir(parent, tx);
+  dir.opaque = place(ns, loc, dir, tx).lowerSrc !== null;
   return dir;
 }
 
 export function makeFile(ns: Namespace, loc: Located, mode: number, tx: Txn): FileNode {
-  const parent = ns.upperChain(loc, tx);
   const node = new FileNode(ns.allocIno(tx), ns.newMeta(mode), 'upper', 0);
-  node.upper = true;
-  tx.write(node);
-  ns.addName(parent, loc.name, node, tx);
-  ns.touchDir(parent, tx);
+  place(ns, loc, node, tx);
   return node;
 }
 
 export function makeSymlink(ns: Namespace, loc: Located, target: string, tx: Txn): SymlinkNode {
-  const parent = ns.upperChain(loc, tx);
-  const meta = ns.newMeta(0o777);
-  meta.mode = 0o777; // symlink permissions are always 0777 on Linux
+  // Symlink permissions are always 0777 on Linux, whatever the umask.
+  const meta = { ...ns.newMeta(0), mode: 0o777 };
   const node = new SymlinkNode(ns.allocIno(tx), meta, 'upper', target);
-  node.upper = true;
-  tx.write(node);
-  ns.addName(parent, loc.name, node, tx);
-  ns.touchDir(parent, tx);
+  place(ns, loc, node, tx);
   return node;
 }
 
@@ -52,9 +49,4 @@ export function addLink(ns: Namespace, loc: Located, node: Node, tx: Txn): void 
   node.ctimeMs = Date.now();
   ns.addName(parent, loc.name, node, tx);
   ns.touchDir(parent, tx);
-}
-
-/** Fails unless the located name is free, as every create does. */
-export function requireFree(loc: Located, syscall: string, path: string): void {
-  if (loc.node !== undefined) throw new FsError('EEXIST', syscall, path);
 }

@@ -15,6 +15,32 @@ export function typeBits(kind: Node['kind']): number {
 export const OVERLAY_DEV = 0x766c6d; // "vlm"
 const BLOCK = 4096;
 
+/** The `is…()` predicates Node's Stats and Dirent share; overlay entries are never devices. */
+abstract class EntryType {
+  protected abstract entryKind(): Node['kind'];
+  isFile(): boolean {
+    return this.entryKind() === 'file';
+  }
+  isDirectory(): boolean {
+    return this.entryKind() === 'dir';
+  }
+  isSymbolicLink(): boolean {
+    return this.entryKind() === 'symlink';
+  }
+  isBlockDevice(): boolean {
+    return false;
+  }
+  isCharacterDevice(): boolean {
+    return false;
+  }
+  isFIFO(): boolean {
+    return false;
+  }
+  isSocket(): boolean {
+    return false;
+  }
+}
+
 /**
  * What `stat`, `lstat` and `FileHandle.stat` return.
  *
@@ -24,7 +50,7 @@ const BLOCK = 4096;
  * if (s.isFile()) console.log(s.size, s.mtime);
  * ```
  */
-export class Stats {
+export class Stats extends EntryType {
   dev = OVERLAY_DEV;
   ino: number;
   mode: number;
@@ -41,6 +67,7 @@ export class Stats {
   birthtimeMs: number;
 
   constructor(node: Node) {
+    super();
     this.ino = node.ino;
     this.mode = typeBits(node.kind) | node.mode;
     this.nlink = node.nlink;
@@ -66,31 +93,14 @@ export class Stats {
   get birthtime(): Date {
     return new Date(this.birthtimeMs);
   }
-  isFile(): boolean {
-    return (this.mode & S_IFMT) === S_IFREG;
-  }
-  isDirectory(): boolean {
-    return (this.mode & S_IFMT) === S_IFDIR;
-  }
-  isSymbolicLink(): boolean {
-    return (this.mode & S_IFMT) === S_IFLNK;
-  }
-  isBlockDevice(): boolean {
-    return false;
-  }
-  isCharacterDevice(): boolean {
-    return false;
-  }
-  isFIFO(): boolean {
-    return false;
-  }
-  isSocket(): boolean {
-    return false;
+  protected entryKind(): Node['kind'] {
+    const type = this.mode & S_IFMT;
+    return type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : 'file';
   }
 }
 
 /** A directory entry from `readdir(path, { withFileTypes: true })`. */
-export class Dirent {
+export class Dirent extends EntryType {
   readonly name: string;
   readonly parentPath: string;
   readonly #kind: Node['kind'];
@@ -98,6 +108,7 @@ export class Dirent {
   readonly ino: number;
 
   constructor(name: string, parentPath: string, node: Node) {
+    super();
     this.name = name;
     this.parentPath = parentPath;
     this.#kind = node.kind;
@@ -107,26 +118,8 @@ export class Dirent {
   get path(): string {
     return this.parentPath;
   }
-  isFile(): boolean {
-    return this.#kind === 'file';
-  }
-  isDirectory(): boolean {
-    return this.#kind === 'dir';
-  }
-  isSymbolicLink(): boolean {
-    return this.#kind === 'symlink';
-  }
-  isBlockDevice(): boolean {
-    return false;
-  }
-  isCharacterDevice(): boolean {
-    return false;
-  }
-  isFIFO(): boolean {
-    return false;
-  }
-  isSocket(): boolean {
-    return false;
+  protected entryKind(): Node['kind'] {
+    return this.#kind;
   }
 }
 
