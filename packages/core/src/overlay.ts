@@ -432,7 +432,9 @@ export class Overlay {
   async rename(oldPath: PathLike, newPath: PathLike, flags?: RenameFlags): Promise<void> {
     const from = pathToString(oldPath);
     const to = pathToString(newPath);
-    await this.#ns.mutate('rename', from, (tx) => rename(this.#ns, from, to, tx, flags));
+    // A rename the upper refuses can still leave copy-ups behind, as the kernel's does.
+    const refused = await this.#ns.mutate('rename', from, (tx) => rename(this.#ns, from, to, tx, flags));
+    if (refused) throw refused;
   }
 
   // ── metadata ───────────────────────────────────────────────────────────

@@ -25,7 +25,7 @@ export function rename(
   newPath: string,
   tx: Txn,
   flags: RenameFlags = {},
-): void {
+): FsError | undefined {
   const fail = (
     code: 'ENOENT' | 'EBUSY' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL' | 'EEXIST',
   ): FsError => new FsError(code, 'rename', oldPath, newPath);
@@ -50,17 +50,20 @@ export function rename(
     const inside = (a: Node, chain: DirNode[]): boolean => a.kind === 'dir' && chain.includes(a);
     if (inside(node, dst.dirs) || inside(target, src.dirs)) throw fail('EINVAL');
     if (target !== node) exchange(ns, src, newPath, walk, tx);
-    return;
+    return undefined;
   }
   // The kernel checks ancestry before types: moving a directory under itself, or
   // onto one of the source's own ancestors.
   if (node.kind === 'dir' && dst.dirs.includes(node)) throw fail('EINVAL');
   if (target?.kind === 'dir' && src.dirs.includes(target)) throw fail('ENOTEMPTY');
-  if (target === node) return; // the same object (or two links of it): nothing to do
+  if (target === node) return undefined; // the same object (or two links of it): nothing to do
   if (node.kind === 'dir') {
     if (target !== undefined) {
       if (target.kind !== 'dir') throw fail('ENOTDIR');
-      if (target.children.size > 0) throw fail('ENOTEMPTY');
+      if (target.children.size > 0) {
+        if (!(target.upper && target.lowerSrc === null)) throw fail('ENOTEMPTY');
+        return refusedByUpper(ns, src, newPath, walk, tx, fail('ENOTEMPTY'));
+      }
     }
   } else {
     if (target?.kind === 'dir') throw fail('EISDIR');
@@ -81,6 +84,29 @@ export function rename(
   if (dstParent !== srcParent) ns.touchDir(dstParent, tx);
   tx.write(moving);
   moving.ctimeMs = Date.now();
+  return undefined;
+}
+
+/**
+ * The kernel checks a merged or lower target for emptiness itself, but leaves a
+ * pure-upper target to the upper filesystem's rename, after it has copied up the
+ * source and the destination's parents; the upper filesystem (ext4, with
+ * RENAME_WHITEOUT) has also touched the source's parent by then. Those effects
+ * stay although the rename fails, so they are committed and the error returned.
+ */
+function refusedByUpper(
+  ns: Namespace,
+  src: Located,
+  newPath: string,
+  walk: (path: string) => Located,
+  tx: Txn,
+  error: FsError,
+): FsError {
+  ns.copyUp(src, tx, false);
+  const srcParent = parentOf(src);
+  ns.upperChain(walk(newPath), tx);
+  if (srcParent.lowerSrc?.children.has(src.name)) ns.touchDir(srcParent, tx);
+  return error;
 }
 
 /** Swaps two existing names: both objects are copied up, no whiteout is needed. */
