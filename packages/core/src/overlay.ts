@@ -326,25 +326,26 @@ export class Overlay {
 
   async copyFile(src: PathLike, dest: PathLike, mode = 0): Promise<void> {
     const from = pathToString(src);
-    const { node } = (() => {
-      try {
-        return this.#existing(from, true, 'copyfile');
-      } catch (error) {
-        if (error instanceof FsError) throw new FsError(error.code, 'copyfile', from, pathToString(dest));
-        throw error;
-      }
-    })();
-    if (node.kind === 'dir') throw new FsError('EISDIR', 'copyfile', from, pathToString(dest));
-    if (node.kind !== 'file') throw new FsError('ENOENT', 'copyfile', from, pathToString(dest));
-    if (this.#ns.busy) await this.#ns.settled();
-    const bytes = await readData(this.#ns, node, 0, node.size);
+    const to = pathToString(dest);
     const COPYFILE_EXCL = 1;
-    await this.#writeWhole(
-      dest,
-      bytes,
-      parseFlags((mode & COPYFILE_EXCL) !== 0 ? 'wx' : 'w', 'w'),
-      node.mode,
-    );
+    // Node reports every failure of copyFile as `copyfile 'src' -> 'dest'`.
+    try {
+      if (this.#ns.busy) await this.#ns.settled();
+      const { node } = this.#existing(from, true, 'copyfile');
+      if (node.kind === 'dir') throw new FsError('EISDIR', 'copyfile');
+      if (node.kind !== 'file') throw new FsError('ENOENT', 'copyfile');
+      const bytes = await readData(this.#ns, node, 0, node.size);
+      await this.#writeWhole(
+        to,
+        bytes,
+        parseFlags((mode & COPYFILE_EXCL) !== 0 ? 'wx' : 'w', 'w'),
+        node.mode,
+      );
+    } catch (error) {
+      if (error instanceof FsError)
+        throw new FsError(error.code, 'copyfile', from, to, { cause: error.cause });
+      throw error;
+    }
   }
 
   async symlink(target: PathLike, path: PathLike, _type?: string | null): Promise<void> {
