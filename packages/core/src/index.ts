@@ -6,6 +6,7 @@
 export type { Change, Origin } from './changes.js';
 export { type ErrorCode, FsError } from './errors.js';
 export { FileHandle } from './file-handle.js';
+export type { FsckReport } from './fsck.js';
 export type {
   EntryMeta,
   LowerEntry,
@@ -15,6 +16,7 @@ export type {
   UpperInode,
   UpperLayer,
   UpperMeta,
+  UpperProblem,
   UpperSnapshot,
   UpperUsage,
 } from './layer.js';

@@ -116,13 +116,27 @@ export interface UpperUsage {
   entries: number;
 }
 
+/** Something wrong in what an upper stores, as `fsck()` reports it. */
+export interface UpperProblem {
+  /** A stable name for the kind of problem (`orphan-chunk`, `dangling-dirent`, …). */
+  kind: string;
+  message: string;
+}
+
 /** The writable layer. */
 export interface UpperLayer {
   load(): Promise<UpperSnapshot>;
-  /** Applies every change or none; resolves once the changes are durable. */
+  /**
+   * Applies every change or none; resolves once the changes are durable (or,
+   * for an upper in a write-back mode, once queued: then `sync()` is the barrier).
+   */
   commit(changes: readonly UpperChange[]): Promise<void>;
   readChunk(ino: number, index: number): Promise<Uint8Array | undefined>;
   /** Drops everything, atomically. */
   clear(): Promise<void>;
   usage(): Promise<UpperUsage>;
+  /** Resolves once every commit that resolved before the call is durable. Absent: nothing to wait for. */
+  sync?(): Promise<void>;
+  /** Storage-level problems only this upper can see; the engine checks the records' structure itself. */
+  check?(): Promise<UpperProblem[]>;
 }

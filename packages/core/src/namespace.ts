@@ -214,7 +214,8 @@ export class Namespace {
   }
 }
 
-function commitError(error: unknown, syscall: string, path: string): FsError {
+/** An upper's refusal as an fs error: a full quota is ENOSPC, anything else EIO. */
+export function commitError(error: unknown, syscall: string, path: string): FsError {
   if (error instanceof FsError) return error;
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   const code = name === 'QuotaExceededError' ? 'ENOSPC' : 'EIO';

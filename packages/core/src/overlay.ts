@@ -8,11 +8,12 @@ import { addLink, makeDir, makeFile, makeSymlink } from './create.js';
 import { FsError, RmDirectoryError } from './errors.js';
 import { readData, truncateData, writeData } from './file-data.js';
 import { FileHandle, toMs } from './file-handle.js';
+import { checkSnapshot, type FsckReport } from './fsck.js';
 import type { Node } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
 import { type Located, locatedPath, parentOf } from './lookup.js';
 import { buildLowerIndex } from './lower-index.js';
-import { Namespace } from './namespace.js';
+import { commitError, Namespace } from './namespace.js';
 import { parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString, splitPath } from './path.js';
 import { removeName } from './remove.js';
@@ -532,6 +533,47 @@ export class Overlay {
   /** Bytes and records the upper stores. */
   usage(): Promise<UpperUsage> {
     return this.#ns.upper.usage();
+  }
+
+  /**
+   * The durability barrier: resolves once every call that resolved before it is
+   * durable in the upper. Only an upper in a write-back mode has anything to
+   * wait for; a failed group commit rejects here (ENOSPC for a full quota, else EIO).
+   *
+   * @example
+   * ```ts
+   * for (const [path, data] of files) await ov.writeFile(path, data); // queued (write-back)
+   * await ov.sync();                                                  // now all of it is stored
+   * ```
+   */
+  async sync(): Promise<void> {
+    await this.#ns.settled();
+    try {
+      await this.#ns.upper.sync?.();
+    } catch (error) {
+      throw commitError(error, 'fsync', '/');
+    }
+  }
+
+  /**
+   * Checks what the upper stores: every directory entry's parent and child
+   * exist, nothing is unreachable, link counts and chunk ranges agree, plus the
+   * upper's own storage checks. Runs between writers, so it sees whole operations.
+   *
+   * @example
+   * ```ts
+   * const { ok, problems } = await ov.fsck();
+   * if (!ok) console.warn(problems.map((p) => `${p.kind}: ${p.message}`).join('\n'));
+   * ```
+   */
+  fsck(): Promise<FsckReport> {
+    return this.#ns.mutate('fsck', '/', async () => {
+      const upper = this.#ns.upper;
+      const report = checkSnapshot(await upper.load(), this.#ns.chunkSize);
+      report.problems.push(...((await upper.check?.()) ?? []));
+      report.ok = report.problems.length === 0;
+      return report;
+    });
   }
 }
 

@@ -9,25 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLayer, MemoryUpper, Overlay, type Tree } from '../src/index.js';
 import { applyOp, lowerTreeArb, opsArb } from './kernel/ops.js';
 import { snapshot } from './kernel/snapshot.js';
+import { inodes } from './view.js';
 
 const numRuns = Number(process.env.VELLUM_REOPEN_RUNS ?? 300);
 
 const layers = (trees: readonly Tree[]): MemoryLayer[] =>
   trees.map((tree, i) => MemoryLayer.fromTree(tree, { mtimeMs: Date.UTC(2001, 0, 1), id: `layer-${i}` }));
-
-/** Every path's inode number, so identity (not just content) is compared. */
-async function inodes(ov: Overlay): Promise<Record<string, number>> {
-  const out: Record<string, number> = { '/': (await ov.lstat('/')).ino };
-  const walk = async (dir: string): Promise<void> => {
-    for (const d of await ov.readdir(dir, { withFileTypes: true })) {
-      const path = dir === '/' ? `/${d.name}` : `${dir}/${d.name}`;
-      out[path] = d.ino;
-      if (d.isDirectory()) await walk(path);
-    }
-  };
-  await walk('/');
-  return out;
-}
 
 describe('reopening an upper', () => {
   it(`rebuilds the same view, inode numbers and changes (${numRuns} random cases)`, async () => {

@@ -1,0 +1,193 @@
+/**
+ * What IndexedDBUpper promises beyond the semantics suite: one transaction per
+ * operation with strict durability, a full quota is ENOSPC with nothing stored
+ * and nothing changed, write-back groups and their barrier, delete, fsck.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { databaseName, STORE } from '../src/idb/database.js';
+import { IndexedDBUpper, type IndexedDBUpperOptions } from '../src/idb/index.js';
+import { chunkKey, direntKey, sizeKey } from '../src/idb/keys.js';
+import { Overlay } from '../src/index.js';
+import { layersOf, rejection, text } from './helpers.js';
+
+const trees = [{ d: { f: 'lower f', sub: { g: 'lower g' } }, keep: 'k' }];
+
+function workspace(options: Partial<IndexedDBUpperOptions> = {}) {
+  const factory = new IDBFactory();
+  const make = (extra: Partial<IndexedDBUpperOptions> = {}) =>
+    new IndexedDBUpper({ name: 'w', factory, ...options, ...extra });
+  const open = (upper = make()) => Overlay.create({ lowers: layersOf(trees), upper });
+  return { factory, make, open };
+}
+
+/** Read-write transactions opened while `fn` runs, with their options. */
+async function readWriteTransactions(fn: () => Promise<unknown>): Promise<unknown[]> {
+  const spy = vi.spyOn(IDBDatabase.prototype, 'transaction');
+  try {
+    await fn();
+    return spy.mock.calls.filter((c) => c[1] === 'readwrite').map((c) => c[2]);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/**
+ * A quota of sorts: a put of more than `limit` bytes is stored, then the
+ * transaction aborts with QuotaExceededError — asynchronously, through a failed
+ * request, as a browser's quota check does — and everything in it rolls back.
+ */
+function quota(limit: number): void {
+  const put = IDBObjectStore.prototype.put;
+  vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+    this: IDBObjectStore,
+    value: unknown,
+    key?: IDBValidKey,
+  ) {
+    const request = put.call(this, value, key);
+    if (value instanceof Uint8Array && value.byteLength > limit) {
+      // fake-indexeddb's way of running one more request in this transaction.
+      const tx = this.transaction as unknown as { _execRequestAsync(o: object): void };
+      tx._execRequestAsync({
+        source: this,
+        operation: () => {
+          throw new DOMException('over quota', 'QuotaExceededError');
+        },
+      });
+    }
+    return request;
+  });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('IndexedDBUpper', () => {
+  it('commits one operation as one strict read-write transaction', async () => {
+    const { open } = workspace();
+    const ov = await open();
+    await ov.writeFile('/d/sub/new', 'x');
+    const rm = await readWriteTransactions(() => ov.rm('/d', { recursive: true }));
+    expect(rm).toEqual([{ durability: 'strict' }]);
+    const rename = await readWriteTransactions(() => ov.rename('/keep', '/kept'));
+    expect(rename).toHaveLength(1);
+  });
+
+  it('a full quota is ENOSPC: nothing stored, the view unchanged, the overlay still usable', async () => {
+    const { open } = workspace();
+    const ov = await open();
+    await ov.writeFile('/d/f', 'small');
+    const before = await ov.readdir('/', { recursive: true });
+    const usage = await ov.usage();
+    quota(1000);
+    // A copy-up of /d, a rename and a large chunk: all of it or none.
+    const e = await rejection(ov.writeFile('/d/sub/big', new Uint8Array(5000)));
+    expect(e.code).toBe('ENOSPC');
+    expect(e.cause).toMatchObject({ name: 'QuotaExceededError' });
+    expect(await ov.readdir('/', { recursive: true })).toEqual(before);
+    expect(ov.origin('/d/sub')).toMatchObject({ layer: 0, copiedUp: false });
+    expect(await ov.usage()).toEqual(usage);
+    await ov.writeFile('/d/sub/small', 'fits');
+    vi.restoreAllMocks();
+    const again = await open();
+    expect(await again.readdir('/d/sub')).toEqual(['g', 'small']);
+    expect(await text(again, '/d/f')).toBe('small');
+    expect((await again.fsck()).problems).toEqual([]);
+  });
+
+  it('stores a chunk given as a view of a larger buffer as its own bytes only', async () => {
+    const { make } = workspace();
+    const upper = make();
+    const big = new Uint8Array(1 << 20).fill(3);
+    await upper.commit([{ op: 'put-chunk', ino: 5, index: 0, data: big.subarray(10, 20) }]);
+    const back = await make().readChunk(5, 0);
+    expect(back?.byteLength).toBe(10);
+    expect(back?.buffer.byteLength).toBe(10);
+    expect((await upper.usage()).bytes).toBe(10);
+  });
+
+  it('clear() is one transaction; delete() removes the workspace even with a connection open', async () => {
+    const { open, make, factory } = workspace();
+    const ov = await open();
+    await ov.writeFile('/a', 'A');
+    await ov.writeFile('/d/f', 'changed');
+    expect(await readWriteTransactions(() => ov.reset())).toHaveLength(1);
+    expect(await ov.usage()).toEqual({ bytes: 0, entries: 0 });
+    await ov.writeFile('/b', 'B');
+    await IndexedDBUpper.delete('w', { factory });
+    const names = (await factory.databases()).map((d) => d.name);
+    expect(names).not.toContain(databaseName('w'));
+    const fresh = await open(make());
+    expect(await fresh.changes()).toEqual([]);
+  });
+
+  it('fsck reports dangling entries, orphan chunks and chunk records out of step', async () => {
+    const { open, factory } = workspace();
+    const ov = await open();
+    await ov.writeFile('/d/f', 'changed');
+    expect(await ov.fsck()).toMatchObject({ ok: true, problems: [] });
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = factory.open(databaseName('w'));
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      store.put(999, direntKey(1, 'ghost'));
+      store.put(new Uint8Array(4), chunkKey(12345, 0));
+      store.put(4, sizeKey(12345, 0));
+      store.put(new Uint8Array(3), chunkKey(777, 0));
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error);
+    });
+    db.close();
+    const report = await ov.fsck();
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.kind).sort()).toEqual([
+      'chunk-length',
+      'dangling-dirent',
+      'orphan-chunk',
+      'orphan-chunk',
+    ]);
+  });
+});
+
+describe('IndexedDBUpper, write-back', () => {
+  it('acknowledges at once, commits in groups, and sync() makes all of it durable', async () => {
+    const { open, make } = workspace({ writeBack: { delayMs: 5, maxOps: 64 } });
+    const ov = await open();
+    const transactions = await readWriteTransactions(async () => {
+      for (let i = 0; i < 200; i++) await ov.writeFile(`/d/f${i}`, `content ${i}`);
+      // Visible at once in this overlay, data included, before any sync.
+      expect(await text(ov, '/d/f199')).toBe('content 199');
+      await ov.sync();
+    });
+    expect(transactions.length).toBeLessThanOrEqual(200 / 64 + 2);
+    const again = await open(make({ writeBack: false }));
+    expect(await again.readdir('/d')).toHaveLength(202);
+    expect(await text(again, '/d/f123')).toBe('content 123');
+    expect((await again.fsck()).problems).toEqual([]);
+  });
+
+  it('a failed group: sync() is ENOSPC, the store keeps what came before, writes are refused until reset', async () => {
+    const { open, make } = workspace({ writeBack: { delayMs: 1000, maxOps: 1000 } });
+    const ov = await open();
+    await ov.writeFile('/before', 'stored');
+    await ov.sync();
+    quota(1000);
+    await ov.writeFile('/small', 'queued');
+    await ov.writeFile('/big', new Uint8Array(5000));
+    expect((await rejection(ov.sync())).code).toBe('ENOSPC');
+    expect((await rejection(ov.writeFile('/later', 'x'))).code).toBe('EIO');
+    vi.restoreAllMocks();
+    const stored = await open(make({ writeBack: false }));
+    expect(await stored.readdir('/')).toEqual(['before', 'd', 'keep']);
+    await ov.reset();
+    await ov.writeFile('/after', 'works');
+    await ov.sync();
+    expect(await (await open(make({ writeBack: false }))).readdir('/')).toEqual(['after', 'd', 'keep']);
+  });
+});
