@@ -3,6 +3,7 @@
 //
 // - `setfattr` (Debian package `attr`): the kernel overlayfs differential test marks opaque
 //   directories and whiteouts with trusted.overlay.* xattrs.
+// - `zip` (Debian package `zip`): the wasm zip parser's tests read archives made by Info-ZIP.
 //
 // When root on Debian/Ubuntu a missing tool is installed with apt-get; otherwise a warning says what
 // is missing (the tests that need it skip or fail with their own message).
@@ -14,6 +15,7 @@ import { aptInstall, canAptInstall } from './find-browser.mjs';
 /** Tools to have, each with the Debian package that provides it. */
 export const TOOLS = [
   { command: 'setfattr', debianPackage: 'attr', why: 'the kernel overlayfs test sets xattrs' },
+  { command: 'zip', debianPackage: 'zip', why: "the wasm zip parser is tested on Info-ZIP's archives" },
 ];
 
 /** @param {string} command */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole check, failing fast: lint/format (Biome), typecheck (tsc), system tools and a browser,
-// then every Vitest project (node and browser). Extra arguments go to `vitest run`,
+// the wasm build (packages/wasm), then every Vitest project (node and browser). Extra arguments go to `vitest run`,
 // e.g. `pnpm test --project node`.
 
 import { spawnSync } from 'node:child_process';
@@ -48,6 +48,10 @@ try {
   process.exit(1);
 }
 console.log(`[vellum] VELLUM_CHROMIUM=${browser}`);
+
+// The wasm core is a build output (not committed): compile it from the AssemblyScript sources
+// with the package's own script before any test loads it.
+step('wasm build', 'npm', ['run', '--silent', '--prefix', 'packages/wasm', 'build']);
 
 const extra = process.argv.slice(2);
 const ownReporter = extra.some((arg) => arg.startsWith('--reporter'));

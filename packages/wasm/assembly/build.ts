@@ -1,0 +1,252 @@
+// Bulk build: lays one lower layer over the layers applied before it (apply the lowest first).
+// Within the layer entries come in any order and parents may be implicit. A whiteout deletes
+// the name from what is below; an opaque directory drops everything below it that this layer
+// did not put there; a non-directory replaces; a directory merges. "Put there by this layer"
+// is a generation stamp per node, so the order of entries inside a layer does not matter for
+// opaque marks, exactly as in the engine's per-layer tree (packages/core/src/lower-index.ts).
+import {
+  E_INVAL,
+  E_NOTDIR,
+  FLAG_IMPLICIT,
+  FLAG_OPAQUE,
+  KIND_DIR,
+  KIND_FILE,
+  KIND_WHITEOUT,
+  N_FIRST,
+  N_FLAGS,
+  N_GEN,
+  N_LAYER,
+  N_NEXT,
+  N_REF,
+  NO_REF,
+  NONE,
+  ROOT,
+} from './layout';
+import { find, insert, kindOf, link, removeTree } from './namespace';
+import { rec } from './nodes';
+import { warn } from './warnings';
+
+/** Warning: a later entry of the same layer replaced this one (same path). */
+export const W_DUPLICATE: u32 = 20;
+/** Warning: the entry's path goes through a non-directory of the same layer; entry skipped. */
+export const W_THROUGH_FILE: u32 = 21;
+/** Warning: a hard link whose target is not a file of this layer; entry skipped. */
+export const W_BAD_LINK: u32 = 22;
+
+let gen: u32 = 0;
+let layer: u32 = 0;
+/** Reference of the entry that caused the last error. */
+let failedRef: u32 = 0;
+/** Last component of the last path given to `parentFor`. */
+let nameStart: usize = 0;
+let nameLen: u32 = 0;
+
+export function buildFailedRef(): u32 {
+  return failedRef;
+}
+
+export function beginLayer(l: u32): void {
+  gen++;
+  layer = l;
+}
+
+function stamp(id: u32, ref: u32, flags: u8): void {
+  const r = rec(id);
+  store<u32>(r + N_GEN, gen);
+  store<u32>(r + N_LAYER, layer);
+  store<u32>(r + N_REF, ref);
+  store<u8>(r + N_FLAGS, flags);
+}
+
+function fromThisLayer(id: u32): bool {
+  return load<u32>(rec(id) + N_GEN) == gen;
+}
+
+/**
+ * The directory that will hold the last component of `p[0..len)`, creating implicit
+ * directories on the way (replacing non-directories of lower layers). Sets nameStart/nameLen.
+ * Returns the directory, 0 for the root itself, or -error.
+ */
+function parentFor(p: usize, len: u32): i32 {
+  let dir = ROOT;
+  let i: u32 = 0;
+  let lastStart: u32 = 0;
+  let lastLen: u32 = 0;
+  let pending = false;
+  while (i < len) {
+    if (load<u8>(p + i) == 47) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < len && load<u8>(p + j) != 47) j++;
+    const n = j - i;
+    if (n == 1 && load<u8>(p + i) == 46) {
+      i = j;
+      continue;
+    }
+    if (n == 2 && load<u16>(p + i) == 0x2e2e) return -E_INVAL;
+    if (pending) {
+      const next = descend(dir, p + lastStart, lastLen);
+      if (next < 0) return next;
+      dir = <u32>next;
+    }
+    lastStart = i;
+    lastLen = n;
+    pending = true;
+    i = j;
+  }
+  nameStart = p + lastStart;
+  nameLen = lastLen;
+  return pending ? <i32>dir : 0;
+}
+
+function descend(dir: u32, p: usize, n: u32): i32 {
+  const child = find(dir, p, n);
+  if (child != NONE && kindOf(child) == KIND_DIR) {
+    if (!fromThisLayer(child)) stamp(child, NO_REF, FLAG_IMPLICIT);
+    return <i32>child;
+  }
+  if (child != NONE) {
+    if (fromThisLayer(child) && kindOf(child) != KIND_WHITEOUT) return -E_NOTDIR;
+    removeTree(child);
+  }
+  const made = insert(dir, p, n, KIND_DIR, FLAG_IMPLICIT, layer, NO_REF);
+  if (made < 0) return made;
+  store<u32>(rec(<u32>made) + N_GEN, gen);
+  return made;
+}
+
+/** Drops below `dir` every node this layer did not put there (an opaque directory). */
+function dropBelow(dir: u32): void {
+  let c = load<u32>(rec(dir) + N_FIRST);
+  while (c != NONE) {
+    const next = load<u32>(rec(c) + N_NEXT);
+    if (!fromThisLayer(c)) removeTree(c);
+    else if (kindOf(c) == KIND_DIR) dropBelow(c);
+    c = next;
+  }
+}
+
+/**
+ * Applies one entry of the current layer. `kind` is file/dir/symlink/whiteout; `flags` may hold
+ * FLAG_OPAQUE for a directory. Returns the node (0 for a whiteout) or -error (E_INVAL: bad
+ * path; E_NOTDIR: the path goes through a non-directory of the same layer).
+ */
+export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i32 {
+  failedRef = ref;
+  const parent = parentFor(p, len);
+  if (parent < 0) return parent;
+  if (parent == 0) {
+    if (kind != KIND_DIR) return -E_INVAL;
+    stamp(ROOT, ref, flags & FLAG_OPAQUE);
+    if ((flags & FLAG_OPAQUE) != 0) dropBelow(ROOT);
+    return <i32>ROOT;
+  }
+  const dir = <u32>parent;
+  const existing = find(dir, nameStart, nameLen);
+  if (existing != NONE) {
+    if (kind == KIND_DIR && kindOf(existing) == KIND_DIR) {
+      const r = rec(existing);
+      if (fromThisLayer(existing) && (load<u8>(r + N_FLAGS) & FLAG_IMPLICIT) == 0) {
+        warn(load<u32>(r + N_REF), W_DUPLICATE);
+      }
+      stamp(existing, ref, flags & FLAG_OPAQUE);
+      if ((flags & FLAG_OPAQUE) != 0) dropBelow(existing);
+      return <i32>existing;
+    }
+    if (fromThisLayer(existing)) {
+      const r = rec(existing);
+      if ((load<u8>(r + N_FLAGS) & FLAG_IMPLICIT) == 0) warn(load<u32>(r + N_REF), W_DUPLICATE);
+    }
+    removeTree(existing);
+  }
+  if (kind == KIND_WHITEOUT) return 0;
+  const made = insert(dir, nameStart, nameLen, kind, kind == KIND_DIR ? flags & FLAG_OPAQUE : 0, layer, ref);
+  if (made < 0) return made;
+  store<u32>(rec(<u32>made) + N_GEN, gen);
+  return made;
+}
+
+/** A hard link of the current layer: `p` becomes another name of the file at `t`. */
+export function applyLink(ref: u32, p: usize, len: u32, t: usize, tlen: u32): i32 {
+  failedRef = ref;
+  const target = resolveNoFollow(t, tlen);
+  if (target == NONE || kindOf(target) != KIND_FILE || !fromThisLayer(target)) return -E_INVAL;
+  const parent = parentFor(p, len);
+  if (parent <= 0) return parent < 0 ? parent : -E_INVAL;
+  const existing = find(<u32>parent, nameStart, nameLen);
+  if (existing == target) return <i32>target;
+  if (existing != NONE) removeTree(existing);
+  const made = link(<u32>parent, nameStart, nameLen, target);
+  if (made < 0) return made;
+  store<u32>(rec(<u32>made) + N_GEN, gen);
+  return made;
+}
+
+function resolveNoFollow(p: usize, len: u32): u32 {
+  let dir = ROOT;
+  let i: u32 = 0;
+  while (i < len) {
+    if (load<u8>(p + i) == 47) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < len && load<u8>(p + j) != 47) j++;
+    if (!(j - i == 1 && load<u8>(p + i) == 46)) {
+      if (kindOf(dir) != KIND_DIR) return NONE;
+      dir = find(dir, p + i, j - i);
+      if (dir == NONE) return NONE;
+    }
+    i = j;
+  }
+  return dir;
+}
+
+/**
+ * Applies a batch of entries written by the wrapper: records of
+ * [kind u8][flags u8][u16 0][ref u32][len u32][path bytes] (kind 5 = hard link, followed by
+ * [tlen u32][target bytes]). Stops at the first fatal error and returns -error; `failedRef`
+ * names the entry. Entries skipped with a warning do not stop the batch.
+ */
+export function applyBatch(p: usize, count: u32, end: usize): i32 {
+  let at = p;
+  for (let k: u32 = 0; k < count; k++) {
+    if (at + 12 > end) return -E_INVAL;
+    const kind = load<u8>(at);
+    const flags = load<u8>(at + 1);
+    const ref = load<u32>(at + 4);
+    const len = load<u32>(at + 8);
+    at += 12;
+    if (at + len > end) return -E_INVAL;
+    let result: i32;
+    if (kind == 5) {
+      if (at + len + 4 > end) return -E_INVAL;
+      const tlen = load<u32>(at + len);
+      if (at + len + 4 + tlen > end) return -E_INVAL;
+      result = applyLink(ref, at, len, at + len + 4, tlen);
+      at += len + 4 + tlen;
+    } else {
+      result = applyEntry(kind, flags, ref, at, len);
+      at += len;
+    }
+    if (result < 0) return result;
+  }
+  return 0;
+}
+
+/**
+ * Applies a parsed zip entry table (see zip.ts): every usable entry, its index as the ref.
+ * A path through a file of the same archive skips the entry with a warning instead of failing.
+ */
+export function applyZipTable(entries: usize, count: u32, names: usize): i32 {
+  for (let i: u32 = 0; i < count; i++) {
+    const e = entries + ((<usize>i) << 6);
+    if (load<u8>(e + 9) != 0) continue;
+    const r = applyEntry(load<u8>(e + 8), 0, i, names + load<u32>(e), load<u32>(e + 4));
+    if (r == -E_NOTDIR) warn(i, W_THROUGH_FILE);
+    else if (r < 0) return r;
+  }
+  return 0;
+}

@@ -1,0 +1,172 @@
+// The module's exports. Each instance holds one namespace (and/or one parsed zip directory);
+// memory is released by dropping the instance, since wasm memory never shrinks.
+
+import { tableBytes } from './hash';
+import { grownCapacity } from './heap-util';
+import {
+  N_COUNT,
+  N_FIRST,
+  N_FLAGS,
+  N_LAYER,
+  N_NAME,
+  N_NAMELEN,
+  N_NEXT,
+  N_NLINK,
+  N_OBJECT,
+  N_PARENT,
+  N_REF,
+  N_SUBDIRS,
+  N_TAG,
+  NONE,
+  ROOT,
+} from './layout';
+import { namesBase, namesBytes } from './names';
+import { isLive, namespaceInit } from './namespace';
+import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec } from './nodes';
+
+export { applyBatch, applyZipTable, beginLayer, buildFailedRef } from './build';
+export { find as lookup, insert, link, move, remove, setKind } from './namespace';
+export { walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
+export { warningCount, warningsBase, warningsReset } from './warnings';
+export {
+  zipCdOffset,
+  zipCdSize,
+  zipCount,
+  zipEocdAt,
+  zipErrorEntry,
+  zipLocate,
+  zipNames,
+  zipNamesLength,
+  zipParse,
+  zipReadZip64,
+  zipRelease,
+  zipTable,
+  zipZip64At,
+} from './zip';
+export { liveNodes, namesBase, nodeHighWater, nodesBase };
+
+/** Creates the root; sizes are hints (everything grows on demand). */
+export function init(nodeCapacity: u32, nameBytes: u32): void {
+  namespaceInit(nodeCapacity, nameBytes);
+}
+
+/** Bytes held by the index's own structures (nodes, hash table, names). */
+export function indexBytes(): usize {
+  return nodesBytes() + tableBytes() + namesBytes();
+}
+
+export function alloc(n: usize): usize {
+  return heap.alloc(n == 0 ? 1 : n);
+}
+
+export function free(p: usize): void {
+  heap.free(p);
+}
+
+export function valid(id: u32): bool {
+  return isLive(id, nodeHighWater());
+}
+
+export function parentOf(id: u32): u32 {
+  return load<u32>(rec(id) + N_PARENT);
+}
+export function kindOf(id: u32): u8 {
+  return load<u8>(rec(id) + 10);
+}
+export function flagsOf(id: u32): u8 {
+  return load<u8>(rec(id) + N_FLAGS);
+}
+export function setFlags(id: u32, flags: u8): void {
+  store<u8>(rec(id) + N_FLAGS, flags);
+}
+/** The object behind a name: the node itself, or the first name of a hard-linked file. */
+export function objectOf(id: u32): u32 {
+  return load<u32>(rec(id) + N_OBJECT);
+}
+export function layerOf(id: u32): u32 {
+  return load<u32>(rec(objectOf(id)) + N_LAYER);
+}
+export function refOf(id: u32): u32 {
+  return load<u32>(rec(objectOf(id)) + N_REF);
+}
+/** Sets where an object's bytes come from (e.g. after a copy-up: UPPER and the upper's ref). */
+export function setSource(id: u32, layer: u32, ref: u32): void {
+  const o = rec(objectOf(id));
+  store<u32>(o + N_LAYER, layer);
+  store<u32>(o + N_REF, ref);
+}
+export function nlinkOf(id: u32): u32 {
+  return load<u32>(rec(objectOf(id)) + N_NLINK);
+}
+export function tagOf(id: u32): u32 {
+  return load<u32>(rec(id) + N_TAG);
+}
+export function setTag(id: u32, tag: u32): void {
+  store<u32>(rec(id) + N_TAG, tag);
+}
+export function childCount(id: u32): u32 {
+  return load<u32>(rec(id) + N_COUNT);
+}
+export function subdirCount(id: u32): u32 {
+  return load<u32>(rec(id) + N_SUBDIRS);
+}
+export function firstChild(id: u32): u32 {
+  return load<u32>(rec(id) + N_FIRST);
+}
+export function nextSibling(id: u32): u32 {
+  return load<u32>(rec(id) + N_NEXT);
+}
+export function nameOffset(id: u32): u32 {
+  return load<u32>(rec(id) + N_NAME);
+}
+export function nameLength(id: u32): u32 {
+  return <u32>load<u16>(rec(id) + N_NAMELEN);
+}
+
+let out: usize = 0;
+let outCap: usize = 0;
+
+/** The output buffer of pathOf/listChildren (valid until the next call that writes it). */
+export function outBase(): usize {
+  return out;
+}
+
+function ensureOut(n: usize): void {
+  if (n <= outCap) return;
+  outCap = grownCapacity(outCap, n);
+  if (out != 0) heap.free(out);
+  out = heap.alloc(outCap);
+}
+
+/** Writes the node's absolute path (UTF-8) at outBase(); returns its length, 0 if it has none. */
+export function pathOf(id: u32): u32 {
+  if (id == ROOT) {
+    ensureOut(1);
+    store<u8>(out, 47);
+    return 1;
+  }
+  let total: usize = 0;
+  for (let n = id; n != ROOT; n = parentOf(n)) {
+    if (n == NONE) return 0;
+    total += nameLength(n) + 1;
+  }
+  ensureOut(total);
+  const names = namesBase();
+  let o = total;
+  for (let n = id; n != ROOT; n = parentOf(n)) {
+    const len = <usize>nameLength(n);
+    o -= len;
+    memory.copy(out + o, names + nameOffset(n), len);
+    store<u8>(out + --o, 47);
+  }
+  return <u32>total;
+}
+
+/** Writes the ids of a directory's children, in order, at outBase(); returns how many. */
+export function listChildren(id: u32): u32 {
+  const n = childCount(id);
+  ensureOut((<usize>n) << 2);
+  let i: usize = 0;
+  for (let c = firstChild(id); c != NONE; c = nextSibling(c)) store<u32>(out + (i++ << 2), c);
+  return n;
+}

@@ -1,0 +1,241 @@
+// The merged namespace: named nodes in a tree, found by (parent, name) in one hash probe,
+// children kept in insertion order on a doubly linked sibling list (stable, no rebuild).
+import { hashName, tableFind, tableInit, tableInsert, tableRemove } from './hash';
+import {
+  E_EXIST,
+  E_INVAL,
+  E_NOENT,
+  E_NOTDIR,
+  E_NOTEMPTY,
+  FLAG_DETACHED,
+  KIND_DIR,
+  KIND_FREE,
+  KIND_WHITEOUT,
+  N_COUNT,
+  N_FIRST,
+  N_FLAGS,
+  N_HASH,
+  N_KIND,
+  N_LAST,
+  N_LAYER,
+  N_NAME,
+  N_NAMELEN,
+  N_NEXT,
+  N_NLINK,
+  N_OBJECT,
+  N_PARENT,
+  N_PREV,
+  N_REF,
+  N_SUBDIRS,
+  NO_REF,
+  NONE,
+  ROOT,
+  UPPER,
+} from './layout';
+import { dropName, namesInit, storeName } from './names';
+import { freeNode, newNode, nodeHighWater, nodesInit, rec } from './nodes';
+
+export const MAX_NAME: u32 = 255;
+
+/** Sets up an empty namespace holding only the root directory. */
+export function namespaceInit(nodeCapacity: u32, nameBytes: u32): void {
+  nodesInit(nodeCapacity);
+  tableInit(nodeCapacity << 1);
+  namesInit(nameBytes);
+  const r = rec(ROOT);
+  store<u8>(r + N_KIND, KIND_DIR);
+  store<u32>(r + N_PARENT, ROOT);
+  store<u32>(r + N_LAYER, UPPER);
+  store<u32>(r + N_REF, NO_REF);
+  store<u32>(r + N_OBJECT, ROOT);
+  store<u32>(r + N_NLINK, 1);
+}
+
+export function kindOf(id: u32): u8 {
+  return load<u8>(rec(id) + N_KIND);
+}
+
+export function isLive(id: u32, high: u32): bool {
+  return (
+    id != NONE && id < high && kindOf(id) != KIND_FREE && (load<u8>(rec(id) + N_FLAGS) & FLAG_DETACHED) == 0
+  );
+}
+
+/** A name must be 1–255 bytes, hold no '/' or NUL, and not be '.' or '..'. */
+export function validName(p: usize, len: u32): bool {
+  if (len == 0 || len > MAX_NAME) return false;
+  if (len == 1 && load<u8>(p) == 46) return false;
+  if (len == 2 && load<u16>(p) == 0x2e2e) return false;
+  for (let i: u32 = 0; i < len; i++) {
+    const c = load<u8>(p + i);
+    if (c == 47 || c == 0) return false;
+  }
+  return true;
+}
+
+export function find(parent: u32, p: usize, len: u32): u32 {
+  return tableFind(parent, p, len, hashName(parent, p, len));
+}
+
+function appendChild(parent: u32, id: u32): void {
+  const pr = rec(parent);
+  const last = load<u32>(pr + N_LAST);
+  const r = rec(id);
+  store<u32>(r + N_PREV, last);
+  store<u32>(r + N_NEXT, NONE);
+  if (last != NONE) store<u32>(rec(last) + N_NEXT, id);
+  else store<u32>(pr + N_FIRST, id);
+  store<u32>(pr + N_LAST, id);
+  store<u32>(pr + N_COUNT, load<u32>(pr + N_COUNT) + 1);
+  if (load<u8>(r + N_KIND) == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) + 1);
+}
+
+function unlinkChild(id: u32): void {
+  const r = rec(id);
+  const parent = load<u32>(r + N_PARENT);
+  const pr = rec(parent);
+  const prev = load<u32>(r + N_PREV);
+  const next = load<u32>(r + N_NEXT);
+  if (prev != NONE) store<u32>(rec(prev) + N_NEXT, next);
+  else store<u32>(pr + N_FIRST, next);
+  if (next != NONE) store<u32>(rec(next) + N_PREV, prev);
+  else store<u32>(pr + N_LAST, prev);
+  store<u32>(pr + N_COUNT, load<u32>(pr + N_COUNT) - 1);
+  if (load<u8>(r + N_KIND) == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) - 1);
+}
+
+/**
+ * Adds a child. `p` must not point into the names arena. Returns the new id, or a negative
+ * error: -E_NOTDIR (parent is not a directory), -E_INVAL (bad name), -E_EXIST.
+ */
+export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, layer: u32, ref: u32): i32 {
+  if (!isLive(parent, nodeHighWater())) return -E_NOENT;
+  if (kindOf(parent) != KIND_DIR) return -E_NOTDIR;
+  if (kind == KIND_FREE || kind > KIND_WHITEOUT) return -E_INVAL;
+  if (!validName(p, len)) return -E_INVAL;
+  const h = hashName(parent, p, len);
+  if (tableFind(parent, p, len, h) != NONE) return -E_EXIST;
+  const off = storeName(p, len);
+  const id = newNode();
+  const r = rec(id);
+  store<u32>(r + N_PARENT, parent);
+  store<u32>(r + N_NAME, off);
+  store<u16>(r + N_NAMELEN, <u16>len);
+  store<u8>(r + N_KIND, kind);
+  store<u8>(r + N_FLAGS, flags);
+  store<u32>(r + N_LAYER, layer);
+  store<u32>(r + N_REF, ref);
+  store<u32>(r + N_HASH, h);
+  store<u32>(r + N_OBJECT, id);
+  store<u32>(r + N_NLINK, 1);
+  appendChild(parent, id);
+  tableInsert(id);
+  return <i32>id;
+}
+
+/** Another name for the object of `target` (a non-directory). Returns the new id or -error. */
+export function link(parent: u32, p: usize, len: u32, target: u32): i32 {
+  if (!isLive(target, nodeHighWater())) return -E_NOENT;
+  const kind = kindOf(target);
+  if (kind == KIND_DIR || kind == KIND_WHITEOUT || kind == KIND_FREE) return -E_INVAL;
+  const obj = load<u32>(rec(target) + N_OBJECT);
+  const id = insert(parent, p, len, kind, 0, UPPER, NO_REF);
+  if (id < 0) return id;
+  const r = rec(<u32>id);
+  store<u32>(r + N_OBJECT, obj);
+  store<u32>(r + N_NLINK, 0);
+  const o = rec(obj);
+  store<u32>(o + N_NLINK, load<u32>(o + N_NLINK) + 1);
+  return id;
+}
+
+/** Drops one name; the object record survives (detached) while other hard links remain. */
+function dropNode(id: u32): void {
+  tableRemove(id);
+  unlinkChild(id);
+  const r = rec(id);
+  dropName(<u32>load<u16>(r + N_NAMELEN));
+  const obj = load<u32>(r + N_OBJECT);
+  const o = rec(obj);
+  const nlink = load<u32>(o + N_NLINK) - 1;
+  store<u32>(o + N_NLINK, nlink);
+  if (obj == id) {
+    if (nlink > 0) {
+      store<u8>(r + N_FLAGS, load<u8>(r + N_FLAGS) | FLAG_DETACHED);
+      store<u32>(r + N_PARENT, NONE);
+      store<u16>(r + N_NAMELEN, 0);
+      return;
+    }
+  } else if (nlink == 0) {
+    freeNode(obj);
+  }
+  freeNode(id);
+}
+
+/** Removes a node and everything below it, deepest first, in one pass. */
+export function removeTree(top: u32): void {
+  let n = top;
+  while (true) {
+    while (kindOf(n) == KIND_DIR && load<u32>(rec(n) + N_FIRST) != NONE) n = load<u32>(rec(n) + N_FIRST);
+    const parent = load<u32>(rec(n) + N_PARENT);
+    const done = n == top;
+    dropNode(n);
+    if (done) return;
+    n = parent;
+  }
+}
+
+/** Removes a name; a directory must be empty unless `recursive`. */
+export function remove(id: u32, recursive: bool): i32 {
+  if (!isLive(id, nodeHighWater())) return -E_NOENT;
+  if (id == ROOT) return -E_INVAL;
+  if (!recursive && kindOf(id) == KIND_DIR && load<u32>(rec(id) + N_COUNT) != 0) return -E_NOTEMPTY;
+  removeTree(id);
+  return 0;
+}
+
+/**
+ * Moves a node to a new parent and/or name. Only the moved node is touched: its subtree hangs
+ * off its id, which does not change. The target name must be free (the engine removes or
+ * whiteouts it first); a directory cannot move into itself.
+ */
+export function move(id: u32, parent: u32, p: usize, len: u32): i32 {
+  if (!isLive(id, nodeHighWater()) || !isLive(parent, nodeHighWater())) return -E_NOENT;
+  if (id == ROOT) return -E_INVAL;
+  if (kindOf(parent) != KIND_DIR) return -E_NOTDIR;
+  if (!validName(p, len)) return -E_INVAL;
+  for (let up = parent; up != ROOT; up = load<u32>(rec(up) + N_PARENT)) if (up == id) return -E_INVAL;
+  const h = hashName(parent, p, len);
+  const existing = tableFind(parent, p, len, h);
+  if (existing == id) return 0;
+  if (existing != NONE) return -E_EXIST;
+  tableRemove(id);
+  unlinkChild(id);
+  const r0 = rec(id);
+  dropName(<u32>load<u16>(r0 + N_NAMELEN));
+  const off = storeName(p, len);
+  const r = rec(id);
+  store<u32>(r + N_PARENT, parent);
+  store<u32>(r + N_NAME, off);
+  store<u16>(r + N_NAMELEN, <u16>len);
+  store<u32>(r + N_HASH, h);
+  appendChild(parent, id);
+  tableInsert(id);
+  return 0;
+}
+
+/** Changes a node's kind in place (e.g. a whiteout replaced by a directory keeps its id). */
+export function setKind(id: u32, kind: u8): i32 {
+  if (!isLive(id, nodeHighWater())) return -E_NOENT;
+  if (kind == KIND_FREE || kind > KIND_WHITEOUT) return -E_INVAL;
+  const r = rec(id);
+  const old = load<u8>(r + N_KIND);
+  if (old == KIND_DIR && load<u32>(r + N_COUNT) != 0) return -E_NOTEMPTY;
+  if (load<u32>(r + N_OBJECT) != id || load<u32>(r + N_NLINK) != 1) return -E_INVAL;
+  if (id == ROOT) return -E_INVAL;
+  const pr = rec(load<u32>(r + N_PARENT));
+  if (old == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) - 1);
+  if (kind == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) + 1);
+  store<u8>(r + N_KIND, kind);
+  return 0;
+}

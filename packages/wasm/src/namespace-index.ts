@@ -1,0 +1,445 @@
+/**
+ * The merged namespace index of a whole overlay stack, held in wasm memory: node records,
+ * names as UTF-8 in an arena, a (parent, name) hash table, children in insertion order.
+ * Node ids are plain numbers, stable for the life of the node.
+ */
+import { BatchWriter, type IndexEntry } from './batch.js';
+import { Core } from './core.js';
+import { indexError, type WasmErrorCode, WasmFsError } from './errors.js';
+import { E, Kind, NO_REF, ROOT, UPPER, Walk, type WalkStatus } from './layout.js';
+import type { ZipDirectory } from './zip-directory.js';
+
+/** How a node is created. `layer`/`ref` say which layer's entry serves it. */
+export interface NodeInit {
+  readonly kind: Kind;
+  /** Defaults to {@link UPPER}. */
+  readonly layer?: number;
+  /** Defaults to {@link NO_REF}. */
+  readonly ref?: number;
+  readonly flags?: number;
+}
+
+/** A problem with one entry of a layer that did not stop the build. */
+export interface IndexWarning {
+  readonly layer: number;
+  /** The entry's reference (for a zip layer: its index in the directory). */
+  readonly ref: number;
+  readonly code: WasmErrorCode;
+  readonly message: string;
+}
+
+/** Where a walk stopped (see {@link NamespaceIndex.walk}). */
+export interface WalkResult {
+  readonly status: WalkStatus;
+  /** Ok: the node; MissingLast: the parent directory; Symlink: the symlink; NotDir: the non-directory. */
+  readonly node: number;
+  /** The directory holding the component where the walk stopped. */
+  readonly parent: number;
+  /** What follows the component where the walk stopped ('' if nothing). */
+  readonly rest: string;
+  /** The component where the walk stopped (Missing*, Symlink). */
+  readonly name: string;
+}
+
+/** A resolved path (see {@link NamespaceIndex.resolve}). */
+export interface Resolved {
+  /** The node, or 0 when the last component does not exist. */
+  readonly node: number;
+  /** Its directory (the root for the root itself). */
+  readonly parent: number;
+  /** The last component's name ('' for the root). */
+  readonly name: string;
+}
+
+export interface ResolveOptions {
+  /** Follow a symlink in the last component. */
+  readonly follow: boolean;
+  /** The target of a symlink node (the index does not store targets; the layers do). */
+  readlink(node: number): string;
+  readonly syscall?: string;
+}
+
+const BUILD_WARNING: Record<number, { code: WasmErrorCode; message: string }> = {
+  20: { code: 'EEXIST', message: 'replaced by a later entry with the same path' },
+  21: { code: 'ENOTDIR', message: 'its path goes through a non-directory; entry skipped' },
+  22: { code: 'EINVAL', message: 'hard link to something that is not a file of the layer; entry skipped' },
+};
+
+const MAX_HOPS = 40;
+/** Entries per applyBatch call: bounds the JS-side buffer, not correctness. */
+const BATCH = 4096;
+
+/**
+ * The namespace index.
+ *
+ * @example
+ * ```ts
+ * const index = await NamespaceIndex.create();
+ * index.addLayer(1, [{ path: '/a/b.txt', kind: 'file', ref: 0 }]);   // bottom lower
+ * index.addLayer(0, [{ path: '/a/b.txt', kind: 'whiteout' }]);       // top lower hides it
+ * index.lookupPath('/a/b.txt'); // 0
+ * const dir = index.lookupPath('/a');
+ * index.move(dir, index.root, 'c'); // '/c' now; its children follow
+ * index.close();
+ * ```
+ */
+export class NamespaceIndex {
+  /** The root directory's id. */
+  readonly root = ROOT;
+  private core: Core | null;
+  private layerWarnings: IndexWarning[] = [];
+
+  private constructor(core: Core) {
+    this.core = core;
+  }
+
+  /** An empty index (only the root). Capacities are hints; everything grows on demand. */
+  static async create(options: { nodes?: number; nameBytes?: number } = {}): Promise<NamespaceIndex> {
+    const core = await Core.create();
+    core.x.init(options.nodes ?? 1024, options.nameBytes ?? 16384);
+    return new NamespaceIndex(core);
+  }
+
+  private get c(): Core {
+    if (this.core === null)
+      throw new WasmFsError('EBADF', 'index', undefined, { cause: new Error('index closed') });
+    return this.core;
+  }
+
+  /** Releases the index's memory; the object is unusable afterwards. */
+  close(): void {
+    this.core = null;
+  }
+
+  get closed(): boolean {
+    return this.core === null;
+  }
+
+  // ── Lookup ────────────────────────────────────────────────────────────────────────────────
+
+  /** The child `name` of directory `parent`, or 0 (whiteouts are returned: check the kind). */
+  lookup(parent: number, name: string): number {
+    const c = this.c;
+    const len = c.encode(name);
+    return c.x.lookup(parent, c.scratchOf(0), len);
+  }
+
+  /**
+   * The node at `path` without following symlinks (a symlink is returned only as the last
+   * component); 0 if absent or hidden by a whiteout.
+   */
+  lookupPath(path: string, start: number = ROOT): number {
+    const c = this.c;
+    const len = c.encode(path);
+    const p = c.scratchOf(0);
+    const node = c.x.walk(start, p, len);
+    const status = c.x.walkStatus();
+    if (status === Walk.Ok) return node;
+    if (status === Walk.Symlink && this.onlySlashes(p + c.x.walkEnd(), p + len)) return node;
+    return 0;
+  }
+
+  private onlySlashes(from: number, to: number): boolean {
+    const mem = this.c.bytes();
+    for (let i = from; i < to; i++) if (mem[i] !== 47) return false;
+    return true;
+  }
+
+  /** One walk from `start`, stopping at the first symlink, missing name or non-directory. */
+  walk(path: string, start: number = ROOT): WalkResult {
+    const c = this.c;
+    const len = c.encode(path);
+    const p = c.scratchOf(0);
+    const node = c.x.walk(start, p, len);
+    const status = c.x.walkStatus() as WalkStatus;
+    const s = c.x.walkStart();
+    const e = c.x.walkEnd();
+    const stopped = status !== Walk.Ok;
+    return {
+      status,
+      node,
+      parent: c.x.walkParent(),
+      name: stopped ? c.text(p + s, e - s) : '',
+      rest: stopped ? c.text(p + e, len - e) : '',
+    };
+  }
+
+  /**
+   * Resolves a path like the kernel: symlinks followed in every component (and in the last one
+   * if `follow`), ELOOP after 40, ENOENT/ENOTDIR/ENAMETOOLONG as Node reports them.
+   */
+  resolve(path: string, options: ResolveOptions): Resolved {
+    const syscall = options.syscall ?? 'stat';
+    const trailingSlash = /\/\.?$/.test(path) && path !== '/';
+    let rest = path;
+    let start = ROOT;
+    for (let hops = 0; ; ) {
+      const w = this.walk(rest, start);
+      switch (w.status) {
+        case Walk.Ok: {
+          const node = w.node;
+          if (trailingSlash && this.kind(node) !== Kind.Dir) throw new WasmFsError('ENOTDIR', syscall, path);
+          return {
+            node,
+            parent: node === ROOT ? ROOT : this.parent(node),
+            name: node === ROOT ? '' : this.name(node),
+          };
+        }
+        case Walk.MissingLast:
+          return { node: 0, parent: w.node, name: w.name };
+        case Walk.Missing:
+          throw new WasmFsError('ENOENT', syscall, path);
+        case Walk.NotDir:
+          throw new WasmFsError('ENOTDIR', syscall, path);
+        case Walk.NameTooLong:
+          throw new WasmFsError('ENAMETOOLONG', syscall, path);
+        default: {
+          const last = /^\/*$/.test(w.rest);
+          if (last && !options.follow && !trailingSlash)
+            return { node: w.node, parent: w.parent, name: w.name };
+          if (++hops > MAX_HOPS) throw new WasmFsError('ELOOP', syscall, path);
+          const target = options.readlink(w.node);
+          if (target === '') throw new WasmFsError('ENOENT', syscall, path);
+          start = target.startsWith('/') ? ROOT : w.parent;
+          rest = w.rest === '' ? target : `${target}/${w.rest}`;
+        }
+      }
+    }
+  }
+
+  // ── Nodes ─────────────────────────────────────────────────────────────────────────────────
+
+  /** True while `node` names something (not freed, not a detached hard-link object). */
+  isValid(node: number): boolean {
+    return this.c.x.valid(node) !== 0;
+  }
+  kind(node: number): Kind {
+    return this.c.x.kindOf(node) as Kind;
+  }
+  flags(node: number): number {
+    return this.c.x.flagsOf(node);
+  }
+  setFlags(node: number, flags: number): void {
+    this.check(node, 'setflags');
+    this.c.x.setFlags(node, flags);
+  }
+  parent(node: number): number {
+    return this.c.x.parentOf(node);
+  }
+  name(node: number): string {
+    const c = this.c;
+    return node === ROOT ? '' : c.text(c.x.namesBase() + c.x.nameOffset(node), c.x.nameLength(node));
+  }
+  /** The layer serving the node's object ({@link UPPER} once it lives in the upper). */
+  layer(node: number): number {
+    return this.c.x.layerOf(node) >>> 0;
+  }
+  /** The layer's entry reference for the node's object ({@link NO_REF} for none). */
+  ref(node: number): number {
+    return this.c.x.refOf(node) >>> 0;
+  }
+  /** Re-points the object (shared by all its hard links) at another layer's entry. */
+  setSource(node: number, layer: number, ref: number): void {
+    this.check(node, 'setsource');
+    this.c.x.setSource(node, layer >>> 0, ref >>> 0);
+  }
+  /** The object behind a name: equal for all hard links of one file. */
+  object(node: number): number {
+    return this.c.x.objectOf(node);
+  }
+  nlink(node: number): number {
+    return this.c.x.nlinkOf(node);
+  }
+  /** A free u32 per node for the engine (e.g. an index into its own side table). */
+  tag(node: number): number {
+    return this.c.x.tagOf(node) >>> 0;
+  }
+  setTag(node: number, tag: number): void {
+    this.check(node, 'settag');
+    this.c.x.setTag(node, tag >>> 0);
+  }
+  childCount(dir: number): number {
+    return this.c.x.childCount(dir);
+  }
+  /** Children that are directories (a directory's nlink is 2 + this). */
+  subdirCount(dir: number): number {
+    return this.c.x.subdirCount(dir);
+  }
+
+  /** A directory's children, in the order they were added (stable; whiteouts included). */
+  children(dir: number): number[] {
+    const c = this.c;
+    const n = c.x.listChildren(dir);
+    const base = c.x.outBase() >>> 2;
+    return Array.from(c.words().subarray(base, base + n));
+  }
+
+  /** Names of the visible children (whiteouts left out), in order. */
+  childNames(dir: number): string[] {
+    return this.children(dir)
+      .filter((id) => this.kind(id) !== Kind.Whiteout)
+      .map((id) => this.name(id));
+  }
+
+  /** The absolute path of a node (reverse lookup); '' for a detached hard-link object. */
+  pathOf(node: number): string {
+    const c = this.c;
+    this.check(node, 'realpath');
+    const len = c.x.pathOf(node);
+    return c.text(c.x.outBase(), len);
+  }
+
+  private check(node: number, syscall: string): void {
+    if (this.c.x.valid(node) === 0) {
+      throw new WasmFsError('ENOENT', syscall, undefined, { cause: new Error(`no node ${node}`) });
+    }
+  }
+
+  // ── Changes ───────────────────────────────────────────────────────────────────────────────
+
+  /** Adds `name` in `parent`; throws EEXIST if taken, ENOTDIR, EINVAL for a bad name. */
+  insert(parent: number, name: string, init: NodeInit): number {
+    const c = this.c;
+    const len = c.encode(name);
+    const r = c.x.insert(
+      parent,
+      c.scratchOf(0),
+      len,
+      init.kind,
+      init.flags ?? 0,
+      (init.layer ?? UPPER) >>> 0,
+      (init.ref ?? NO_REF) >>> 0,
+    );
+    if (r < 0) throw indexError(r, 'insert', name);
+    return r;
+  }
+
+  /** A new name for the object of `target` (a non-directory): a hard link. */
+  link(parent: number, name: string, target: number): number {
+    const c = this.c;
+    const len = c.encode(name);
+    const r = c.x.link(parent, c.scratchOf(0), len, target);
+    if (r < 0) throw indexError(r, 'link', name);
+    return r;
+  }
+
+  /**
+   * Moves `node` to `parent`/`name`. Only the node's own record changes: the subtree below a
+   * directory follows without being touched. The target name must be free.
+   */
+  move(node: number, parent: number, name: string): void {
+    const c = this.c;
+    const len = c.encode(name);
+    const r = c.x.move(node, parent, c.scratchOf(0), len);
+    if (r < 0) throw indexError(r, 'rename', name);
+  }
+
+  /** Removes a name (and, with `recursive`, everything below a directory). */
+  remove(node: number, options: { recursive?: boolean } = {}): void {
+    const r = this.c.x.remove(node, options.recursive === true ? 1 : 0);
+    if (r < 0) throw indexError(r, 'remove');
+  }
+
+  /** Changes a node's kind in place (e.g. a whiteout becoming a directory keeps its id). */
+  setKind(node: number, kind: Kind): void {
+    const r = this.c.x.setKind(node, kind);
+    if (r < 0) throw indexError(r, 'setkind');
+  }
+
+  // ── Bulk build ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Lays one lower layer over the layers added before it: add the lowest layer first.
+   * Whiteouts delete, opaque directories drop what is below, non-directories replace,
+   * directories merge. Throws EINVAL for a bad path, EIO for a path through a file of the
+   * same layer (the index is then incomplete and should be dropped). Duplicates are warnings.
+   */
+  addLayer(layer: number, entries: Iterable<IndexEntry>): void {
+    const c = this.c;
+    this.begin(layer);
+    const batch = new BatchWriter();
+    const links = new BatchWriter();
+    for (const entry of entries) {
+      (entry.kind === 'hardlink' ? links : batch).add(entry);
+      if (batch.count === BATCH) this.flush(batch, layer);
+    }
+    this.flush(batch, layer);
+    this.flush(links, layer);
+    this.collect(layer, c);
+  }
+
+  /** Lays a parsed zip directory over the layers added before it; refs are entry indexes. */
+  addZipLayer(layer: number, zip: ZipDirectory): void {
+    const c = this.c;
+    this.begin(layer);
+    const { entries, names, count } = zip.table();
+    const e = c.put(entries);
+    const n = c.put(names);
+    try {
+      const r = c.x.applyZipTable(e, count, n);
+      if (r < 0) throw indexError(r, 'open', undefined, `lower ${layer}: zip entry ${c.x.buildFailedRef()}`);
+    } finally {
+      c.x.free(e);
+      c.x.free(n);
+    }
+    this.collect(layer, c);
+  }
+
+  private begin(layer: number): void {
+    this.c.x.beginLayer(layer >>> 0);
+    this.c.x.warningsReset();
+  }
+
+  private flush(batch: BatchWriter, layer: number): void {
+    if (batch.count === 0) return;
+    const c = this.c;
+    const p = c.put(batch.bytes());
+    try {
+      const r = c.x.applyBatch(p, batch.count, p + batch.length);
+      if (r < 0) {
+        const ref = c.x.buildFailedRef();
+        const why =
+          r === -E.ENOTDIR
+            ? `lower ${layer}, entry ${ref}: a path goes through a non-directory`
+            : `lower ${layer}, entry ${ref}: invalid path`;
+        throw r === -E.ENOTDIR
+          ? new WasmFsError('EIO', 'open', undefined, { cause: new Error(why) })
+          : indexError(r, 'open', undefined, why);
+      }
+    } finally {
+      c.x.free(p);
+      batch.reset();
+    }
+  }
+
+  private collect(layer: number, c: Core): void {
+    const n = c.x.warningCount();
+    const base = c.x.warningsBase() >>> 2;
+    const words = c.words();
+    for (let i = 0; i < n; i++) {
+      const ref = words[base + 2 * i] as number;
+      const w = BUILD_WARNING[words[base + 2 * i + 1] as number];
+      if (w) this.layerWarnings.push({ layer, ref, ...w });
+    }
+  }
+
+  /** Warnings of every layer added so far. */
+  get warnings(): readonly IndexWarning[] {
+    return this.layerWarnings;
+  }
+
+  // ── Accounting ────────────────────────────────────────────────────────────────────────────
+
+  /** Live nodes, the root included (detached hard-link objects count too). */
+  get nodeCount(): number {
+    return this.c.x.liveNodes();
+  }
+  /** Bytes of the index's own structures (node table, hash table, names arena). */
+  get indexBytes(): number {
+    return this.c.x.indexBytes();
+  }
+  /** The instance's whole linear memory. */
+  get memoryBytes(): number {
+    return this.c.memoryBytes();
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * A zip archive's central directory, parsed in wasm into a compact entry table (64 bytes per
+ * entry plus its UTF-8 path). Entries are read by index; no JS object exists per entry unless
+ * asked for with {@link ZipDirectory.entry}.
+ */
+import { Core } from './core.js';
+import { type WasmErrorCode, WasmFsError } from './errors.js';
+import { type Kind, Z, Z_STRIDE } from './layout.js';
+
+/** Random access to the bytes of a zip file (a Blob, an HTTP range reader, a buffer). */
+export interface ZipSource {
+  readonly size: number;
+  read(offset: number, length: number): Promise<Uint8Array> | Uint8Array;
+}
+
+/** One entry, as a plain object. */
+export interface ZipEntry {
+  readonly index: number;
+  /** Normalized path: UTF-8, no leading '/', no '.' or empty components. */
+  readonly path: string;
+  readonly kind: Kind;
+  /** Permission bits (Unix archives) or defaults (0o644 files, 0o755 directories). */
+  readonly mode: number;
+  readonly size: number;
+  readonly compressedSize: number;
+  /** Offset of the entry's local header in the file. */
+  readonly offset: number;
+  /** 0 = stored, 8 = deflate, others as the zip specification numbers them. */
+  readonly method: number;
+  readonly crc32: number;
+  readonly mtimeMs: number;
+  readonly encrypted: boolean;
+}
+
+/** An entry rejected while parsing (it is not part of the directory's usable entries). */
+export interface ZipWarning {
+  readonly index: number;
+  /** The raw name, decoded leniently. */
+  readonly name: string;
+  readonly code: WasmErrorCode;
+  readonly message: string;
+}
+
+const FATAL: Record<number, string> = {
+  1: 'no end of central directory record (not a zip file, or truncated)',
+  2: 'the archive spans several disks, which is not supported',
+  3: 'the central directory lies outside the file',
+  4: 'the entry count is more than the central directory can hold',
+  5: 'the Zip64 end of central directory record is missing or malformed',
+  6: 'central directory record is truncated',
+  7: 'bad central directory record signature',
+};
+
+const WARNING: Record<number, { code: WasmErrorCode; message: string }> = {
+  1: { code: 'EINVAL', message: 'the name contains a NUL byte' },
+  2: { code: 'EINVAL', message: "the name has a '..' component" },
+  3: { code: 'EINVAL', message: 'a name component is longer than 255 bytes' },
+  4: { code: 'EINVAL', message: 'the name is flagged UTF-8 but is not valid UTF-8' },
+  5: { code: 'EINVAL', message: 'the name is empty' },
+  6: { code: 'EIO', message: "the entry's data lies past the start of the central directory" },
+  7: { code: 'EIO', message: 'a Zip64 extra field the sizes need is missing or short' },
+  8: { code: 'EIO', message: 'a size or offset is beyond 2^53' },
+  9: { code: 'EINVAL', message: 'device, FIFO or socket entries are not supported' },
+  10: { code: 'EIO', message: 'the entry is on another disk' },
+  11: { code: 'EIO', message: 'an extra field is truncated' },
+};
+
+/** End record + Zip64 locator + the longest comment: the most a search needs from the tail. */
+const TAIL = 22 + 0xffff + 20;
+/** A central directory above this is refused rather than copied into wasm memory. */
+const MAX_DIRECTORY = 1 << 30;
+
+/**
+ * A parsed central directory.
+ *
+ * @example
+ * ```ts
+ * const zip = await ZipDirectory.fromBytes(new Uint8Array(await blob.arrayBuffer()), { name: 'a.zip' });
+ * for (let i = 0; i < zip.count; i++) if (zip.usable(i)) console.log(zip.path(i), zip.size(i));
+ * zip.close();
+ * ```
+ */
+export class ZipDirectory {
+  /** Number of central directory records (usable or rejected). */
+  readonly count: number;
+  readonly warnings: readonly ZipWarning[];
+  /** Offset of the central directory in the file (entries' data lies before it). */
+  readonly directoryOffset: number;
+  private core: Core | null;
+  private readonly base: number;
+  private readonly namesBase: number;
+
+  private constructor(core: Core, count: number, directoryOffset: number, warnings: ZipWarning[]) {
+    this.core = core;
+    this.count = count;
+    this.directoryOffset = directoryOffset;
+    this.warnings = warnings;
+    this.base = core.x.zipTable();
+    this.namesBase = core.x.zipNames();
+  }
+
+  /** Parses the directory of a zip held in memory. */
+  static fromBytes(bytes: Uint8Array, options: { name?: string } = {}): Promise<ZipDirectory> {
+    return ZipDirectory.open({ size: bytes.byteLength, read: (o, n) => bytes.subarray(o, o + n) }, options);
+  }
+
+  /**
+   * Reads only what it needs from `source`: the tail (end record), the Zip64 record if any,
+   * then the central directory. Throws EIO with a cause for a damaged archive.
+   */
+  static async open(source: ZipSource, options: { name?: string } = {}): Promise<ZipDirectory> {
+    const core = await Core.create();
+    const x = core.x;
+    const fail = (why: string): WasmFsError =>
+      new WasmFsError('EIO', 'open', options.name, { cause: new Error(`zip: ${why}`) });
+    const size = source.size;
+    const tailLength = Math.min(size, TAIL);
+    const tail = await source.read(size - tailLength, tailLength);
+    if (tail.byteLength !== tailLength) throw fail('short read of the end of the file');
+    const t = core.put(tail);
+    let found = x.zipLocate(t, tailLength, size);
+    if (found === 1) {
+      const at = x.zipZip64At();
+      const inTail = at - (size - tailLength);
+      const record = inTail >= 0 ? tail.subarray(inTail, inTail + 56) : await source.read(at, 56);
+      const r = core.put(record);
+      found = x.zipReadZip64(r, record.byteLength);
+      x.free(r);
+    }
+    x.free(t);
+    if (found < 0) throw fail(FATAL[-found] ?? 'unreadable');
+    const count = x.zipCount();
+    const cdSize = x.zipCdSize();
+    const cdOffset = x.zipCdOffset();
+    if (cdSize > MAX_DIRECTORY) throw fail(`the central directory is ${cdSize} bytes, more than supported`);
+    const directory = await source.read(cdOffset, cdSize);
+    if (directory.byteLength !== cdSize) throw fail('short read of the central directory');
+    const d = core.put(directory);
+    const parsed = x.zipParse(d, cdSize, count, cdOffset);
+    x.free(d);
+    if (parsed < 0) {
+      const entry = x.zipErrorEntry();
+      throw fail(`entry #${entry} of ${count}: ${FATAL[-parsed] ?? 'unreadable'}`);
+    }
+    const dir = new ZipDirectory(core, count, cdOffset, []);
+    (dir.warnings as ZipWarning[]).push(...dir.readWarnings());
+    return dir;
+  }
+
+  private readWarnings(): ZipWarning[] {
+    const c = this.c;
+    const n = c.x.warningCount();
+    const base = c.x.warningsBase() >>> 2;
+    const out: ZipWarning[] = [];
+    for (let i = 0; i < n; i++) {
+      const words = c.words();
+      const index = words[base + 2 * i] as number;
+      const w = WARNING[words[base + 2 * i + 1] as number] ?? { code: 'EIO', message: 'unreadable entry' };
+      out.push({ index, name: this.path(index), ...w });
+    }
+    return out;
+  }
+
+  private get c(): Core {
+    if (this.core === null) throw new WasmFsError('EBADF', 'zip', undefined, { cause: new Error('closed') });
+    return this.core;
+  }
+
+  /** Releases the directory's memory. */
+  close(): void {
+    this.core = null;
+  }
+
+  private at(i: number): number {
+    if (!(i >= 0 && i < this.count)) throw new RangeError(`no zip entry ${i}`);
+    return this.base + i * Z_STRIDE;
+  }
+  private u8(i: number, field: number): number {
+    return this.c.bytes()[this.at(i) + field] as number;
+  }
+  private u16(i: number, field: number): number {
+    const b = this.c.bytes();
+    const p = this.at(i) + field;
+    return (b[p] as number) | ((b[p + 1] as number) << 8);
+  }
+  private u32(i: number, field: number): number {
+    return this.c.words()[(this.at(i) + field) >>> 2] as number;
+  }
+  private f64(i: number, field: number): number {
+    return this.c.doubles()[(this.at(i) + field) >>> 3] as number;
+  }
+
+  /** False for an entry rejected with a warning (or naming the root). */
+  usable(i: number): boolean {
+    return this.u8(i, Z.status) === 0;
+  }
+  path(i: number): string {
+    const c = this.c;
+    return c.text(this.namesBase + this.u32(i, Z.name), this.u32(i, Z.nameLen));
+  }
+  kind(i: number): Kind {
+    return this.u8(i, Z.kind) as Kind;
+  }
+  mode(i: number): number {
+    return this.u16(i, Z.mode);
+  }
+  size(i: number): number {
+    return this.f64(i, Z.size);
+  }
+  compressedSize(i: number): number {
+    return this.f64(i, Z.csize);
+  }
+  offset(i: number): number {
+    return this.f64(i, Z.offset);
+  }
+  method(i: number): number {
+    return this.u16(i, Z.method);
+  }
+  crc32(i: number): number {
+    return this.u32(i, Z.crc);
+  }
+  mtimeMs(i: number): number {
+    return this.f64(i, Z.mtime);
+  }
+  encrypted(i: number): boolean {
+    return (this.u16(i, Z.gpFlags) & 1) !== 0;
+  }
+
+  entry(i: number): ZipEntry {
+    return {
+      index: i,
+      path: this.path(i),
+      kind: this.kind(i),
+      mode: this.mode(i),
+      size: this.size(i),
+      compressedSize: this.compressedSize(i),
+      offset: this.offset(i),
+      method: this.method(i),
+      crc32: this.crc32(i),
+      mtimeMs: this.mtimeMs(i),
+      encrypted: this.encrypted(i),
+    };
+  }
+
+  /** Every usable entry, in directory order. */
+  *entries(): IterableIterator<ZipEntry> {
+    for (let i = 0; i < this.count; i++) if (this.usable(i)) yield this.entry(i);
+  }
+
+  /** The raw table (copies), for {@link NamespaceIndex.addZipLayer}. */
+  table(): { entries: Uint8Array; names: Uint8Array; count: number } {
+    const c = this.c;
+    const mem = c.bytes();
+    const names = c.x.zipNames();
+    return {
+      entries: mem.slice(this.base, this.base + this.count * Z_STRIDE),
+      names: mem.slice(names, names + c.x.zipNamesLength()),
+      count: this.count,
+    };
+  }
+
+  /** Bytes of wasm memory the directory holds. */
+  get memoryBytes(): number {
+    return this.c.memoryBytes();
+  }
+}

@@ -1,0 +1,408 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Flag, Kind, NamespaceIndex, NO_REF, UPPER, WasmFsError } from '../src/index.js';
+
+const open: NamespaceIndex[] = [];
+async function make(options?: { nodes?: number; nameBytes?: number }): Promise<NamespaceIndex> {
+  const index = await NamespaceIndex.create(options);
+  open.push(index);
+  return index;
+}
+afterEach(() => {
+  for (const index of open.splice(0)) index.close();
+});
+
+/** Every visible path below `dir`, depth first, children in index order. */
+function paths(index: NamespaceIndex, dir = index.root, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const id of index.children(dir)) {
+    if (index.kind(id) === Kind.Whiteout) continue;
+    const p = `${prefix}/${index.name(id)}`;
+    out.push(p);
+    if (index.kind(id) === Kind.Dir) out.push(...paths(index, id, p));
+  }
+  return out;
+}
+
+describe('NamespaceIndex: insert and lookup', () => {
+  it('inserts, finds by (parent, name) and by path, keeps insertion order', async () => {
+    const ix = await make();
+    const a = ix.insert(ix.root, 'a', { kind: Kind.Dir });
+    const z = ix.insert(a, 'z.txt', { kind: Kind.File, layer: 2, ref: 7 });
+    const b = ix.insert(a, 'b.txt', { kind: Kind.File });
+    const u = ix.insert(a, 'üñí €.txt', { kind: Kind.File });
+    expect(ix.lookup(ix.root, 'a')).toBe(a);
+    expect(ix.lookup(a, 'z.txt')).toBe(z);
+    expect(ix.lookupPath('/a/b.txt')).toBe(b);
+    expect(ix.lookupPath('a//./b.txt')).toBe(b);
+    expect(ix.lookupPath('/a/üñí €.txt')).toBe(u);
+    expect(ix.lookupPath('/a/nope')).toBe(0);
+    expect(ix.lookupPath('/a/z.txt/x')).toBe(0);
+    expect(ix.childNames(a)).toEqual(['z.txt', 'b.txt', 'üñí €.txt']);
+    expect(ix.layer(z)).toBe(2);
+    expect(ix.ref(z)).toBe(7);
+    expect(ix.layer(b)).toBe(UPPER);
+    expect(ix.ref(b)).toBe(NO_REF);
+    expect(ix.parent(z)).toBe(a);
+    expect(ix.pathOf(u)).toBe('/a/üñí €.txt');
+    expect(ix.pathOf(ix.root)).toBe('/');
+    expect(ix.childCount(a)).toBe(3);
+    expect(ix.subdirCount(ix.root)).toBe(1);
+  });
+
+  it('refuses a taken name, a bad name, a non-directory parent, a dead node', async () => {
+    const ix = await make();
+    const f = ix.insert(ix.root, 'f', { kind: Kind.File });
+    const code = (fn: () => unknown): string | undefined => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(WasmFsError);
+        return (e as WasmFsError).code;
+      }
+      return undefined;
+    };
+    expect(code(() => ix.insert(ix.root, 'f', { kind: Kind.File }))).toBe('EEXIST');
+    expect(code(() => ix.insert(ix.root, 'a/b', { kind: Kind.File }))).toBe('EINVAL');
+    expect(code(() => ix.insert(ix.root, '..', { kind: Kind.File }))).toBe('EINVAL');
+    expect(code(() => ix.insert(ix.root, '', { kind: Kind.File }))).toBe('EINVAL');
+    expect(code(() => ix.insert(ix.root, 'x'.repeat(256), { kind: Kind.File }))).toBe('EINVAL');
+    expect(code(() => ix.insert(ix.root, 'nul\0', { kind: Kind.File }))).toBe('EINVAL');
+    expect(code(() => ix.insert(f, 'x', { kind: Kind.File }))).toBe('ENOTDIR');
+    ix.remove(f);
+    expect(code(() => ix.insert(f, 'x', { kind: Kind.File }))).toBe('ENOENT');
+    expect(code(() => ix.insert(123456, 'x', { kind: Kind.File }))).toBe('ENOENT');
+    expect(code(() => ix.remove(ix.root))).toBe('EINVAL');
+  });
+
+  it('keeps flags, tags and sources; hides whiteouts from paths but returns them from lookup', async () => {
+    const ix = await make();
+    const d = ix.insert(ix.root, 'd', { kind: Kind.Dir, flags: Flag.Opaque | Flag.Redirect });
+    const w = ix.insert(ix.root, 'gone', { kind: Kind.Whiteout });
+    expect(ix.flags(d)).toBe(Flag.Opaque | Flag.Redirect);
+    ix.setFlags(d, Flag.CopiedUp | Flag.Metacopy);
+    expect(ix.flags(d)).toBe(Flag.CopiedUp | Flag.Metacopy);
+    ix.setTag(d, 0xdeadbeef);
+    expect(ix.tag(d)).toBe(0xdeadbeef);
+    ix.setSource(d, 3, 9);
+    expect([ix.layer(d), ix.ref(d)]).toEqual([3, 9]);
+    expect(ix.lookup(ix.root, 'gone')).toBe(w);
+    expect(ix.lookupPath('/gone')).toBe(0);
+    expect(ix.childNames(ix.root)).toEqual(['d']);
+    ix.setKind(w, Kind.Dir);
+    expect(ix.lookupPath('/gone')).toBe(w);
+  });
+});
+
+describe('NamespaceIndex: rename, remove, hard links', () => {
+  it('moves a directory with one record change; its subtree follows', async () => {
+    const ix = await make();
+    const a = ix.insert(ix.root, 'a', { kind: Kind.Dir });
+    const b = ix.insert(a, 'b', { kind: Kind.Dir });
+    const ids: number[] = [];
+    for (let i = 0; i < 1000; i++) ids.push(ix.insert(b, `f${i}`, { kind: Kind.File, ref: i }));
+    const deep = ix.insert(b, 'deep', { kind: Kind.Dir });
+    const leaf = ix.insert(deep, 'leaf', { kind: Kind.File });
+    const other = ix.insert(ix.root, 'other', { kind: Kind.Dir });
+    ix.move(b, other, 'renamed');
+    expect(ix.lookupPath('/a/b')).toBe(0);
+    expect(ix.lookupPath('/other/renamed')).toBe(b);
+    expect(ix.lookupPath('/other/renamed/f500')).toBe(ids[500]);
+    expect(ix.lookupPath('/other/renamed/deep/leaf')).toBe(leaf);
+    expect(ix.pathOf(leaf)).toBe('/other/renamed/deep/leaf');
+    // Children keep their ids, order and parents: they were not touched.
+    expect(ix.children(b).slice(0, 3)).toEqual(ids.slice(0, 3));
+    expect(ix.parent(ids[0] as number)).toBe(b);
+    expect(ix.subdirCount(a)).toBe(0);
+    expect(ix.subdirCount(other)).toBe(1);
+    // Same-parent rename, into itself refused, onto a taken name refused.
+    ix.move(leaf, deep, 'leaf2');
+    expect(ix.childNames(deep)).toEqual(['leaf2']);
+    expect(() => ix.move(other, deep, 'loop')).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+    expect(() => ix.move(deep, other, 'renamed')).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+  });
+
+  it('removes a subtree, refuses a non-empty directory without recursive, reuses ids', async () => {
+    const ix = await make();
+    const a = ix.insert(ix.root, 'a', { kind: Kind.Dir });
+    for (let i = 0; i < 50; i++) {
+      const d = ix.insert(a, `d${i}`, { kind: Kind.Dir });
+      for (let k = 0; k < 10; k++) ix.insert(d, `f${k}`, { kind: Kind.File });
+    }
+    expect(ix.nodeCount).toBe(1 + 1 + 50 + 500);
+    expect(() => ix.remove(a)).toThrow(expect.objectContaining({ code: 'ENOTEMPTY' }));
+    ix.remove(a, { recursive: true });
+    expect(ix.nodeCount).toBe(1);
+    expect(ix.lookupPath('/a/d3/f1')).toBe(0);
+    expect(ix.isValid(a)).toBe(false);
+    const again = ix.insert(ix.root, 'again', { kind: Kind.File });
+    expect(again).toBeLessThanOrEqual(553);
+  });
+
+  it('hard links share one object; it outlives its first name', async () => {
+    const ix = await make();
+    const d = ix.insert(ix.root, 'd', { kind: Kind.Dir });
+    const f = ix.insert(ix.root, 'f', { kind: Kind.File, layer: 1, ref: 42 });
+    const g = ix.link(d, 'g', f);
+    const h = ix.link(ix.root, 'h', g);
+    expect(ix.object(g)).toBe(ix.object(f));
+    expect(ix.object(h)).toBe(f);
+    expect(ix.nlink(h)).toBe(3);
+    expect(ix.ref(g)).toBe(42);
+    ix.setSource(h, UPPER, 5); // copy-up through any name changes the shared object
+    expect([ix.layer(f), ix.ref(f)]).toEqual([UPPER, 5]);
+    ix.remove(f);
+    expect(ix.nlink(g)).toBe(2);
+    expect(ix.ref(g)).toBe(5);
+    expect(ix.lookupPath('/f')).toBe(0);
+    ix.remove(d, { recursive: true });
+    expect(ix.nlink(h)).toBe(1);
+    ix.remove(h);
+    expect(ix.nodeCount).toBe(1);
+    expect(() => ix.link(ix.root, 'x', ix.root)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+});
+
+describe('NamespaceIndex: resolve', () => {
+  it('follows symlinks in every component, stops at the last unless asked, ELOOP after 40', async () => {
+    const ix = await make();
+    const targets = new Map<number, string>();
+    const sym = (parent: number, name: string, target: string): number => {
+      const id = ix.insert(parent, name, { kind: Kind.Symlink });
+      targets.set(id, target);
+      return id;
+    };
+    const readlink = (id: number): string => targets.get(id) ?? '';
+    const a = ix.insert(ix.root, 'a', { kind: Kind.Dir });
+    const b = ix.insert(a, 'b', { kind: Kind.Dir });
+    const f = ix.insert(b, 'f', { kind: Kind.File });
+    const rel = sym(a, 'rel', 'b');
+    sym(ix.root, 'abs', '/a/b');
+    sym(ix.root, 'loop', '/loop');
+    sym(b, 'up', '../..');
+    expect(ix.resolve('/a/rel/f', { follow: true, readlink }).node).toBe(f);
+    expect(ix.resolve('/abs/f', { follow: false, readlink }).node).toBe(f);
+    expect(ix.resolve('/a/rel', { follow: false, readlink }).node).toBe(rel);
+    expect(ix.resolve('/a/rel', { follow: true, readlink }).node).toBe(b);
+    expect(ix.resolve('/a/rel/', { follow: false, readlink }).node).toBe(b);
+    expect(ix.resolve('/abs/up/a/b/f', { follow: true, readlink }).node).toBe(f);
+    expect(ix.resolve('/a/b/../../a/b/f', { follow: true, readlink }).node).toBe(f);
+    expect(ix.resolve('/../../a', { follow: true, readlink }).node).toBe(a);
+    expect(ix.resolve('/a/new', { follow: true, readlink })).toEqual({ node: 0, parent: a, name: 'new' });
+    const fails = (p: string): string => {
+      try {
+        ix.resolve(p, { follow: true, readlink, syscall: 'open' });
+        return 'ok';
+      } catch (e) {
+        return (e as WasmFsError).code;
+      }
+    };
+    expect(fails('/loop')).toBe('ELOOP');
+    expect(fails('/a/x/y')).toBe('ENOENT');
+    expect(fails('/a/b/f/x')).toBe('ENOTDIR');
+    expect(fails('/a/b/f/')).toBe('ENOTDIR');
+    expect(fails(`/${'n'.repeat(256)}`)).toBe('ENAMETOOLONG');
+  });
+});
+
+describe('NamespaceIndex: bulk build of lowers', () => {
+  it('merges directories, replaces non-directories, applies whiteouts and opaque marks', async () => {
+    const ix = await make();
+    ix.addLayer(2, [
+      { path: '/keep/a', kind: 'file', ref: 0 },
+      { path: '/gone/x', kind: 'file', ref: 1 },
+      { path: '/op/below', kind: 'file', ref: 2 },
+      { path: '/op/sub/deep', kind: 'file', ref: 3 },
+      { path: '/f', kind: 'dir', ref: 4 },
+      { path: '/f/child', kind: 'file', ref: 5 },
+    ]);
+    // The top layer lists a child of the opaque directory before the opaque mark itself.
+    ix.addLayer(1, [
+      { path: '/op/sub/mine', kind: 'file', ref: 0 },
+      { path: '/op', kind: 'dir', ref: 1, opaque: true },
+      { path: '/gone', kind: 'whiteout' },
+      { path: '/keep/b', kind: 'file', ref: 2 },
+      { path: '/f', kind: 'file', ref: 3 },
+      { path: '/ln', kind: 'hardlink', linkOf: '/keep/b' },
+    ]);
+    expect(paths(ix).sort()).toEqual([
+      '/f',
+      '/keep',
+      '/keep/a',
+      '/keep/b',
+      '/ln',
+      '/op',
+      '/op/sub',
+      '/op/sub/mine',
+    ]);
+    const keep = ix.lookupPath('/keep');
+    expect(ix.layer(keep)).toBe(1);
+    expect(ix.flags(keep) & Flag.Implicit).toBe(Flag.Implicit);
+    expect(ix.layer(ix.lookupPath('/keep/a'))).toBe(2);
+    expect([ix.layer(ix.lookupPath('/f')), ix.ref(ix.lookupPath('/f'))]).toEqual([1, 3]);
+    expect(ix.flags(ix.lookupPath('/op')) & Flag.Opaque).toBe(Flag.Opaque);
+    expect(ix.object(ix.lookupPath('/ln'))).toBe(ix.lookupPath('/keep/b'));
+    expect(ix.warnings).toEqual([]);
+  });
+
+  it('warns about duplicates (later wins) and fails on a path through a file of the same layer', async () => {
+    const ix = await make();
+    ix.addLayer(0, [
+      { path: '/a', kind: 'file', ref: 0 },
+      { path: '/a', kind: 'file', ref: 1 },
+    ]);
+    expect(ix.ref(ix.lookupPath('/a'))).toBe(1);
+    expect(ix.warnings).toEqual([expect.objectContaining({ layer: 0, ref: 0, code: 'EEXIST' })]);
+    const err = (() => {
+      try {
+        ix.addLayer(0, [
+          { path: '/f', kind: 'file', ref: 0 },
+          { path: '/f/x', kind: 'file', ref: 1 },
+        ]);
+      } catch (e) {
+        return e as WasmFsError;
+      }
+    })();
+    expect(err?.code).toBe('EIO');
+    expect(String((err?.cause as Error).message)).toContain('entry 1');
+    expect(() => ix.addLayer(0, [{ path: '/a/../b', kind: 'file' }])).toThrow(
+      expect.objectContaining({ code: 'EINVAL' }),
+    );
+  });
+
+  it('matches a plain model of the layering rules on random stacks', async () => {
+    type Ent = { path: string; kind: 'file' | 'dir' | 'whiteout'; opaque?: boolean };
+    const name = fc.constantFrom('a', 'b', 'c');
+    const ent: fc.Arbitrary<Ent> = fc.record({
+      path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => `/${p.join('/')}`),
+      kind: fc.constantFrom('file' as const, 'dir' as const, 'whiteout' as const),
+      opaque: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(ent, { maxLength: 8 }), { minLength: 1, maxLength: 4 }),
+        async (input) => {
+          let layers = input;
+          // Model: per-layer trees (a file on the way to a later path is dropped, as the
+          // index skips such entries with an error we avoid here), merged bottom-up.
+          type Tree = Map<string, Tree | 'file' | 'whiteout'> & { opaque?: boolean };
+          const layerTree = (entries: Ent[]): Tree | null => {
+            const root: Tree = new Map();
+            for (const e of entries) {
+              const parts = e.path.split('/').filter(Boolean);
+              let dir = root;
+              for (const part of parts.slice(0, -1)) {
+                let next = dir.get(part);
+                if (next === 'file') return null; // path through a file: the index throws
+                if (next === undefined || next === 'whiteout') {
+                  next = new Map();
+                  dir.set(part, next);
+                }
+                dir = next;
+              }
+              const last = parts[parts.length - 1] as string;
+              const old = dir.get(last);
+              if (e.kind === 'dir') {
+                const d: Tree = old instanceof Map ? old : new Map();
+                d.opaque = e.opaque;
+                dir.set(last, d);
+              } else dir.set(last, e.kind);
+            }
+            return root;
+          };
+          const merge = (target: Map<string, unknown>, src: Tree): void => {
+            if (src.opaque) target.clear();
+            for (const [k, v] of src) {
+              if (v === 'whiteout') target.delete(k);
+              else if (v === 'file') target.set(k, 'file');
+              else {
+                const below = target.get(k);
+                const d = below instanceof Map ? below : new Map();
+                target.set(k, d);
+                merge(d, v);
+              }
+            }
+          };
+          const flat = (m: Map<string, unknown>, prefix = ''): string[] =>
+            [...m].flatMap(([k, v]) => [
+              `${prefix}/${k}`,
+              ...(v instanceof Map ? flat(v, `${prefix}/${k}`) : []),
+            ]);
+          // A layer listing one path twice, or a whiteout and entries below it, is malformed:
+          // the index keeps the later entry (with a warning) but does not bring back what the
+          // earlier one removed from below, so the model is only compared on well-formed layers.
+          const clean = (entries: Ent[]): Ent[] | null => {
+            const last = new Map<string, Ent>();
+            for (const e of entries) {
+              last.delete(e.path);
+              last.set(e.path, e);
+            }
+            const list = [...last.values()];
+            const wh = list.filter((e) => e.kind === 'whiteout').map((e) => e.path);
+            return list.some((e) => wh.some((w) => e.path.startsWith(`${w}/`))) ? null : list;
+          };
+          const cleaned = layers.map(clean);
+          if (cleaned.some((l) => l === null)) return;
+          layers = cleaned as Ent[][];
+          const trees = layers.map(layerTree);
+          if (trees.some((t) => t === null)) return;
+          const model = new Map<string, unknown>();
+          for (let l = trees.length - 1; l >= 0; l--) merge(model, trees[l] as Tree);
+
+          const ix = await NamespaceIndex.create({ nodes: 4 });
+          try {
+            for (let l = layers.length - 1; l >= 0; l--) {
+              ix.addLayer(
+                l,
+                (layers[l] as Ent[]).map((e, ref) => ({ ...e, ref })),
+              );
+            }
+            expect(paths(ix).sort()).toEqual(flat(model).sort());
+          } finally {
+            ix.close();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('NamespaceIndex: memory', () => {
+  it('grows far past its initial capacity and releases on close', async () => {
+    const ix = await make({ nodes: 16, nameBytes: 64 });
+    const start = ix.memoryBytes;
+    const dirs: number[] = [];
+    for (let d = 0; d < 100; d++) dirs.push(ix.insert(ix.root, `directory-number-${d}`, { kind: Kind.Dir }));
+    for (let i = 0; i < 60_000; i++) {
+      ix.insert(dirs[i % 100] as number, `a-rather-long-file-name-to-fill-the-arena-${i}.txt`, {
+        kind: Kind.File,
+        ref: i,
+      });
+    }
+    expect(ix.nodeCount).toBe(1 + 100 + 60_000);
+    expect(ix.memoryBytes).toBeGreaterThan(start * 10);
+    for (let i = 0; i < 60_000; i += 997) {
+      const id = ix.lookupPath(
+        `/directory-number-${i % 100}/a-rather-long-file-name-to-fill-the-arena-${i}.txt`,
+      );
+      expect(ix.ref(id)).toBe(i);
+    }
+    // Churn: renames and removes leave garbage names that compaction reclaims.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 60_000; i += 3) {
+        const dir = dirs[i % 100] as number;
+        const from =
+          round === 0 ? `a-rather-long-file-name-to-fill-the-arena-${i}.txt` : `r${round - 1}-${i}`;
+        ix.move(ix.lookup(dir, from), dir, `r${round}-${i}`);
+      }
+    }
+    expect(ix.ref(ix.lookupPath('/directory-number-3/r2-3'))).toBe(3);
+    expect(
+      ix.pathOf(ix.lookupPath('/directory-number-4/a-rather-long-file-name-to-fill-the-arena-4.txt')),
+    ).toBe('/directory-number-4/a-rather-long-file-name-to-fill-the-arena-4.txt');
+    ix.close();
+    expect(ix.closed).toBe(true);
+    expect(() => ix.lookupPath('/')).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+});
