@@ -20,6 +20,15 @@ export default defineConfig({
         },
       },
       {
+        // Cross-origin isolation (SharedArrayBuffer) for @vellum/worker's synchronous channel.
+        server: {
+          headers: {
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'require-corp',
+          },
+        },
+        // Served as is (plain ESM): pre-bundling it on first use would make Vite reload a running test.
+        optimizeDeps: { exclude: ['comlink'] },
         test: {
           name: 'browser',
           include: ['packages/*/test/**/*.browser.test.ts', 'e2e/**/*.browser.test.ts'],

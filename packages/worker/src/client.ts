@@ -1,0 +1,367 @@
+/**
+ * The page's (or Node thread's) side: the overlay in the worker behind the same async
+ * API as `Overlay`, plus bulk calls that cross the boundary once, events, and a port
+ * for synchronous access from other workers.
+ */
+import type { Change, Origin, RenameFlags, UpperUsage } from '@vellum/core';
+import type { WireStatMany, WireWalk, WireWriteEntry } from './bulk.js';
+import { asResult, copyForTransfer } from './bytes.js';
+import { Connection } from './connection.js';
+import type { WireInit } from './descriptors.js';
+import { fromWireError } from './errors.js';
+import { FileHandle } from './file-handle.js';
+import type { WorkerLink } from './link.js';
+import { type PathLike, pathString } from './path.js';
+import type { WireDirent, WireError, WireEvent, WireHandle } from './protocol.js';
+import { Dirent, Stats } from './stats.js';
+import { prepareData, type WriteData } from './write-data.js';
+
+type ReadOptions = { encoding?: string | null; flag?: string | number } | string | null | undefined;
+type WriteOptions =
+  | { encoding?: string | null; mode?: number; flag?: string | number }
+  | string
+  | null
+  | undefined;
+type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null };
+type Times = number | string | Date;
+
+/** `detail` of the `change` event: which call changed which paths. */
+export interface ChangeDetail {
+  op: string;
+  paths: string[];
+}
+
+/** One entry of {@link OverlayClient.walk}. */
+export interface WalkEntry {
+  path: string;
+  type: 'file' | 'dir' | 'symlink';
+  /** `lstat` of the entry (a symlink is not followed). */
+  stats: Stats;
+}
+
+/** One file for {@link OverlayClient.writeMany}. */
+export interface WriteEntry {
+  path: string;
+  data: string | ArrayBufferView;
+  mode?: number;
+  encoding?: string;
+  flag?: string;
+}
+
+/**
+ * An overlay running in a worker, with `Overlay`'s async API. Errors keep their Node
+ * shape (`code`, `errno`, `syscall`, `path`, `dest`, message); file data crosses as
+ * transferred buffers. It is an `EventTarget`: `change` fires after every mutating call
+ * (before the call resolves) with {@link ChangeDetail}; `close` fires when the worker ends.
+ *
+ * @example
+ * ```ts
+ * const fs = await createOverlayWorker({ lowers: [{ type: 'memory', tree: { 'a.txt': 'hi' } }], upper: { type: 'memory' } });
+ * fs.addEventListener('change', (e) => console.log((e as CustomEvent<ChangeDetail>).detail.paths));
+ * await fs.writeFile('/a.txt', 'hello');
+ * console.log(await fs.readFile('/a.txt', 'utf8'), await fs.changes());
+ * fs.close();
+ * ```
+ */
+export class OverlayClient extends EventTarget {
+  readonly #conn: Connection;
+  /** The client itself, for consumers that take an object with a `promises` member. */
+  readonly promises: this;
+
+  /** @internal Use `createOverlayWorker`. */
+  constructor(link: WorkerLink) {
+    super();
+    this.promises = this;
+    this.#conn = new Connection(
+      link,
+      (event: WireEvent) => this.dispatchEvent(new CustomEvent(event.type, { detail: event.detail })),
+      (reason) => this.dispatchEvent(new CustomEvent('close', { detail: { reason } })),
+    );
+  }
+
+  /** @internal */
+  init(options: WireInit): Promise<void> {
+    return this.#conn.init(options);
+  }
+
+  #call(op: string, args: unknown[], transfer?: Transferable[]): Promise<unknown> {
+    return this.#conn.call(op, args, transfer);
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────
+
+  async stat(path: PathLike): Promise<Stats> {
+    return new Stats((await this.#call('stat', [pathString(path)])) as Float64Array);
+  }
+
+  async lstat(path: PathLike): Promise<Stats> {
+    return new Stats((await this.#call('lstat', [pathString(path)])) as Float64Array);
+  }
+
+  async access(path: PathLike, mode?: number): Promise<void> {
+    await this.#call('access', [pathString(path), mode]);
+  }
+
+  async readFile(
+    path: PathLike,
+    options?: { encoding?: null; flag?: string | number } | null,
+  ): Promise<Uint8Array>;
+  async readFile(
+    path: PathLike,
+    options: { encoding: string; flag?: string | number } | string,
+  ): Promise<string>;
+  async readFile(path: PathLike, options?: ReadOptions): Promise<Uint8Array | string>;
+  async readFile(path: PathLike, options?: ReadOptions): Promise<Uint8Array | string> {
+    const out = await this.#call('readFile', [pathString(path), options]);
+    return typeof out === 'string' ? out : asResult(out as Uint8Array);
+  }
+
+  async readdir(
+    path: PathLike,
+    options?: (ReaddirOptions & { withFileTypes?: false }) | string | null,
+  ): Promise<string[]>;
+  async readdir(path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Promise<Dirent[]>;
+  async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]>;
+  async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]> {
+    const o = typeof options === 'object' && options !== null ? options : undefined;
+    const out = await this.#call('readdir', [pathString(path), o]);
+    return o?.withFileTypes ? (out as WireDirent[]).map((d) => new Dirent(d)) : (out as string[]);
+  }
+
+  async readlink(path: PathLike, _options?: ReadOptions): Promise<string> {
+    return (await this.#call('readlink', [pathString(path)])) as string;
+  }
+
+  async realpath(path: PathLike, _options?: ReadOptions): Promise<string> {
+    return (await this.#call('realpath', [pathString(path)])) as string;
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────
+
+  async mkdir(
+    path: PathLike,
+    options?: { recursive?: boolean; mode?: number } | number,
+  ): Promise<string | undefined> {
+    return (await this.#call('mkdir', [pathString(path), options])) as string | undefined;
+  }
+
+  async mkdtemp(prefix: string): Promise<string> {
+    return (await this.#call('mkdtemp', [prefix])) as string;
+  }
+
+  async writeFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
+    const p = await prepareData(data);
+    await this.#call('writeFile', [pathString(path), p.data, options], p.transfer);
+  }
+
+  async appendFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
+    const p = await prepareData(data);
+    await this.#call('appendFile', [pathString(path), p.data, options], p.transfer);
+  }
+
+  async open(path: PathLike, flags?: string | number, mode?: number): Promise<FileHandle> {
+    const h = (await this.#call('open', [pathString(path), flags, mode])) as WireHandle;
+    return new FileHandle(this.#conn, h.id, h.fd);
+  }
+
+  async copyFile(src: PathLike, dest: PathLike, mode?: number): Promise<void> {
+    await this.#call('copyFile', [pathString(src), pathString(dest), mode]);
+  }
+
+  async symlink(target: PathLike, path: PathLike, type?: string | null): Promise<void> {
+    await this.#call('symlink', [pathString(target), pathString(path), type]);
+  }
+
+  async link(existingPath: PathLike, newPath: PathLike): Promise<void> {
+    await this.#call('link', [pathString(existingPath), pathString(newPath)]);
+  }
+
+  async unlink(path: PathLike): Promise<void> {
+    await this.#call('unlink', [pathString(path)]);
+  }
+
+  async rmdir(path: PathLike, options?: unknown): Promise<void> {
+    await this.#call('rmdir', [pathString(path), options]);
+  }
+
+  async rm(path: PathLike, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
+    await this.#call('rm', [pathString(path), options]);
+  }
+
+  /** Like `Overlay.rename`, including renameat2's flags. */
+  async rename(oldPath: PathLike, newPath: PathLike, flags?: RenameFlags): Promise<void> {
+    await this.#call('rename', [pathString(oldPath), pathString(newPath), flags]);
+  }
+
+  async chmod(path: PathLike, mode: number): Promise<void> {
+    await this.#call('chmod', [pathString(path), mode]);
+  }
+
+  async lchmod(path: PathLike, mode: number): Promise<void> {
+    await this.#call('lchmod', [pathString(path), mode]);
+  }
+
+  async chown(path: PathLike, uid: number, gid: number): Promise<void> {
+    await this.#call('chown', [pathString(path), uid, gid]);
+  }
+
+  async lchown(path: PathLike, uid: number, gid: number): Promise<void> {
+    await this.#call('lchown', [pathString(path), uid, gid]);
+  }
+
+  async utimes(path: PathLike, atime: Times, mtime: Times): Promise<void> {
+    await this.#call('utimes', [pathString(path), atime, mtime]);
+  }
+
+  async lutimes(path: PathLike, atime: Times, mtime: Times): Promise<void> {
+    await this.#call('lutimes', [pathString(path), atime, mtime]);
+  }
+
+  async truncate(path: PathLike, len?: number): Promise<void> {
+    await this.#call('truncate', [pathString(path), len]);
+  }
+
+  // ── beyond fs ──────────────────────────────────────────────────────────
+
+  /** Which layer serves `path` (see `Overlay.origin`). */
+  async origin(path: PathLike): Promise<Origin> {
+    return (await this.#call('origin', [pathString(path)])) as Origin;
+  }
+
+  /** Every change the upper holds relative to the lowers, sorted by path. */
+  async changes(): Promise<Change[]> {
+    return (await this.#call('changes', [])) as Change[];
+  }
+
+  /** Discards every change, atomically. */
+  async reset(): Promise<void> {
+    await this.#call('reset', []);
+  }
+
+  /** Bytes and records the upper stores. */
+  async usage(): Promise<UpperUsage> {
+    return (await this.#call('usage', [])) as UpperUsage;
+  }
+
+  // ── bulk: one crossing each ────────────────────────────────────────────
+
+  /**
+   * The whole subtree under `dir` (not `dir` itself), depth first, with types and
+   * `lstat`s, in one crossing.
+   *
+   * @example
+   * ```ts
+   * for (const { path, type, stats } of await fs.walk('/src')) console.log(type, path, stats.size);
+   * ```
+   */
+  async walk(dir: PathLike = '/'): Promise<WalkEntry[]> {
+    const { paths, stats } = (await this.#call('walk', [pathString(dir)])) as WireWalk;
+    return paths.map((path, i) => {
+      const s = new Stats(stats, i);
+      return { path, type: s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : 'file', stats: s };
+    });
+  }
+
+  /**
+   * `stat` (or `lstat` with `{ follow: false }`) of many paths in one crossing. A path
+   * that fails gives its error in its slot instead of failing the whole call.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await fs.statMany(['/a', '/missing']); // b instanceof Error, b.code === 'ENOENT'
+   * ```
+   */
+  async statMany(paths: readonly PathLike[], options?: { follow?: boolean }): Promise<(Stats | Error)[]> {
+    const wire = (await this.#call('statMany', [
+      paths.map(pathString),
+      options?.follow !== false,
+    ])) as WireStatMany;
+    return paths.map((_, i) => {
+      const error = wire.errors[i];
+      return error === undefined ? new Stats(wire.stats, i) : fromWireError(error);
+    });
+  }
+
+  /**
+   * The contents of many files in one crossing (bytes transferred, or text with an
+   * encoding). A path that fails gives its error in its slot.
+   *
+   * @example
+   * ```ts
+   * const [main, readme] = await fs.readMany(['/src/main.ts', '/README.md'], 'utf8');
+   * ```
+   */
+  async readMany(paths: readonly PathLike[], encoding?: string): Promise<(Uint8Array | string | Error)[]> {
+    const values = (await this.#call('readMany', [paths.map(pathString), encoding])) as (
+      | Uint8Array
+      | string
+      | WireError
+    )[];
+    return values.map((v) =>
+      typeof v === 'string' ? v : v instanceof Uint8Array ? asResult(v) : fromWireError(v),
+    );
+  }
+
+  /**
+   * Writes many files in one crossing; each write is its own engine transaction, so
+   * a failure leaves the others written. `parents: true` creates missing directories
+   * (`mkdir -p`). Resolves to each entry's error, or `undefined` where it succeeded.
+   * The callers' buffers stay usable (they are copied once, and the copies transferred).
+   *
+   * @example
+   * ```ts
+   * const errors = await fs.writeMany([{ path: '/t/a.txt', data: 'a' }, { path: '/t/b.bin', data: bytes }], { parents: true });
+   * ```
+   */
+  async writeMany(
+    entries: readonly WriteEntry[],
+    options?: { parents?: boolean },
+  ): Promise<(Error | undefined)[]> {
+    const transfer: ArrayBuffer[] = [];
+    const wire: WireWriteEntry[] = entries.map((e) => {
+      let data: string | Uint8Array;
+      if (typeof e.data === 'string') data = e.data;
+      else {
+        const copy = copyForTransfer(e.data);
+        transfer.push(copy.buffer);
+        data = copy;
+      }
+      return { path: pathString(e.path), data, mode: e.mode, encoding: e.encoding, flag: e.flag };
+    });
+    const errors = (await this.#call('writeMany', [wire, options?.parents === true], transfer)) as Record<
+      number,
+      WireError
+    >;
+    return entries.map((_, i) => {
+      const error = errors[i];
+      return error === undefined ? undefined : fromWireError(error);
+    });
+  }
+
+  // ── the worker ─────────────────────────────────────────────────────────
+
+  /**
+   * A port for {@link connectSync} in another worker: transfer it there
+   * (`worker.postMessage(port, [port])`). One port serves one synchronous client.
+   */
+  async syncPort(): Promise<MessagePort> {
+    const channel = new MessageChannel();
+    await this.#call('attachSync', [channel.port1], [channel.port1]);
+    return channel.port2;
+  }
+
+  /** A round trip to the worker that does nothing: a health check. */
+  ping(): Promise<void> {
+    return this.#conn.ping();
+  }
+
+  /** Why the worker is gone (`'was closed'`, `'crashed: …'`, …), or `undefined` while it serves. */
+  get closed(): string | undefined {
+    return this.#conn.gone;
+  }
+
+  /** Terminates the worker: calls in flight and later calls reject with `WorkerGoneError`. */
+  close(): void {
+    this.#conn.close();
+  }
+}

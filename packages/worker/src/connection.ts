@@ -1,0 +1,96 @@
+/**
+ * The client's end of the Comlink channel: unwraps answers, and keeps every call in
+ * flight in a set so that a worker's end rejects them all instead of leaving them
+ * pending forever (Comlink itself never settles a call whose worker is gone).
+ */
+import { type Remote, releaseProxy, transfer, wrap } from 'comlink';
+import type { WireInit } from './descriptors.js';
+import { fromWireError, WorkerGoneError } from './errors.js';
+import type { WorkerLink } from './link.js';
+import { isWireEvent, type Reply, type WireEvent, type WorkerService } from './protocol.js';
+
+export class Connection {
+  readonly #link: WorkerLink;
+  readonly #remote: Remote<WorkerService>;
+  readonly #pending = new Map<(error: Error) => void, string>();
+  readonly #onGone: (reason: string) => void;
+  #gone: string | undefined;
+
+  constructor(link: WorkerLink, onEvent: (event: WireEvent) => void, onGone: (reason: string) => void) {
+    this.#link = link;
+    this.#onGone = onGone;
+    this.#remote = wrap<WorkerService>(link.endpoint);
+    link.endpoint.addEventListener('message', (event) => {
+      const data = (event as MessageEvent).data;
+      if (isWireEvent(data)) onEvent(data);
+    });
+    link.onGone((reason) => this.#end(reason));
+  }
+
+  /** Why the worker is gone, or undefined while it serves. */
+  get gone(): string | undefined {
+    return this.#gone;
+  }
+
+  /** Builds the overlay in the worker; afterwards, watches the worker's lock (pages). */
+  async init(options: WireInit): Promise<void> {
+    await this.#settle('init', this.#remote.init(options, this.#link.lock));
+    const lock = this.#link.lock;
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    // Granted only once the worker, which holds the lock for its whole life, is gone.
+    if (lock !== undefined && locks !== undefined)
+      void locks.request(lock, () => this.#end('was terminated'));
+  }
+
+  /** One operation; `transfers` are moved to the worker, not copied. */
+  call(op: string, args: unknown[], transfers?: Transferable[]): Promise<unknown> {
+    // Comlink throws synchronously on a released proxy: answer with our own error first.
+    if (this.#gone !== undefined) return Promise.reject(new WorkerGoneError(this.#gone, op));
+    return this.#settle(op, this.#remote.invoke(op, transfers ? transfer(args, transfers) : args));
+  }
+
+  /** A bare Comlink round trip to an empty function. */
+  async ping(): Promise<void> {
+    if (this.#gone !== undefined) throw new WorkerGoneError(this.#gone, 'ping');
+    await this.#settle(
+      'ping',
+      this.#remote.noop().then(() => ({ ok: true, value: undefined })),
+    );
+  }
+
+  /** Terminates the worker; pending and later calls reject. */
+  close(): void {
+    if (this.#gone !== undefined) return;
+    this.#end('was closed');
+    this.#remote[releaseProxy]();
+    this.#link.terminate();
+  }
+
+  #settle(op: string, reply: Promise<Reply>): Promise<unknown> {
+    if (this.#gone !== undefined) return Promise.reject(new WorkerGoneError(this.#gone, op));
+    return new Promise((resolve, reject) => {
+      const lost = (error: Error): void => reject(error);
+      this.#pending.set(lost, op);
+      reply.then(
+        (r) => {
+          this.#pending.delete(lost);
+          if (r.ok) resolve(r.value);
+          else reject(fromWireError(r.error));
+        },
+        (error: unknown) => {
+          this.#pending.delete(lost);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #end(reason: string): void {
+    if (this.#gone !== undefined) return;
+    this.#gone = reason;
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const [reject, op] of pending) reject(new WorkerGoneError(reason, op));
+    this.#onGone(reason);
+  }
+}

@@ -1,0 +1,73 @@
+/** `createOverlayWorker`: start a worker, build the overlay in it, hand back the client. */
+import type { Worker as NodeWorker } from 'node:worker_threads';
+import { OverlayClient } from './client.js';
+import type { EngineOptions, LowerDescriptor, UpperDescriptor, WireInit, WireLower } from './descriptors.js';
+import type { WorkerLink } from './link.js';
+import { spawnWeb } from './spawn-web.js';
+import { treeToEntries } from './tree-entries.js';
+
+export interface OverlayWorkerOptions extends EngineOptions {
+  /** Read-only layers, topmost first, as serializable descriptors. */
+  lowers: readonly LowerDescriptor[];
+  /** The writable layer, as a serializable descriptor. */
+  upper: UpperDescriptor;
+  /**
+   * A worker to use instead of starting one: a module Web Worker (in a page) or a
+   * `worker_threads` Worker (under Node) whose module calls `exposeOverlay`.
+   */
+  worker?: Worker | NodeWorker;
+}
+
+function toWire(options: OverlayWorkerOptions): WireInit {
+  const { lowers, upper, worker: _worker, ...engine } = options;
+  return {
+    ...engine,
+    lowers: lowers.map((d): WireLower | { type: string } => {
+      if (d.type !== 'memory') return { ...(d as { type: string }) };
+      const { tree, ...rest } = d;
+      return { ...rest, entries: treeToEntries(tree) };
+    }),
+    upper,
+  };
+}
+
+const isNodeWorker = (w: unknown): w is NodeWorker =>
+  typeof w === 'object' && w !== null && typeof (w as { on?: unknown }).on === 'function';
+
+async function link(worker: OverlayWorkerOptions['worker']): Promise<WorkerLink> {
+  if (worker !== undefined && !isNodeWorker(worker)) return spawnWeb(worker);
+  if (worker === undefined && typeof globalThis.Worker === 'function') return spawnWeb();
+  // Loaded only under Node, so that a page's bundle never pulls in node:worker_threads.
+  const { spawnNode } = await import('./spawn-node.js');
+  return spawnNode(worker);
+}
+
+/**
+ * Starts the overlay engine in a worker (a module Web Worker in a page, a
+ * `worker_threads` worker under Node) and returns a client with `Overlay`'s async API.
+ * The layers are built in the worker from serializable descriptors; an unknown
+ * descriptor type rejects with a TypeError naming it (and the worker is ended).
+ *
+ * @example
+ * ```ts
+ * import { createOverlayWorker } from '@vellum/worker';
+ * const fs = await createOverlayWorker({
+ *   lowers: [{ type: 'memory', tree: { src: { 'main.ts': 'export {}' } } }],
+ *   upper: { type: 'memory' },
+ * });
+ * await fs.writeFile('/src/main.ts', 'export const x = 1');
+ * const tree = await fs.walk('/');
+ * fs.close();
+ * ```
+ */
+export async function createOverlayWorker(options: OverlayWorkerOptions): Promise<OverlayClient> {
+  const wire = toWire(options);
+  const client = new OverlayClient(await link(options.worker));
+  try {
+    await client.init(wire);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  return client;
+}

@@ -1,0 +1,24 @@
+/**
+ * @vellum/worker — the overlay engine in a Web Worker or a worker_threads worker,
+ * behind a client with `Overlay`'s async API (Comlink, transferred buffers, bulk
+ * calls, events), and synchronous access for other workers.
+ */
+
+export type { ChangeDetail, WalkEntry, WriteEntry } from './client.js';
+export { OverlayClient } from './client.js';
+export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
+export type {
+  EngineOptions,
+  LowerDescriptor,
+  MemoryLayerDefaults,
+  MemoryLowerDescriptor,
+  MemoryUpperDescriptor,
+  UpperDescriptor,
+} from './descriptors.js';
+export { RemoteError, WorkerGoneError } from './errors.js';
+export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
+export type { PathLike } from './path.js';
+export { exposeOverlay } from './server.js';
+export { Dirent, Stats } from './stats.js';
+export { type ConnectSyncOptions, connectSync, type SyncOverlay, type SyncPort } from './sync-client.js';
+export type { WriteData } from './write-data.js';

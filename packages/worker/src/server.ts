@@ -1,0 +1,102 @@
+/**
+ * Worker side: builds the overlay from the client's descriptors and answers its
+ * calls. Every answer is an envelope (never a throw through Comlink) so errors keep
+ * their Node shape, and every buffer in an answer is transferred.
+ */
+import { Overlay } from '@vellum/core';
+import { type Endpoint, expose, transfer } from 'comlink';
+import { buildLowers, buildUpper } from './build-layers.js';
+import type { WireInit } from './descriptors.js';
+import { toWireError } from './errors.js';
+import { createOps, type Ops, type Out } from './ops.js';
+import { EVENT_TAG, type Reply, type WireEvent, type WorkerService } from './protocol.js';
+import { serveSync } from './sync-server.js';
+
+/** Posts an event to the client on the Comlink endpoint (Comlink ignores messages without an id). */
+export type Emit = (type: string, detail: unknown) => void;
+
+/** Holds a Web Lock until the worker ends, so the page learns of a termination it did not cause. */
+function holdLock(name: string): Promise<void> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  if (locks === undefined) return Promise.resolve();
+  return new Promise((granted) => {
+    void locks.request(name, () => {
+      granted();
+      return new Promise<never>(() => {});
+    });
+  });
+}
+
+/** Runs one operation and wraps its result (or failure) for the wire. */
+export async function run(ops: Ops, op: string, args: readonly unknown[], emit: Emit): Promise<Reply> {
+  let out: Out;
+  try {
+    const handler = Object.hasOwn(ops, op) ? ops[op] : undefined;
+    if (handler === undefined) throw new TypeError(`@vellum/worker: unknown operation ${op}`);
+    out = await handler(args);
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+  // Announced before the answer, on the same port, so a listener has seen it when the call resolves.
+  if (out.changed !== undefined && out.changed.length > 0) emit('change', { op, paths: out.changed });
+  const reply: Reply = { ok: true, value: out.value };
+  return out.transfer === undefined ? reply : transfer(reply, out.transfer);
+}
+
+/**
+ * Serves an overlay on `endpoint`: what a worker's entry module calls. The entries
+ * this package ships (`entry-web.ts`, `entry-node.ts`) do exactly this; call it
+ * yourself in a worker you bundle on your own.
+ *
+ * @example
+ * ```ts
+ * // my-worker.ts (a module worker)
+ * import { exposeOverlay } from '@vellum/worker';
+ * exposeOverlay(self);
+ * // page: createOverlayWorker({ lowers, upper, worker: new Worker(new URL('./my-worker.ts', import.meta.url), { type: 'module' }) })
+ * ```
+ */
+export function exposeOverlay(endpoint: Endpoint): void {
+  let ops: Ops | undefined;
+  const emit: Emit = (type, detail) => {
+    const event: WireEvent = { [EVENT_TAG]: true, type, detail };
+    endpoint.postMessage(event);
+  };
+  const service: WorkerService = {
+    async init(options: WireInit, lock?: string): Promise<Reply> {
+      try {
+        if (ops !== undefined) throw new Error('@vellum/worker: this worker already serves an overlay');
+        const ov = await Overlay.create({
+          lowers: await buildLowers(options.lowers),
+          upper: await buildUpper(options.upper),
+          chunkSize: options.chunkSize,
+          umask: options.umask,
+          uid: options.uid,
+          gid: options.gid,
+          onLowerChange: options.onLowerChange,
+        });
+        const table = createOps(ov);
+        table.attachSync = async (args) => {
+          serveSync(args[0] as MessagePort, table, emit);
+          return { value: undefined };
+        };
+        ops = table;
+        if (lock !== undefined) await holdLock(lock);
+        return { ok: true, value: undefined };
+      } catch (error) {
+        return { ok: false, error: toWireError(error) };
+      }
+    },
+    invoke(op: string, args: unknown[]): Promise<Reply> {
+      if (ops === undefined) {
+        return Promise.resolve({
+          ok: false,
+          error: { name: 'Error', message: '@vellum/worker: the overlay is not built yet (init first)' },
+        });
+      }
+      return run(ops, op, args, emit);
+    },
+    noop(): void {},
+  };
+  expose(service, endpoint);
+}

@@ -1,0 +1,124 @@
+/** Client-side `fs.Stats` and `fs.Dirent` look-alikes, rebuilt from what the worker sends. */
+import type { WireDirent } from './protocol.js';
+import { STAT_WIDTH } from './stats-wire.js';
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+
+type Kind = 'file' | 'dir' | 'symlink';
+
+/** The `is…()` predicates Node's Stats and Dirent share; overlay entries are never devices. */
+abstract class EntryType {
+  protected abstract entryKind(): Kind;
+  isFile(): boolean {
+    return this.entryKind() === 'file';
+  }
+  isDirectory(): boolean {
+    return this.entryKind() === 'dir';
+  }
+  isSymbolicLink(): boolean {
+    return this.entryKind() === 'symlink';
+  }
+  isBlockDevice(): boolean {
+    return false;
+  }
+  isCharacterDevice(): boolean {
+    return false;
+  }
+  isFIFO(): boolean {
+    return false;
+  }
+  isSocket(): boolean {
+    return false;
+  }
+}
+
+/**
+ * What the client's `stat`, `lstat`, `FileHandle.stat`, `statMany` and `walk` return:
+ * the engine's `Stats`, field for field.
+ *
+ * @example
+ * ```ts
+ * const s = await fs.stat('/src/main.ts');
+ * if (s.isFile()) console.log(s.size, s.mtime);
+ * ```
+ */
+export class Stats extends EntryType {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: number;
+  blksize: number;
+  blocks: number;
+  atimeMs: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  birthtimeMs: number;
+
+  /** @internal Reads slot `index` of a packed stats array (see `stats-wire.ts`). */
+  constructor(packed: Float64Array, index = 0) {
+    super();
+    const b = index * STAT_WIDTH;
+    const at = (i: number): number => packed[b + i] as number;
+    this.dev = at(0);
+    this.ino = at(1);
+    this.mode = at(2);
+    this.nlink = at(3);
+    this.uid = at(4);
+    this.gid = at(5);
+    this.rdev = at(6);
+    this.size = at(7);
+    this.blksize = at(8);
+    this.blocks = at(9);
+    this.atimeMs = at(10);
+    this.mtimeMs = at(11);
+    this.ctimeMs = at(12);
+    this.birthtimeMs = at(13);
+  }
+
+  get atime(): Date {
+    return new Date(this.atimeMs);
+  }
+  get mtime(): Date {
+    return new Date(this.mtimeMs);
+  }
+  get ctime(): Date {
+    return new Date(this.ctimeMs);
+  }
+  get birthtime(): Date {
+    return new Date(this.birthtimeMs);
+  }
+  protected entryKind(): Kind {
+    const type = this.mode & S_IFMT;
+    return type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : 'file';
+  }
+}
+
+/** A directory entry from `readdir(path, { withFileTypes: true })`. */
+export class Dirent extends EntryType {
+  readonly name: string;
+  readonly parentPath: string;
+  readonly ino: number;
+  readonly #kind: Kind;
+
+  /** @internal */
+  constructor(wire: WireDirent) {
+    super();
+    this.name = wire.name;
+    this.parentPath = wire.parentPath;
+    this.ino = wire.ino;
+    this.#kind = wire.kind;
+  }
+  /** Node's deprecated alias of `parentPath`. */
+  get path(): string {
+    return this.parentPath;
+  }
+  protected entryKind(): Kind {
+    return this.#kind;
+  }
+}

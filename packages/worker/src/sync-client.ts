@@ -1,0 +1,189 @@
+/**
+ * Synchronous access to an overlay worker from another worker, over a SharedArrayBuffer
+ * channel: for code that cannot await (a language server, a WASI program).
+ */
+import { asResult, copyForTransfer } from './bytes.js';
+import { fromWireError } from './errors.js';
+import { type PathLike, pathString } from './path.js';
+import type { WireDirent, WireError } from './protocol.js';
+import { Dirent, Stats } from './stats.js';
+import {
+  DEFAULT_CAPACITY,
+  FORMAT,
+  Format,
+  HEADER_BYTES,
+  KIND,
+  Kind,
+  LENGTH,
+  STATE,
+  type SyncRequest,
+} from './sync-protocol.js';
+
+/** The port end `connectSync` needs: a `MessagePort` (web or `worker_threads`). */
+export interface SyncPort {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+export interface ConnectSyncOptions {
+  /** Payload bytes per chunk of shared memory (default 1 MiB). */
+  capacity?: number;
+  /** How long one call may block before it fails with ETIMEDOUT (default 30 s). */
+  timeoutMs?: number;
+}
+
+type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean };
+const decoder = new TextDecoder();
+
+/** The synchronous calls {@link connectSync} offers. */
+export interface SyncOverlay {
+  readFileSync(path: PathLike): Uint8Array;
+  readFileSync(path: PathLike, options: { encoding: string } | string): string;
+  readFileSync(path: PathLike, options?: { encoding?: string | null } | string | null): Uint8Array | string;
+  writeFileSync(
+    path: PathLike,
+    data: string | ArrayBufferView,
+    options?: { encoding?: string | null; mode?: number; flag?: string } | string | null,
+  ): void;
+  statSync(path: PathLike): Stats;
+  lstatSync(path: PathLike): Stats;
+  readdirSync(path: PathLike, options?: ReaddirOptions & { withFileTypes?: false }): string[];
+  readdirSync(path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Dirent[];
+  existsSync(path: PathLike): boolean;
+  mkdirSync(path: PathLike, options?: { recursive?: boolean; mode?: number } | number): string | undefined;
+  unlinkSync(path: PathLike): void;
+  renameSync(oldPath: PathLike, newPath: PathLike): void;
+}
+
+function refuse(message: string): never {
+  throw new Error(`@vellum/worker connectSync: ${message}`);
+}
+
+/**
+ * Connects synchronously to an overlay worker through a port from
+ * `OverlayClient.syncPort()`. Each call blocks this thread (`Atomics.wait`) until the
+ * overlay worker answers, so it must run in a worker, and the page must be
+ * cross-origin isolated (SharedArrayBuffer); otherwise it throws at once.
+ *
+ * @example
+ * ```ts
+ * // page
+ * const port = await fs.syncPort();
+ * langServer.postMessage({ port }, [port]);
+ * // language-server worker
+ * onmessage = ({ data }) => {
+ *   const sfs = connectSync(data.port);
+ *   const text = sfs.readFileSync('/src/main.ts', 'utf8');
+ * };
+ * ```
+ */
+export function connectSync(port: SyncPort, options: ConnectSyncOptions = {}): SyncOverlay {
+  const g = globalThis as { crossOriginIsolated?: boolean; document?: unknown };
+  if (typeof SharedArrayBuffer !== 'function' || g.crossOriginIsolated === false) {
+    refuse(
+      'SharedArrayBuffer is unavailable: the page must be cross-origin isolated ' +
+        '(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+    );
+  }
+  if (g.document !== undefined)
+    refuse('call it in a worker: a page’s main thread cannot block on Atomics.wait');
+  const capacity = options.capacity ?? DEFAULT_CAPACITY;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const shared = new SharedArrayBuffer(HEADER_BYTES + capacity);
+  const ctl = new Int32Array(shared, 0, HEADER_BYTES / 4);
+  const data = new Uint8Array(shared, HEADER_BYTES);
+  const post = (msg: SyncRequest, transfer: Transferable[] = []): void => port.postMessage(msg, transfer);
+  post({ hello: shared });
+
+  const wait = (op: string): void => {
+    if (Atomics.wait(ctl, STATE, 0, timeoutMs) === 'timed-out') {
+      throw Object.assign(
+        new Error(`ETIMEDOUT: the overlay worker did not answer ${op} within ${timeoutMs} ms`),
+        {
+          code: 'ETIMEDOUT',
+          errno: -110,
+          syscall: op,
+        },
+      );
+    }
+  };
+
+  /** One request; the whole payload, reassembled from its chunks. */
+  const call = (op: string, args: unknown[], transfer?: Transferable[]): unknown => {
+    Atomics.store(ctl, STATE, 0);
+    post({ op, args }, transfer);
+    wait(op);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const length = Atomics.load(ctl, LENGTH);
+      parts.push(data.slice(0, length));
+      total += length;
+      if (Atomics.load(ctl, KIND) !== Kind.More) break;
+      Atomics.store(ctl, STATE, 0);
+      post({ more: true });
+      wait(op);
+    }
+    const kind = Atomics.load(ctl, KIND);
+    const format = Atomics.load(ctl, FORMAT);
+    let payload = parts[0] ?? new Uint8Array(0);
+    if (parts.length > 1) {
+      payload = new Uint8Array(total);
+      let at = 0;
+      for (const p of parts) {
+        payload.set(p, at);
+        at += p.length;
+      }
+    }
+    if (kind === Kind.Error) throw fromWireError(JSON.parse(decoder.decode(payload)) as WireError);
+    if (format === Format.Void) return undefined;
+    if (format === Format.Bytes) return asResult(payload);
+    return JSON.parse(decoder.decode(payload));
+  };
+
+  const stats = (v: unknown): Stats => new Stats(Float64Array.from(v as number[]));
+
+  const sync = {
+    readFileSync(
+      path: PathLike,
+      options?: { encoding?: string | null } | string | null,
+    ): Uint8Array | string {
+      return call('readFile', [pathString(path), options]) as Uint8Array | string;
+    },
+    writeFileSync(
+      path: PathLike,
+      data: string | ArrayBufferView,
+      options?: { encoding?: string | null; mode?: number; flag?: string } | string | null,
+    ): void {
+      if (typeof data === 'string') {
+        call('writeFile', [pathString(path), data, options]);
+        return;
+      }
+      // Requests travel by postMessage, so a large write needs no chunking: its copy is transferred.
+      const copy = copyForTransfer(data);
+      call('writeFile', [pathString(path), copy, options], [copy.buffer]);
+    },
+    statSync: (path: PathLike): Stats => stats(call('stat', [pathString(path)])),
+    lstatSync: (path: PathLike): Stats => stats(call('lstat', [pathString(path)])),
+    readdirSync(path: PathLike, options?: ReaddirOptions): string[] | Dirent[] {
+      const out = call('readdir', [pathString(path), options]);
+      return options?.withFileTypes ? (out as WireDirent[]).map((d) => new Dirent(d)) : (out as string[]);
+    },
+    existsSync(path: PathLike): boolean {
+      try {
+        call('access', [pathString(path)]);
+        return true;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'ETIMEDOUT') throw error;
+        return false;
+      }
+    },
+    mkdirSync: (
+      path: PathLike,
+      options?: { recursive?: boolean; mode?: number } | number,
+    ): string | undefined => call('mkdir', [pathString(path), options]) as string | undefined,
+    unlinkSync: (path: PathLike): void => void call('unlink', [pathString(path)]),
+    renameSync: (oldPath: PathLike, newPath: PathLike): void =>
+      void call('rename', [pathString(oldPath), pathString(newPath)]),
+  };
+  return sync as SyncOverlay;
+}
