@@ -387,9 +387,13 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 
   store<u8>(e + Z_KIND, kind);
   store<u16>(e + Z_MODE, <u16>mode);
 
-  // The name: UTF-8 (flag bit 11 or a matching Unicode path field) or CP437.
+  // The name: UTF-8 (flag bit 11 or a matching Unicode path field) or CP437. Unix writers
+  // (Info-ZIP zip in a non-UTF-8 locale, many libraries) store UTF-8 without flagging it; a
+  // Unix-made name that is valid UTF-8 is read as UTF-8 (valid multi-byte UTF-8 is very
+  // unlikely to be meant as CP437).
   let src = name;
   let srcLen = nlen;
+  if (!utf8 && (host == 3 || host == 19) && validUtf8(name, nlen)) utf8 = true;
   if (utf8) {
     if (!validUtf8(name, nlen)) return W_UTF8;
   } else {
