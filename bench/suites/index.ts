@@ -5,6 +5,8 @@
 import { registerSuite } from '../lib/harness.js';
 import { copyUpSuite } from './copy-up.js';
 import { lookupSuite } from './lookup.js';
+import { workerSuite } from './worker.js';
 
 registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
+registerSuite(workerSuite);

@@ -1,0 +1,189 @@
+/**
+ * The cost of the worker boundary (@vellum/worker under Node worker_threads): a `stat`
+ * round trip against a bare Comlink call and a bare postMessage echo, `walk` of a
+ * 10,000-file tree against 10,000 single `stat`s, and a 64 MiB read through the client
+ * against the same read inside a worker.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Remote } from 'comlink';
+import type { Measured, Suite } from '../lib/harness.js';
+import { timeAsync, timeOnce } from '../lib/timing.js';
+import { type Settled, settle, unwrap } from '../lib/vellum.js';
+
+type WorkerModule = typeof import('@vellum/worker');
+type Client = Awaited<ReturnType<WorkerModule['createOverlayWorker']>>;
+
+const MiB = 1024 * 1024;
+const BIG = 64 * MiB;
+const FILES = 10_000;
+const READS = 5;
+
+interface State {
+  readonly client: Settled<Client>;
+  readonly paths: readonly string[];
+  readonly comlink: Remote<{ noop(): void }>;
+  readonly workers: Worker[];
+  readonly echo: Worker;
+}
+
+function baseline(mode: string, extra: Record<string, unknown> = {}): Worker {
+  return new Worker(new URL('../lib/boot-worker.mjs', import.meta.url), {
+    workerData: { module: 'worker-baselines', mode, ...extra },
+  });
+}
+
+/** 10,000 files in 100 directories of 100, plus the 64 MiB file. */
+function tree(): { tree: Record<string, unknown>; paths: string[] } {
+  const out: Record<string, Record<string, string>> = {};
+  const paths: string[] = [];
+  for (let d = 0; d < FILES / 100; d++) {
+    const dir: Record<string, string> = {};
+    for (let f = 0; f < 100; f++) {
+      dir[`f${f}.txt`] = `file ${d}/${f}`;
+      paths.push(`/tree/d${d}/f${f}.txt`);
+    }
+    out[`d${d}`] = dir;
+  }
+  return { tree: { tree: out, 'big.bin': new Uint8Array(BIG).map((_, i) => i & 0xff) }, paths };
+}
+
+const SLOW = { warmupMs: 100, batches: 5, batchMs: 100 } as const;
+
+export const workerSuite: Suite<State> = {
+  name: 'worker',
+  title: 'The worker boundary (@vellum/worker, Node worker_threads)',
+  description:
+    'The overlay runs in a worker_threads worker behind `createOverlayWorker`; every figure is a call awaited from the main thread. ' +
+    'Peers are baselines, not other libraries: a bare Comlink call to an empty function and a bare `postMessage` echo in their own workers, ' +
+    '10,000 single `lstat` calls through the same client, and `readFile` of the same 64 MiB lower file inside a worker (no crossing).',
+  async setup(ctx) {
+    const { tree: t, paths } = tree();
+    const client = await settle(async () => {
+      const w: WorkerModule = await import('@vellum/worker');
+      return w.createOverlayWorker({
+        lowers: [{ type: 'memory', tree: t as import('@vellum/core').Tree }],
+        upper: { type: 'memory' },
+      });
+    });
+    const { wrap } = await import('comlink');
+    const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+    const comlinkWorker = baseline('comlink');
+    const echo = baseline('echo');
+    ctx.log('workers started');
+    return {
+      client,
+      paths,
+      comlink: wrap(nodeEndpoint(comlinkWorker)),
+      workers: [comlinkWorker, echo],
+      echo,
+    };
+  },
+  cases: () => [
+    {
+      id: 'stat-comlink',
+      figure: '`stat` round trip · peer: bare Comlink call to an empty function',
+      unit: 'ns/op',
+      vellum: async (s) => {
+        const fs = unwrap(s.client);
+        if ((await fs.stat(s.paths[0] as string)).size !== 8) throw new Error('stat: wrong size');
+        const t = await timeAsync((i) => fs.stat(s.paths[i % s.paths.length] as string));
+        return { value: t.nsPerOp, timing: t };
+      },
+      peer: async (s) => {
+        const t = await timeAsync(() => s.comlink.noop());
+        return { value: t.nsPerOp, timing: t };
+      },
+    },
+    {
+      figure: '`stat` round trip · peer: bare `postMessage` echo',
+      unit: 'ns/op',
+      vellum: async (_s, ctx) => ctx.value('stat-comlink', 'vellum'),
+      peer: async (s) => {
+        const t = await timeAsync(
+          (i) =>
+            new Promise((resolve) => {
+              s.echo.once('message', resolve);
+              s.echo.postMessage(i);
+            }),
+        );
+        return { value: t.nsPerOp, timing: t };
+      },
+    },
+    {
+      id: 'walk',
+      figure: '`walk` of a 10,000-file tree (one crossing) · peer: 10,000 single `lstat` calls',
+      unit: 'ns/op',
+      vellum: async (s): Promise<Measured> => {
+        const fs = unwrap(s.client);
+        const n = (await fs.walk('/tree')).length;
+        if (n !== FILES + FILES / 100) throw new Error(`walk: ${n} entries`);
+        const t = await timeAsync(() => fs.walk('/tree'), SLOW);
+        return { value: t.nsPerOp, timing: t };
+      },
+      peer: async (s): Promise<Measured> => {
+        const fs = unwrap(s.client);
+        const t = await timeAsync(async () => {
+          for (const p of s.paths) await fs.lstat(p);
+        }, SLOW);
+        return { value: t.nsPerOp, timing: t };
+      },
+    },
+    {
+      id: 'read',
+      figure: '`readFile` of a 64 MiB lower file through the client · peer: the same read inside a worker',
+      unit: 'ms',
+      vellum: async (s): Promise<Measured> => {
+        const fs = unwrap(s.client);
+        const ms: number[] = [];
+        for (let i = 0; i <= READS; i++) {
+          const { ms: one, result } = await timeOnce(() => fs.readFile('/big.bin'));
+          if (result.length !== BIG || result[BIG - 1] !== (BIG - 1) % 256)
+            throw new Error('read: wrong bytes');
+          if (i > 0) ms.push(one); // the first is a warm-up
+        }
+        return { value: ms.sort((a, b) => a - b)[ms.length >> 1] as number, detail: `median of ${READS}` };
+      },
+      peer: async (s): Promise<Measured> => {
+        const w = baseline('read', { size: BIG, reads: READS });
+        s.workers.push(w);
+        const ms = await new Promise<number[]>((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        });
+        return { value: ms.sort((a, b) => a - b)[ms.length >> 1] as number, detail: `median of ${READS}` };
+      },
+    },
+  ],
+  notes(_state, rows, ctx) {
+    const pick = (i: number): { v: number; p: number } | undefined => {
+      const r = rows[i];
+      return r?.vellum?.ok && r.peer?.ok ? { v: r.vellum.value, p: r.peer.value } : undefined;
+    };
+    const stat = pick(0);
+    if (stat) {
+      const x = stat.v / stat.p;
+      ctx.note(
+        `stat overhead over a bare Comlink call: ${x.toFixed(2)}× (target < 1.5×): ${x < 1.5 ? 'met' : 'NOT met'}.`,
+      );
+    }
+    const walk = pick(2);
+    if (walk) {
+      const x = walk.p / walk.v;
+      ctx.note(
+        `walk vs 10,000 single stats: ${x.toFixed(1)}× faster (target ≥ 20×): ${x >= 20 ? 'met' : 'NOT met'}.`,
+      );
+    }
+    const read = pick(3);
+    if (read) {
+      const x = read.p / read.v;
+      ctx.note(
+        `64 MiB read throughput through the client vs inside a worker: ${x.toFixed(2)}× (target ≥ 0.8×): ${x >= 0.8 ? 'met' : 'NOT met'}.`,
+      );
+    }
+    ctx.note('Node worker_threads; the browser run of the same figures is still to do.');
+  },
+  async teardown(state) {
+    if (state.client.ok) state.client.value.close();
+    await Promise.all(state.workers.map((w) => w.terminate()));
+  },
+};
