@@ -1,0 +1,373 @@
+/**
+ * The IDE's page: lays out the tree, the editor and the changes panel, and turns their events into
+ * filesystem calls on the workspace. Every call goes through `run`, which reports failures in the
+ * status bar and refreshes the tree and the changes from the overlay afterwards.
+ */
+import type { Change } from '@vellum/core';
+import { changesToZip } from '../export/zip.js';
+import { revertToBase } from '../fs/revert.js';
+import type { Workspace } from '../workspace.js';
+import { askName } from './ask.js';
+import { ChangesPanel } from './changes-panel.js';
+import { diffView } from './diff-view.js';
+import { el, formatBytes } from './dom.js';
+import { Editor } from './editor.js';
+import { FileTree } from './file-tree.js';
+import { hexView } from './hex-view.js';
+import { asText } from './text.js';
+import { baseName, parentOf, TreeModel } from './tree-model.js';
+
+const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+
+type CenterView =
+  | { kind: 'none' }
+  | { kind: 'editor' | 'hex'; path: string }
+  | { kind: 'diff'; path: string; destroy(): void };
+
+export class App {
+  readonly element: HTMLElement;
+  readonly #model = new TreeModel();
+  readonly #tree: FileTree;
+  readonly #editor: Editor;
+  readonly #changes: ChangesPanel;
+  readonly #center = el('div', { class: 'center-body' });
+  readonly #title = el('span', { class: 'title-path', 'data-testid': 'title-path' });
+  readonly #titleDirty = el('span', { class: 'dirty', 'data-testid': 'title-dirty', hidden: true }, '●');
+  readonly #titleActions = el('span', { class: 'title-actions' });
+  readonly #askHost = el('div', { class: 'ask-host' });
+  readonly #status = el('div', { class: 'statusbar', 'data-testid': 'status' });
+  readonly #upload = el('input', {
+    type: 'file',
+    multiple: true,
+    hidden: true,
+    'data-testid': 'upload-input',
+  });
+  #view: CenterView = { kind: 'none' };
+  #showDeleted = false;
+  #lastChanges: Change[] = [];
+
+  constructor(readonly ws: Workspace) {
+    this.#tree = new FileTree(this.#model, {
+      open: (row) => void this.run(() => this.open(row.path)),
+      select: () => {},
+      move: (from, toDir) => void this.run(() => this.#move(from, join(toDir, baseName(from)))),
+      upload: (files, toDir) => void this.run(() => this.#uploadFiles(files, toDir)),
+    });
+    this.#editor = new Editor({
+      save: (path, text) =>
+        this.run(async () => {
+          await this.ws.fs.writeFile(path, text);
+          this.#say(
+            `Saved ${path} (${formatBytes(new TextEncoder().encode(text).length)}) to the upper layer`,
+          );
+        }),
+      dirtyChanged: () => this.#showDirty(),
+    });
+    this.#changes = new ChangesPanel({
+      open: (c) =>
+        void this.run(() => (c.change === 'deleted' ? this.#revealDeleted(c.path) : this.open(c.path))),
+      diff: (c) => void this.run(() => this.showDiff(c.path)),
+      revert: (c) => void this.run(() => this.revert(c.path)),
+    });
+    this.#upload.addEventListener('change', () => {
+      const files = [...(this.#upload.files ?? [])];
+      this.#upload.value = '';
+      void this.run(() => this.#uploadFiles(files, this.#targetDir()));
+    });
+    this.element = this.#layout();
+    window.addEventListener('keydown', (e) => {
+      // Outside the editor too, Ctrl/Cmd-S saves instead of the browser's "Save page".
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void this.#editor.save();
+      }
+    });
+  }
+
+  /** Runs one user action; errors go to the status bar, and the views are refreshed from the overlay. */
+  async run(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.#say(error instanceof Error ? error.message : String(error), true);
+    }
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const [entries, changes] = await Promise.all([this.ws.fs.walk(), this.ws.fs.changes()]);
+    this.#lastChanges = changes;
+    this.#model.set(entries, changes, this.#showDeleted, this.ws.lowerNames);
+    this.#tree.refresh();
+    this.#changes.set(changes);
+    // The title's buttons depend on whether the shown file is changed.
+    if (this.#view.kind !== 'none')
+      this.#setTitle(this.#view.path, this.#view.kind === 'diff' ? 'diff against base' : undefined);
+    document.body.dataset.changes = String(changes.length);
+  }
+
+  async open(path: string): Promise<void> {
+    const bytes = await this.ws.fs.readFile(path);
+    this.#closeView();
+    this.#tree.select(path, true);
+    const text = asText(bytes);
+    if (text === undefined) {
+      this.#center.replaceChildren(hexView(path, bytes));
+      this.#view = { kind: 'hex', path };
+    } else {
+      this.#editor.show(path, text);
+      this.#center.replaceChildren(this.#editor.element);
+      this.#view = { kind: 'editor', path };
+    }
+    this.#setTitle(path);
+  }
+
+  async showDiff(path: string): Promise<void> {
+    const current = asText(await this.ws.fs.readFile(path)) ?? '';
+    const base = (await this.ws.base.lstat(path)) ? (asText(await this.ws.base.readFile(path)) ?? '') : '';
+    this.#closeView();
+    const view = diffView(path, base, current);
+    this.#center.replaceChildren(view.element);
+    this.#view = { kind: 'diff', path, destroy: view.destroy };
+    this.#setTitle(path, 'diff against base');
+  }
+
+  async revert(path: string): Promise<void> {
+    await revertToBase(this.ws.fs, this.ws.base, path);
+    const now = await this.ws.fs.lstat(path);
+    if (now?.kind === 'file') {
+      const text = asText(await this.ws.fs.readFile(path));
+      if (text !== undefined) this.#editor.reload(path, text);
+    } else {
+      this.#editor.forget(path);
+    }
+    this.#say(`Reverted ${path} to the base`);
+    const shown = this.#view.kind === 'none' ? undefined : this.#view.path;
+    if (shown === path || (shown?.startsWith(`${path}/`) ?? false)) {
+      if (this.#view.kind === 'diff' && now?.kind === 'file') await this.showDiff(path);
+      else if (now?.kind === 'file') await this.open(path);
+      else this.#clearCenter();
+    }
+  }
+
+  async reset(): Promise<void> {
+    await this.ws.fs.reset();
+    this.#editor.forgetAll();
+    this.#clearCenter();
+    this.#say('Reset: the workspace is the base again');
+  }
+
+  async exportZip(): Promise<void> {
+    const changes = await this.ws.fs.changes();
+    const zip = await changesToZip(this.ws.fs, changes);
+    const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+    const a = el('a', { href: url, download: 'vellum-changes.zip' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    this.#say(`Exported ${changes.length} changes (${formatBytes(zip.length)})`);
+  }
+
+  // ── tree actions ─────────────────────────────────────────────────────
+
+  /** The folder new entries go to: the selected folder, or the selected file's folder. */
+  #targetDir(): string {
+    const sel = this.#tree.selected;
+    const row = sel === undefined ? undefined : this.#model.all.get(sel);
+    if (!row || row.ghost) return '/';
+    return row.kind === 'dir' ? row.path : parentOf(row.path);
+  }
+
+  async #newEntry(kind: 'file' | 'dir'): Promise<void> {
+    const dir = this.#targetDir();
+    const name = await askName(
+      this.#askHost,
+      kind === 'file' ? `New file in ${dir}` : `New folder in ${dir}`,
+    );
+    if (name === undefined) return;
+    const path = join(dir, name);
+    if (await this.ws.fs.lstat(path)) throw new Error(`${path} already exists`);
+    if (kind === 'dir') {
+      await this.ws.fs.mkdir(path, { recursive: true });
+      this.#model.expanded.add(path);
+      this.#tree.select(path, true);
+    } else {
+      await this.ws.fs.mkdir(parentOf(path), { recursive: true });
+      await this.ws.fs.writeFile(path, '');
+      await this.refresh();
+      await this.open(path);
+    }
+    this.#say(`Created ${path}`);
+  }
+
+  async #rename(): Promise<void> {
+    const path = this.#tree.selected;
+    if (path === undefined || this.#model.all.get(path)?.ghost)
+      throw new Error('Select a file or folder to rename');
+    const name = await askName(this.#askHost, `Rename ${path} to`, baseName(path));
+    if (name === undefined || name === baseName(path)) return;
+    await this.#move(path, join(parentOf(path), name));
+  }
+
+  async #move(from: string, to: string): Promise<void> {
+    if (await this.ws.fs.lstat(to)) throw new Error(`${to} already exists`);
+    await this.ws.fs.rename(from, to);
+    this.#editor.move(from, to);
+    if (this.#model.expanded.delete(from)) this.#model.expanded.add(to);
+    if (this.#view.kind !== 'none' && (this.#view.path === from || this.#view.path.startsWith(`${from}/`))) {
+      const moved = to + this.#view.path.slice(from.length);
+      await this.refresh();
+      await this.open(moved);
+    }
+    await this.refresh();
+    this.#tree.select(to, true);
+    this.#say(`Moved ${from} → ${to}`);
+  }
+
+  async #delete(): Promise<void> {
+    const path = this.#tree.selected;
+    if (path === undefined || this.#model.all.get(path)?.ghost)
+      throw new Error('Select a file or folder to delete');
+    await this.ws.fs.rm(path, { recursive: true });
+    this.#editor.forget(path);
+    if (this.#view.kind !== 'none' && (this.#view.path === path || this.#view.path.startsWith(`${path}/`)))
+      this.#clearCenter();
+    this.#tree.select(undefined);
+    this.#say(`Deleted ${path} (revert it from the Changes panel)`);
+  }
+
+  async #uploadFiles(files: readonly File[], dir: string): Promise<void> {
+    for (const file of files) {
+      await this.ws.fs.writeFile(join(dir, file.name), new Uint8Array(await file.arrayBuffer()));
+    }
+    if (dir !== '/') this.#model.expanded.add(dir);
+    this.#say(`Uploaded ${files.length} file${files.length === 1 ? '' : 's'} to ${dir}`);
+  }
+
+  async #revealDeleted(path: string): Promise<void> {
+    this.#showDeleted = true;
+    const box = this.element.querySelector<HTMLInputElement>('[data-testid="show-deleted"]');
+    if (box) box.checked = true;
+    await this.refresh();
+    this.#tree.select(path, true);
+  }
+
+  // ── view plumbing ────────────────────────────────────────────────────
+
+  #closeView(): void {
+    if (this.#view.kind === 'diff') this.#view.destroy();
+    this.#view = { kind: 'none' };
+  }
+
+  #clearCenter(): void {
+    this.#closeView();
+    this.#center.replaceChildren(el('div', { class: 'welcome' }, 'Open a file from the tree.'));
+    this.#setTitle(undefined);
+  }
+
+  #setTitle(path: string | undefined, note?: string): void {
+    this.#title.textContent = path === undefined ? 'No file open' : note ? `${path} — ${note}` : path;
+    this.#titleActions.replaceChildren();
+    if (path !== undefined) {
+      const action = (label: string, name: string, fn: () => Promise<void>): HTMLButtonElement => {
+        const b = el('button', { type: 'button', class: 'small', 'data-action': name }, label);
+        b.addEventListener('click', () => void this.run(fn));
+        return b;
+      };
+      const changed = this.#lastChanges.some((c) => c.path === path);
+      if (this.#view.kind === 'editor')
+        this.#titleActions.append(action('Save', 'save', () => this.#editor.save()));
+      if (this.#view.kind === 'diff')
+        this.#titleActions.append(action('Edit', 'edit', () => this.open(path)));
+      else if (changed && this.#view.kind === 'editor')
+        this.#titleActions.append(action('Diff', 'diff', () => this.showDiff(path)));
+      if (changed || this.#view.kind === 'diff')
+        this.#titleActions.append(action('Revert to base', 'revert', () => this.revert(path)));
+    }
+    this.#showDirty();
+  }
+
+  #showDirty(): void {
+    const dirty = this.#editor.dirtyPaths();
+    this.#tree.setDirty(dirty);
+    const shown = this.#view.kind === 'editor' ? this.#view.path : undefined;
+    this.#titleDirty.hidden = shown === undefined || !dirty.includes(shown);
+  }
+
+  /** A message in the status bar. */
+  note(message: string): void {
+    this.#say(message);
+  }
+
+  #say(message: string, error = false): void {
+    this.#status.textContent = message;
+    this.#status.classList.toggle('error', error);
+  }
+
+  #layout(): HTMLElement {
+    const button = (
+      label: string,
+      testid: string,
+      fn: () => Promise<void>,
+      title = label,
+    ): HTMLButtonElement => {
+      const b = el('button', { type: 'button', 'data-testid': testid, title }, label);
+      b.addEventListener('click', () => void this.run(fn));
+      return b;
+    };
+    const showDeleted = el('input', { type: 'checkbox', 'data-testid': 'show-deleted' });
+    showDeleted.addEventListener('change', () => {
+      this.#showDeleted = showDeleted.checked;
+      void this.refresh();
+    });
+    const mode = el(
+      'select',
+      { 'data-testid': 'workspace-mode', 'aria-label': 'Workspace' },
+      el('option', { value: 'ephemeral', selected: true }, 'Ephemeral (memory: reload = fresh)'),
+      // The IndexedDB upper (@vellum/core/idb) is not on main yet; this switch turns on when it lands.
+      el('option', { value: 'persistent', disabled: true }, 'Persistent (IndexedDB — not available yet)'),
+    );
+    const legend = this.ws.lowerNames.map((n, i) => el('span', { class: 'badge badge-lower' }, `L${i} ${n}`));
+    const header = el(
+      'header',
+      { class: 'topbar' },
+      el('span', { class: 'brand' }, 'Vellum IDE'),
+      el('span', { class: 'legend', title: 'lower layers, topmost first' }, 'upper ▸ ', ...legend),
+      mode,
+      el('label', { class: 'check' }, showDeleted, ' Show deleted'),
+      el('span', { class: 'spacer' }),
+      button('Reset to base', 'reset', () => this.reset(), 'Discard every change in the upper layer'),
+      button('Export changes (.zip)', 'export', () => this.exportZip()),
+    );
+    const treeTools = el(
+      'div',
+      { class: 'tree-tools' },
+      button('+ File', 'new-file', () => this.#newEntry('file'), 'New file in the selected folder'),
+      button('+ Folder', 'new-folder', () => this.#newEntry('dir'), 'New folder in the selected folder'),
+      button('Rename', 'rename', () => this.#rename()),
+      button('Delete', 'delete', () => this.#delete()),
+      button('Upload', 'upload', async () => this.#upload.click(), 'Upload files into the selected folder'),
+      this.#upload,
+    );
+    this.#tree.element.addEventListener('keydown', (e) => {
+      if (e.key === 'F2') void this.run(() => this.#rename());
+      if (e.key === 'Delete') void this.run(() => this.#delete());
+    });
+    this.#clearCenter();
+    return el(
+      'div',
+      { class: 'app' },
+      header,
+      el('aside', { class: 'sidebar' }, treeTools, this.#askHost, this.#tree.element),
+      el(
+        'main',
+        { class: 'center' },
+        el('div', { class: 'titlebar' }, this.#titleDirty, this.#title, this.#titleActions),
+        this.#center,
+      ),
+      el('aside', { class: 'right' }, this.#changes.element),
+      this.#status,
+    );
+  }
+}

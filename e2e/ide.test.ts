@@ -1,0 +1,166 @@
+/**
+ * The demo IDE end to end, in real Chromium: ephemeral workspaces, tree operations, diff and revert,
+ * reset, and the export of the changes. Screenshots of the main views go to test-results/ide/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipNameOf } from '../apps/ide/src/export/zip.js';
+import {
+  boot,
+  clickInTree,
+  editAndSave,
+  expectChanges,
+  type Ide,
+  row,
+  SHOTS,
+  startIde,
+} from './ide-harness.js';
+
+let ide: Ide;
+let page: Page;
+
+const inspect = {
+  listing: (which: 'workspace' | 'base') => page.evaluate((w) => window.vellumIde?.listing(w) ?? [], which),
+  read: (which: 'workspace' | 'base', path: string) =>
+    page.evaluate(([w, p]) => window.vellumIde?.readText(w, p) ?? '', [which, path] as const),
+  changes: () => page.evaluate(() => window.vellumIde?.changes() ?? []),
+};
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+/** Answers the IDE's inline name prompt. */
+async function answer(name: string): Promise<void> {
+  const input = page.getByTestId('ask-input');
+  await input.fill(name);
+  await input.press('Enter');
+}
+
+beforeAll(async () => {
+  ide = await startIde();
+  page = ide.page;
+});
+
+afterAll(async () => {
+  await ide?.close();
+});
+
+describe('demo IDE', () => {
+  it('boots the lesson over the base, showing where each entry comes from', async () => {
+    await boot(page, ide.url);
+    await expect(row(page, '/README.md').getAttribute('data-status')).resolves.toBe('lower');
+    await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 lesson');
+    await expect(row(page, '/package.json').textContent()).resolves.toContain('L1 base');
+    await page.waitForSelector('.editor[data-path="/README.md"]');
+    await expect(page.locator('.cm-content').textContent()).resolves.toContain('Lesson 1');
+    await shot('01-boot');
+    // A binary file opens as a hex view, not as text.
+    await clickInTree(page, '/public/icons/icon-00.png');
+    await page.waitForSelector('[data-testid="hex-view"]');
+    await expect(page.locator('.hex-dump').textContent()).resolves.toMatch(/^00000000 {2}89 50 4e 47/);
+    await shot('02-hex-view');
+  });
+
+  it('ephemeral: an edit is gone after a reload and the base is back', async () => {
+    const base = await inspect.read('base', '/src/app.ts');
+    await editAndSave(page, '/src/app.ts', '\n// edited in the e2e test\n');
+    await expectChanges(page, 1);
+    await expect(row(page, '/src/app.ts').getAttribute('data-status')).resolves.toBe('modified');
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('edited in the e2e test');
+    await boot(page, ide.url);
+    await expectChanges(page, 0);
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toBe(base);
+  });
+
+  it('diff of one changed file against its base, and revert to base', async () => {
+    const base = await inspect.read('base', '/README.md');
+    await editAndSave(page, '/README.md', '\nA line added by the e2e test.\n');
+    await expectChanges(page, 1);
+    await page.locator('.change[data-path="/README.md"] [data-action="diff"]').click();
+    await page.waitForSelector('[data-testid="diff-view"][data-path="/README.md"] .cm-mergeView');
+    await expect(page.locator('.cm-changedLine').count()).resolves.toBeGreaterThan(0);
+    await shot('03-diff');
+    await page.locator('.change[data-path="/README.md"] [data-action="revert"]').click();
+    await page.waitForFunction(() => document.querySelector('.cm-changedLine') === null);
+    await expect(inspect.read('workspace', '/README.md')).resolves.toBe(base);
+  });
+
+  it('tree operations: create, rename, move by drag and drop, upload, delete', async () => {
+    await page.getByTestId('reset').click();
+    await expectChanges(page, 0);
+    // New folder at the root, a new file inside it.
+    await clickInTree(page, '/README.md');
+    await page.getByTestId('new-folder').click();
+    await answer('notes');
+    await row(page, '/notes').waitFor();
+    await row(page, '/notes').click();
+    await page.getByTestId('new-file').click();
+    await answer('todo.md');
+    await page.waitForSelector('.editor[data-path="/notes/todo.md"]');
+    await expect(row(page, '/notes/todo.md').getAttribute('data-status')).resolves.toBe('new');
+    // Rename a base file.
+    await clickInTree(page, '/index.html');
+    await page.getByTestId('rename').click();
+    await answer('home.html');
+    await row(page, '/home.html').waitFor();
+    await expect(row(page, '/home.html').getAttribute('data-status')).resolves.toBe('moved');
+    // Move a lesson file into the new folder by drag and drop.
+    await clickInTree(page, '/lesson/INSTRUCTIONS.md');
+    await row(page, '/lesson/INSTRUCTIONS.md').dragTo(row(page, '/notes'));
+    await row(page, '/notes/INSTRUCTIONS.md').waitFor();
+    // Upload a file from the desktop into the selected folder.
+    await row(page, '/notes').click();
+    await page.getByTestId('upload-input').setInputFiles({
+      name: 'data.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from([0, 1, 2, 3, 255]),
+    });
+    await row(page, '/notes/data.bin').waitFor();
+    // Delete a base file; "show deleted" lists it struck through.
+    await clickInTree(page, '/tsconfig.json');
+    await page.getByTestId('delete').click();
+    await row(page, '/tsconfig.json').waitFor({ state: 'detached' });
+    await page.getByTestId('show-deleted').check();
+    await expect(row(page, '/tsconfig.json').getAttribute('data-status')).resolves.toBe('deleted');
+    const changes = (await inspect.changes()).map(({ path, change }) => ({ path, change }));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { path: '/home.html', change: 'renamed' },
+        { path: '/index.html', change: 'deleted' },
+        { path: '/notes', change: 'added' },
+        { path: '/notes/INSTRUCTIONS.md', change: 'renamed' },
+        { path: '/notes/data.bin', change: 'added' },
+        { path: '/notes/todo.md', change: 'added' },
+        { path: '/tsconfig.json', change: 'deleted' },
+        { path: '/lesson/INSTRUCTIONS.md', change: 'deleted' },
+      ]),
+    );
+    await expectChanges(page, changes.length);
+    await shot('04-changes');
+  });
+
+  it('export: the zip holds exactly the changes', async () => {
+    await editAndSave(page, '/package.json', '\n');
+    const changes = await inspect.changes();
+    expect(changes.length).toBeGreaterThan(5);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+    const file = await download.path();
+    const entries = unzipSync(new Uint8Array(readFileSync(file)));
+    const want = changes.map(zipNameOf);
+    expect(Object.keys(entries).sort()).toEqual(want.sort());
+    expect([...(entries['notes/data.bin'] ?? [])]).toEqual([0, 1, 2, 3, 255]);
+    expect(new TextDecoder().decode(entries['package.json'])).toBe(
+      await inspect.read('workspace', '/package.json'),
+    );
+  });
+
+  it('reset: the tree and every file equal the base again', async () => {
+    await page.getByTestId('reset').click();
+    await expectChanges(page, 0);
+    expect(await inspect.listing('workspace')).toEqual(await inspect.listing('base'));
+    await expect(page.locator('.tree-row:not([data-status="lower"])').count()).resolves.toBe(0);
+    await shot('05-after-reset');
+  });
+});
