@@ -8,6 +8,8 @@ import { unzipSync } from 'fflate';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipNameOf } from '../apps/ide/src/export/zip.js';
+import { encodePack } from '../apps/ide/src/layers/pack.js';
+import { lessonLayer } from '../apps/ide/src/sample/lesson.js';
 import {
   boot,
   clickInTree,
@@ -162,5 +164,72 @@ describe('demo IDE', () => {
     expect(await inspect.listing('workspace')).toEqual(await inspect.listing('base'));
     await expect(page.locator('.tree-row:not([data-status="lower"])').count()).resolves.toBe(0);
     await shot('05-after-reset');
+  });
+});
+
+describe('persistent workspaces', () => {
+  it('keep an edit, a deleted base file and a renamed base folder across a reload', async () => {
+    await boot(page, ide.url);
+    await page.getByTestId('workspace-new').click();
+    await answer('lesson work');
+    await page.waitForFunction(() => (document.body.dataset.workspace ?? 'ephemeral') !== 'ephemeral');
+    await page.waitForSelector('body[data-ready="true"]');
+    await editAndSave(page, '/src/app.ts', '\n// kept in IndexedDB\n');
+    await clickInTree(page, '/tsconfig.json');
+    await page.getByTestId('delete').click();
+    await row(page, '/tsconfig.json').waitFor({ state: 'detached' });
+    await clickInTree(page, '/docs');
+    await page.getByTestId('rename').click();
+    await answer('notes-docs');
+    await row(page, '/notes-docs').waitFor();
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('kept in IndexedDB');
+    const changes = (await inspect.changes()).map(({ path, change }) => ({ path, change }));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { path: '/src/app.ts', change: 'modified' },
+        { path: '/tsconfig.json', change: 'deleted' },
+        { path: '/notes-docs', change: 'renamed' },
+      ]),
+    );
+    await expect(row(page, '/tsconfig.json').count()).resolves.toBe(0);
+    await expect(row(page, '/docs').count()).resolves.toBe(0);
+    await expect(row(page, '/notes-docs').getAttribute('data-status')).resolves.toBe('moved');
+    await expect(page.getByTestId('workspace-select').inputValue()).resolves.not.toBe('');
+    await shot('06-persistent-after-reload');
+  });
+
+  it('warns when the base changed under the workspace, naming the files affected', async () => {
+    // A new release of the lesson layer that changes a file this workspace also changed.
+    const lesson = lessonLayer().map((e) =>
+      e.path === '/src/app.ts' && e.kind === 'file' ? { ...e, data: `${String(e.data)}// lesson v2\n` } : e,
+    );
+    const { manifest, blob } = encodePack('lesson', Date.UTC(2025, 1, 1), lesson);
+    await page.route('**/layers/lesson.json', (route) => route.fulfill({ json: manifest }));
+    await page.route('**/layers/lesson.bin', (route) =>
+      route.fulfill({ body: Buffer.from(blob), contentType: 'application/octet-stream' }),
+    );
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByTestId('drift').waitFor();
+    await page.locator('[data-testid="drift"] [data-affected="/src/app.ts"]').waitFor();
+    // The workspace's own version still wins over the new base.
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('kept in IndexedDB');
+    await shot('07-base-changed');
+    await page.getByTestId('drift-accept').click();
+    await page.getByTestId('drift').waitFor({ state: 'detached' });
+    await page.unrouteAll();
+  });
+
+  it('delete removes the workspace and returns to the ephemeral one', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByTestId('workspace-delete').click();
+    await page.waitForFunction(() => document.body.dataset.workspace === 'ephemeral');
+    await page.waitForSelector('body[data-ready="true"]');
+    await expectChanges(page, 0);
+    await expect(page.locator('[data-testid="workspace-select"] option').count()).resolves.toBe(1);
   });
 });

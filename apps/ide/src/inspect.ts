@@ -5,6 +5,7 @@
 import type { Change } from '@vellum/core';
 import type { WorkspaceFs } from './fs/workspace-fs.js';
 import type { Workspace } from './workspace.js';
+import { fnv } from './workspaces/base-drift.js';
 
 export interface IdeInspector {
   /** One line per entry, `path kind size fnv(bytes)`, depth-first: equal listings mean equal trees. */
@@ -17,12 +18,6 @@ declare global {
   interface Window {
     vellumIde?: IdeInspector;
   }
-}
-
-function fnv(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
 }
 
 async function listing(fs: WorkspaceFs): Promise<string[]> {

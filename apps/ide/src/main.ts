@@ -1,13 +1,31 @@
-/** Boot: load the lowers over HTTP with progress, open an ephemeral workspace, show the IDE. */
+/**
+ * Boot: load the lowers over HTTP with progress, open the workspace the URL names (`?workspace=<id>`,
+ * persistent in IndexedDB) or the ephemeral one, and show the IDE.
+ */
 import './style.css';
 import { installInspector } from './inspect.js';
-import { loadStack } from './layers/load.js';
+import { type LoadedLower, loadStack } from './layers/load.js';
 import { App } from './ui/app.js';
 import { BootProgress } from './ui/progress.js';
-import { openEphemeral } from './workspace.js';
+import { workspaceUrl } from './ui/workspace-bar.js';
+import {
+  acceptBase,
+  createPersistent,
+  deletePersistent,
+  openEphemeral,
+  openPersistent,
+  type Workspace,
+} from './workspace.js';
+import { findWorkspace } from './workspaces/registry.js';
 
 const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app is missing from index.html');
+
+async function openFromUrl(lowers: readonly LoadedLower[]): Promise<Workspace> {
+  const id = new URL(window.location.href).searchParams.get('workspace');
+  const record = id === null ? undefined : findWorkspace(id);
+  return record ? openPersistent(lowers, record) : openEphemeral(lowers);
+}
 
 const progress = new BootProgress();
 root.replaceChildren(progress.element);
@@ -15,16 +33,27 @@ root.replaceChildren(progress.element);
 try {
   const started = performance.now();
   const lowers = await loadStack(new URL('layers/', document.baseURI).href, (p) => progress.update(p));
-  const ws = await openEphemeral(lowers);
-  const app = new App(ws);
+  const ws = await openFromUrl(lowers);
+  const app = new App(ws, {
+    create: async (name) => window.location.assign(workspaceUrl((await createPersistent(lowers, name)).id)),
+    remove: async () => {
+      if (ws.record) await deletePersistent(ws.record);
+      window.location.assign(workspaceUrl(undefined));
+    },
+    acceptBase: () => acceptBase(ws, lowers),
+  });
   installInspector(() => app.ws);
   root.replaceChildren(app.element);
   await app.refresh();
+  const kind = ws.record
+    ? `persistent workspace "${ws.record.name}": changes are kept in IndexedDB`
+    : 'ephemeral workspace: reload and it is fresh again';
   app.note(
-    `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ephemeral workspace: reload and it is fresh again`,
+    `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ${kind}`,
   );
-  await app.run(() => app.open('/README.md'));
+  if (await ws.fs.lstat('/README.md')) await app.run(() => app.open('/README.md'));
   document.body.dataset.ready = 'true';
+  document.body.dataset.workspace = ws.record?.id ?? 'ephemeral';
 } catch (error) {
   progress.fail(error);
   throw error;

@@ -1,28 +1,87 @@
 /**
  * A workspace: the writable view the user edits, plus a read-only view of the base (the same lowers
- * under a fresh, never-written memory upper) that diffs and reverts read from.
+ * under a fresh, never-written memory upper) that diffs and reverts read from. Ephemeral workspaces
+ * keep their upper in memory (reload = fresh, like a live CD); persistent ones in IndexedDB.
  */
-import { MemoryUpper } from '@vellum/core';
+import { MemoryUpper, Overlay } from '@vellum/core';
+import { IndexedDBUpper } from '@vellum/core/idb';
 import { InProcessFs } from './fs/in-process.js';
 import type { WorkspaceFs } from './fs/workspace-fs.js';
 import type { LoadedLower } from './layers/load.js';
-
-export type WorkspaceMode = 'ephemeral' | 'persistent';
+import { type BaseDrift, baseDrift, hashFiles } from './workspaces/base-drift.js';
+import {
+  addWorkspace,
+  databaseOf,
+  removeWorkspace,
+  updateWorkspace,
+  type WorkspaceRecord,
+} from './workspaces/registry.js';
 
 export interface Workspace {
-  mode: WorkspaceMode;
+  /** Undefined for the ephemeral workspace. */
+  record: WorkspaceRecord | undefined;
   fs: WorkspaceFs;
   base: WorkspaceFs;
   /** Lower names, topmost first: index n is what `origin().layer === n` means. */
   lowerNames: string[];
+  /** Set when the base changed since this persistent workspace was made. */
+  drift: BaseDrift | undefined;
 }
 
-/** A memory upper: nothing survives a reload, like a live CD. */
+const names = (lowers: readonly LoadedLower[]): string[] => lowers.map((l) => l.name);
+const layers = (lowers: readonly LoadedLower[]) => lowers.map((l) => l.layer);
+
 export async function openEphemeral(lowers: readonly LoadedLower[]): Promise<Workspace> {
-  const layers = lowers.map((l) => l.layer);
   const [fs, base] = await Promise.all([
-    InProcessFs.open(layers, new MemoryUpper()),
-    InProcessFs.open(layers),
+    InProcessFs.open(layers(lowers), new MemoryUpper()),
+    InProcessFs.open(layers(lowers)),
   ]);
-  return { mode: 'ephemeral', fs, base, lowerNames: lowers.map((l) => l.name) };
+  return { record: undefined, fs, base, lowerNames: names(lowers), drift: undefined };
+}
+
+/** Registers a new persistent workspace on the current lowers; open it with `openPersistent`. */
+export async function createPersistent(
+  lowers: readonly LoadedLower[],
+  name: string,
+): Promise<WorkspaceRecord> {
+  const base = await InProcessFs.open(layers(lowers));
+  const record: WorkspaceRecord = {
+    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    name,
+    createdMs: Date.now(),
+    lowerIds: lowers.map((l) => l.layer.id),
+    baseFiles: await hashFiles(base),
+  };
+  addWorkspace(record);
+  return record;
+}
+
+/**
+ * Opens a persistent workspace. If the lowers changed since it was made, it still opens (its
+ * changes laid over the new base, as overlayfs would) and `drift` lists the base files that changed.
+ */
+export async function openPersistent(
+  lowers: readonly LoadedLower[],
+  record: WorkspaceRecord,
+): Promise<Workspace> {
+  const upper = new IndexedDBUpper({ name: databaseOf(record.id) });
+  const ov = await Overlay.create({ lowers: layers(lowers), upper, onLowerChange: 'open' });
+  const fs = new InProcessFs(ov);
+  const base = await InProcessFs.open(layers(lowers));
+  const same = record.lowerIds.join('\n') === lowers.map((l) => l.layer.id).join('\n');
+  const drift = same ? undefined : baseDrift(record.baseFiles, await hashFiles(base), await fs.changes());
+  return { record, fs, base, lowerNames: names(lowers), drift };
+}
+
+/** Accepts the current base: the warning goes away until the base changes again. */
+export async function acceptBase(ws: Workspace, lowers: readonly LoadedLower[]): Promise<void> {
+  if (!ws.record) return;
+  ws.record = { ...ws.record, lowerIds: lowers.map((l) => l.layer.id), baseFiles: await hashFiles(ws.base) };
+  updateWorkspace(ws.record);
+  ws.drift = undefined;
+}
+
+export async function deletePersistent(record: WorkspaceRecord): Promise<void> {
+  removeWorkspace(record.id);
+  await IndexedDBUpper.delete(databaseOf(record.id));
 }

@@ -16,6 +16,7 @@ import { FileTree } from './file-tree.js';
 import { hexView } from './hex-view.js';
 import { asText } from './text.js';
 import { baseName, parentOf, TreeModel } from './tree-model.js';
+import { type WorkspaceActions, workspaceBar } from './workspace-bar.js';
 
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
@@ -46,7 +47,10 @@ export class App {
   #showDeleted = false;
   #lastChanges: Change[] = [];
 
-  constructor(readonly ws: Workspace) {
+  constructor(
+    readonly ws: Workspace,
+    readonly actions: WorkspaceActions & { acceptBase(): Promise<void> },
+  ) {
     this.#tree = new FileTree(this.#model, {
       open: (row) => void this.run(() => this.open(row.path)),
       select: () => {},
@@ -295,6 +299,49 @@ export class App {
     this.#titleDirty.hidden = shown === undefined || !dirty.includes(shown);
   }
 
+  /** The warning shown when the base changed under a persistent workspace. */
+  #driftBanner(): HTMLElement | string {
+    const drift = this.ws.drift;
+    if (!drift) return '';
+    const banner = el(
+      'div',
+      { class: 'drift', role: 'alert', 'data-testid': 'drift' },
+      el(
+        'strong',
+        {},
+        `The base changed since this workspace was made: ${drift.changed.length} base file${drift.changed.length === 1 ? '' : 's'} changed.`,
+      ),
+      drift.affected.length > 0
+        ? el(
+            'span',
+            {},
+            ' Your changes touch: ',
+            ...drift.affected.map((p) => el('code', { 'data-affected': p }, p)),
+          )
+        : el('span', {}, ' None of them is one you changed.'),
+      el(
+        'span',
+        { class: 'drift-list', title: drift.changed.join('\n') },
+        ` (${drift.changed.slice(0, 5).join(', ')}${drift.changed.length > 5 ? ', …' : ''})`,
+      ),
+    );
+    const keep = el(
+      'button',
+      { type: 'button', class: 'small', 'data-testid': 'drift-accept' },
+      'Keep my changes on the new base',
+    );
+    keep.addEventListener(
+      'click',
+      () =>
+        void this.run(async () => {
+          await this.actions.acceptBase();
+          banner.remove();
+        }),
+    );
+    banner.append(keep);
+    return banner;
+  }
+
   /** A message in the status bar. */
   note(message: string): void {
     this.#say(message);
@@ -321,12 +368,11 @@ export class App {
       this.#showDeleted = showDeleted.checked;
       void this.refresh();
     });
-    const mode = el(
-      'select',
-      { 'data-testid': 'workspace-mode', 'aria-label': 'Workspace' },
-      el('option', { value: 'ephemeral', selected: true }, 'Ephemeral (memory: reload = fresh)'),
-      // The IndexedDB upper (@vellum/core/idb) is not on main yet; this switch turns on when it lands.
-      el('option', { value: 'persistent', disabled: true }, 'Persistent (IndexedDB — not available yet)'),
+    const workspaces = workspaceBar(
+      this.ws.record?.id,
+      (label) => askName(this.#askHost, label),
+      this.actions,
+      (fn) => this.run(fn),
     );
     const legend = this.ws.lowerNames.map((n, i) => el('span', { class: 'badge badge-lower' }, `L${i} ${n}`));
     const header = el(
@@ -334,7 +380,7 @@ export class App {
       { class: 'topbar' },
       el('span', { class: 'brand' }, 'Vellum IDE'),
       el('span', { class: 'legend', title: 'lower layers, topmost first' }, 'upper ▸ ', ...legend),
-      mode,
+      workspaces,
       el('label', { class: 'check' }, showDeleted, ' Show deleted'),
       el('span', { class: 'spacer' }),
       button('Reset to base', 'reset', () => this.reset(), 'Discard every change in the upper layer'),
@@ -359,6 +405,7 @@ export class App {
       'div',
       { class: 'app' },
       header,
+      this.#driftBanner(),
       el('aside', { class: 'sidebar' }, treeTools, this.#askHost, this.#tree.element),
       el(
         'main',

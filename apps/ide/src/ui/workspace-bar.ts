@@ -1,0 +1,62 @@
+/**
+ * The workspace switcher: the ephemeral workspace and every persistent one, "new" and "delete".
+ * Switching reloads the page on `?workspace=<id>`, so a reload keeps showing the same workspace.
+ */
+import { listWorkspaces } from '../workspaces/registry.js';
+import { el } from './dom.js';
+
+export interface WorkspaceActions {
+  /** Creates a persistent workspace called `name` and switches to it. */
+  create(name: string): Promise<void>;
+  /** Deletes the current persistent workspace and switches to the ephemeral one. */
+  remove(): Promise<void>;
+}
+
+export function workspaceUrl(id: string | undefined): string {
+  const url = new URL(window.location.href);
+  if (id === undefined) url.searchParams.delete('workspace');
+  else url.searchParams.set('workspace', id);
+  return url.href;
+}
+
+export function workspaceBar(
+  currentId: string | undefined,
+  ask: (label: string) => Promise<string | undefined>,
+  actions: WorkspaceActions,
+  run: (fn: () => Promise<void>) => Promise<void>,
+): HTMLElement {
+  const select = el(
+    'select',
+    { 'data-testid': 'workspace-select', 'aria-label': 'Workspace' },
+    el('option', { value: '', selected: currentId === undefined }, 'Ephemeral — memory (reload = fresh)'),
+    ...listWorkspaces().map((w) =>
+      el('option', { value: w.id, selected: w.id === currentId }, `${w.name} — persistent (IndexedDB)`),
+    ),
+  );
+  select.addEventListener('change', () => {
+    window.location.assign(workspaceUrl(select.value === '' ? undefined : select.value));
+  });
+  const create = el(
+    'button',
+    { type: 'button', 'data-testid': 'workspace-new', title: 'New persistent workspace' },
+    'New',
+  );
+  create.addEventListener('click', () =>
+    run(async () => {
+      const name = await ask('Name of the new persistent workspace');
+      if (name !== undefined) await actions.create(name);
+    }),
+  );
+  const remove = el(
+    'button',
+    {
+      type: 'button',
+      'data-testid': 'workspace-delete',
+      title: 'Delete this persistent workspace and its changes',
+      disabled: currentId === undefined,
+    },
+    'Delete',
+  );
+  remove.addEventListener('click', () => run(() => actions.remove()));
+  return el('span', { class: 'workspace-bar' }, select, create, remove);
+}
