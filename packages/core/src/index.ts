@@ -20,9 +20,9 @@ export type {
   UpperSnapshot,
   UpperUsage,
 } from './layer.js';
-export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions } from './memory-layer.js';
+export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
-export { Overlay, type OverlayOptions } from './overlay.js';
+export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { RenameFlags } from './rename.js';
 export { Dirent, Stats } from './stats.js';
 export type { Tree, TreeMeta, TreeNode } from './tree.js';

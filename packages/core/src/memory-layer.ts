@@ -21,6 +21,45 @@ export interface MemoryLayerOptions {
 const encoder = new TextEncoder();
 
 /**
+ * A tree literal as a flat list of entries (parents before children), e.g. to send
+ * a tree where the helpers' brand does not survive (structured clone, JSON).
+ *
+ * @example
+ * ```ts
+ * treeToEntries({ src: { 'a.ts': 'x' } }); // [{ path: '/src', kind: 'dir', … }, { path: '/src/a.ts', kind: 'file', data: … }]
+ * ```
+ */
+export function treeToEntries(tree: Tree): MemoryEntry[] {
+  const flat: MemoryEntry[] = [];
+  const walk = (children: Tree, prefix: string): void => {
+    for (const [name, node] of Object.entries(children)) {
+      const path = `${prefix}/${name}`;
+      const d = describeNode(node);
+      switch (d.kind) {
+        case 'file':
+          flat.push({ ...metaOf(d), path, kind: 'file', data: d.data });
+          break;
+        case 'dir':
+          flat.push({ ...metaOf(d), path, kind: 'dir', opaque: d.opaque === true });
+          walk(d.children, path);
+          break;
+        case 'symlink':
+          flat.push({ ...metaOf(d), path, kind: 'symlink', target: d.target });
+          break;
+        case 'hardlink':
+          flat.push({ path, kind: 'hardlink', linkOf: d.target });
+          break;
+        case 'whiteout':
+          flat.push({ path, kind: 'whiteout' });
+          break;
+      }
+    }
+  };
+  walk(tree, '');
+  return flat;
+}
+
+/**
  * A read-only layer held in memory.
  *
  * @example
@@ -42,33 +81,7 @@ export class MemoryLayer implements LowerLayer {
 
   /** Builds a layer from a tree literal (see `file`, `dir`, `symlink`, `hardlink`, `whiteout`). */
   static fromTree(tree: Tree, options: MemoryLayerOptions = {}): MemoryLayer {
-    const flat: MemoryEntry[] = [];
-    const walk = (children: Tree, prefix: string): void => {
-      for (const [name, node] of Object.entries(children)) {
-        const path = `${prefix}/${name}`;
-        const d = describeNode(node);
-        switch (d.kind) {
-          case 'file':
-            flat.push({ ...metaOf(d), path, kind: 'file', data: d.data });
-            break;
-          case 'dir':
-            flat.push({ ...metaOf(d), path, kind: 'dir', opaque: d.opaque === true });
-            walk(d.children, path);
-            break;
-          case 'symlink':
-            flat.push({ ...metaOf(d), path, kind: 'symlink', target: d.target });
-            break;
-          case 'hardlink':
-            flat.push({ path, kind: 'hardlink', linkOf: d.target });
-            break;
-          case 'whiteout':
-            flat.push({ path, kind: 'whiteout' });
-            break;
-        }
-      }
-    };
-    walk(tree, '');
-    return MemoryLayer.fromEntries(flat, options);
+    return MemoryLayer.fromEntries(treeToEntries(tree), options);
   }
 
   /** Builds a layer from a flat list of entries; parent directories may be left implicit. */

@@ -9,7 +9,7 @@ import { FsError, RmDirectoryError } from './errors.js';
 import { readData, truncateData, writeData } from './file-data.js';
 import { FileHandle, toMs } from './file-handle.js';
 import { checkSnapshot, type FsckReport } from './fsck.js';
-import type { Node } from './inode.js';
+import type { DirNode, Node } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
 import { type Located, locatedPath, parentOf } from './lookup.js';
 import { buildLowerIndex } from './lower-index.js';
@@ -19,9 +19,16 @@ import { joinPath, type PathLike, pathToString, splitPath } from './path.js';
 import { removeName } from './remove.js';
 import { type RenameFlags, rename } from './rename.js';
 import { replay } from './replay.js';
+import { revertName } from './revert.js';
 import { setAttr } from './setattr.js';
 import { Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
+
+/** One entry of {@link Overlay.walk}. */
+export interface WalkEntry {
+  path: string;
+  stats: Stats;
+}
 
 export interface OverlayOptions {
   /** Read-only layers, topmost first (like `lowerdir=`). */
@@ -199,7 +206,7 @@ export class Overlay {
         const relName = rel === '' ? name : `${rel}/${name}`;
         if (o.withFileTypes) dirents.push(new Dirent(name, parentPath, child));
         else names.push(relName);
-        if (o.recursive && child.kind === 'dir') list(child, relName, `${parentPath}/${name}`);
+        if (o.recursive && child.kind === 'dir') list(child, relName, joinPath(parentPath, name));
       }
     };
     list(loc.node, '', base);
@@ -531,6 +538,49 @@ export class Overlay {
   }
 
   /** Bytes and records the upper stores. */
+  /**
+   * Every entry below `path` (not following symlinks), with its stats, in readdir
+   * order, depth first: one call where a tree view would otherwise stat each path.
+   *
+   * @example
+   * ```ts
+   * for (const { path, stats } of await ov.walk('/src')) if (stats.isFile()) console.log(path, stats.size);
+   * ```
+   */
+  async walk(path: PathLike = '/'): Promise<WalkEntry[]> {
+    if (this.#ns.busy) await this.#ns.settled();
+    const loc = this.#existing(path, true, 'scandir');
+    if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', pathToString(path));
+    const out: WalkEntry[] = [];
+    const visit = (dir: DirNode, at: string): void => {
+      for (const name of dir.names()) {
+        const child = dir.children.get(name) as Node;
+        const childPath = joinPath(at, name);
+        out.push({ path: childPath, stats: new Stats(child) });
+        if (child.kind === 'dir') visit(child, childPath);
+      }
+    };
+    visit(loc.node, locatedPath(loc));
+    return out;
+  }
+
+  /**
+   * Puts one path back as the lowers show it: a deleted name comes back, a
+   * modified or metadata-changed object loses its upper copy, an added one is
+   * removed, a directory is reverted with everything below it. A directory that
+   * was renamed here is refused (EINVAL): rename it back instead.
+   *
+   * @example
+   * ```ts
+   * await ov.revert('/src/main.ts'); // the base version again; ov.changes() no longer lists it
+   * ```
+   */
+  async revert(path: PathLike): Promise<void> {
+    await this.#mutate('revert', path, (tx, p) =>
+      revertName(this.#ns, this.#locate(p, false, 'revert'), p, tx),
+    );
+  }
+
   usage(): Promise<UpperUsage> {
     return this.#ns.upper.usage();
   }

@@ -116,6 +116,13 @@ const scenarios: Record<string, Scenario> = {
     const entries = await fs.readdir(p('/d'), { withFileTypes: true });
     return entries.map((e) => [e.name, e.isFile(), e.isDirectory(), e.isSymbolicLink(), e.parentPath]).sort();
   },
+  'readdir recursive, names and parent paths': async (fs, p) => {
+    await fs.mkdir(p('/d/sub/deeper'), { recursive: true });
+    await fs.writeFile(p('/d/sub/f'), '');
+    const names = (await fs.readdir(p('/d'), { recursive: true })).sort();
+    const typed = await fs.readdir(p('/d'), { withFileTypes: true, recursive: true });
+    return [names, typed.map((e) => `${e.parentPath}|${e.name}|${e.isDirectory()}`).sort()];
+  },
   'unlink of a directory': async (fs, p) => {
     await fs.mkdir(p('/d'));
     return fs.unlink(p('/d'));
