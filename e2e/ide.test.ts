@@ -2,6 +2,7 @@
  * The demo IDE end to end, in real Chromium: ephemeral workspaces, tree operations, diff and revert,
  * reset, and the export of the changes. Screenshots of the main views go to test-results/ide/.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -33,6 +34,22 @@ const inspect = {
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
+/** Names and bytes of a ustar archive (prefix + name), enough to check the export. */
+function listTar(tar: Uint8Array): { name: string; bytes: Uint8Array }[] {
+  const out: { name: string; bytes: Uint8Array }[] = [];
+  const text = (at: number, len: number) =>
+    new TextDecoder().decode(tar.subarray(at, at + len)).replace(/\0.*$/s, '');
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const name = text(at, 100);
+    if (name === '') break;
+    const prefix = text(at + 345, 155);
+    const size = Number.parseInt(text(at + 124, 12), 8);
+    out.push({ name: prefix ? `${prefix}/${name}` : name, bytes: tar.subarray(at + 512, at + 512 + size) });
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
 /** Answers the IDE's inline name prompt. */
 async function answer(name: string): Promise<void> {
   const input = page.getByTestId('ask-input');
@@ -63,6 +80,26 @@ describe('demo IDE', () => {
     await page.waitForSelector('[data-testid="hex-view"]');
     await expect(page.locator('.hex-dump').textContent()).resolves.toMatch(/^00000000 {2}89 50 4e 47/);
     await shot('02-hex-view');
+  });
+
+  it('the tree is windowed: all rows expanded, only those in view exist in the DOM', async () => {
+    await page.getByTestId('expand-all').click();
+    const total = (await inspect.listing('workspace')).length;
+    expect(total).toBeGreaterThan(300);
+    const tree = page.getByTestId('file-tree');
+    await page.waitForFunction(
+      (n) => (document.querySelector('.tree-spacer') as HTMLElement | null)?.style.height === `${n * 22}px`,
+      total,
+    );
+    expect(await page.locator('.tree-row').count()).toBeLessThan(80);
+    await tree.evaluate((t) => {
+      t.scrollTop = t.scrollHeight;
+    });
+    await row(page, '/tsconfig.json').waitFor();
+    await shot('02b-tree-expanded-bottom');
+    expect(await page.locator('.tree-row').count()).toBeLessThan(80);
+    await page.getByTestId('collapse-all').click();
+    await row(page, '/src').waitFor();
   });
 
   it('ephemeral: an edit is gone after a reload and the base is back', async () => {
@@ -155,6 +192,25 @@ describe('demo IDE', () => {
     expect([...(entries['notes/data.bin'] ?? [])]).toEqual([0, 1, 2, 3, 255]);
     expect(new TextDecoder().decode(entries['package.json'])).toBe(
       await inspect.read('workspace', '/package.json'),
+    );
+  });
+
+  it('export as an OCI layer: a tar whose entries are the same names, bytes and whiteouts', async () => {
+    const changes = await inspect.changes();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-tar').click(),
+    ]);
+    const tar = readFileSync(await download.path());
+    expect(
+      listTar(tar)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(changes.map(zipNameOf).sort());
+    const data = listTar(tar).find((e) => e.name === 'notes/data.bin');
+    expect([...(data?.bytes ?? [])]).toEqual([0, 1, 2, 3, 255]);
+    expect(execFileSync('tar', ['-tf', '-'], { input: tar }).toString().trim().split('\n').sort()).toEqual(
+      changes.map(zipNameOf).sort(),
     );
   });
 

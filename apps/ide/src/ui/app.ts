@@ -4,6 +4,7 @@
  * status bar and refreshes the tree and the changes from the overlay afterwards.
  */
 import type { Change } from '@vellum/core';
+import { changesToTar } from '../export/tar.js';
 import { changesToZip } from '../export/zip.js';
 import { revertToBase } from '../fs/revert.js';
 import type { Workspace } from '../workspace.js';
@@ -19,6 +20,16 @@ import { baseName, parentOf, TreeModel } from './tree-model.js';
 import { type WorkspaceActions, workspaceBar } from './workspace-bar.js';
 
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+
+/** Hands `bytes` to the browser as a download called `name`. */
+function download(bytes: Uint8Array, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 type CenterView =
   | { kind: 'none' }
@@ -164,13 +175,15 @@ export class App {
   async exportZip(): Promise<void> {
     const changes = await this.ws.fs.changes();
     const zip = await changesToZip(this.ws.fs, changes);
-    const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-    const a = el('a', { href: url, download: 'vellum-changes.zip' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.#say(`Exported ${changes.length} changes (${formatBytes(zip.length)})`);
+    download(zip, 'vellum-changes.zip', 'application/zip');
+    this.#say(`Exported ${changes.length} changes as a zip (${formatBytes(zip.length)})`);
+  }
+
+  async exportTar(): Promise<void> {
+    const changes = await this.ws.fs.changes();
+    const tar = await changesToTar(this.ws.fs, changes);
+    download(tar, 'vellum-layer.tar', 'application/x-tar');
+    this.#say(`Exported ${changes.length} changes as an OCI layer tar (${formatBytes(tar.length)})`);
   }
 
   // ── tree actions ─────────────────────────────────────────────────────
@@ -385,6 +398,12 @@ export class App {
       el('span', { class: 'spacer' }),
       button('Reset to base', 'reset', () => this.reset(), 'Discard every change in the upper layer'),
       button('Export changes (.zip)', 'export', () => this.exportZip()),
+      button(
+        'OCI layer (.tar)',
+        'export-tar',
+        () => this.exportTar(),
+        'The changes as a container image layer, with .wh. whiteouts',
+      ),
     );
     const treeTools = el(
       'div',
@@ -394,6 +413,8 @@ export class App {
       button('Rename', 'rename', () => this.#rename()),
       button('Delete', 'delete', () => this.#delete()),
       button('Upload', 'upload', async () => this.#upload.click(), 'Upload files into the selected folder'),
+      button('Expand all', 'expand-all', async () => this.#model.expandAll()),
+      button('Collapse', 'collapse-all', async () => this.#model.collapseAll()),
       this.#upload,
     );
     this.#tree.element.addEventListener('keydown', (e) => {

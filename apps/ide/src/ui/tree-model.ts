@@ -99,6 +99,15 @@ export class TreeModel {
     return out;
   }
 
+  expandAll(): void {
+    for (const row of this.all.values()) if (row.kind === 'dir' && !row.ghost) this.expanded.add(row.path);
+  }
+
+  collapseAll(): void {
+    this.expanded.clear();
+    this.expanded.add('/');
+  }
+
   /** Opens every directory above `path`, so that it is in the visible rows. */
   reveal(path: string): void {
     for (let p = parentOf(path); p !== '/'; p = parentOf(p)) this.expanded.add(p);
