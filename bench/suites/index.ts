@@ -5,8 +5,10 @@
 import { registerSuite } from '../lib/harness.js';
 import { copyUpSuite } from './copy-up.js';
 import { lookupSuite } from './lookup.js';
+import { wasmSuite } from './wasm.js';
 import { workerSuite } from './worker.js';
 
 registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
 registerSuite(workerSuite);
+registerSuite(wasmSuite);

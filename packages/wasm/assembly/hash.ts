@@ -94,10 +94,20 @@ export function tableRemove(id: u32): void {
   used--;
 }
 
+/** Sizes the table for `count` entries in one step (at most half full). */
+export function tableReserve(count: u32): void {
+  let cap = mask + 1;
+  while (cap < 0x40000000 && (<u64>count) << 1 > <u64>cap) cap <<= 1;
+  if (cap != mask + 1) rehash(cap);
+}
+
 function grow(): void {
+  rehash((mask + 1) << 1);
+}
+
+function rehash(cap: u32): void {
   const old = slots;
   const oldCap = mask + 1;
-  const cap = oldCap << 1;
   slots = allocZeroed((<usize>cap) << 2);
   mask = cap - 1;
   for (let i: u32 = 0; i < oldCap; i++) {

@@ -25,7 +25,7 @@ import { isLive, namespaceInit } from './namespace';
 import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec } from './nodes';
 
 export { applyBatch, applyZipTable, beginLayer, buildFailedRef } from './build';
-export { find as lookup, insert, link, move, remove, setKind } from './namespace';
+export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
 export { walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
 export {
@@ -37,7 +37,9 @@ export {
   zipLocate,
   zipNames,
   zipNamesLength,
-  zipParse,
+  zipParseBegin,
+  zipParseChunk,
+  zipParsed,
   zipReadZip64,
   zipRelease,
   zipTable,

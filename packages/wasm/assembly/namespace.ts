@@ -1,6 +1,6 @@
 // The merged namespace: named nodes in a tree, found by (parent, name) in one hash probe,
 // children kept in insertion order on a doubly linked sibling list (stable, no rebuild).
-import { hashName, tableFind, tableInit, tableInsert, tableRemove } from './hash';
+import { hashName, tableFind, tableInit, tableInsert, tableRemove, tableReserve } from './hash';
 import {
   E_EXIST,
   E_INVAL,
@@ -33,7 +33,7 @@ import {
   UPPER,
 } from './layout';
 import { dropName, namesInit, storeName } from './names';
-import { freeNode, newNode, nodeHighWater, nodesInit, rec } from './nodes';
+import { freeNode, liveNodes, newNode, nodeHighWater, nodesInit, rec, reserveNodes } from './nodes';
 
 export const MAX_NAME: u32 = 255;
 
@@ -49,6 +49,12 @@ export function namespaceInit(nodeCapacity: u32, nameBytes: u32): void {
   store<u32>(r + N_REF, NO_REF);
   store<u32>(r + N_OBJECT, ROOT);
   store<u32>(r + N_NLINK, 1);
+}
+
+/** Room for `extra` more nodes, grown once (a bulk build of a known size). */
+export function reserve(extra: u32): void {
+  reserveNodes(extra);
+  tableReserve(liveNodes() + extra);
 }
 
 export function kindOf(id: u32): u8 {

@@ -1,5 +1,4 @@
 // The node table: fixed 64-byte records addressed by id, with a free list for reuse.
-import { grownCapacity } from './heap-util';
 import { KIND_FREE, N_NEXT, NODE_SHIFT } from './layout';
 
 let base: usize = 0;
@@ -38,6 +37,16 @@ export function rec(id: u32): usize {
   return base + ((<usize>id) << NODE_SHIFT);
 }
 
+/** Makes room for `extra` more records in one step (a bulk build knows its size). */
+export function reserveNodes(extra: u32): void {
+  const want = <u64>high + <u64>extra;
+  if (want <= <u64>cap || want > 0x3ffffff) return;
+  const next = <u32>want;
+  base = heap.realloc(base, (<usize>next) << NODE_SHIFT);
+  memory.fill(base + ((<usize>cap) << NODE_SHIFT), 0, (<usize>(next - cap)) << NODE_SHIFT);
+  cap = next;
+}
+
 /** A zeroed record; its address is only valid until the next allocation. */
 export function newNode(): u32 {
   let id: u32;
@@ -46,7 +55,8 @@ export function newNode(): u32 {
     freeHead = load<u32>(rec(id) + N_NEXT);
   } else {
     if (high == cap) {
-      const next = <u32>grownCapacity(cap, <usize>cap + 1);
+      // Doubling while small; +50% once large, so a big table overshoots by less.
+      const next = cap < 65536 ? cap << 1 : cap + (cap >> 1);
       base = heap.realloc(base, (<usize>next) << NODE_SHIFT);
       memory.fill(base + ((<usize>cap) << NODE_SHIFT), 0, (<usize>(next - cap)) << NODE_SHIFT);
       cap = next;

@@ -249,41 +249,76 @@ function dosToMs(time: u32, date: u32): f64 {
   return (<f64>days * 86400 + <f64>secs) * 1000;
 }
 
+// State of the parse in progress (zipParseBegin, then zipParseChunk until all are read).
+let total: u32 = 0;
+let done: u32 = 0;
+let dirAt: f64 = 0;
+
 /**
- * Parses `count` central records from `p[0..len)`. `cdAt` is the directory's offset in the
- * file: an entry's data must lie before it. Returns the number of records or -error
- * (zipErrorEntry() names the entry). Rejected entries stay in the table with a nonzero status.
+ * Starts parsing `n` central records of a directory of `size` bytes at file offset `cdAt`
+ * (an entry's data must lie before it). Allocates the table; the caller owns it afterwards
+ * (several zip layers can live in one instance) and frees table and names with `free`.
  */
-export function zipParse(p: usize, len: u32, n: u32, cdAt: f64): i32 {
+export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   warningsReset();
-  if (<f64>n * 46 > <f64>len) return -Z_ERR_COUNT;
-  if (table != 0) heap.free(table);
+  errEntry = 0;
+  if (<f64>n * 46 > size) return -Z_ERR_COUNT;
   table = heap.alloc(((<usize>n) << 6) + 64);
   memory.fill(table, 0, (<usize>n) << 6);
+  names = 0;
+  namesCap = 0;
   namesLen = 0;
-  ensureNames(<usize>len + 64);
+  // Names are about a third of a typical directory; the block grows if not.
+  ensureNames(<usize>Math.min(size / 3 + 64, 16777216.0));
+  total = n;
+  done = 0;
+  dirAt = cdAt;
+  return 0;
+}
+
+/**
+ * Parses the whole records in `p[0..len)`, the directory bytes that follow those consumed so
+ * far; a record cut by the end of the window waits for the next one (the caller passes a
+ * window that starts where this one stopped). Returns the bytes consumed, or -error
+ * (zipErrorEntry() names the entry). With `last`, a cut record is a truncated directory.
+ * Rejected entries stay in the table with a nonzero status.
+ */
+export function zipParseChunk(p: usize, len: u32, last: bool): i32 {
   const end = p + len;
   let at = p;
-  for (let i: u32 = 0; i < n; i++) {
+  while (done < total) {
+    const i = done;
     errEntry = i;
-    if (at + 46 > end) return -Z_ERR_TRUNCATED;
+    if (at + 46 > end) break;
     if (load<u32>(at) != 0x02014b50) return -Z_ERR_SIGNATURE;
     const nameLen = <u32>load<u16>(at + 28);
     const extraLen = <u32>load<u16>(at + 30);
     const commentLen = <u32>load<u16>(at + 32);
     const next = at + 46 + nameLen + extraLen + commentLen;
-    if (next > end) return -Z_ERR_TRUNCATED;
+    if (next > end) break;
     const e = table + ((<usize>i) << 6);
-    const status = entry(e, at, nameLen, extraLen, cdAt);
+    const status = entry(e, at, nameLen, extraLen, dirAt);
     store<u32>(e + Z_INDEX, i);
     if (status != 0) {
       store<u8>(e + Z_STATUS, status);
       if (load<u32>(e + Z_NAMELEN) == 0) keepRaw(e, at + 46, nameLen);
       if (status != S_ROOT) warn(i, status);
     }
+    done++;
     at = next;
   }
-  return <i32>n;
+  if (done < total && last) return -Z_ERR_TRUNCATED;
+  if (done == total && names != 0) {
+    // Give back what the names block over-reserved.
+    names = heap.realloc(names, namesLen + 1);
+    namesCap = namesLen + 1;
+  }
+  return <i32>(at - p);
+}
+
+/** Records parsed so far. */
+export function zipParsed(): u32 {
+  return done;
 }
 
 function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 {
@@ -407,15 +442,9 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 
   return r;
 }
 
-/** Frees the table, names and scratch of the last parse. */
+/** Frees the parser's scratch (tables and names belong to the caller). */
 export function zipRelease(): void {
-  if (table != 0) heap.free(table);
-  if (names != 0) heap.free(names);
   if (tmp != 0) heap.free(tmp);
-  table = 0;
-  names = 0;
   tmp = 0;
-  namesCap = 0;
-  namesLen = 0;
   tmpCap = 0;
 }

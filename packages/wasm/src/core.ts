@@ -68,7 +68,10 @@ export interface CoreExports {
   zipLocate(p: number, len: number, fileSize: number): number;
   zipNames(): number;
   zipNamesLength(): number;
-  zipParse(p: number, len: number, count: number, cdAt: number): number;
+  zipParseBegin(count: number, size: number, cdAt: number): number;
+  zipParseChunk(p: number, len: number, last: number): number;
+  zipParsed(): number;
+  reserve(extra: number): void;
   zipReadZip64(p: number, len: number): number;
   zipRelease(): void;
   zipTable(): number;

@@ -7,7 +7,7 @@ import { BatchWriter, type IndexEntry } from './batch.js';
 import { Core } from './core.js';
 import { indexError, type WasmErrorCode, WasmFsError } from './errors.js';
 import { E, Kind, NO_REF, ROOT, UPPER, Walk, type WalkStatus } from './layout.js';
-import type { ZipDirectory } from './zip-directory.js';
+import { parseZip, type ZipDirectory, type ZipSource } from './zip-directory.js';
 
 /** How a node is created. `layer`/`ref` say which layer's entry serves it. */
 export interface NodeInit {
@@ -368,19 +368,46 @@ export class NamespaceIndex {
     this.collect(layer, c);
   }
 
+  /**
+   * Parses a zip's central directory into this index's own memory, so that
+   * {@link NamespaceIndex.addZipLayer} needs no copy and freed parser buffers are reused by the
+   * index. The directory stays usable (for reading entries) until closed.
+   *
+   * @example
+   * ```ts
+   * const zip = await index.openZip({ size: blob.size, read: async (o, n) => new Uint8Array(await blob.slice(o, o + n).arrayBuffer()) });
+   * index.addZipLayer(0, zip);
+   * ```
+   */
+  openZip(source: ZipSource, options: { name?: string } = {}): Promise<ZipDirectory> {
+    return parseZip(this.c, false, source, options);
+  }
+
   /** Lays a parsed zip directory over the layers added before it; refs are entry indexes. */
   addZipLayer(layer: number, zip: ZipDirectory): void {
     const c = this.c;
     this.begin(layer);
-    const { entries, names, count } = zip.table();
-    const e = c.put(entries);
-    const n = c.put(names);
+    const local = zip.tableIn(c);
+    let e = local?.entries ?? 0;
+    let n = local?.names ?? 0;
+    let count = local?.count ?? 0;
+    if (local === null) {
+      // The directory lives in another instance: copy its table in for the build.
+      const copy = zip.table();
+      e = c.put(copy.entries);
+      n = c.put(copy.names);
+      count = copy.count;
+    }
+    // Room for the entries plus a margin for implicit parent directories, grown once.
+    c.x.reserve(count + (count >> 3) + 64);
     try {
       const r = c.x.applyZipTable(e, count, n);
       if (r < 0) throw indexError(r, 'open', undefined, `lower ${layer}: zip entry ${c.x.buildFailedRef()}`);
     } finally {
-      c.x.free(e);
-      c.x.free(n);
+      if (local === null) {
+        c.x.free(e);
+        c.x.free(n);
+      }
     }
     this.collect(layer, c);
   }

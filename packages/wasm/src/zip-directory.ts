@@ -67,8 +67,10 @@ const WARNING: Record<number, { code: WasmErrorCode; message: string }> = {
 
 /** End record + Zip64 locator + the longest comment: the most a search needs from the tail. */
 const TAIL = 22 + 0xffff + 20;
-/** A central directory above this is refused rather than copied into wasm memory. */
-const MAX_DIRECTORY = 1 << 30;
+/** A central directory above this is refused (4 GiB of wasm memory would not hold its table). */
+const MAX_DIRECTORY = 2 ** 32;
+/** Bytes of the directory read and parsed at a time. */
+const WINDOW = 1 << 20;
 
 /**
  * A parsed central directory.
@@ -87,64 +89,40 @@ export class ZipDirectory {
   /** Offset of the central directory in the file (entries' data lies before it). */
   readonly directoryOffset: number;
   private core: Core | null;
+  /** False when the table lives in a namespace index's instance (see NamespaceIndex.openZip). */
+  private readonly owned: boolean;
   private readonly base: number;
   private readonly namesBase: number;
+  private readonly namesLength: number;
 
-  private constructor(core: Core, count: number, directoryOffset: number, warnings: ZipWarning[]) {
+  private constructor(core: Core, owned: boolean, count: number, directoryOffset: number) {
     this.core = core;
+    this.owned = owned;
     this.count = count;
     this.directoryOffset = directoryOffset;
-    this.warnings = warnings;
     this.base = core.x.zipTable();
     this.namesBase = core.x.zipNames();
+    this.namesLength = core.x.zipNamesLength();
+    this.warnings = this.readWarnings();
   }
 
   /** Parses the directory of a zip held in memory. */
   static fromBytes(bytes: Uint8Array, options: { name?: string } = {}): Promise<ZipDirectory> {
-    return ZipDirectory.open({ size: bytes.byteLength, read: (o, n) => bytes.subarray(o, o + n) }, options);
+    return ZipDirectory.open(bytesSource(bytes), options);
   }
 
   /**
    * Reads only what it needs from `source`: the tail (end record), the Zip64 record if any,
-   * then the central directory. Throws EIO with a cause for a damaged archive.
+   * then the central directory. Throws EIO with a cause for a damaged archive. The directory
+   * gets its own wasm instance; `NamespaceIndex.openZip` parses into the index's instead.
    */
   static async open(source: ZipSource, options: { name?: string } = {}): Promise<ZipDirectory> {
-    const core = await Core.create();
-    const x = core.x;
-    const fail = (why: string): WasmFsError =>
-      new WasmFsError('EIO', 'open', options.name, { cause: new Error(`zip: ${why}`) });
-    const size = source.size;
-    const tailLength = Math.min(size, TAIL);
-    const tail = await source.read(size - tailLength, tailLength);
-    if (tail.byteLength !== tailLength) throw fail('short read of the end of the file');
-    const t = core.put(tail);
-    let found = x.zipLocate(t, tailLength, size);
-    if (found === 1) {
-      const at = x.zipZip64At();
-      const inTail = at - (size - tailLength);
-      const record = inTail >= 0 ? tail.subarray(inTail, inTail + 56) : await source.read(at, 56);
-      const r = core.put(record);
-      found = x.zipReadZip64(r, record.byteLength);
-      x.free(r);
-    }
-    x.free(t);
-    if (found < 0) throw fail(FATAL[-found] ?? 'unreadable');
-    const count = x.zipCount();
-    const cdSize = x.zipCdSize();
-    const cdOffset = x.zipCdOffset();
-    if (cdSize > MAX_DIRECTORY) throw fail(`the central directory is ${cdSize} bytes, more than supported`);
-    const directory = await source.read(cdOffset, cdSize);
-    if (directory.byteLength !== cdSize) throw fail('short read of the central directory');
-    const d = core.put(directory);
-    const parsed = x.zipParse(d, cdSize, count, cdOffset);
-    x.free(d);
-    if (parsed < 0) {
-      const entry = x.zipErrorEntry();
-      throw fail(`entry #${entry} of ${count}: ${FATAL[-parsed] ?? 'unreadable'}`);
-    }
-    const dir = new ZipDirectory(core, count, cdOffset, []);
-    (dir.warnings as ZipWarning[]).push(...dir.readWarnings());
-    return dir;
+    return parseZip(await Core.create(), true, source, options);
+  }
+
+  /** @internal Wraps the table the last successful `zipParse` left in `core`. */
+  static adopt(core: Core, owned: boolean, count: number, directoryOffset: number): ZipDirectory {
+    return new ZipDirectory(core, owned, count, directoryOffset);
   }
 
   private readWarnings(): ZipWarning[] {
@@ -166,9 +144,18 @@ export class ZipDirectory {
     return this.core;
   }
 
-  /** Releases the directory's memory. */
+  /** Releases the directory's memory (its table, or its whole instance if it owns one). */
   close(): void {
+    if (this.core !== null && !this.owned) {
+      this.core.x.free(this.base);
+      this.core.x.free(this.namesBase);
+    }
     this.core = null;
+  }
+
+  /** @internal The table's pointers, if it lives in `core` (no copy needed to index it). */
+  tableIn(core: Core): { entries: number; names: number; count: number } | null {
+    return this.core === core ? { entries: this.base, names: this.namesBase, count: this.count } : null;
   }
 
   private at(i: number): number {
@@ -251,10 +238,9 @@ export class ZipDirectory {
   table(): { entries: Uint8Array; names: Uint8Array; count: number } {
     const c = this.c;
     const mem = c.bytes();
-    const names = c.x.zipNames();
     return {
       entries: mem.slice(this.base, this.base + this.count * Z_STRIDE),
-      names: mem.slice(names, names + c.x.zipNamesLength()),
+      names: mem.slice(this.namesBase, this.namesBase + this.namesLength),
       count: this.count,
     };
   }
@@ -263,4 +249,85 @@ export class ZipDirectory {
   get memoryBytes(): number {
     return this.c.memoryBytes();
   }
+}
+
+function bytesSource(bytes: Uint8Array): ZipSource {
+  return { size: bytes.byteLength, read: (o, n) => bytes.subarray(o, o + n) };
+}
+
+/**
+ * Parses a zip's central directory into `core`'s memory. With `owned` false the instance is
+ * shared (a namespace index's) and everything but the resulting table is freed here.
+ */
+export async function parseZip(
+  core: Core,
+  owned: boolean,
+  source: ZipSource,
+  options: { name?: string },
+): Promise<ZipDirectory> {
+  const x = core.x;
+  const fail = (why: string): WasmFsError =>
+    new WasmFsError('EIO', 'open', options.name, { cause: new Error(`zip: ${why}`) });
+  const size = source.size;
+  const tailLength = Math.min(size, TAIL);
+  const tail = await source.read(size - tailLength, tailLength);
+  if (tail.byteLength !== tailLength) throw fail('short read of the end of the file');
+  const t = core.put(tail);
+  let found: number;
+  try {
+    found = x.zipLocate(t, tailLength, size);
+    if (found === 1) {
+      const at = x.zipZip64At();
+      const inTail = at - (size - tailLength);
+      const record = inTail >= 0 ? tail.subarray(inTail, inTail + 56) : await source.read(at, 56);
+      const r = core.put(record);
+      found = x.zipReadZip64(r, record.byteLength);
+      x.free(r);
+    }
+  } finally {
+    x.free(t);
+  }
+  if (found < 0) throw fail(FATAL[-found] ?? 'unreadable');
+  const count = x.zipCount();
+  const cdSize = x.zipCdSize();
+  const cdOffset = x.zipCdOffset();
+  if (cdSize > MAX_DIRECTORY) throw fail(`the central directory is ${cdSize} bytes, more than supported`);
+  const failed = (code: number): WasmFsError =>
+    fail(`entry #${x.zipErrorEntry()} of ${count}: ${FATAL[-code] ?? 'unreadable'}`);
+  const begun = x.zipParseBegin(count, cdSize, cdOffset);
+  if (begun < 0) throw failed(begun);
+  // The directory is read and parsed a window at a time, so memory holds the entry table and
+  // one window, never a second copy of a large directory.
+  let window = Math.min(cdSize, WINDOW);
+  let w = x.alloc(window);
+  try {
+    let pos = 0;
+    while (x.zipParsed() < count) {
+      const length = Math.min(window, cdSize - pos);
+      const last = pos + length === cdSize;
+      const bytes = await source.read(cdOffset + pos, length);
+      if (bytes.byteLength !== length) throw fail('short read of the central directory');
+      core.bytes().set(bytes, w);
+      const used = x.zipParseChunk(w, length, last ? 1 : 0);
+      if (used < 0) throw failed(used);
+      pos += used;
+      if (used === 0 && !last) {
+        // One record larger than the window (long name, extra and comment): widen it.
+        x.free(w);
+        window *= 2;
+        w = x.alloc(window);
+      }
+    }
+  } catch (error) {
+    // In a shared instance the table of a failed parse must not outlive it.
+    if (!owned) {
+      x.free(x.zipTable());
+      x.free(x.zipNames());
+    }
+    throw error;
+  } finally {
+    x.free(w);
+    x.zipRelease();
+  }
+  return ZipDirectory.adopt(core, owned, count, cdOffset);
 }

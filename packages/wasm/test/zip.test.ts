@@ -186,16 +186,25 @@ describe('zip directory: Node zlib writer', () => {
   it('reads 70,000 entries written with automatic Zip64 and builds the index from them', async () => {
     const entries = Array.from({ length: 70_000 }, (_, i) => ({ name: `t${i % 10}/d${i % 97}/f${i}` }));
     const zip = writeZip(entries);
-    const dir = await parse(zip);
+    const index = await NamespaceIndex.create();
+    // Parsed into the index's own instance (no copy), with a second zip layer on top.
+    const dir = await index.openZip({ size: zip.byteLength, read: (o, n) => zip.subarray(o, o + n) });
     expect(dir.count).toBe(70_000);
     expect(dir.path(69_999)).toBe('t9/d62/f69999');
-    const index = await NamespaceIndex.create();
     index.addZipLayer(3, dir);
+    const top = await index.openZip({ size: 0, read: () => new Uint8Array() }).catch((e: WasmFsError) => e);
+    expect(top).toMatchObject({ code: 'EIO' });
+    const small = writeZip([{ name: 't9/d62/f69999', data: new Uint8Array(7) }]);
+    const over = await index.openZip({ size: small.byteLength, read: (o, n) => small.subarray(o, o + n) });
+    index.addZipLayer(2, over);
     const id = index.lookupPath('/t9/d62/f69999');
-    expect([index.layer(id), index.ref(id)]).toEqual([3, 69_999]);
+    expect([index.layer(id), index.ref(id)]).toEqual([2, 0]);
+    expect(over.size(0)).toBe(7);
+    over.close();
+    expect(dir.path(index.ref(index.lookupPath('/t0/d0/f0')))).toBe('t0/d0/f0');
     expect(index.flags(index.lookupPath('/t9')) & 16).toBe(16); // implicit parent
-    index.close();
     dir.close();
+    index.close();
   });
 });
 
