@@ -124,6 +124,8 @@ describe('demo IDE', () => {
     await page.locator('.change[data-path="/README.md"] [data-action="revert"]').click();
     await page.waitForFunction(() => document.querySelector('.cm-changedLine') === null);
     await expect(inspect.read('workspace', '/README.md')).resolves.toBe(base);
+    // The engine's revert drops the copy-up: nothing is left in the upper.
+    await expectChanges(page, 0);
   });
 
   it('tree operations: create, rename, move by drag and drop, upload, delete', async () => {
@@ -211,6 +213,17 @@ describe('demo IDE', () => {
     expect([...(data?.bytes ?? [])]).toEqual([0, 1, 2, 3, 255]);
     expect(execFileSync('tar', ['-tf', '-'], { input: tar }).toString().trim().split('\n').sort()).toEqual(
       changes.map(zipNameOf).sort(),
+    );
+  });
+
+  it('revert of a moved file puts it back where the base has it', async () => {
+    const before = (await inspect.changes()).length;
+    await page.locator('.change[data-path="/home.html"] [data-action="revert"]').click();
+    await expectChanges(page, before - 2);
+    await expect(row(page, '/index.html').getAttribute('data-status')).resolves.toBe('lower');
+    await expect(row(page, '/home.html').count()).resolves.toBe(0);
+    await expect(inspect.read('workspace', '/index.html')).resolves.toBe(
+      await inspect.read('base', '/index.html'),
     );
   });
 

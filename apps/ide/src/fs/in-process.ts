@@ -1,22 +1,12 @@
 /** `WorkspaceFs` over an `Overlay` in this thread. */
-import { type Dirent, FsError, type LowerLayer, MemoryUpper, Overlay, type UpperLayer } from '@vellum/core';
+import { FsError, type LowerLayer, MemoryUpper, Overlay, type UpperLayer } from '@vellum/core';
 import type { EntryInfo, EntryKind, WorkspaceFs } from './workspace-fs.js';
 
 const kindOf = (d: { isDirectory(): boolean; isSymbolicLink(): boolean }): EntryKind =>
   d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'symlink' : 'file';
 
-const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
-
-/** `revert` is being added to the engine; use it as soon as the Overlay in this build has it. */
-type MaybeRevert = { revert?: (path: string) => Promise<void> };
-
 export class InProcessFs implements WorkspaceFs {
-  readonly revert?: (path: string) => Promise<void>;
-
-  constructor(readonly ov: Overlay) {
-    const revert = (ov as Overlay & MaybeRevert).revert;
-    if (typeof revert === 'function') this.revert = (path) => revert.call(ov, path);
-  }
+  constructor(readonly ov: Overlay) {}
 
   static async open(
     lowers: readonly LowerLayer[],
@@ -55,20 +45,12 @@ export class InProcessFs implements WorkspaceFs {
     }
   }
 
+  /** The engine's walk is one synchronous pass over the merged tree; origins are map lookups. */
   async walk(): Promise<EntryInfo[]> {
-    const out: EntryInfo[] = [];
-    const visit = async (dir: string): Promise<void> => {
-      const dirents: Dirent[] = await this.ov.readdir(dir, { withFileTypes: true });
-      for (const d of dirents) {
-        const path = join(dir, d.name);
-        const kind = kindOf(d);
-        const size = kind === 'file' ? (await this.ov.lstat(path)).size : 0;
-        out.push({ path, kind, size, origin: this.ov.origin(path) });
-        if (kind === 'dir') await visit(path);
-      }
-    };
-    await visit('/');
-    return out;
+    return (await this.ov.walk('/')).map(({ path, stats }) => {
+      const kind = kindOf(stats);
+      return { path, kind, size: kind === 'file' ? stats.size : 0, origin: this.ov.origin(path) };
+    });
   }
 
   async origin(path: string) {
@@ -81,5 +63,9 @@ export class InProcessFs implements WorkspaceFs {
 
   reset(): Promise<void> {
     return this.ov.reset();
+  }
+
+  revert(path: string): Promise<void> {
+    return this.ov.revert(path);
   }
 }

@@ -1,11 +1,25 @@
 /**
- * "Revert to base" for one path. The engine's `revert` (when this build of Overlay has it) drops
- * the upper's entry so the lowers show through again. Without it, the fallback restores through the
- * fs API — copying the base's bytes back, or removing what the base does not have — which gives the
- * base's content but leaves a copied-up entry behind, so `changes()` may still list the path.
+ * "Revert to base" for one change. The engine's `ov.revert(path)` drops what the upper holds at a
+ * name so the lowers show through again; a moved entry is first moved back to where the base has it
+ * (the engine refuses to revert a moved folder in place, and reverting only the new name would leave
+ * the old one deleted). An adapter without `revert` falls back to restoring through the fs API,
+ * which gives the base's bytes but leaves a copied-up entry that `changes()` may still list.
  */
+import type { Change } from '@vellum/core';
 import { parentOf } from '../ui/tree-model.js';
 import type { WorkspaceFs } from './workspace-fs.js';
+
+export async function revertChange(fs: WorkspaceFs, base: WorkspaceFs, change: Change): Promise<string> {
+  let path = change.path;
+  if (change.change === 'renamed' && change.from !== undefined) {
+    if (await fs.lstat(change.from)) throw new Error(`cannot move ${path} back: ${change.from} exists`);
+    await fs.mkdir(parentOf(change.from), { recursive: true });
+    await fs.rename(path, change.from);
+    path = change.from;
+  }
+  await revertToBase(fs, base, path);
+  return path;
+}
 
 export async function revertToBase(fs: WorkspaceFs, base: WorkspaceFs, path: string): Promise<void> {
   if (fs.revert) {

@@ -6,7 +6,7 @@
 import type { Change } from '@vellum/core';
 import { changesToTar } from '../export/tar.js';
 import { changesToZip } from '../export/zip.js';
-import { revertToBase } from '../fs/revert.js';
+import { revertChange } from '../fs/revert.js';
 import type { Workspace } from '../workspace.js';
 import { askName } from './ask.js';
 import { ChangesPanel } from './changes-panel.js';
@@ -147,20 +147,27 @@ export class App {
     this.#setTitle(path, 'diff against base');
   }
 
+  /** Reverts `path` (moved entries go back to their base name first), then refreshes what shows it. */
   async revert(path: string): Promise<void> {
-    await revertToBase(this.ws.fs, this.ws.base, path);
-    const now = await this.ws.fs.lstat(path);
+    const change: Change = this.#lastChanges.find((c) => c.path === path) ?? {
+      path,
+      type: null,
+      change: 'modified',
+    };
+    const at = await revertChange(this.ws.fs, this.ws.base, change);
+    if (at !== path) this.#editor.move(path, at);
+    const now = await this.ws.fs.lstat(at);
     if (now?.kind === 'file') {
-      const text = asText(await this.ws.fs.readFile(path));
-      if (text !== undefined) this.#editor.reload(path, text);
+      const text = asText(await this.ws.fs.readFile(at));
+      if (text !== undefined) this.#editor.reload(at, text);
     } else {
-      this.#editor.forget(path);
+      this.#editor.forget(at);
     }
-    this.#say(`Reverted ${path} to the base`);
+    this.#say(`Reverted ${at} to the base`);
     const shown = this.#view.kind === 'none' ? undefined : this.#view.path;
     if (shown === path || (shown?.startsWith(`${path}/`) ?? false)) {
-      if (this.#view.kind === 'diff' && now?.kind === 'file') await this.showDiff(path);
-      else if (now?.kind === 'file') await this.open(path);
+      if (this.#view.kind === 'diff' && now?.kind === 'file') await this.showDiff(at);
+      else if (now?.kind === 'file') await this.open(at);
       else this.#clearCenter();
     }
   }
