@@ -236,6 +236,28 @@ describe('demo IDE', () => {
   });
 });
 
+describe('engine in a Web Worker (?engine=worker)', () => {
+  it('edits, diffs, reverts and resets through @vellum/worker', async () => {
+    await boot(page, `${ide.url}?engine=worker`);
+    await page.waitForSelector('body[data-engine="worker"]');
+    await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 lesson');
+    const base = await inspect.read('base', '/src/app.ts');
+    await editAndSave(page, '/src/app.ts', '\n// through the worker\n');
+    await expectChanges(page, 1);
+    await expect(row(page, '/src/app.ts').getAttribute('data-status')).resolves.toBe('modified');
+    await page.locator('.change[data-path="/src/app.ts"] [data-action="diff"]').click();
+    await page.waitForSelector('[data-testid="diff-view"] .cm-changedLine');
+    await shot('08-worker-diff');
+    // The worker client has no revert yet: the fallback writes the base's bytes back.
+    await page.locator('[data-action="revert"]').first().click();
+    await page.waitForFunction(() => document.querySelector('.cm-changedLine') === null);
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toBe(base);
+    await page.getByTestId('reset').click();
+    await expectChanges(page, 0);
+    expect(await inspect.listing('workspace')).toEqual(await inspect.listing('base'));
+  });
+});
+
 describe('persistent workspaces', () => {
   it('keep an edit, a deleted base file and a renamed base folder across a reload', async () => {
     await boot(page, ide.url);

@@ -22,9 +22,13 @@ const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app is missing from index.html');
 
 async function openFromUrl(lowers: readonly LoadedLower[]): Promise<Workspace> {
-  const id = new URL(window.location.href).searchParams.get('workspace');
+  const params = new URL(window.location.href).searchParams;
+  const id = params.get('workspace');
   const record = id === null ? undefined : findWorkspace(id);
-  return record ? openPersistent(lowers, record) : openEphemeral(lowers);
+  // `?engine=worker` runs an ephemeral workspace's engine in a Web Worker (@vellum/worker).
+  return record
+    ? openPersistent(lowers, record)
+    : openEphemeral(lowers, params.get('engine') === 'worker' ? 'worker' : 'page');
 }
 
 const progress = new BootProgress();
@@ -48,12 +52,14 @@ try {
   const kind = ws.record
     ? `persistent workspace "${ws.record.name}": changes are kept in IndexedDB`
     : 'ephemeral workspace: reload and it is fresh again';
+  const where = ws.engine === 'worker' ? 'engine in a Web Worker' : 'engine in the page';
   app.note(
-    `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ${kind}`,
+    `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ${kind} · ${where}`,
   );
   if (await ws.fs.lstat('/README.md')) await app.run(() => app.open('/README.md'));
   document.body.dataset.ready = 'true';
   document.body.dataset.workspace = ws.record?.id ?? 'ephemeral';
+  document.body.dataset.engine = ws.engine;
 } catch (error) {
   progress.fail(error);
   throw error;

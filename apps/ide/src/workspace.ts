@@ -6,6 +6,7 @@
 import { MemoryUpper, Overlay } from '@vellum/core';
 import { IndexedDBUpper } from '@vellum/core/idb';
 import { InProcessFs } from './fs/in-process.js';
+import { WorkerFs } from './fs/worker.js';
 import type { WorkspaceFs } from './fs/workspace-fs.js';
 import type { LoadedLower } from './layers/load.js';
 import { type BaseDrift, baseDrift, hashFiles } from './workspaces/base-drift.js';
@@ -26,17 +27,25 @@ export interface Workspace {
   lowerNames: string[];
   /** Set when the base changed since this persistent workspace was made. */
   drift: BaseDrift | undefined;
+  engine: Engine;
 }
 
 const names = (lowers: readonly LoadedLower[]): string[] => lowers.map((l) => l.name);
 const layers = (lowers: readonly LoadedLower[]) => lowers.map((l) => l.layer);
 
-export async function openEphemeral(lowers: readonly LoadedLower[]): Promise<Workspace> {
+/** Where the engine of an ephemeral workspace runs: this thread, or a Web Worker. */
+export type Engine = 'page' | 'worker';
+
+export async function openEphemeral(
+  lowers: readonly LoadedLower[],
+  engine: Engine = 'page',
+): Promise<Workspace> {
   const [fs, base] = await Promise.all([
-    InProcessFs.open(layers(lowers), new MemoryUpper()),
+    engine === 'worker' ? WorkerFs.open(layers(lowers)) : InProcessFs.open(layers(lowers), new MemoryUpper()),
+    // The base view is only read (diffs, reverts), so it stays in the page.
     InProcessFs.open(layers(lowers)),
   ]);
-  return { record: undefined, fs, base, lowerNames: names(lowers), drift: undefined };
+  return { record: undefined, fs, base, lowerNames: names(lowers), drift: undefined, engine };
 }
 
 /** Registers a new persistent workspace on the current lowers; open it with `openPersistent`. */
@@ -70,7 +79,7 @@ export async function openPersistent(
   const base = await InProcessFs.open(layers(lowers));
   const same = record.lowerIds.join('\n') === lowers.map((l) => l.layer.id).join('\n');
   const drift = same ? undefined : baseDrift(record.baseFiles, await hashFiles(base), await fs.changes());
-  return { record, fs, base, lowerNames: names(lowers), drift };
+  return { record, fs, base, lowerNames: names(lowers), drift, engine: 'page' };
 }
 
 /** Accepts the current base: the warning goes away until the base changes again. */
