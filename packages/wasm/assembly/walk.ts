@@ -1,8 +1,8 @@
 // The path walk: one hash probe per component, '.' skipped, '..' to the parent (never above the
 // root), stopping at the first symlink so the caller can decide whether to follow it.
 import { KIND_DIR, KIND_SYMLINK, KIND_WHITEOUT, N_PARENT, ROOT } from './layout';
-import { find, kindOf, MAX_NAME } from './namespace';
-import { rec } from './nodes';
+import { find, isLive, kindOf, MAX_NAME } from './namespace';
+import { nodeHighWater, rec } from './nodes';
 
 /** The walk reached the end; the result is the node. */
 export const WALK_OK: u32 = 0;
@@ -41,6 +41,10 @@ export function walk(start: u32, p: usize, len: u32): u32 {
   let cur = start;
   let i: u32 = 0;
   status = WALK_OK;
+  if (!isLive(start, nodeHighWater()) || kindOf(start) != KIND_DIR) {
+    status = WALK_MISSING;
+    return 0;
+  }
   parentDir = cur;
   compStart = 0;
   compEnd = 0;

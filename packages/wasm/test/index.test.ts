@@ -73,6 +73,9 @@ describe('NamespaceIndex: insert and lookup', () => {
     expect(code(() => ix.insert(f, 'x', { kind: Kind.File }))).toBe('ENOENT');
     expect(code(() => ix.insert(123456, 'x', { kind: Kind.File }))).toBe('ENOENT');
     expect(code(() => ix.remove(ix.root))).toBe('EINVAL');
+    // Walks from a dead or bogus start find nothing (and never read outside the table).
+    expect(ix.lookupPath('/x', 1_000_000_000)).toBe(0);
+    expect(ix.lookupPath('..', f)).toBe(0);
   });
 
   it('keeps flags, tags and sources; hides whiteouts from paths but returns them from lookup', async () => {
