@@ -10,7 +10,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_ARGS, locateBrowser } from '../scripts/find-browser.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const ideRoot = join(root, 'apps', 'ide');
+export const ideRoot = join(root, 'apps', 'ide');
 /** Gitignored (test-results/): the screenshots are artifacts to look at, not fixtures. */
 export const SHOTS = join(root, 'test-results', 'ide');
 

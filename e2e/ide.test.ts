@@ -1,12 +1,15 @@
 /**
  * The demo IDE end to end, in real Chromium: ephemeral workspaces, tree operations, diff and revert,
- * reset, and the export of the changes. Screenshots of the main views go to test-results/ide/.
+ * reset, exports, persistent workspaces, the worker engine and the production build. Screenshots of
+ * the main views go to test-results/ide/.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipNameOf } from '../apps/ide/src/export/zip.js';
 import { encodePack } from '../apps/ide/src/layers/pack.js';
@@ -17,6 +20,7 @@ import {
   editAndSave,
   expectChanges,
   type Ide,
+  ideRoot,
   row,
   SHOTS,
   startIde,
@@ -322,5 +326,30 @@ describe('persistent workspaces', () => {
     await page.waitForSelector('body[data-ready="true"]');
     await expectChanges(page, 0);
     await expect(page.locator('[data-testid="workspace-select"] option').count()).resolves.toBe(1);
+  });
+});
+
+describe('production build', () => {
+  it('bundles the page, the engine worker and the layer packs', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'vellum-ide-build-'));
+    try {
+      await build({
+        root: ideRoot,
+        configFile: join(ideRoot, 'vite.config.ts'),
+        logLevel: 'warn',
+        build: { outDir, emptyOutDir: true },
+      });
+      for (const f of [
+        'index.html',
+        'layers/stack.json',
+        'layers/base.json',
+        'layers/base.bin',
+        'layers/lesson.bin',
+      ])
+        expect(existsSync(join(outDir, f)), f).toBe(true);
+      expect(readdirSync(join(outDir, 'assets')).some((f) => f.startsWith('entry-web'))).toBe(true);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });

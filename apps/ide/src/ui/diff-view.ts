@@ -16,6 +16,8 @@ export function diffView(
     languageFor(path),
     EditorState.readOnly.of(true),
     EditorView.editable.of(false),
+    // Two panes share the width: wrap rather than hide the end of long lines.
+    EditorView.lineWrapping,
   ];
   const view = new MergeView({
     a: { doc: base, extensions: readOnly },
