@@ -64,7 +64,6 @@ export class App {
   ) {
     this.#tree = new FileTree(this.#model, {
       open: (row) => void this.run(() => this.open(row.path)),
-      select: () => {},
       move: (from, toDir) => void this.run(() => this.#move(from, join(toDir, baseName(from)))),
       upload: (files, toDir) => void this.run(() => this.#uploadFiles(files, toDir)),
     });
@@ -80,7 +79,11 @@ export class App {
     });
     this.#changes = new ChangesPanel({
       open: (c) =>
-        void this.run(() => (c.change === 'deleted' ? this.#revealDeleted(c.path) : this.open(c.path))),
+        void this.run(async () => {
+          if (c.change === 'deleted') await this.#revealDeleted(c.path);
+          else if (c.type === 'file') await this.open(c.path);
+          else this.#tree.select(c.path, true);
+        }),
       diff: (c) => void this.run(() => this.showDiff(c.path)),
       revert: (c) => void this.run(() => this.revert(c.path)),
     });
@@ -92,7 +95,8 @@ export class App {
     this.element = this.#layout();
     window.addEventListener('keydown', (e) => {
       // Outside the editor too, Ctrl/Cmd-S saves instead of the browser's "Save page".
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      // The editor's own Mod-s binding has already handled (and prevented) it when focus is there.
+      if (!e.defaultPrevented && (e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
         e.preventDefault();
         void this.#editor.save();
       }

@@ -12,7 +12,6 @@ const DRAG_TYPE = 'application/x-vellum-path';
 
 export interface FileTreeEvents {
   open(row: TreeRow): void;
-  select(row: TreeRow | undefined): void;
   move(from: string, toDir: string): void;
   upload(files: File[], toDir: string): void;
 }
@@ -80,7 +79,6 @@ export class FileTree {
     } else {
       this.#render();
     }
-    this.events.select(path === undefined ? undefined : this.model.all.get(path));
   }
 
   toggle(path: string): void {
