@@ -46,8 +46,18 @@ export interface LowerLayer {
    * marks in the layer itself are listed as such.
    */
   entries(): Iterable<LowerEntry> | AsyncIterable<LowerEntry>;
-  /** Bytes `[offset, offset + length)` of a file entry, clamped to its size. */
+  /**
+   * Bytes `[offset, offset + length)` of a file entry, clamped to its size, in a
+   * buffer of the caller's own (a copy, never a view of a cache): the engine hands
+   * it to its callers, who may keep, change or transfer it.
+   */
   read(ref: unknown, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * The same bytes at once, for a layer that holds them (memory, an archive in
+   * memory, a cache hit); `undefined` when they need I/O. Optional: synchronous
+   * callers (`readFileSync`, ZenFS's sync API) get EAGAIN from layers without it.
+   */
+  readSync?(ref: unknown, offset: number, length: number): Uint8Array | undefined;
 }
 
 export type UpperKind = 'file' | 'dir' | 'symlink';
@@ -132,6 +142,10 @@ export interface UpperLayer {
    */
   commit(changes: readonly UpperChange[]): Promise<void>;
   readChunk(ino: number, index: number): Promise<Uint8Array | undefined>;
+  /** A chunk at once (`undefined`: not stored), or `null` when this upper would have to wait. Optional. */
+  readChunkSync?(ino: number, index: number): Uint8Array | undefined | null;
+  /** `commit`, done before returning, for an upper that can (memory). Optional: sync writes need it. */
+  commitSync?(changes: readonly UpperChange[]): void;
   /** Drops everything, atomically. */
   clear(): Promise<void>;
   usage(): Promise<UpperUsage>;

@@ -45,6 +45,10 @@ export class MemoryUpper implements UpperLayer {
   }
 
   async commit(changes: readonly UpperChange[]): Promise<void> {
+    this.commitSync(changes);
+  }
+
+  commitSync(changes: readonly UpperChange[]): void {
     this.commits++;
     for (const c of changes) {
       switch (c.op) {
@@ -79,6 +83,10 @@ export class MemoryUpper implements UpperLayer {
   }
 
   async readChunk(ino: number, index: number): Promise<Uint8Array | undefined> {
+    return this.readChunkSync(ino, index);
+  }
+
+  readChunkSync(ino: number, index: number): Uint8Array | undefined {
     return this.#chunks.get(ino)?.get(index);
   }
 

@@ -38,6 +38,8 @@ export class Namespace {
   /** The writer currently running, if any; readers wait for it so they never see a half-applied change. */
   #active: Promise<void> | null = null;
   #queue: Promise<void> = Promise.resolve();
+  /** Asynchronous writers queued or running. */
+  #writers = 0;
 
   constructor(config: NamespaceConfig, root: DirNode) {
     this.lowers = config.lowers;
@@ -76,6 +78,7 @@ export class Namespace {
       release = resolve;
     });
     this.#queue = previous.then(() => gate);
+    this.#writers++;
     await previous;
     this.#active = gate;
     const tx = new Txn((node) => this.rememberLower(node));
@@ -95,7 +98,43 @@ export class Namespace {
       throw error;
     } finally {
       this.#active = null;
+      this.#writers--;
       release();
+    }
+  }
+
+  /**
+   * The same for a synchronous caller: the operation must not need to wait for
+   * anything. Refused (EAGAIN) while an asynchronous writer is queued or running
+   * (it would interleave with it) and when the upper cannot commit synchronously.
+   */
+  mutateSync<T>(syscall: string, path: string, fn: (tx: Txn) => T): T {
+    if (this.#writers > 0) {
+      throw new FsError('EAGAIN', syscall, path, undefined, {
+        cause: new Error('an asynchronous write is in progress; wait for it or use the async API'),
+      });
+    }
+    const commitSync = this.upper.commitSync?.bind(this.upper);
+    if (!commitSync) {
+      throw new FsError('EAGAIN', syscall, path, undefined, {
+        cause: new Error('the upper layer commits asynchronously only (e.g. IndexedDB): use the async API'),
+      });
+    }
+    const tx = new Txn((node) => this.rememberLower(node));
+    try {
+      const result = fn(tx);
+      const changes = tx.finish();
+      if (changes.length > 0) {
+        try {
+          commitSync(changes);
+        } catch (error) {
+          throw commitError(error, syscall, path);
+        }
+      }
+      return result;
+    } catch (error) {
+      tx.rollback();
+      throw error;
     }
   }
 

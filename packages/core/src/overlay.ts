@@ -2,26 +2,47 @@
  * The public face of the engine: an overlay of read-only lowers under one
  * writable upper, with the `node:fs/promises` API.
  */
-import { asResult, collect, decode, type WriteData } from './bytes.js';
+import { collect, encode, type WriteData } from './bytes.js';
 import { type Change, listChanges, type Origin } from './changes.js';
-import { addLink, makeDir, makeFile, makeSymlink } from './create.js';
-import { FsError, RmDirectoryError } from './errors.js';
-import { readData, truncateData, writeData } from './file-data.js';
+import { FsError } from './errors.js';
 import { FileHandle, toMs } from './file-handle.js';
+import {
+  ASYNC_IO,
+  andThen,
+  type DataIo,
+  existing,
+  linkOp,
+  locate,
+  type Maybe,
+  mkdirOp,
+  openOp,
+  type ReaddirOptions,
+  readdirOf,
+  readFileOf,
+  readlinkOf,
+  realpathOf,
+  rmdirOp,
+  rmOp,
+  SYNC_IO,
+  setAttrOp,
+  statOf,
+  symlinkOp,
+  truncateOp,
+  unlinkOp,
+  writeWholeOp,
+} from './fs-ops.js';
 import { checkSnapshot, type FsckReport } from './fsck.js';
 import type { DirNode, Node } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
-import { type Located, locatedPath, parentOf } from './lookup.js';
+import { locatedPath } from './lookup.js';
 import { buildLowerIndex } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
-import { parseFlags } from './open-flags.js';
-import { joinPath, type PathLike, pathToString, splitPath } from './path.js';
-import { removeName } from './remove.js';
+import { type OpenMode, parseFlags } from './open-flags.js';
+import { joinPath, type PathLike, pathToString } from './path.js';
 import { type RenameFlags, rename } from './rename.js';
 import { replay } from './replay.js';
 import { revertName } from './revert.js';
-import { setAttr } from './setattr.js';
-import { Dirent, Stats } from './stats.js';
+import { type Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
 
 /** One entry of {@link Overlay.walk}. */
@@ -58,6 +79,9 @@ type WriteOptions =
 
 const encodingOf = (options: EncodingOption | WriteOptions): string | null | undefined =>
   typeof options === 'string' ? options : options?.encoding;
+
+/** Times as Node takes them: seconds, a numeric string, or a Date. */
+type Time = number | string | Date;
 
 /**
  * An overlay filesystem with Linux overlayfs semantics and the
@@ -127,37 +151,50 @@ export class Overlay {
     return new Overlay(ns);
   }
 
-  #locate(path: PathLike, follow: boolean, syscall: string): Located {
-    const p = pathToString(path);
-    return this.#ns.locate(p, { follow, syscall, display: p });
+  /** Waits for a writer in flight (readers never see half an operation). */
+  #settled(): Promise<void> | undefined {
+    return this.#ns.busy ? this.#ns.settled() : undefined;
   }
 
-  #existing(path: PathLike, follow: boolean, syscall: string): Located & { node: Node } {
-    const loc = this.#locate(path, follow, syscall);
-    if (loc.node === undefined) throw new FsError('ENOENT', syscall, pathToString(path));
-    return loc as Located & { node: Node };
+  /** A synchronous reader cannot wait for a writer in flight: it is told so instead of seeing half of it. */
+  #readableNow(syscall: string, p: string): void {
+    if (this.#ns.busy) {
+      throw new FsError('EAGAIN', syscall, p, undefined, {
+        cause: new Error('an asynchronous write is being committed; use the async API or retry'),
+      });
+    }
   }
 
-  #mutate<T>(syscall: string, path: PathLike, fn: (tx: Txn, p: string) => Promise<T> | T): Promise<T> {
+  #mutate<T>(syscall: string, path: PathLike, fn: (tx: Txn, p: string) => Maybe<T>): Promise<T> {
     const p = pathToString(path);
     return this.#ns.mutate(syscall, p, (tx) => fn(tx, p));
+  }
+
+  #mutateSync<T>(syscall: string, path: PathLike, fn: (tx: Txn, p: string) => Maybe<T>): T {
+    const p = pathToString(path);
+    return this.#ns.mutateSync(syscall, p, (tx) => {
+      const result = fn(tx, p);
+      // SYNC_IO never returns a promise; this guards the contract, not a real path.
+      if (result instanceof Promise) throw new Error('a synchronous operation returned a promise');
+      return result;
+    });
   }
 
   // ── reading ────────────────────────────────────────────────────────────
 
   async stat(path: PathLike): Promise<Stats> {
-    if (this.#ns.busy) await this.#ns.settled();
-    return new Stats(this.#existing(path, true, 'stat').node);
+    await this.#settled();
+    return statOf(this.#ns, pathToString(path), true);
   }
 
   async lstat(path: PathLike): Promise<Stats> {
-    if (this.#ns.busy) await this.#ns.settled();
-    return new Stats(this.#existing(path, false, 'lstat').node);
+    await this.#settled();
+    return statOf(this.#ns, pathToString(path), false);
   }
 
   async access(path: PathLike, _mode?: number): Promise<void> {
-    if (this.#ns.busy) await this.#ns.settled();
-    this.#existing(path, true, 'access');
+    await this.#settled();
+    existing(this.#ns, pathToString(path), true, 'access');
   }
 
   async readFile(
@@ -170,13 +207,8 @@ export class Overlay {
   ): Promise<string>;
   async readFile(path: PathLike, options?: EncodingOption): Promise<Uint8Array | string>;
   async readFile(path: PathLike, options?: EncodingOption): Promise<Uint8Array | string> {
-    if (this.#ns.busy) await this.#ns.settled();
-    const { node } = this.#existing(path, true, 'open');
-    if (node.kind === 'dir') throw new FsError('EISDIR', 'read');
-    if (node.kind !== 'file') throw new FsError('ENOENT', 'open', pathToString(path));
-    const bytes = await readData(this.#ns, node, 0, node.size);
-    const encoding = encodingOf(options);
-    return encoding ? decode(bytes, encoding) : asResult(bytes);
+    await this.#settled();
+    return readFileOf(this.#ns, pathToString(path), encodingOf(options), ASYNC_IO);
   }
 
   async readdir(
@@ -184,45 +216,24 @@ export class Overlay {
     options?: { withFileTypes?: false; recursive?: boolean; encoding?: string | null } | string | null,
   ): Promise<string[]>;
   async readdir(path: PathLike, options: { withFileTypes: true; recursive?: boolean }): Promise<Dirent[]>;
-  async readdir(
-    path: PathLike,
-    options?: { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null } | string | null,
-  ): Promise<string[] | Dirent[]>;
-  async readdir(
-    path: PathLike,
-    options?: { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null } | string | null,
-  ): Promise<string[] | Dirent[]> {
-    if (this.#ns.busy) await this.#ns.settled();
-    const loc = this.#existing(path, true, 'scandir');
-    if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', pathToString(path));
-    const o = typeof options === 'object' && options !== null ? options : {};
-    const base = pathToString(path);
-    const names: string[] = [];
-    const dirents: Dirent[] = [];
-    const list = (dir: Node, rel: string, parentPath: string): void => {
-      if (dir.kind !== 'dir') return;
-      for (const name of dir.names()) {
-        const child = dir.children.get(name) as Node;
-        const relName = rel === '' ? name : `${rel}/${name}`;
-        if (o.withFileTypes) dirents.push(new Dirent(name, parentPath, child));
-        else names.push(relName);
-        if (o.recursive && child.kind === 'dir') list(child, relName, joinPath(parentPath, name));
-      }
-    };
-    list(loc.node, '', base);
-    return o.withFileTypes ? dirents : names;
+  async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]>;
+  async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]> {
+    await this.#settled();
+    return readdirOf(
+      this.#ns,
+      pathToString(path),
+      typeof options === 'object' && options !== null ? options : {},
+    );
   }
 
   async readlink(path: PathLike, _options?: EncodingOption): Promise<string> {
-    if (this.#ns.busy) await this.#ns.settled();
-    const { node } = this.#existing(path, false, 'readlink');
-    if (node.kind !== 'symlink') throw new FsError('EINVAL', 'readlink', pathToString(path));
-    return node.target;
+    await this.#settled();
+    return readlinkOf(this.#ns, pathToString(path));
   }
 
   async realpath(path: PathLike, _options?: EncodingOption): Promise<string> {
-    if (this.#ns.busy) await this.#ns.settled();
-    return locatedPath(this.#existing(path, true, 'realpath'));
+    await this.#settled();
+    return realpathOf(this.#ns, pathToString(path));
   }
 
   // ── creating ───────────────────────────────────────────────────────────
@@ -232,32 +243,9 @@ export class Overlay {
     options?: { recursive?: boolean; mode?: number } | number,
   ): Promise<string | undefined> {
     const o = typeof options === 'number' ? { mode: options } : (options ?? {});
-    const mode = o.mode ?? 0o777;
-    if (!o.recursive) {
-      await this.#mutate('mkdir', path, (tx, p) => {
-        const loc = this.#ns.locate(p, { follow: false, syscall: 'mkdir', display: p });
-        if (loc.node !== undefined) throw new FsError('EEXIST', 'mkdir', p);
-        makeDir(this.#ns, loc, mode, tx);
-      });
-      return undefined;
-    }
-    return this.#mutate('mkdir', path, (tx, p) => {
-      // Like Node, `mkdir -p` works on the lexically normalized path.
-      const parts = normalize(p);
-      let first: string | undefined;
-      let at = '/';
-      for (const name of parts) {
-        at = joinPath(at, name);
-        const loc = this.#ns.locate(at, { follow: true, syscall: 'mkdir', display: p });
-        if (loc.node === undefined) {
-          makeDir(this.#ns, loc, mode, tx);
-          first ??= at;
-        } else if (loc.node.kind !== 'dir') {
-          throw new FsError(at === joinPath('/', parts.join('/')) ? 'EEXIST' : 'ENOTDIR', 'mkdir', p);
-        }
-      }
-      return first;
-    });
+    return this.#mutate('mkdir', path, (tx, p) =>
+      mkdirOp(this.#ns, tx, p, o.mode ?? 0o777, o.recursive === true),
+    );
   }
 
   async mkdtemp(prefix: string): Promise<string> {
@@ -275,158 +263,63 @@ export class Overlay {
   async writeFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
     const o = typeof options === 'object' && options !== null ? options : {};
     const bytes = await collect(data, encodingOf(options));
-    await this.#writeWhole(path, bytes, parseFlags(o.flag, 'w'), o.mode ?? 0o666);
+    await this.#mutate('open', path, (tx, p) =>
+      writeWholeOp(this.#ns, tx, p, bytes, parseFlags(o.flag, 'w'), o.mode ?? 0o666, ASYNC_IO),
+    );
   }
 
   async appendFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
     const o = typeof options === 'object' && options !== null ? options : {};
     const bytes = await collect(data, encodingOf(options));
-    await this.#writeWhole(path, bytes, parseFlags(o.flag, 'a'), o.mode ?? 0o666);
-  }
-
-  /** open + write + close as one transaction: an observer never sees the file half-written. */
-  #writeWhole(
-    path: PathLike,
-    bytes: Uint8Array,
-    mode: ReturnType<typeof parseFlags>,
-    perm: number,
-  ): Promise<void> {
-    return this.#mutate('open', path, async (tx, p) => {
-      const node = this.#openForWrite(p, mode, perm, tx);
-      if (node.kind !== 'file') throw new FsError('EISDIR', 'open', p);
-      // O_TRUNC sets mtime even on an empty file, as the kernel does.
-      if (mode.truncate) await truncateData(this.#ns, node, 0, tx);
-      await writeData(this.#ns, node, bytes, mode.append ? node.size : 0, tx);
-    });
-  }
-
-  /** The object an open with these flags reaches, created or copied up as the flags say. */
-  #openForWrite(p: string, mode: ReturnType<typeof parseFlags>, perm: number, tx: Txn): Node {
-    const loc = this.#ns.locate(p, { follow: !mode.exclusive, syscall: 'open', display: p });
-    if (loc.node === undefined) {
-      if (!mode.create) throw new FsError('ENOENT', 'open', p);
-      if (loc.trailingSlash) throw new FsError('EISDIR', 'open', p);
-      return makeFile(this.#ns, loc, perm, tx);
-    }
-    if (mode.exclusive) throw new FsError('EEXIST', 'open', p);
-    if (loc.node.kind === 'dir') {
-      if (mode.write) throw new FsError('EISDIR', 'open', p);
-      return loc.node;
-    }
-    if (!mode.write) return loc.node;
-    return this.#ns.copyUp(loc, tx, true);
+    await this.#mutate('open', path, (tx, p) =>
+      writeWholeOp(this.#ns, tx, p, bytes, parseFlags(o.flag, 'a'), o.mode ?? 0o666, ASYNC_IO),
+    );
   }
 
   async open(path: PathLike, flags?: string | number, mode?: number): Promise<FileHandle> {
     const m = parseFlags(flags, 'r');
     const p = pathToString(path);
     if (!m.write && !m.create) {
-      if (this.#ns.busy) await this.#ns.settled();
-      const { node } = this.#existing(p, true, 'open');
-      return new FileHandle(this.#ns, node, m, p);
+      await this.#settled();
+      return new FileHandle(this.#ns, existing(this.#ns, p, true, 'open').node, m, p);
     }
-    return this.#mutate('open', p, async (tx) => {
-      const node = this.#openForWrite(p, m, mode ?? 0o666, tx);
-      if (m.truncate && node.kind === 'file') await truncateData(this.#ns, node, 0, tx);
-      return new FileHandle(this.#ns, node, m, p);
-    });
+    const node = await this.#mutate('open', p, (tx) => openOp(this.#ns, tx, p, m, mode ?? 0o666, ASYNC_IO));
+    return new FileHandle(this.#ns, node, m, p);
   }
 
   async copyFile(src: PathLike, dest: PathLike, mode = 0): Promise<void> {
     const from = pathToString(src);
     const to = pathToString(dest);
-    const COPYFILE_EXCL = 1;
-    // Node reports every failure of copyFile as `copyfile 'src' -> 'dest'`.
-    try {
-      if (this.#ns.busy) await this.#ns.settled();
-      const { node } = this.#existing(from, true, 'copyfile');
-      if (node.kind === 'dir') throw new FsError('EISDIR', 'copyfile');
-      if (node.kind !== 'file') throw new FsError('ENOENT', 'copyfile');
-      const bytes = await readData(this.#ns, node, 0, node.size);
-      await this.#writeWhole(
-        to,
-        bytes,
-        parseFlags((mode & COPYFILE_EXCL) !== 0 ? 'wx' : 'w', 'w'),
-        node.mode,
+    await this.#settled();
+    await copyFileErrors(from, to, async () => {
+      const { node, bytes } = await copySource(this.#ns, from, ASYNC_IO);
+      await this.#mutate('open', to, (tx, p) =>
+        writeWholeOp(this.#ns, tx, p, bytes, copyFlags(mode), node.mode, ASYNC_IO),
       );
-    } catch (error) {
-      if (error instanceof FsError)
-        throw new FsError(error.code, 'copyfile', from, to, { cause: error.cause });
-      throw error;
-    }
+    });
   }
 
   async symlink(target: PathLike, path: PathLike, _type?: string | null): Promise<void> {
-    const t = pathToString(target);
-    await this.#mutate('symlink', path, (tx, p) => {
-      const loc = this.#ns.locate(p, { follow: false, syscall: 'symlink', display: p });
-      if (loc.node !== undefined) throw new FsError('EEXIST', 'symlink', t, p);
-      makeSymlink(this.#ns, loc, t, tx);
-    });
+    await this.#mutate('symlink', path, (tx, p) => symlinkOp(this.#ns, tx, pathToString(target), p));
   }
 
   async link(existingPath: PathLike, newPath: PathLike): Promise<void> {
-    const from = pathToString(existingPath);
-    const to = pathToString(newPath);
-    await this.#ns.mutate('link', from, (tx) => {
-      const relabel = <T>(fn: () => T): T => {
-        try {
-          return fn();
-        } catch (error) {
-          if (error instanceof FsError) throw new FsError(error.code, 'link', from, to);
-          throw error;
-        }
-      };
-      // The kernel's order of checks: the source, then the new name, then the source's type.
-      const src = relabel(() => this.#existing(from, false, 'link'));
-      const dst = relabel(() => this.#ns.locate(to, { follow: false, syscall: 'link', display: to }));
-      if (dst.node !== undefined) throw new FsError('EEXIST', 'link', from, to);
-      if (src.node.kind === 'dir') throw new FsError('EPERM', 'link', from, to);
-      const node = this.#ns.copyUp(src, tx, false);
-      // The source's copy-up may have replaced directories the destination walk saw.
-      addLink(
-        this.#ns,
-        relabel(() => this.#ns.locate(to, { follow: false, syscall: 'link', display: to })),
-        node,
-        tx,
-      );
-    });
+    await this.#mutate('link', existingPath, (tx, from) => linkOp(this.#ns, tx, from, pathToString(newPath)));
   }
 
   // ── removing and moving ────────────────────────────────────────────────
 
   async unlink(path: PathLike): Promise<void> {
-    await this.#mutate('unlink', path, (tx, p) => {
-      const loc = this.#existing(p, false, 'unlink');
-      if (loc.node.kind === 'dir') throw new FsError('EISDIR', 'unlink', p);
-      removeName(this.#ns, loc, tx);
-    });
+    await this.#mutate('unlink', path, (tx, p) => unlinkOp(this.#ns, tx, p));
   }
 
   async rmdir(path: PathLike, _options?: unknown): Promise<void> {
-    await this.#mutate('rmdir', path, (tx, p) => {
-      const loc = this.#existing(p, false, 'rmdir');
-      if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rmdir', p);
-      if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'rmdir', p);
-      if (loc.node.children.size > 0) throw new FsError('ENOTEMPTY', 'rmdir', p);
-      removeName(this.#ns, loc, tx);
-    });
+    await this.#mutate('rmdir', path, (tx, p) => rmdirOp(this.#ns, tx, p));
   }
 
   /** Like Node's: `recursive` removes a whole tree (in one transaction), `force` ignores a missing path. */
   async rm(path: PathLike, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
-    await this.#mutate('rm', path, (tx, p) => {
-      const loc = this.#locate(p, false, 'lstat');
-      if (loc.node === undefined) {
-        if (options?.force) return;
-        throw new FsError('ENOENT', 'lstat', p);
-      }
-      if (loc.node.kind === 'dir') {
-        if (!options?.recursive) throw new RmDirectoryError(p);
-        if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rm', p);
-      }
-      removeName(this.#ns, loc, tx);
-    });
+    await this.#mutate('rm', path, (tx, p) => rmOp(this.#ns, tx, p, options));
   }
 
   /**
@@ -439,79 +332,195 @@ export class Overlay {
    * ```
    */
   async rename(oldPath: PathLike, newPath: PathLike, flags?: RenameFlags): Promise<void> {
-    const from = pathToString(oldPath);
     const to = pathToString(newPath);
     // A rename the upper refuses can still leave copy-ups behind, as the kernel's does.
-    const refused = await this.#ns.mutate('rename', from, (tx) => rename(this.#ns, from, to, tx, flags));
+    const refused = await this.#mutate('rename', oldPath, (tx, from) =>
+      rename(this.#ns, from, to, tx, flags),
+    );
     if (refused) throw refused;
   }
 
   // ── metadata ───────────────────────────────────────────────────────────
 
   async chmod(path: PathLike, mode: number): Promise<void> {
-    await this.#mutate(
-      'chmod',
-      path,
-      (tx, p) => void setAttr(this.#ns, this.#existing(p, true, 'chmod'), { mode }, tx),
-    );
+    await this.#mutate('chmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chmod', { mode }));
   }
 
   async lchmod(path: PathLike, mode: number): Promise<void> {
-    await this.#mutate(
-      'lchmod',
-      path,
-      (tx, p) => void setAttr(this.#ns, this.#existing(p, false, 'lchmod'), { mode }, tx),
-    );
+    await this.#mutate('lchmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchmod', { mode }));
   }
 
   async chown(path: PathLike, uid: number, gid: number): Promise<void> {
-    await this.#mutate(
-      'chown',
-      path,
-      (tx, p) => void setAttr(this.#ns, this.#existing(p, true, 'chown'), { uid, gid }, tx),
-    );
+    await this.#mutate('chown', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chown', { uid, gid }));
   }
 
   async lchown(path: PathLike, uid: number, gid: number): Promise<void> {
-    await this.#mutate(
-      'lchown',
-      path,
-      (tx, p) => void setAttr(this.#ns, this.#existing(p, false, 'lchown'), { uid, gid }, tx),
-    );
+    await this.#mutate('lchown', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchown', { uid, gid }));
   }
 
-  async utimes(path: PathLike, atime: number | string | Date, mtime: number | string | Date): Promise<void> {
+  async utimes(path: PathLike, atime: Time, mtime: Time): Promise<void> {
     const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
-    await this.#mutate(
-      'utime',
-      path,
-      (tx, p) => void setAttr(this.#ns, this.#existing(p, true, 'utime'), times, tx),
-    );
+    await this.#mutate('utime', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'utime', times));
   }
 
-  async lutimes(path: PathLike, atime: number | string | Date, mtime: number | string | Date): Promise<void> {
+  async lutimes(path: PathLike, atime: Time, mtime: Time): Promise<void> {
     const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
-    await this.#mutate(
-      'lutime',
-      path,
-      (tx, p) => void setAttr(this.#ns, this.#existing(p, false, 'lutime'), times, tx),
-    );
+    await this.#mutate('lutime', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lutime', times));
   }
 
   async truncate(path: PathLike, len = 0): Promise<void> {
-    await this.#mutate('open', path, async (tx, p) => {
-      const loc = this.#existing(p, true, 'open');
-      if (loc.node.kind === 'dir') throw new FsError('EISDIR', 'open', p);
-      const node = this.#ns.copyUp(loc, tx, true);
-      if (node.kind === 'file') await truncateData(this.#ns, node, len, tx);
+    await this.#mutate('open', path, (tx, p) => truncateOp(this.#ns, tx, p, len, ASYNC_IO));
+  }
+
+  // ── synchronous ────────────────────────────────────────────────────────
+  // Node's `*Sync` names. They answer where every layer involved can without
+  // waiting (memory layers and a memory upper, bytes a layer already holds);
+  // otherwise they throw EAGAIN saying which layer would have to wait. They
+  // never return data that a pending write could still change.
+
+  statSync(path: PathLike): Stats {
+    const p = pathToString(path);
+    this.#readableNow('stat', p);
+    return statOf(this.#ns, p, true);
+  }
+
+  lstatSync(path: PathLike): Stats {
+    const p = pathToString(path);
+    this.#readableNow('lstat', p);
+    return statOf(this.#ns, p, false);
+  }
+
+  existsSync(path: PathLike): boolean {
+    try {
+      this.statSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  accessSync(path: PathLike, _mode?: number): void {
+    const p = pathToString(path);
+    this.#readableNow('access', p);
+    existing(this.#ns, p, true, 'access');
+  }
+
+  readFileSync(path: PathLike, options?: { encoding?: null; flag?: string | number } | null): Uint8Array;
+  readFileSync(path: PathLike, options: { encoding: string; flag?: string | number } | string): string;
+  readFileSync(path: PathLike, options?: EncodingOption): Uint8Array | string;
+  readFileSync(path: PathLike, options?: EncodingOption): Uint8Array | string {
+    const p = pathToString(path);
+    this.#readableNow('open', p);
+    return readFileOf(this.#ns, p, encodingOf(options), SYNC_IO) as Uint8Array | string;
+  }
+
+  readdirSync(
+    path: PathLike,
+    options?: { withFileTypes?: false; recursive?: boolean; encoding?: string | null } | string | null,
+  ): string[];
+  readdirSync(path: PathLike, options: { withFileTypes: true; recursive?: boolean }): Dirent[];
+  readdirSync(path: PathLike, options?: ReaddirOptions | string | null): string[] | Dirent[];
+  readdirSync(path: PathLike, options?: ReaddirOptions | string | null): string[] | Dirent[] {
+    const p = pathToString(path);
+    this.#readableNow('scandir', p);
+    return readdirOf(this.#ns, p, typeof options === 'object' && options !== null ? options : {});
+  }
+
+  readlinkSync(path: PathLike, _options?: EncodingOption): string {
+    const p = pathToString(path);
+    this.#readableNow('readlink', p);
+    return readlinkOf(this.#ns, p);
+  }
+
+  realpathSync(path: PathLike, _options?: EncodingOption): string {
+    const p = pathToString(path);
+    this.#readableNow('realpath', p);
+    return realpathOf(this.#ns, p);
+  }
+
+  mkdirSync(path: PathLike, options?: { recursive?: boolean; mode?: number } | number): string | undefined {
+    const o = typeof options === 'number' ? { mode: options } : (options ?? {});
+    return this.#mutateSync('mkdir', path, (tx, p) =>
+      mkdirOp(this.#ns, tx, p, o.mode ?? 0o777, o.recursive === true),
+    );
+  }
+
+  writeFileSync(path: PathLike, data: string | ArrayBufferView, options?: WriteOptions): void {
+    const o = typeof options === 'object' && options !== null ? options : {};
+    const bytes = bytesOf(data, encodingOf(options));
+    this.#mutateSync('open', path, (tx, p) =>
+      writeWholeOp(this.#ns, tx, p, bytes, parseFlags(o.flag, 'w'), o.mode ?? 0o666, SYNC_IO),
+    );
+  }
+
+  appendFileSync(path: PathLike, data: string | ArrayBufferView, options?: WriteOptions): void {
+    const o = typeof options === 'object' && options !== null ? options : {};
+    const bytes = bytesOf(data, encodingOf(options));
+    this.#mutateSync('open', path, (tx, p) =>
+      writeWholeOp(this.#ns, tx, p, bytes, parseFlags(o.flag, 'a'), o.mode ?? 0o666, SYNC_IO),
+    );
+  }
+
+  copyFileSync(src: PathLike, dest: PathLike, mode = 0): void {
+    const from = pathToString(src);
+    const to = pathToString(dest);
+    this.#readableNow('copyfile', from);
+    copyFileErrors(from, to, () => {
+      const { node, bytes } = copySource(this.#ns, from, SYNC_IO) as CopySource;
+      this.#mutateSync('open', to, (tx, p) =>
+        writeWholeOp(this.#ns, tx, p, bytes, copyFlags(mode), node.mode, SYNC_IO),
+      );
     });
+  }
+
+  symlinkSync(target: PathLike, path: PathLike, _type?: string | null): void {
+    this.#mutateSync('symlink', path, (tx, p) => symlinkOp(this.#ns, tx, pathToString(target), p));
+  }
+
+  linkSync(existingPath: PathLike, newPath: PathLike): void {
+    this.#mutateSync('link', existingPath, (tx, from) => linkOp(this.#ns, tx, from, pathToString(newPath)));
+  }
+
+  unlinkSync(path: PathLike): void {
+    this.#mutateSync('unlink', path, (tx, p) => unlinkOp(this.#ns, tx, p));
+  }
+
+  rmdirSync(path: PathLike, _options?: unknown): void {
+    this.#mutateSync('rmdir', path, (tx, p) => rmdirOp(this.#ns, tx, p));
+  }
+
+  rmSync(path: PathLike, options?: { recursive?: boolean; force?: boolean }): void {
+    this.#mutateSync('rm', path, (tx, p) => rmOp(this.#ns, tx, p, options));
+  }
+
+  renameSync(oldPath: PathLike, newPath: PathLike, flags?: RenameFlags): void {
+    const to = pathToString(newPath);
+    const refused = this.#mutateSync('rename', oldPath, (tx, from) => rename(this.#ns, from, to, tx, flags));
+    if (refused) throw refused;
+  }
+
+  chmodSync(path: PathLike, mode: number): void {
+    this.#mutateSync('chmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chmod', { mode }));
+  }
+
+  chownSync(path: PathLike, uid: number, gid: number): void {
+    this.#mutateSync('chown', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chown', { uid, gid }));
+  }
+
+  utimesSync(path: PathLike, atime: Time, mtime: Time): void {
+    const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
+    this.#mutateSync('utime', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'utime', times));
+  }
+
+  truncateSync(path: PathLike, len = 0): void {
+    this.#mutateSync('open', path, (tx, p) => truncateOp(this.#ns, tx, p, len, SYNC_IO));
   }
 
   // ── beyond fs ──────────────────────────────────────────────────────────
 
   /** Which layer serves `path` (without following a final symlink), and whether it was copied up. */
   origin(path: PathLike): Origin {
-    const { node } = this.#existing(path, false, 'origin');
+    const { node } = existing(this.#ns, pathToString(path), false, 'origin');
     const copiedUp = node.upper && node.layer !== 'upper';
     const lowerLayer = node.layer === 'upper' ? undefined : node.layer;
     const origin: Origin = {
@@ -525,7 +534,7 @@ export class Overlay {
 
   /** Every change the upper holds relative to the lowers, sorted by path. */
   async changes(): Promise<Change[]> {
-    if (this.#ns.busy) await this.#ns.settled();
+    await this.#settled();
     return listChanges(this.#ns.root);
   }
 
@@ -537,7 +546,6 @@ export class Overlay {
     });
   }
 
-  /** Bytes and records the upper stores. */
   /**
    * Every entry below `path` (not following symlinks), with its stats, in readdir
    * order, depth first: one call where a tree view would otherwise stat each path.
@@ -548,8 +556,8 @@ export class Overlay {
    * ```
    */
   async walk(path: PathLike = '/'): Promise<WalkEntry[]> {
-    if (this.#ns.busy) await this.#ns.settled();
-    const loc = this.#existing(path, true, 'scandir');
+    await this.#settled();
+    const loc = existing(this.#ns, pathToString(path), true, 'scandir');
     if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', pathToString(path));
     const out: WalkEntry[] = [];
     const visit = (dir: DirNode, at: string): void => {
@@ -577,10 +585,11 @@ export class Overlay {
    */
   async revert(path: PathLike): Promise<void> {
     await this.#mutate('revert', path, (tx, p) =>
-      revertName(this.#ns, this.#locate(p, false, 'revert'), p, tx),
+      revertName(this.#ns, locate(this.#ns, p, false, 'revert'), p, tx),
     );
   }
 
+  /** Bytes and records the upper stores. */
   usage(): Promise<UpperUsage> {
     return this.#ns.upper.usage();
   }
@@ -627,14 +636,40 @@ export class Overlay {
   }
 }
 
-/** `..` and `.` resolved lexically, as Node's `path.resolve` does for `mkdir -p`. */
-function normalize(p: string): string[] {
-  const out: string[] = [];
-  for (const part of splitPath(p)) {
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out;
+/** The flags of copyFile's destination open. */
+function copyFlags(mode: number): OpenMode {
+  const COPYFILE_EXCL = 1;
+  return parseFlags((mode & COPYFILE_EXCL) !== 0 ? 'wx' : 'w', 'w');
 }
 
-export { parentOf };
+interface CopySource {
+  node: Node;
+  bytes: Uint8Array;
+}
+
+function copySource(ns: Namespace, from: string, io: DataIo): Maybe<CopySource> {
+  const { node } = existing(ns, from, true, 'copyfile');
+  if (node.kind === 'dir') throw new FsError('EISDIR', 'copyfile');
+  if (node.kind !== 'file') throw new FsError('ENOENT', 'copyfile');
+  return andThen(io.read(ns, node, 0, node.size), (bytes) => ({ node, bytes }));
+}
+
+/** Node reports every failure of copyFile as `copyfile 'src' -> 'dest'`. */
+function copyFileErrors<T>(from: string, to: string, run: () => Maybe<T>): Maybe<T> {
+  const relabel = (error: unknown): never => {
+    if (error instanceof FsError) throw new FsError(error.code, 'copyfile', from, to, { cause: error.cause });
+    throw error;
+  };
+  try {
+    const result = run();
+    return result instanceof Promise ? result.catch(relabel) : result;
+  } catch (error) {
+    return relabel(error);
+  }
+}
+
+function bytesOf(data: string | ArrayBufferView, encoding: string | null | undefined): Uint8Array {
+  return typeof data === 'string'
+    ? encode(data, encoding)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,282 @@
+/**
+ * The bodies of the fs calls, written once for both faces of `Overlay`: the
+ * promise API runs them inside `Namespace.mutate` with data reads that await the
+ * layers, the synchronous API inside `Namespace.mutateSync` with data reads that
+ * refuse to wait. A body returns its value, or a promise of it when a data step
+ * had to wait (`Maybe`).
+ */
+import { asResult, decode } from './bytes.js';
+import { addLink, makeDir, makeFile, makeSymlink } from './create.js';
+import { FsError, RmDirectoryError } from './errors.js';
+import {
+  readData,
+  readDataSync,
+  truncateData,
+  truncateDataSync,
+  writeData,
+  writeDataSync,
+} from './file-data.js';
+import type { DirNode, FileNode, Node } from './inode.js';
+import { type Located, locatedPath } from './lookup.js';
+import type { Namespace } from './namespace.js';
+import type { OpenMode } from './open-flags.js';
+import { joinPath, splitPath } from './path.js';
+import { removeName } from './remove.js';
+import { type AttrChange, setAttr } from './setattr.js';
+import { Dirent, Stats } from './stats.js';
+import type { Txn } from './txn.js';
+
+export type Maybe<T> = T | Promise<T>;
+
+/** Runs `next` on a value now, or once its promise resolves. (Not named `then`: a module exporting `then` is a thenable to `import()`.) */
+export function andThen<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Maybe<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** How file data is read and written: awaiting the layers, or not at all. */
+export interface DataIo {
+  read(ns: Namespace, node: FileNode, offset: number, length: number): Maybe<Uint8Array>;
+  write(ns: Namespace, node: FileNode, data: Uint8Array, position: number, tx: Txn): Maybe<void>;
+  truncate(ns: Namespace, node: FileNode, length: number, tx: Txn): Maybe<void>;
+}
+export const ASYNC_IO: DataIo = { read: readData, write: writeData, truncate: truncateData };
+export const SYNC_IO: DataIo = { read: readDataSync, write: writeDataSync, truncate: truncateDataSync };
+
+export type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null };
+
+export function locate(ns: Namespace, p: string, follow: boolean, syscall: string): Located {
+  return ns.locate(p, { follow, syscall, display: p });
+}
+
+export function existing(
+  ns: Namespace,
+  p: string,
+  follow: boolean,
+  syscall: string,
+): Located & { node: Node } {
+  const loc = locate(ns, p, follow, syscall);
+  if (loc.node === undefined) throw new FsError('ENOENT', syscall, p);
+  return loc as Located & { node: Node };
+}
+
+// ── reading ───────────────────────────────────────────────────────────────
+
+export function readFileOf(
+  ns: Namespace,
+  p: string,
+  encoding: string | null | undefined,
+  io: DataIo,
+): Maybe<Uint8Array | string> {
+  const { node } = existing(ns, p, true, 'open');
+  if (node.kind === 'dir') throw new FsError('EISDIR', 'read');
+  if (node.kind !== 'file') throw new FsError('ENOENT', 'open', p);
+  return andThen(io.read(ns, node, 0, node.size), (bytes) =>
+    encoding ? decode(bytes, encoding) : asResult(bytes),
+  );
+}
+
+export function readdirOf(ns: Namespace, p: string, o: ReaddirOptions): string[] | Dirent[] {
+  const loc = existing(ns, p, true, 'scandir');
+  if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', p);
+  const names: string[] = [];
+  const dirents: Dirent[] = [];
+  const list = (dir: DirNode, rel: string, parentPath: string): void => {
+    for (const name of dir.names()) {
+      const child = dir.children.get(name) as Node;
+      const relName = rel === '' ? name : `${rel}/${name}`;
+      if (o.withFileTypes) dirents.push(new Dirent(name, parentPath, child));
+      else names.push(relName);
+      if (o.recursive && child.kind === 'dir') list(child, relName, joinPath(parentPath, name));
+    }
+  };
+  list(loc.node, '', p);
+  return o.withFileTypes ? dirents : names;
+}
+
+export function readlinkOf(ns: Namespace, p: string): string {
+  const { node } = existing(ns, p, false, 'readlink');
+  if (node.kind !== 'symlink') throw new FsError('EINVAL', 'readlink', p);
+  return node.target;
+}
+
+export function realpathOf(ns: Namespace, p: string): string {
+  return locatedPath(existing(ns, p, true, 'realpath'));
+}
+
+export function statOf(ns: Namespace, p: string, follow: boolean): Stats {
+  return new Stats(existing(ns, p, follow, follow ? 'stat' : 'lstat').node);
+}
+
+// ── creating ──────────────────────────────────────────────────────────────
+
+export function mkdirOp(
+  ns: Namespace,
+  tx: Txn,
+  p: string,
+  mode: number,
+  recursive: boolean,
+): string | undefined {
+  if (!recursive) {
+    const loc = locate(ns, p, false, 'mkdir');
+    if (loc.node !== undefined) throw new FsError('EEXIST', 'mkdir', p);
+    makeDir(ns, loc, mode, tx);
+    return undefined;
+  }
+  // Like Node, `mkdir -p` works on the lexically normalized path.
+  const parts = normalize(p);
+  const full = joinPath('/', parts.join('/'));
+  let first: string | undefined;
+  let at = '/';
+  for (const name of parts) {
+    at = joinPath(at, name);
+    const loc = ns.locate(at, { follow: true, syscall: 'mkdir', display: p });
+    if (loc.node === undefined) {
+      makeDir(ns, loc, mode, tx);
+      first ??= at;
+    } else if (loc.node.kind !== 'dir') {
+      throw new FsError(at === full ? 'EEXIST' : 'ENOTDIR', 'mkdir', p);
+    }
+  }
+  return first;
+}
+
+/** The object an open with these flags reaches, created or copied up as the flags say. */
+export function openForWrite(ns: Namespace, p: string, mode: OpenMode, perm: number, tx: Txn): Node {
+  const loc = locate(ns, p, !mode.exclusive, 'open');
+  if (loc.node === undefined) {
+    if (!mode.create) throw new FsError('ENOENT', 'open', p);
+    if (loc.trailingSlash) throw new FsError('EISDIR', 'open', p);
+    return makeFile(ns, loc, perm, tx);
+  }
+  if (mode.exclusive) throw new FsError('EEXIST', 'open', p);
+  if (loc.node.kind === 'dir') {
+    if (mode.write) throw new FsError('EISDIR', 'open', p);
+    return loc.node;
+  }
+  if (!mode.write) return loc.node;
+  return ns.copyUp(loc, tx, true);
+}
+
+/** An open for writing, with its truncate (O_TRUNC stamps mtime even on an empty file, as the kernel does). */
+export function openOp(
+  ns: Namespace,
+  tx: Txn,
+  p: string,
+  mode: OpenMode,
+  perm: number,
+  io: DataIo,
+): Maybe<Node> {
+  const node = openForWrite(ns, p, mode, perm, tx);
+  if (!mode.truncate || node.kind !== 'file') return node;
+  return andThen(io.truncate(ns, node, 0, tx), () => node);
+}
+
+/** open + write + close as one transaction: an observer never sees the file half-written. */
+export function writeWholeOp(
+  ns: Namespace,
+  tx: Txn,
+  p: string,
+  bytes: Uint8Array,
+  mode: OpenMode,
+  perm: number,
+  io: DataIo,
+): Maybe<void> {
+  return andThen(openOp(ns, tx, p, mode, perm, io), (node) => {
+    if (node.kind !== 'file') throw new FsError('EISDIR', 'open', p);
+    return io.write(ns, node, bytes, mode.append ? node.size : 0, tx);
+  });
+}
+
+export function symlinkOp(ns: Namespace, tx: Txn, target: string, p: string): void {
+  const loc = locate(ns, p, false, 'symlink');
+  if (loc.node !== undefined) throw new FsError('EEXIST', 'symlink', target, p);
+  makeSymlink(ns, loc, target, tx);
+}
+
+export function linkOp(ns: Namespace, tx: Txn, from: string, to: string): void {
+  const relabel = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof FsError) throw new FsError(error.code, 'link', from, to);
+      throw error;
+    }
+  };
+  // The kernel's order of checks: the source, then the new name, then the source's type.
+  const src = relabel(() => existing(ns, from, false, 'link'));
+  const dst = relabel(() => locate(ns, to, false, 'link'));
+  if (dst.node !== undefined) throw new FsError('EEXIST', 'link', from, to);
+  if (src.node.kind === 'dir') throw new FsError('EPERM', 'link', from, to);
+  const node = ns.copyUp(src, tx, false);
+  // The source's copy-up may have replaced directories the destination walk saw.
+  addLink(
+    ns,
+    relabel(() => locate(ns, to, false, 'link')),
+    node,
+    tx,
+  );
+}
+
+// ── removing ──────────────────────────────────────────────────────────────
+
+export function unlinkOp(ns: Namespace, tx: Txn, p: string): void {
+  const loc = existing(ns, p, false, 'unlink');
+  if (loc.node.kind === 'dir') throw new FsError('EISDIR', 'unlink', p);
+  removeName(ns, loc, tx);
+}
+
+export function rmdirOp(ns: Namespace, tx: Txn, p: string): void {
+  const loc = existing(ns, p, false, 'rmdir');
+  if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rmdir', p);
+  if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'rmdir', p);
+  if (loc.node.children.size > 0) throw new FsError('ENOTEMPTY', 'rmdir', p);
+  removeName(ns, loc, tx);
+}
+
+export function rmOp(
+  ns: Namespace,
+  tx: Txn,
+  p: string,
+  options: { recursive?: boolean; force?: boolean } = {},
+): void {
+  const loc = locate(ns, p, false, 'lstat');
+  if (loc.node === undefined) {
+    if (options.force) return;
+    throw new FsError('ENOENT', 'lstat', p);
+  }
+  if (loc.node.kind === 'dir') {
+    if (!options.recursive) throw new RmDirectoryError(p);
+    if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rm', p);
+  }
+  removeName(ns, loc, tx);
+}
+
+// ── metadata ──────────────────────────────────────────────────────────────
+
+export function setAttrOp(
+  ns: Namespace,
+  tx: Txn,
+  p: string,
+  follow: boolean,
+  syscall: string,
+  change: AttrChange,
+): void {
+  setAttr(ns, existing(ns, p, follow, syscall), change, tx);
+}
+
+export function truncateOp(ns: Namespace, tx: Txn, p: string, len: number, io: DataIo): Maybe<void> {
+  const loc = existing(ns, p, true, 'open');
+  if (loc.node.kind === 'dir') throw new FsError('EISDIR', 'open', p);
+  const node = ns.copyUp(loc, tx, true);
+  return node.kind === 'file' ? io.truncate(ns, node, len, tx) : undefined;
+}
+
+/** `..` and `.` resolved lexically, as Node's `path.resolve` does for `mkdir -p`. */
+function normalize(p: string): string[] {
+  const out: string[] = [];
+  for (const part of splitPath(p)) {
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out;
+}
