@@ -390,9 +390,12 @@ export class Overlay {
     return statOf(this.#ns, p, false);
   }
 
+  /** Like Node's, except that it throws EAGAIN rather than answer while a write is being committed. */
   existsSync(path: PathLike): boolean {
+    const p = pathToString(path);
+    this.#readableNow('stat', p);
     try {
-      this.statSync(path);
+      statOf(this.#ns, p, true);
       return true;
     } catch {
       return false;
