@@ -1,0 +1,23 @@
+/**
+ * `@vellum/core/http`: the network plumbing shared by the zip and HTTP-directory layers — a
+ * fetcher with retries, timeouts, a concurrency cap and counters; progress totals over layers.
+ *
+ * @example
+ * ```ts
+ * import { TransferMeter } from '@vellum/core/http';
+ * const meter = new TransferMeter((p) => console.log(`${p.totalLoaded}/${p.totalExpected}`));
+ * ```
+ */
+export { layerError } from './errors.js';
+export {
+  type ByteRange,
+  Fetcher,
+  HttpError,
+  type HttpFailureKind,
+  type HttpRequest,
+  type HttpResponse,
+  type NetworkOptions,
+} from './fetcher.js';
+export { ByteLru } from './lru.js';
+export { type ProgressEvent, TransferMeter, type TransferProgress, type TransferStats } from './progress.js';
+export type { LayerWarning } from './warning.js';

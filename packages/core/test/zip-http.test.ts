@@ -1,0 +1,247 @@
+/**
+ * ZipLayer over HTTP Range against a real server on 127.0.0.1 (test/net/server.ts): request
+ * counts and bytes for listing and reads, coalescing, the concurrency cap, and every failure the
+ * issue names — no Range support, 404, 500 then 200, persistent 5xx, a cut-off body, a wrong
+ * Content-Length, a slow first byte, an ETag change, an abort.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FsError, type LowerEntry, MemoryUpper, Overlay } from '../src/index.js';
+import { HttpError, type LayerWarning, writeZip, ZipLayer, type ZipLayerOptions } from '../src/zip/index.js';
+import { rejection, sameBytes } from './helpers.js';
+import { TestServer } from './net/server.js';
+
+const encoder = new TextEncoder();
+const noise = (n: number, seed: number): Uint8Array => {
+  const out = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+};
+
+const small = writeZip([
+  { path: 'src', kind: 'dir' },
+  ...Array.from({ length: 20 }, (_, i) => ({
+    path: `src/f${i}.txt`,
+    kind: 'file' as const,
+    data: encoder.encode(`file ${i}\n`.repeat(20)),
+  })),
+  { path: 'big.bin', kind: 'file', data: noise(300_000, 1) },
+  { path: 'stored.bin', kind: 'file', data: noise(2_000_000, 2) },
+  { path: 'link', kind: 'symlink', target: 'src/f1.txt' },
+]);
+// Long names push the central directory past the 64 KiB tail.
+const wide = writeZip(
+  Array.from({ length: 1500 }, (_, i) => ({
+    path: `dir/${'n'.repeat(60)}-${i}.txt`,
+    kind: 'file' as const,
+    data: encoder.encode(`${i}`),
+  })),
+);
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start({ '/small.zip': small, '/wide.zip': wide });
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const fast: ZipLayerOptions = { retryDelayMs: 1, maxRetryDelayMs: 5 };
+
+async function refOf(layer: ZipLayer, path: string): Promise<unknown> {
+  for await (const e of layer.entries() as Iterable<LowerEntry>)
+    if (e.path === path && e.kind === 'file') return e.ref;
+  throw new Error(`no ${path}`);
+}
+
+describe('ZipLayer over HTTP: requests and bytes', () => {
+  it('lists with one suffix request when the directory fits the tail, and reads an entry with one more', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), fast);
+    // The symlink target is read at listing too: one more request.
+    expect(server.requests.map((r) => r.range?.replace(/\d+-\d+/, 'a-b'))).toEqual([
+      'bytes=-65577',
+      'bytes=a-b',
+    ]);
+    server.reset();
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    expect(sameBytes(await ov.readFile('/big.bin'), noise(300_000, 1))).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    // Local header, name, a bounded over-read and the data: never much more than the entry.
+    expect(server.bytesSent).toBeLessThan(300_000 + 30 + 7 + 256 + 1);
+    expect(layer.stats.requests).toBe(3);
+    // Served from the cache now.
+    await ov.readFile('/big.bin');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('lists with two requests when the directory is larger than the tail', async () => {
+    expect(wide.length).toBeGreaterThan(100_000);
+    const layer = await ZipLayer.open(server.url('/wide.zip'), fast);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0]?.range).toBe('bytes=-65577');
+    expect([...(layer.entries() as Iterable<LowerEntry>)]).toHaveLength(1500);
+    // The second request ends where the tail begins: nothing is fetched twice.
+    expect(server.bytesSent).toBeLessThan(wide.length);
+  });
+
+  it('coalesces small neighbours read together into one request', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), fast);
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    server.reset();
+    const texts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ov.readFile(`/src/f${i + 5}.txt`, 'utf8')),
+    );
+    expect(texts[3]).toBe('file 8\n'.repeat(20));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reads ranges of a large stored entry without fetching all of it', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), fast);
+    const ref = await refOf(layer, '/stored.bin');
+    server.reset();
+    expect(await layer.read(ref, 1_500_000, 100)).toEqual(noise(2_000_000, 2).subarray(1_500_000, 1_500_100));
+    expect(await layer.read(ref, 10, 10)).toEqual(noise(2_000_000, 2).subarray(10, 20));
+    // One header probe, then one request per range.
+    expect(server.requests).toHaveLength(3);
+    expect(server.bytesSent).toBeLessThan(1000);
+  });
+
+  it('caps concurrent requests (default 6, configurable)', async () => {
+    const layer = await ZipLayer.open(server.url('/wide.zip'), {
+      ...fast,
+      concurrency: 3,
+      coalesceGap: 0,
+      maxCoalesced: 1,
+    });
+    const refs = [...(layer.entries() as Iterable<LowerEntry>)]
+      .flatMap((e) => (e.kind === 'file' ? [e.ref] : []))
+      .filter((_, i) => i % 10 === 0)
+      .slice(0, 12);
+    server.reset();
+    server.faults.delayMs = 20;
+    await Promise.all(refs.map((r) => layer.read(r, 0, 10)));
+    expect(server.requests).toHaveLength(12);
+    expect(server.maxActive).toBe(3);
+  });
+});
+
+describe('ZipLayer over HTTP: failures', () => {
+  it('a server that ignores Range: the archive is downloaded once, with a warning', async () => {
+    server.faults.noRange = true;
+    const warnings: LayerWarning[] = [];
+    const layer = await ZipLayer.open(server.url('/small.zip'), {
+      ...fast,
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(warnings).toEqual([expect.objectContaining({ kind: 'no-range' })]);
+    expect(layer.lazy).toBe(false);
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    for (let i = 0; i < 10; i++) await ov.readFile(`/src/f${i}.txt`);
+    await ov.readFile('/stored.bin');
+    expect(server.requests).toHaveLength(1);
+    expect(server.bytesSent).toBe(small.length);
+  });
+
+  it('404 for a listed entry is EIO with the status in the cause; the next read tries again', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), fast);
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    server.reset();
+    server.failNext('/small.zip', 404);
+    const e = await rejection(ov.readFile('/big.bin'));
+    expect(e.code).toBe('EIO');
+    expect(e.path).toBe('/big.bin');
+    expect(e.cause).toBeInstanceOf(HttpError);
+    expect((e.cause as HttpError).status).toBe(404);
+    expect(server.requests).toHaveLength(1);
+    expect(await ov.readFile('/big.bin')).toHaveLength(300_000);
+  });
+
+  it('500 then 200: retried, and the read succeeds', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), fast);
+    server.reset();
+    server.failNext('/small.zip', 500, 2);
+    expect(await layer.read(await refOf(layer, '/big.bin'), 0, 5)).toEqual(noise(5, 1));
+    expect(server.requests.map((r) => r.status)).toEqual([500, 500, 206]);
+  });
+
+  it('persistent 5xx: bounded retries, then EIO', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), { ...fast, retries: 2 });
+    server.reset();
+    server.failNext('/small.zip', 503, 10);
+    const e = await rejection(layer.read(await refOf(layer, '/big.bin'), 0, 5));
+    expect(e.code).toBe('EIO');
+    expect((e.cause as HttpError).status).toBe(503);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('a cut-off body is EIO (after the retries) and poisons nothing', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), { ...fast, retries: 1 });
+    const ref = await refOf(layer, '/big.bin');
+    server.reset();
+    server.faults.truncateAt = 1000;
+    const e = await rejection(layer.read(ref, 0, 300_000));
+    expect(e.code).toBe('EIO');
+    expect((e.cause as HttpError).kind).toBe('truncated');
+    expect(server.requests).toHaveLength(2);
+    server.faults = {};
+    expect(sameBytes(await layer.read(ref, 0, 300_000), noise(300_000, 1))).toBe(true);
+  });
+
+  it.each([-100, 100])('a wrong Content-Length (%i) is EIO', async (delta) => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), { ...fast, retries: 0 });
+    const ref = await refOf(layer, '/big.bin');
+    server.reset();
+    server.faults.contentLengthDelta = delta;
+    const e = await rejection(layer.read(ref, 0, 300_000));
+    expect(e.code).toBe('EIO');
+    expect((e.cause as HttpError).kind).toBe('truncated');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a slow first byte times out: ETIMEDOUT, not retried', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), { ...fast, timeoutMs: 100 });
+    const ref = await refOf(layer, '/big.bin');
+    server.reset();
+    server.faults.delayMs = 1000;
+    const e = await rejection(layer.read(ref, 0, 10));
+    expect(e).toBeInstanceOf(FsError);
+    expect(e.code).toBe('ETIMEDOUT');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('an archive that changed on the server mid-session is EIO saying so (If-Match → 412)', async () => {
+    const layer = await ZipLayer.open(server.url('/small.zip'), fast);
+    const ref = await refOf(layer, '/big.bin');
+    server.reset();
+    server.faults.etag = '"a-new-version"';
+    const e = await rejection(layer.read(ref, 0, 10));
+    expect(e.code).toBe('EIO');
+    expect((e.cause as HttpError).kind).toBe('changed');
+    expect(String((e.cause as Error).message)).toMatch(/changed on the server/);
+    expect(server.requests[0]?.ifMatch).toMatch(/^"[0-9a-f]{16}"$/);
+  });
+
+  it('an abort signal cancels requests in flight', async () => {
+    const controller = new AbortController();
+    const layer = await ZipLayer.open(server.url('/small.zip'), { ...fast, signal: controller.signal });
+    const ref = await refOf(layer, '/big.bin');
+    server.reset();
+    server.faults.delayMs = 5000;
+    const pending = layer.read(ref, 0, 10);
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const started = Date.now();
+    controller.abort();
+    const e = await rejection(pending);
+    expect(e.name).toBe('AbortError');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a missing archive fails to open with ENOENT; garbage with EIO', async () => {
+    expect((await rejection(ZipLayer.open(server.url('/nope.zip'), fast))).code).toBe('ENOENT');
+    server.files.set('/junk.zip', encoder.encode('junk'));
+    expect((await rejection(ZipLayer.open(server.url('/junk.zip'), fast))).code).toBe('EIO');
+  });
+});
