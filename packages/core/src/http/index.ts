@@ -18,6 +18,16 @@ export {
   type HttpResponse,
   type NetworkOptions,
 } from './fetcher.js';
+export { HttpLayer, type HttpLayerOptions } from './http-layer.js';
 export { ByteLru } from './lru.js';
+export {
+  buildManifest,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestEntry,
+  manifestDigest,
+  parseManifest,
+} from './manifest.js';
 export { type ProgressEvent, TransferMeter, type TransferProgress, type TransferStats } from './progress.js';
+export { sha256Hex } from './sha256.js';
 export type { LayerWarning } from './warning.js';
