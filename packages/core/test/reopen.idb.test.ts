@@ -13,8 +13,7 @@ import { IndexedDBUpper } from '../src/idb/index.js';
 import { MemoryLayer, Overlay, type Tree } from '../src/index.js';
 import { frozenImage } from './idb-env.js';
 import { applyOp, lowerTreeArb, opsArb } from './kernel/ops.js';
-import { snapshot } from './kernel/snapshot.js';
-import { inodes } from './view.js';
+import { fullView } from './view.js';
 
 const numRuns = Number(process.env.VELLUM_IDB_REOPEN_RUNS ?? 60);
 
@@ -23,7 +22,7 @@ const layers = (trees: readonly Tree[]): MemoryLayer[] =>
 
 /** Everything a reopen must reproduce. */
 async function view(ov: Overlay): Promise<unknown> {
-  return { tree: await snapshot(ov, ''), inodes: await inodes(ov), changes: await ov.changes() };
+  return { tree: await fullView(ov), changes: await ov.changes() };
 }
 
 describe('reopening an IndexedDBUpper', () => {
