@@ -1,0 +1,113 @@
+/**
+ * `vellum export`: what a directory changes relative to a stack of layers, as a layer of its own
+ * (a zip with OCI whiteouts, or an OCI layer tar). The directory is laid over the stack through
+ * the engine (an Overlay on a memory upper is made to look like it), and the overlay's changes()
+ * are written out — the same changes the IDE exports.
+ */
+import { readFile } from 'node:fs/promises';
+import { type LowerLayer, MemoryUpper, Overlay } from '@vellum/core';
+import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
+import { type TarEntry, writeTar } from './tar.js';
+import { type DiskEntry, walkDir } from './walk.js';
+
+/** Makes `ov` show exactly the tree in `dir` (content, modes, symlinks). */
+export async function syncInto(ov: Overlay, dir: string): Promise<void> {
+  const disk = await walkDir(dir);
+  const want = new Map<string, DiskEntry>(disk.map((e) => [`/${e.path}`, e]));
+  const prune = async (d: string): Promise<void> => {
+    for (const entry of await ov.readdir(d, { withFileTypes: true })) {
+      const p = d === '/' ? `/${entry.name}` : `${d}/${entry.name}`;
+      const kind = entry.isDirectory() ? 'dir' : entry.isSymbolicLink() ? 'symlink' : 'file';
+      const w = want.get(p);
+      if (w === undefined || w.kind !== kind) await ov.rm(p, { recursive: true, force: true });
+      else if (kind === 'dir') await prune(p);
+    }
+  };
+  await prune('/');
+  for (const e of disk) {
+    const p = `/${e.path}`;
+    const st = await ov.lstat(p).catch(() => null);
+    if (e.kind === 'dir') {
+      if (!st) await ov.mkdir(p, { mode: e.mode });
+      if (((await ov.lstat(p)).mode & 0o7777) !== e.mode) await ov.chmod(p, e.mode);
+    } else if (e.kind === 'file') {
+      const data = await readFile(e.abs);
+      if (!st || !equal(await ov.readFile(p), data)) {
+        await ov.writeFile(p, data, { mode: e.mode });
+        await ov.utimes(p, e.mtimeMs / 1000, e.mtimeMs / 1000);
+      }
+      if (((await ov.lstat(p)).mode & 0o7777) !== e.mode) await ov.chmod(p, e.mode);
+    } else if (e.kind === 'symlink') {
+      if (st && (await ov.readlink(p)) === e.target) continue;
+      if (st) await ov.unlink(p);
+      await ov.symlink(e.target, p);
+    }
+  }
+}
+
+export interface ExportResult {
+  bytes: Uint8Array;
+  changes: number;
+}
+
+/**
+ * The changes `dir` makes over `lowers` (top first), as a zip (OCI whiteouts) or an OCI tar.
+ *
+ * @example
+ * ```ts
+ * const { bytes } = await exportChanges([await ZipLayer.open(base)], './work', 'zip');
+ * ```
+ */
+export async function exportChanges(
+  lowers: LowerLayer[],
+  dir: string,
+  format: 'zip' | 'tar',
+): Promise<ExportResult> {
+  const ov = await Overlay.create({ lowers, upper: new MemoryUpper() });
+  await syncInto(ov, dir);
+  const changes = await ov.changes();
+  const entries: ZipWriteEntry[] = [];
+  for (const c of changes) {
+    const path = c.path.replace(/^\//, '');
+    if (c.change === 'deleted') {
+      entries.push({ path, kind: 'whiteout' });
+      continue;
+    }
+    const st = await ov.lstat(c.path);
+    const mtimeMs = Math.floor(st.mtimeMs / 1000) * 1000;
+    const mode = st.mode & 0o7777;
+    if (c.type === 'dir') entries.push({ path, kind: 'dir', mode, mtimeMs, opaque: c.change === 'opaque' });
+    else if (c.type === 'symlink')
+      entries.push({ path, kind: 'symlink', target: await ov.readlink(c.path), mtimeMs });
+    else entries.push({ path, kind: 'file', data: await ov.readFile(c.path), mode, mtimeMs });
+  }
+  const bytes = format === 'zip' ? writeZip(entries) : writeTar(toTar(entries));
+  return { bytes, changes: changes.length };
+}
+
+/** Zip entries as tar entries: whiteouts and opaque marks as OCI's `.wh.` files. */
+function* toTar(entries: readonly ZipWriteEntry[]): Generator<TarEntry> {
+  for (const e of entries) {
+    const mtimeMs = e.mtimeMs ?? 0;
+    if (e.kind === 'whiteout') {
+      const slash = e.path.lastIndexOf('/');
+      yield {
+        path: `${e.path.slice(0, slash + 1)}.wh.${e.path.slice(slash + 1)}`,
+        kind: 'file',
+        mode: 0o644,
+        mtimeMs,
+      };
+    } else if (e.kind === 'dir') {
+      yield { path: e.path, kind: 'dir', mode: e.mode ?? 0o755, mtimeMs };
+      if (e.opaque) yield { path: `${e.path}/.wh..wh..opq`, kind: 'file', mode: 0o644, mtimeMs };
+    } else if (e.kind === 'symlink')
+      yield { path: e.path, kind: 'symlink', mode: 0o777, mtimeMs, target: e.target };
+    else yield { path: e.path, kind: 'file', mode: e.mode ?? 0o644, mtimeMs, data: e.data };
+  }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,94 @@
+/** `vellum pack` and `vellum manifest`: a directory as a zip layer, or as a manifest directory. */
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { buildManifest, type Manifest, type ManifestEntry, sha256Hex } from '@vellum/core/http';
+import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
+import { readEntry, walkDir } from './walk.js';
+
+export interface PackOptions {
+  /** Turn overlayfs whiteouts (character devices 0/0) into `.wh.` entries. */
+  ociWhiteouts?: boolean;
+  /** Deflate level (default 6). */
+  level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+}
+
+/**
+ * The zip of a directory: deterministic (sorted, same tree → same bytes), with Unix modes,
+ * symlinks and mtimes (whole seconds).
+ *
+ * @example
+ * ```ts
+ * await writeFile('base.zip', await packZip('./base'));
+ * ```
+ */
+export async function packZip(dir: string, options: PackOptions = {}): Promise<Uint8Array> {
+  const entries: ZipWriteEntry[] = [];
+  for (const e of await walkDir(dir, { ociWhiteouts: options.ociWhiteouts })) {
+    switch (e.kind) {
+      case 'file':
+        entries.push({
+          path: e.path,
+          kind: 'file',
+          data: await readEntry(e),
+          mode: e.mode,
+          mtimeMs: e.mtimeMs,
+        });
+        break;
+      case 'dir':
+        entries.push({ path: e.path, kind: 'dir', mode: e.mode, mtimeMs: e.mtimeMs });
+        break;
+      case 'symlink':
+        entries.push({ path: e.path, kind: 'symlink', target: e.target, mtimeMs: e.mtimeMs });
+        break;
+      case 'whiteout':
+        entries.push({ path: e.path, kind: 'whiteout', mtimeMs: e.mtimeMs });
+        break;
+    }
+  }
+  return writeZip(entries, { level: options.level ?? 6 });
+}
+
+/**
+ * The manifest of a directory (its `vellum.json` is left out of the listing). With `outDir`, the
+ * files are copied there too, so `outDir` is ready to upload; otherwise the manifest is written
+ * into `dir` itself.
+ */
+export async function packManifest(
+  dir: string,
+  outDir?: string,
+  options: PackOptions = {},
+): Promise<Manifest> {
+  const walked = await walkDir(dir, { ociWhiteouts: options.ociWhiteouts, skip: new Set(['vellum.json']) });
+  const entries: ManifestEntry[] = [];
+  for (const e of walked) {
+    if (e.kind === 'file') {
+      const bytes = await readEntry(e);
+      entries.push({
+        path: e.path,
+        type: 'file',
+        mode: e.mode,
+        size: e.size,
+        mtime: e.mtimeMs,
+        sha256: await sha256Hex(bytes),
+      });
+    } else if (e.kind === 'dir') entries.push({ path: e.path, type: 'dir', mode: e.mode, mtime: e.mtimeMs });
+    else if (e.kind === 'symlink')
+      entries.push({ path: e.path, type: 'symlink', mode: 0o777, mtime: e.mtimeMs, target: e.target });
+    else entries.push({ path: e.path, type: 'whiteout' });
+  }
+  const manifest = await buildManifest(entries);
+  const target = outDir ?? dir;
+  if (outDir !== undefined && resolve(outDir) !== resolve(dir)) {
+    await mkdir(outDir, { recursive: true });
+    for (const e of walked) {
+      const to = join(outDir, e.path);
+      if (e.kind === 'dir') await mkdir(to, { recursive: true });
+      else if (e.kind === 'file') {
+        await mkdir(dirname(to), { recursive: true });
+        await copyFile(e.abs, to);
+      } else if (e.kind === 'symlink') await symlink(e.target, to).catch(() => {});
+    }
+  }
+  await writeFile(join(target, 'vellum.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  return manifest;
+}
