@@ -1,0 +1,326 @@
+/**
+ * `OverlayBackend`: a Vellum overlay as a ZenFS 2.x `FileSystem`, so that ZenFS's
+ * VFS (and every tool written against it) sees overlayfs semantics.
+ */
+import {
+  Overlay as Engine,
+  FsError,
+  type LowerLayer,
+  type OverlayOptions,
+  type UpperLayer,
+} from '@vellum/core';
+import { type CreationOptions, FileSystem, type InodeLike } from '@zenfs/core';
+import { explained, notReady } from './errors.js';
+import { toInode } from './inode.js';
+import { applyMetadata, applyMetadataSync, planMetadata } from './metadata.js';
+import { type PreloadReport, preload } from './preload.js';
+
+/** ZenFS's `type` field: a magic number per kind of filesystem ("VELL"). */
+const VELLUM_TYPE = 0x56454c4c;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/** Layers to open an overlay on, or an overlay already open. */
+export type OverlayBackendOptions =
+  | (Omit<OverlayOptions, 'umask'> & {
+      lowers: readonly LowerLayer[];
+      upper: UpperLayer;
+      /**
+       * Applied to new files' and directories' modes. Default 0: ZenFS's VFS passes
+       * the final mode (it applies no umask of its own), unlike `node:fs`.
+       */
+      umask?: number;
+    })
+  | { overlay: Engine };
+
+const encoder = new TextEncoder();
+
+/**
+ * The Vellum overlay as a ZenFS `FileSystem`: mount it anywhere in ZenFS's VFS.
+ * Async calls wait for the overlay to open; sync calls answer where every layer
+ * involved can without waiting and otherwise throw EAGAIN naming the layer
+ * (`preload()` or the async API is then the way).
+ *
+ * @example
+ * ```ts
+ * import { fs, mount } from '@zenfs/core';
+ * import { MemoryLayer, MemoryUpper } from '@vellum/core';
+ * import { OverlayBackend } from '@vellum/zenfs';
+ * const backend = new OverlayBackend({ lowers: [MemoryLayer.fromTree({ 'a.txt': 'hi' })], upper: new MemoryUpper() });
+ * await backend.ready();
+ * mount('/work', backend);
+ * fs.rmSync('/work/a.txt');          // a whiteout in the upper; the lower is untouched
+ * fs.existsSync('/work/a.txt');      // false
+ * ```
+ */
+export class OverlayBackend extends FileSystem {
+  readonly #opening: Promise<Engine>;
+  #engine: Engine | undefined;
+
+  constructor(options: OverlayBackendOptions) {
+    super(VELLUM_TYPE, 'vellum');
+    // Reading never copies anything up (overlayfs has no atime copy-up either): the VFS must not
+    // write back an access time after each read.
+    this.attributes.set('no_atime');
+    if ('overlay' in options) {
+      this.#engine = options.overlay;
+      this.#opening = Promise.resolve(options.overlay);
+    } else {
+      this.#opening = Engine.create({ ...options, umask: options.umask ?? 0 }).then((engine) => {
+        this.#engine = engine;
+        return engine;
+      });
+      // A failed open is reported by ready() and every call; it must not also be an unhandled rejection.
+      this.#opening.catch(() => {});
+    }
+  }
+
+  /** The engine itself, for what ZenFS has no call for (`changes`, `revert`, `origin`, `fsck`). */
+  get overlay(): Promise<Engine> {
+    return this.#opening;
+  }
+
+  override async ready(): Promise<void> {
+    await this.#opening;
+  }
+
+  override readySync(): void {
+    this.#now('mount', '/');
+  }
+
+  /** The engine, if open; sync callers cannot wait for it. */
+  #now(syscall: string, path: string): Engine {
+    if (this.#engine === undefined) throw notReady(syscall, path);
+    return this.#engine;
+  }
+
+  /**
+   * Reads what a sync consumer will need, so that layers that cache (zip, HTTP)
+   * can then answer `readFileSync` and friends at once. Paths, directories (all
+   * files below) or globs (`*`, `**`, `?`).
+   *
+   * @example
+   * ```ts
+   * await backend.preload(['/src/**\/*.ts', '/package.json']);
+   * fs.readFileSync('/work/src/main.ts', 'utf8'); // no EAGAIN from a lazy lower
+   * ```
+   */
+  async preload(patterns: string | readonly string[]): Promise<PreloadReport> {
+    return preload(await this.#opening, typeof patterns === 'string' ? [patterns] : patterns);
+  }
+
+  // ── namespace ──────────────────────────────────────────────────────────
+
+  override async rename(oldPath: string, newPath: string): Promise<void> {
+    await (await this.#opening).rename(oldPath, newPath);
+  }
+
+  override renameSync(oldPath: string, newPath: string): void {
+    explained(() => this.#now('rename', oldPath).renameSync(oldPath, newPath));
+  }
+
+  /**
+   * ZenFS resolves symlinks itself, so this is lstat, and a path that crosses a
+   * symlink in a parent component is not found (ENOENT) as on ZenFS's own
+   * backends: the VFS then resolves it component by component, so that
+   * `realpath` and its vnode cache see the real path.
+   */
+  override async stat(path: string): Promise<InodeLike> {
+    const ov = await this.#opening;
+    const stats = await ov.lstat(path);
+    const parent = parentOf(path);
+    if (parent !== '/' && (await ov.realpath(parent)) !== parent) throw throughSymlink(path);
+    return toInode(stats);
+  }
+
+  override statSync(path: string): InodeLike {
+    return explained(() => {
+      const ov = this.#now('stat', path);
+      const stats = ov.lstatSync(path);
+      const parent = parentOf(path);
+      if (parent !== '/' && ov.realpathSync(parent) !== parent) throw throughSymlink(path);
+      return toInode(stats);
+    });
+  }
+
+  override async touch(path: string, metadata: Partial<InodeLike>): Promise<void> {
+    const ov = await this.#opening;
+    await applyMetadata(ov, path, planMetadata(await ov.lstat(path), metadata));
+  }
+
+  override touchSync(path: string, metadata: Partial<InodeLike>): void {
+    explained(() => {
+      const ov = this.#now('touch', path);
+      applyMetadataSync(ov, path, planMetadata(ov.lstatSync(path), metadata));
+    });
+  }
+
+  override async createFile(path: string, options: CreationOptions): Promise<InodeLike> {
+    const ov = await this.#opening;
+    await ov.writeFile(path, new Uint8Array(0), { flag: 'wx', mode: options.mode & 0o7777 });
+    return this.#owned(ov, path, options, await ov.lstat(path));
+  }
+
+  override createFileSync(path: string, options: CreationOptions): InodeLike {
+    return explained(() => {
+      const ov = this.#now('open', path);
+      ov.writeFileSync(path, new Uint8Array(0), { flag: 'wx', mode: options.mode & 0o7777 });
+      return this.#ownedSync(ov, path, options);
+    });
+  }
+
+  override async mkdir(path: string, options: CreationOptions): Promise<InodeLike> {
+    const ov = await this.#opening;
+    await ov.mkdir(path, { mode: options.mode & 0o7777 });
+    return this.#owned(ov, path, options, await ov.lstat(path));
+  }
+
+  override mkdirSync(path: string, options: CreationOptions): InodeLike {
+    return explained(() => {
+      const ov = this.#now('mkdir', path);
+      ov.mkdirSync(path, { mode: options.mode & 0o7777 });
+      return this.#ownedSync(ov, path, options);
+    });
+  }
+
+  /** New objects belong to the engine's uid/gid; the VFS says whose they are (its credentials). */
+  async #owned(
+    ov: Engine,
+    path: string,
+    options: CreationOptions,
+    stats: Awaited<ReturnType<Engine['lstat']>>,
+  ): Promise<InodeLike> {
+    if (stats.uid === options.uid && stats.gid === options.gid) return toInode(stats);
+    await ov.chown(path, options.uid, options.gid);
+    return toInode(await ov.lstat(path));
+  }
+
+  #ownedSync(ov: Engine, path: string, options: CreationOptions): InodeLike {
+    const stats = ov.lstatSync(path);
+    if (stats.uid === options.uid && stats.gid === options.gid) return toInode(stats);
+    ov.chownSync(path, options.uid, options.gid);
+    return toInode(ov.lstatSync(path));
+  }
+
+  override async unlink(path: string): Promise<void> {
+    await (await this.#opening).unlink(path);
+  }
+
+  override unlinkSync(path: string): void {
+    explained(() => this.#now('unlink', path).unlinkSync(path));
+  }
+
+  override async rmdir(path: string): Promise<void> {
+    await (await this.#opening).rmdir(path);
+  }
+
+  override rmdirSync(path: string): void {
+    explained(() => this.#now('rmdir', path).rmdirSync(path));
+  }
+
+  override async readdir(path: string): Promise<string[]> {
+    return (await this.#opening).readdir(path);
+  }
+
+  override readdirSync(path: string): string[] {
+    return explained(() => this.#now('scandir', path).readdirSync(path));
+  }
+
+  override async link(target: string, link: string): Promise<void> {
+    await (await this.#opening).link(target, link);
+  }
+
+  override linkSync(target: string, link: string): void {
+    explained(() => this.#now('link', target).linkSync(target, link));
+  }
+
+  /** The upper's durability barrier (`Overlay.sync`). */
+  override async sync(): Promise<void> {
+    await (await this.#opening).sync();
+  }
+
+  /** Nothing to wait for in ZenFS's sync API: every sync write was committed before it returned. */
+  override syncSync(): void {
+    this.#now('fsync', '/');
+  }
+
+  // ── data ───────────────────────────────────────────────────────────────
+
+  override async read(path: string, buffer: Uint8Array, start: number, end: number): Promise<void> {
+    const ov = await this.#opening;
+    const stats = await ov.lstat(path);
+    // The VFS reads a symlink's target as its contents (readlink).
+    if ((stats.mode & S_IFMT) === S_IFLNK) {
+      copyInto(buffer, encoder.encode(await ov.readlink(path)), start, end);
+      return;
+    }
+    const handle = await ov.open(path, 'r');
+    try {
+      await handle.read(buffer, 0, Math.min(end - start, buffer.byteLength), start);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * The engine has no synchronous ranged read yet: the whole file is read and the
+   * range copied out. ZenFS's vnode cache keeps what was read, so this happens once per open.
+   */
+  override readSync(path: string, buffer: Uint8Array, start: number, end: number): void {
+    explained(() => {
+      const ov = this.#now('read', path);
+      const stats = ov.lstatSync(path);
+      const bytes =
+        (stats.mode & S_IFMT) === S_IFLNK ? encoder.encode(ov.readlinkSync(path)) : ov.readFileSync(path);
+      copyInto(buffer, bytes, start, end);
+    });
+  }
+
+  override async write(path: string, buffer: Uint8Array, offset: number): Promise<void> {
+    const handle = await (await this.#opening).open(path, 'r+');
+    try {
+      await handle.write(buffer, 0, buffer.byteLength, offset);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * No synchronous positioned write in the engine yet: the bytes before `offset`
+   * are read and written again with the new ones (`r+`: nothing after is cut).
+   * The VFS flushes one write per dirty range, usually a single one at 0.
+   */
+  override writeSync(path: string, buffer: Uint8Array, offset: number): void {
+    explained(() => {
+      const ov = this.#now('write', path);
+      let bytes = buffer;
+      if (offset > 0) {
+        bytes = new Uint8Array(offset + buffer.byteLength);
+        const before = ov.readFileSync(path);
+        bytes.set(before.subarray(0, Math.min(offset, before.byteLength)));
+        bytes.set(buffer, offset);
+      }
+      ov.writeFileSync(path, bytes, { flag: 'r+' });
+    });
+  }
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+function throughSymlink(path: string): FsError {
+  return new FsError('ENOENT', 'stat', path, undefined, {
+    cause: new Error('a parent component is a symlink: ZenFS resolves it'),
+  });
+}
+
+/** `[start, end)` of `source` into the start of `buffer`; what lies past the source is zeros. */
+function copyInto(buffer: Uint8Array, source: Uint8Array, start: number, end: number): void {
+  const part = source.subarray(start, Math.min(end, start + buffer.byteLength));
+  buffer.set(part);
+  if (part.byteLength < Math.min(end - start, buffer.byteLength)) {
+    buffer.fill(0, part.byteLength, Math.min(end - start, buffer.byteLength));
+  }
+}
