@@ -86,6 +86,17 @@ describe('ZipLayer over HTTP: requests and bytes', () => {
     expect(server.bytesSent).toBeLessThan(wide.length);
   });
 
+  it('a server that answers a suffix range from the start (sirv) costs one more request, nothing else', async () => {
+    server.faults.suffixFromStart = true;
+    const layer = await ZipLayer.open(server.url('/wide.zip'), fast);
+    expect(server.requests.map((r) => r.range)).toEqual([
+      'bytes=-65577',
+      `bytes=${wide.length - 65577}-${wide.length - 1}`,
+      expect.stringMatching(/^bytes=\d+-\d+$/),
+    ]);
+    expect([...(layer.entries() as Iterable<LowerEntry>)]).toHaveLength(1500);
+  });
+
   it('coalesces small neighbours read together into one request', async () => {
     const layer = await ZipLayer.open(server.url('/small.zip'), fast);
     const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });

@@ -70,7 +70,13 @@ export class HttpRangeSource implements ByteSource {
     options: RangeReaderOptions = {},
   ): Promise<HttpRangeSource> {
     const tail = options.tailSize ?? 22 + 0xffff + 20;
-    const first = await fetcher.get({ url, range: { suffix: tail } });
+    let first = await fetcher.get({ url, range: { suffix: tail } });
+    if (first.range && first.range.end !== first.range.size) {
+      // Some servers (sirv, hence Vite's dev server) answer a suffix range with the file's first
+      // bytes. The size is known now: ask for the tail by its offsets.
+      const { size } = first.range;
+      first = await fetcher.get({ url, range: { start: Math.max(0, size - tail), end: size } });
+    }
     return new HttpRangeSource(url, fetcher, first, options);
   }
 

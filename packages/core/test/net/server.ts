@@ -18,6 +18,8 @@ export interface Faults {
   delayMs?: number;
   /** Announce this many more (or, negative, fewer) bytes in Content-Length than are sent. */
   contentLengthDelta?: number;
+  /** Answer a suffix range `bytes=-N` with the first N bytes (as sirv, Vite's static server, does). */
+  suffixFromStart?: boolean;
   /** Serve this ETag instead of the content's. */
   etag?: string;
 }
@@ -141,7 +143,10 @@ export class TestServer {
     if (!m || (m[1] === '' && m[2] === '')) return send(200, file, { ETag: etag, 'Accept-Ranges': 'bytes' });
     let start: number;
     let end: number;
-    if (m[1] === '') {
+    if (m[1] === '' && f.suffixFromStart) {
+      start = 0;
+      end = Math.min(Number(m[2]), file.length) - 1;
+    } else if (m[1] === '') {
       start = Math.max(0, file.length - Number(m[2]));
       end = file.length - 1;
     } else {
