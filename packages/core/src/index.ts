@@ -25,5 +25,14 @@ export { MemoryUpper } from './memory-upper.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { RenameFlags } from './rename.js';
 export { Dirent, Stats } from './stats.js';
-export type { Tree, TreeMeta, TreeNode } from './tree.js';
+export type {
+  Tree,
+  TreeDir,
+  TreeFile,
+  TreeHardlink,
+  TreeMeta,
+  TreeNode,
+  TreeSymlink,
+  TreeWhiteout,
+} from './tree.js';
 export { dir, file, hardlink, symlink, whiteout } from './tree.js';
