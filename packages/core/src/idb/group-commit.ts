@@ -6,6 +6,7 @@
  */
 import type { UpperChange } from '../layer.js';
 import { getOrInsert } from '../map.js';
+import { coalesce } from './coalesce.js';
 
 export interface WriteBackOptions {
   /** Longest an acknowledged operation waits before its group starts committing (ms; default 20). */
@@ -120,7 +121,7 @@ export class GroupCommit {
     const group = this.#queued;
     this.#queued = [];
     this.#queuedBytes = 0;
-    this.#running = this.#commit(group.flat()).then(
+    this.#running = this.#commit(coalesce(group.flat())).then(
       () => {
         this.#running = null;
         // Reads of committed chunks now go to the store; queued ones stay pending.
