@@ -7,8 +7,10 @@ import { copyUpSuite } from './copy-up.js';
 import { lookupSuite } from './lookup.js';
 import { wasmSuite } from './wasm.js';
 import { workerSuite } from './worker.js';
+import { zipHttpSuite } from './zip-http.js';
 
 registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
 registerSuite(workerSuite);
 registerSuite(wasmSuite);
+registerSuite(zipHttpSuite);
