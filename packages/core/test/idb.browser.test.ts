@@ -148,3 +148,53 @@ describe('IndexedDBUpper in Chromium: quota (Storage.overrideQuotaForOrigin)', (
     });
   });
 });
+
+describe('IndexedDBUpper in Chromium: several tabs on one workspace (Web Locks, BroadcastChannel)', () => {
+  // Web Locks and BroadcastChannel are per origin: two uppers in this page meet as two tabs would.
+  const trees = [{ d: { f: 'lower' } }];
+  const open = (upper: IndexedDBUpper) => Overlay.create({ lowers: layersOf(trees), upper });
+
+  it('the first upper writes; the next opens read-only (EROFS) and hears of each commit', async () => {
+    const name = fresh();
+    const writerUpper = new IndexedDBUpper({ name, whenLocked: 'read-only' });
+    const writer = await open(writerUpper);
+    await writer.writeFile('/d/f', 'from the writer');
+    const readerUpper = new IndexedDBUpper({ name, whenLocked: 'read-only' });
+    const reader = await open(readerUpper);
+    expect([writerUpper.readOnly, readerUpper.readOnly]).toEqual([false, true]);
+    expect(await text(reader, '/d/f')).toBe('from the writer');
+    const e = await rejection(reader.writeFile('/d/f', 'from the reader'));
+    expect(e.code).toBe('EROFS');
+    expect((e.cause as Error).message).toMatch(/another tab/);
+    expect(await text(reader, '/d/f')).toBe('from the writer');
+
+    const heard = new Promise<string>((resolve) => readerUpper.onRemoteChange((c) => resolve(c.name)));
+    await writer.writeFile('/d/new', 'more');
+    expect(await heard).toBe(name);
+    expect(await (await open(readerUpper)).readdir('/d')).toEqual(['f', 'new']);
+    await writerUpper.close();
+    await readerUpper.close();
+  });
+
+  it("'wait' opens once the writer closes, and then writes", async () => {
+    const name = fresh();
+    const firstUpper = new IndexedDBUpper({ name, whenLocked: 'wait' });
+    const first = await open(firstUpper);
+    await first.writeFile('/d/f', 'first');
+    const secondUpper = new IndexedDBUpper({ name, whenLocked: 'wait' });
+    let opened = false;
+    const second = open(secondUpper).then((ov) => {
+      opened = true;
+      return ov;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(opened).toBe(false);
+    await firstUpper.close();
+    const ov = await second;
+    expect(secondUpper.readOnly).toBe(false);
+    expect(await text(ov, '/d/f')).toBe('first');
+    await ov.writeFile('/d/f', 'second');
+    await secondUpper.close();
+    expect(await text(await open(new IndexedDBUpper({ name })), '/d/f')).toBe('second');
+  });
+});

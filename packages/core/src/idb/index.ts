@@ -10,3 +10,4 @@
 export type { DatabaseOptions } from './database.js';
 export { WriteBackFailedError, type WriteBackOptions } from './group-commit.js';
 export { IndexedDBUpper, type IndexedDBUpperOptions } from './indexeddb-upper.js';
+export type { RemoteChange, WhenLocked } from './tabs.js';

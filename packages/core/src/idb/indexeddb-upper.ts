@@ -1,4 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
+import { FsError } from '../errors.js';
 import type {
   UpperChange,
   UpperDirent,
@@ -14,6 +15,7 @@ import { checkStore } from './check.js';
 import { Database, type DatabaseOptions } from './database.js';
 import { GroupCommit, type WriteBackOptions } from './group-commit.js';
 import { chunkKey, kindRange, metaKey, parseKey } from './keys.js';
+import { ChangeChannel, type RemoteChange, type WhenLocked, WriterLock } from './tabs.js';
 
 export interface IndexedDBUpperOptions extends DatabaseOptions {
   /** The workspace: one database per name. Reopening a name shows what was left there. */
@@ -25,6 +27,14 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * `sync()` for what that means after a crash.
    */
   writeBack?: boolean | WriteBackOptions;
+  /**
+   * Several tabs on one workspace (off by default: every upper writes). With
+   * this set, a Web Lock makes the first upper to load the writer; another one
+   * (another tab, or a second upper in this page) opens read-only — every write
+   * fails with EROFS — or waits until the writer closes. The writer announces
+   * each commit on a BroadcastChannel: see `onRemoteChange`.
+   */
+  whenLocked?: WhenLocked;
 }
 
 /**
@@ -49,10 +59,19 @@ export class IndexedDBUpper implements UpperLayer {
   readonly name: string;
   readonly #db: Database;
   readonly #group: GroupCommit | undefined;
+  readonly #whenLocked: WhenLocked | undefined;
+  readonly #lock: WriterLock;
+  readonly #channel: ChangeChannel | undefined;
+  /** Resolves to whether this upper may write; settled on first use. */
+  #writer: Promise<boolean> | undefined;
+  #readOnly = false;
 
   constructor(options: IndexedDBUpperOptions) {
     this.name = options.name;
     this.#db = new Database(options.name, options);
+    this.#whenLocked = options.whenLocked;
+    this.#lock = new WriterLock(options.name);
+    this.#channel = options.whenLocked ? new ChangeChannel(options.name) : undefined;
     if (options.writeBack) {
       const wb = options.writeBack === true ? {} : options.writeBack;
       this.#group = new GroupCommit((changes) => this.#store(changes), wb);
@@ -72,7 +91,49 @@ export class IndexedDBUpper implements UpperLayer {
     return Database.delete(name, options.factory);
   }
 
+  /** True when another tab writes to this workspace and this upper only reads (`whenLocked: 'read-only'`). */
+  get readOnly(): boolean {
+    return this.#readOnly;
+  }
+
+  /**
+   * Calls `listener` each time the writer (another tab) commits, so a
+   * read-only tab can reopen its overlay to see the changes. Only with
+   * `whenLocked` set. Returns the function that stops listening.
+   *
+   * @example
+   * ```ts
+   * const upper = new IndexedDBUpper({ name: 'w', whenLocked: 'read-only' });
+   * let ov = await Overlay.create({ lowers, upper });
+   * upper.onRemoteChange(async () => {
+   *   ov = await Overlay.create({ lowers, upper });
+   * });
+   * ```
+   */
+  onRemoteChange(listener: (change: RemoteChange) => void): () => void {
+    return this.#channel?.listen(listener) ?? (() => {});
+  }
+
+  /** Takes the writer lock once (a no-op resolving true without `whenLocked`). */
+  #writable(): Promise<boolean> {
+    if (!this.#whenLocked) return Promise.resolve(true);
+    this.#writer ??= this.#lock.acquire(this.#whenLocked).then((writer) => {
+      this.#readOnly = !writer;
+      return writer;
+    });
+    return this.#writer;
+  }
+
+  async #mustWrite(): Promise<void> {
+    if (await this.#writable()) return;
+    throw new FsError('EROFS', 'write', undefined, undefined, {
+      cause: new Error(`workspace '${this.name}' is open for writing in another tab; this one is read-only`),
+    });
+  }
+
   async load(): Promise<UpperSnapshot> {
+    // Who writes is settled before the first read: a waiting upper loads what the last writer left.
+    await this.#writable();
     await this.#settle();
     return this.#db.run('readonly', async (store) => {
       // All requests are issued before the first await: the transaction stays alive for them.
@@ -103,12 +164,14 @@ export class IndexedDBUpper implements UpperLayer {
    * One operation's changes in one read-write transaction; resolves once it
    * committed. In write-back mode: resolves once queued (see `sync()`).
    */
-  commit(changes: readonly UpperChange[]): Promise<void> {
+  async commit(changes: readonly UpperChange[]): Promise<void> {
+    await this.#mustWrite();
     return this.#group ? this.#group.add(changes) : this.#store(changes);
   }
 
-  #store(changes: readonly UpperChange[]): Promise<void> {
-    return this.#db.run('readwrite', (store) => applyChanges(store, changes));
+  async #store(changes: readonly UpperChange[]): Promise<void> {
+    await this.#db.run('readwrite', (store) => applyChanges(store, changes));
+    this.#channel?.post();
   }
 
   async readChunk(ino: number, index: number): Promise<Uint8Array | undefined> {
@@ -120,10 +183,12 @@ export class IndexedDBUpper implements UpperLayer {
 
   /** Drops every record in one transaction (and, in write-back mode, everything still queued). */
   async clear(): Promise<void> {
+    await this.#mustWrite();
     await this.#group?.discard();
     await this.#db.run('readwrite', (store) => {
       store.clear();
     });
+    this.#channel?.post();
   }
 
   /** Chunk bytes and records (inodes and directory entries) stored, as `MemoryUpper` counts them. */
@@ -165,10 +230,15 @@ export class IndexedDBUpper implements UpperLayer {
     return this.#db.run('readonly', (store) => checkStore(store));
   }
 
-  /** Closes the database connection (commits still queued are committed first). */
+  /**
+   * Closes the database connection (commits still queued are committed first)
+   * and hands the writer lock to the next tab waiting for it.
+   */
   async close(): Promise<void> {
     await this.#settle();
     await this.#db.close();
+    this.#lock.release();
+    this.#channel?.close();
   }
 
   /** Everything queued is committed (or has failed) before a read of the whole store. */
