@@ -1,16 +1,64 @@
-/** Worker side: real layers from their wire descriptions, one builder per descriptor type. */
+/**
+ * Worker side: real layers from their wire descriptions, one builder per descriptor
+ * type. The zip, HTTP and IndexedDB modules are imported only when a descriptor
+ * names them, so a worker with memory layers never loads the wasm parser or idb.
+ */
 import { type LowerLayer, MemoryLayer, MemoryUpper, type UpperLayer } from '@vellum/core';
-import type { UnknownWire, WireInit, WireLower } from './descriptors.js';
+import type {
+  IndexedDBUpperDescriptor,
+  UnknownWire,
+  WireHttpLower,
+  WireInit,
+  WireLower,
+  WireMemoryLower,
+  WireZipLower,
+} from './descriptors.js';
+import type { LayerEvents } from './layer-events.js';
 
-type LowerBuilder = (d: WireLower) => LowerLayer | Promise<LowerLayer>;
+type TransferMeter = import('@vellum/core/http').TransferMeter;
+
+/** What a lower's builder gets besides its descriptor. */
+interface LowerContext {
+  /** The lower's index in `lowers` (topmost first), for its warnings. */
+  index: number;
+  events: LayerEvents;
+  /** One meter over every network lower, so progress totals cover the whole stack. */
+  meter: TransferMeter | undefined;
+}
+
+type LowerBuilder = (d: WireLower, ctx: LowerContext) => LowerLayer | Promise<LowerLayer>;
 type UpperBuilder = (d: WireInit['upper']) => UpperLayer | Promise<UpperLayer>;
 
-// New layer kinds (zip, http, idb) slot in here next to their descriptor in descriptors.ts.
 const LOWERS: Record<string, LowerBuilder> = {
-  memory: (d) => MemoryLayer.fromEntries(d.entries, { id: d.id, mtimeMs: d.mtimeMs, uid: d.uid, gid: d.gid }),
+  memory: (d) => {
+    const m = d as WireMemoryLower;
+    return MemoryLayer.fromEntries(m.entries, { id: m.id, mtimeMs: m.mtimeMs, uid: m.uid, gid: m.gid });
+  },
+  zip: async (d, ctx) => {
+    const { type: _type, url, data, ...options } = d as WireZipLower;
+    const { ZipLayer } = await import('@vellum/core/zip');
+    const input = url ?? data;
+    if (input === undefined) throw new TypeError('@vellum/worker: a zip lower needs a url or data');
+    return ZipLayer.open(input, {
+      ...options,
+      meter: ctx.meter,
+      onWarning: (w) => ctx.events.warning(ctx.index, w),
+    });
+  },
+  http: async (d, ctx) => {
+    const { type: _type, url, ...options } = d as WireHttpLower;
+    const { HttpLayer } = await import('@vellum/core/http');
+    return HttpLayer.open(url, { ...options, meter: ctx.meter });
+  },
 };
+
 const UPPERS: Record<string, UpperBuilder> = {
   memory: () => new MemoryUpper(),
+  idb: async (d) => {
+    const { name, writeBack, durability } = d as IndexedDBUpperDescriptor;
+    const { IndexedDBUpper } = await import('@vellum/core/idb');
+    return new IndexedDBUpper({ name, writeBack, durability });
+  },
 };
 
 function builder<T>(table: Record<string, T>, d: UnknownWire, role: string): T {
@@ -24,10 +72,16 @@ function builder<T>(table: Record<string, T>, d: UnknownWire, role: string): T {
   return build;
 }
 
-export async function buildLowers(lowers: WireInit['lowers']): Promise<LowerLayer[]> {
-  const out: LowerLayer[] = [];
-  for (const d of lowers) out.push(await builder(LOWERS, d, 'lower')(d as WireLower));
-  return out;
+/** Every lower, opened at once (each network lower's listing is its own request). */
+export async function buildLowers(lowers: WireInit['lowers'], events: LayerEvents): Promise<LowerLayer[]> {
+  const builders = lowers.map((d) => builder(LOWERS, d, 'lower'));
+  const needsMeter = lowers.some((d) => d.type === 'zip' || d.type === 'http');
+  const meter = needsMeter
+    ? new (await import('@vellum/core/http')).TransferMeter((e) => events.progress(e))
+    : undefined;
+  return Promise.all(
+    builders.map((build, index) => build(lowers[index] as WireLower, { index, events, meter })),
+  );
 }
 
 export function buildUpper(upper: WireInit['upper']): UpperLayer | Promise<UpperLayer> {

@@ -6,14 +6,16 @@ import type { Overlay } from '@vellum/core';
 import { ownedView } from './bytes.js';
 import { toWireError } from './errors.js';
 import type { Ops, Out } from './ops.js';
-import { childPath, parentPath } from './path.js';
+import { packOrigins } from './origin-wire.js';
+import { parentPath } from './path.js';
 import type { WireError } from './protocol.js';
-import { packStats, STAT_WIDTH, type StatNumbers } from './stats-wire.js';
+import { packStats, STAT_WIDTH } from './stats-wire.js';
 
-/** What `walk` sends: paths in depth-first order and their `lstat`s packed in one array. */
+/** What `walk` sends: paths in depth-first order, their `lstat`s packed in one array, and their origins if asked. */
 export interface WireWalk {
   paths: string[];
   stats: Float64Array<ArrayBuffer>;
+  origins?: Int32Array<ArrayBuffer>;
 }
 
 /** What `statMany` sends: packed stats, and the failures by index (their slots are zeros). */
@@ -31,22 +33,23 @@ export interface WireWriteEntry {
   flag?: string;
 }
 
-async function walk(ov: Overlay, root: string): Promise<Out> {
-  const paths: string[] = [];
-  const found: Awaited<ReturnType<Overlay['lstat']>>[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    for (const d of await ov.readdir(dir, { withFileTypes: true })) {
-      const path = childPath(dir, d.name);
-      paths.push(path);
-      found.push(await ov.lstat(path));
-      if (d.isDirectory()) await visit(path);
-    }
-  };
-  await visit(root);
+/** The engine's own walk (straight from its nodes), packed; origins only when asked for. */
+async function walk(ov: Overlay, root: string, origins: boolean): Promise<Out> {
+  const found = await ov.walk(root);
+  const paths = new Array<string>(found.length);
   const stats = new Float64Array(found.length * STAT_WIDTH);
-  for (let i = 0; i < found.length; i++) packStats(found[i] as StatNumbers, stats, i);
+  for (let i = 0; i < found.length; i++) {
+    const e = found[i] as (typeof found)[number];
+    paths[i] = e.path;
+    packStats(e.stats, stats, i);
+  }
   const value: WireWalk = { paths, stats };
-  return { value, transfer: [stats.buffer] };
+  const transfer: ArrayBuffer[] = [stats.buffer];
+  if (origins) {
+    value.origins = packOrigins(paths.map((p) => ov.origin(p)));
+    transfer.push(value.origins.buffer);
+  }
+  return { value, transfer };
 }
 
 async function statMany(ov: Overlay, paths: readonly string[], follow: boolean): Promise<Out> {
@@ -110,7 +113,7 @@ async function writeMany(ov: Overlay, entries: readonly WireWriteEntry[], parent
 
 export function bulkOps(ov: Overlay): Ops {
   return {
-    walk: (args) => walk(ov, args[0] as string),
+    walk: (args) => walk(ov, args[0] as string, args[1] === true),
     statMany: (args) => statMany(ov, args[0] as string[], args[1] !== false),
     readMany: (args) => readMany(ov, args[0] as string[], args[1] as string | undefined),
     writeMany: (args) => writeMany(ov, args[0] as WireWriteEntry[], args[1] === true),

@@ -3,17 +3,23 @@
  * API as `Overlay`, plus bulk calls that cross the boundary once, events, and a port
  * for synchronous access from other workers.
  */
-import type { Change, Origin, RenameFlags, UpperUsage } from '@vellum/core';
+import type { Change, FsckReport, Origin, RenameFlags, UpperUsage } from '@vellum/core';
 import type { WireStatMany, WireWalk, WireWriteEntry } from './bulk.js';
 import { asResult, copyForTransfer } from './bytes.js';
 import { Connection } from './connection.js';
 import type { WireInit } from './descriptors.js';
 import { fromWireError } from './errors.js';
+import { EVENT_TYPES, eventStream, type OverlayEvent, type OverlayEventType } from './events.js';
 import { FileHandle } from './file-handle.js';
 import type { WorkerLink } from './link.js';
 import { type PathLike, pathString } from './path.js';
 import type { WireDirent, WireError, WireEvent, WireHandle } from './protocol.js';
 import { Dirent, Stats } from './stats.js';
+import { unpackWalk, type WalkEntry } from './walk-entries.js';
+
+export type { ChangeDetail } from './events.js';
+export type { WalkEntry } from './walk-entries.js';
+
 import { prepareData, type WriteData } from './write-data.js';
 
 type ReadOptions = { encoding?: string | null; flag?: string | number } | string | null | undefined;
@@ -24,20 +30,6 @@ type WriteOptions =
   | undefined;
 type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null };
 type Times = number | string | Date;
-
-/** `detail` of the `change` event: which call changed which paths. */
-export interface ChangeDetail {
-  op: string;
-  paths: string[];
-}
-
-/** One entry of {@link OverlayClient.walk}. */
-export interface WalkEntry {
-  path: string;
-  type: 'file' | 'dir' | 'symlink';
-  /** `lstat` of the entry (a symlink is not followed). */
-  stats: Stats;
-}
 
 /** One file for {@link OverlayClient.writeMany}. */
 export interface WriteEntry {
@@ -51,8 +43,10 @@ export interface WriteEntry {
 /**
  * An overlay running in a worker, with `Overlay`'s async API. Errors keep their Node
  * shape (`code`, `errno`, `syscall`, `path`, `dest`, message); file data crosses as
- * transferred buffers. It is an `EventTarget`: `change` fires after every mutating call
- * (before the call resolves) with {@link ChangeDetail}; `close` fires when the worker ends.
+ * transferred buffers. It is an `EventTarget` (and {@link OverlayClient.events} iterates
+ * the same events): `change` fires after every mutating call (before the call resolves)
+ * with `ChangeDetail`; `progress` and `warning` come from zip and HTTP lowers
+ * (`ProgressDetail`, `WarningDetail`); `close` fires when the worker ends.
  *
  * @example
  * ```ts
@@ -243,23 +237,62 @@ export class OverlayClient extends EventTarget {
     return (await this.#call('usage', [])) as UpperUsage;
   }
 
-  // ── bulk: one crossing each ────────────────────────────────────────────
-
   /**
-   * The whole subtree under `dir` (not `dir` itself), depth first, with types and
-   * `lstat`s, in one crossing.
+   * Puts one path back as the lowers show it (see `Overlay.revert`); a `change` event
+   * names the path.
    *
    * @example
    * ```ts
-   * for (const { path, type, stats } of await fs.walk('/src')) console.log(type, path, stats.size);
+   * await fs.revert('/src/main.ts'); // the base version again
    * ```
    */
-  async walk(dir: PathLike = '/'): Promise<WalkEntry[]> {
-    const { paths, stats } = (await this.#call('walk', [pathString(dir)])) as WireWalk;
-    return paths.map((path, i) => {
-      const s = new Stats(stats, i);
-      return { path, type: s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : 'file', stats: s };
-    });
+  async revert(path: PathLike): Promise<void> {
+    await this.#call('revert', [pathString(path)]);
+  }
+
+  /**
+   * The durability barrier (see `Overlay.sync`): resolves once every call that resolved
+   * before it is stored; with a write-back IndexedDB upper, rejects as the failed group
+   * commit did (ENOSPC for a full quota, else EIO).
+   *
+   * @example
+   * ```ts
+   * await fs.writeMany(files);
+   * await fs.sync(); // all of it survives a reload now
+   * ```
+   */
+  async sync(): Promise<void> {
+    await this.#call('sync', []);
+  }
+
+  /**
+   * Checks what the upper stores (see `Overlay.fsck`).
+   *
+   * @example
+   * ```ts
+   * const { ok, problems } = await fs.fsck();
+   * ```
+   */
+  async fsck(): Promise<FsckReport> {
+    return (await this.#call('fsck', [])) as FsckReport;
+  }
+
+  // ── bulk: one crossing each ────────────────────────────────────────────
+
+  /**
+   * The whole subtree under `dir` (not `dir` itself), depth first in readdir order,
+   * with types and `lstat`s, in one crossing; with `{ origins: true }` each entry also
+   * says which layer serves it (`Overlay.origin`), still in the same crossing.
+   *
+   * @example
+   * ```ts
+   * for (const { path, type, stats, origin } of await fs.walk('/src', { origins: true }))
+   *   console.log(type, path, stats.size, origin?.layer);
+   * ```
+   */
+  async walk(dir: PathLike = '/', options?: { origins?: boolean }): Promise<WalkEntry[]> {
+    const wire = (await this.#call('walk', [pathString(dir), options?.origins === true])) as WireWalk;
+    return unpackWalk(wire);
   }
 
   /**
@@ -350,6 +383,27 @@ export class OverlayClient extends EventTarget {
     return channel.port2;
   }
 
+  /**
+   * The worker's events as an async iterator: `change`, `progress`, `warning` (all of
+   * them by default, or the `types` given) and finally `close`, after which it ends.
+   * Events are queued between `next()` calls, none is dropped; `break` or `signal`
+   * stops listening.
+   *
+   * @example
+   * ```ts
+   * for await (const e of fs.events(['change'])) {
+   *   if (e.type === 'change') refresh(e.detail.paths);
+   * }
+   * ```
+   */
+  events<K extends OverlayEventType = OverlayEventType>(
+    types?: readonly K[],
+    options?: { signal?: AbortSignal },
+  ): AsyncIterableIterator<Extract<OverlayEvent, { type: K | 'close' }>> {
+    const all = types ?? (EVENT_TYPES as readonly K[]);
+    return eventStream(this, all, this.#conn.gone !== undefined, options?.signal);
+  }
+
   /** A round trip to the worker that does nothing: a health check. */
   ping(): Promise<void> {
     return this.#conn.ping();
@@ -360,8 +414,19 @@ export class OverlayClient extends EventTarget {
     return this.#conn.gone;
   }
 
-  /** Terminates the worker: calls in flight and later calls reject with `WorkerGoneError`. */
-  close(): void {
-    this.#conn.close();
+  /**
+   * Ends the worker: calls in flight and later calls reject with `WorkerGoneError` at
+   * once; the worker commits what a write-back upper still queues and closes its
+   * IndexedDB connection, then is terminated. Resolves once it is gone (awaiting is
+   * needed only to reopen the same database right away).
+   *
+   * @example
+   * ```ts
+   * await fs.close();
+   * const again = await createOverlayWorker({ lowers, upper: { type: 'idb', name: 'lesson-1' } });
+   * ```
+   */
+  close(): Promise<void> {
+    return this.#conn.close();
   }
 }

@@ -9,12 +9,18 @@ import { fromWireError, WorkerGoneError } from './errors.js';
 import type { WorkerLink } from './link.js';
 import { isWireEvent, type Reply, type WireEvent, type WorkerService } from './protocol.js';
 
+/** How long `close()` lets the worker commit and close its upper before terminating it anyway. */
+const SHUTDOWN_MS = 5000;
+
 export class Connection {
   readonly #link: WorkerLink;
   readonly #remote: Remote<WorkerService>;
   readonly #pending = new Map<(error: Error) => void, string>();
   readonly #onGone: (reason: string) => void;
   #gone: string | undefined;
+  #closing: Promise<void> | undefined;
+  /** Resolves when the worker ends on its own: a shutdown that waits for it must stop waiting. */
+  readonly #died: Promise<void>;
 
   constructor(link: WorkerLink, onEvent: (event: WireEvent) => void, onGone: (reason: string) => void) {
     this.#link = link;
@@ -24,7 +30,14 @@ export class Connection {
       const data = (event as MessageEvent).data;
       if (isWireEvent(data)) onEvent(data);
     });
-    link.onGone((reason) => this.#end(reason));
+    let died!: () => void;
+    this.#died = new Promise((resolve) => {
+      died = resolve;
+    });
+    link.onGone((reason) => {
+      died();
+      this.#end(reason);
+    });
   }
 
   /** Why the worker is gone, or undefined while it serves. */
@@ -58,12 +71,25 @@ export class Connection {
     );
   }
 
-  /** Terminates the worker; pending and later calls reject. */
-  close(): void {
-    if (this.#gone !== undefined) return;
+  /**
+   * Pending and later calls reject at once; the worker then commits what its upper
+   * still queues and closes its connections (at most `SHUTDOWN_MS`), and is terminated.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    if (this.#gone !== undefined) return Promise.resolve();
     this.#end('was closed');
-    this.#remote[releaseProxy]();
-    this.#link.terminate();
+    const shutdown = this.#remote.shutdown().catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_MS);
+    });
+    this.#closing = Promise.race([shutdown, this.#died, late]).then(() => {
+      clearTimeout(timer);
+      this.#remote[releaseProxy]();
+      this.#link.terminate();
+    });
+    return this.#closing;
   }
 
   #settle(op: string, reply: Promise<Reply>): Promise<unknown> {

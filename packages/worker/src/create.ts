@@ -2,6 +2,8 @@
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { OverlayClient } from './client.js';
 import type { EngineOptions, LowerDescriptor, UpperDescriptor, WireInit, WireLower } from './descriptors.js';
+import { detail } from './events.js';
+import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
 import { spawnWeb } from './spawn-web.js';
 import { treeToEntries } from './tree-entries.js';
@@ -16,16 +18,41 @@ export interface OverlayWorkerOptions extends EngineOptions {
    * `worker_threads` Worker (under Node) whose module calls `exposeOverlay`.
    */
   worker?: Worker | NodeWorker;
+  /**
+   * Download progress of the zip and HTTP lowers, from their listings on (the same as
+   * the client's `progress` event, which can only be listened to once this resolves).
+   */
+  onProgress?: (event: ProgressDetail) => void;
+  /** What a lower worked around (entries left out, no Range support), from its opening on. */
+  onWarning?: (warning: WarningDetail) => void;
+}
+
+/**
+ * A relative URL means the page's: the worker would resolve it against its own
+ * script's URL (inside the bundle's assets), so it is made absolute here.
+ */
+function absolute(url: string | URL): string {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  return base === undefined ? String(url) : new URL(url, base).href;
 }
 
 function toWire(options: OverlayWorkerOptions): WireInit {
-  const { lowers, upper, worker: _worker, ...engine } = options;
+  const { lowers, upper, worker: _worker, onProgress: _p, onWarning: _w, ...engine } = options;
   return {
     ...engine,
     lowers: lowers.map((d): WireLower | { type: string } => {
-      if (d.type !== 'memory') return { ...(d as { type: string }) };
-      const { tree, ...rest } = d;
-      return { ...rest, entries: treeToEntries(tree) };
+      switch (d.type) {
+        case 'memory': {
+          const { tree, ...rest } = d;
+          return { ...rest, entries: treeToEntries(tree) };
+        }
+        case 'zip':
+          return d.url === undefined ? { ...d } : { ...d, url: absolute(d.url) };
+        case 'http':
+          return { ...d, url: absolute(d.url) };
+        default:
+          return { ...(d as { type: string }) };
+      }
     }),
     upper,
   };
@@ -63,10 +90,13 @@ async function link(worker: OverlayWorkerOptions['worker']): Promise<WorkerLink>
 export async function createOverlayWorker(options: OverlayWorkerOptions): Promise<OverlayClient> {
   const wire = toWire(options);
   const client = new OverlayClient(await link(options.worker));
+  const { onProgress, onWarning } = options;
+  if (onProgress) client.addEventListener('progress', (e) => onProgress(detail<ProgressDetail>(e)));
+  if (onWarning) client.addEventListener('warning', (e) => onWarning(detail<WarningDetail>(e)));
   try {
     await client.init(wire);
   } catch (error) {
-    client.close();
+    await client.close();
     throw error;
   }
   return client;

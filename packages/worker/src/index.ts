@@ -9,14 +9,21 @@ export { OverlayClient } from './client.js';
 export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
 export type {
   EngineOptions,
+  HttpLowerDescriptor,
+  IndexedDBUpperDescriptor,
   LowerDescriptor,
   MemoryLayerDefaults,
   MemoryLowerDescriptor,
   MemoryUpperDescriptor,
+  NetworkDescriptorOptions,
   UpperDescriptor,
+  ZipDescriptorOptions,
+  ZipLowerDescriptor,
 } from './descriptors.js';
 export { RemoteError, WorkerGoneError } from './errors.js';
+export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.js';
 export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
+export type { ProgressDetail, WarningDetail } from './layer-events.js';
 export type { PathLike } from './path.js';
 export { exposeOverlay } from './server.js';
 export { Dirent, Stats } from './stats.js';

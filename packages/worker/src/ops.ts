@@ -54,13 +54,14 @@ const CHANGES_ARG: Record<string, readonly number[]> = {
   utimes: [0],
   lutimes: [0],
   truncate: [0],
+  revert: [0],
   rename: [0, 1],
   link: [1],
   copyFile: [1],
   symlink: [1],
 };
 // Calls that answer plain data, cloned as is.
-const PLAIN = ['access', 'readlink', 'realpath', 'changes', 'usage'] as const;
+const PLAIN = ['access', 'readlink', 'realpath', 'changes', 'usage', 'sync', 'fsck'] as const;
 
 export function createOps(ov: Overlay): Ops {
   const handles = new Map<number, { fh: FileHandle; path: string }>();

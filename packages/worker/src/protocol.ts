@@ -29,6 +29,8 @@ export interface WorkerService {
   invoke(op: string, args: unknown[]): Promise<Reply>;
   /** Does nothing: the bench's baseline for a bare Comlink round trip. */
   noop(): void;
+  /** Commits what is queued and closes the upper's connections: the step before termination. */
+  shutdown(): Promise<void>;
 }
 
 /** Marks an event message the worker posts on the Comlink endpoint (Comlink ignores it: no id). */

@@ -3,11 +3,12 @@
  * calls. Every answer is an envelope (never a throw through Comlink) so errors keep
  * their Node shape, and every buffer in an answer is transferred.
  */
-import { Overlay } from '@vellum/core';
+import { Overlay, type UpperLayer } from '@vellum/core';
 import { type Endpoint, expose, transfer } from 'comlink';
 import { buildLowers, buildUpper } from './build-layers.js';
 import type { WireInit } from './descriptors.js';
 import { toWireError } from './errors.js';
+import { layerEvents } from './layer-events.js';
 import { createOps, type Ops, type Out } from './ops.js';
 import { EVENT_TAG, type Reply, type WireEvent, type WorkerService } from './protocol.js';
 import { serveSync } from './sync-server.js';
@@ -25,6 +26,20 @@ function holdLock(name: string): Promise<void> {
       return new Promise<never>(() => {});
     });
   });
+}
+
+/**
+ * Before the worker is terminated: what write-back still queues is committed, and an
+ * upper holding a connection (IndexedDB) closes it, so another tab or a new worker can
+ * open (or delete) the same database at once instead of waiting for the browser to
+ * notice the dead worker. `UpperLayer` has no `close` of its own yet, hence the probe.
+ */
+async function closeUpper(ov: Overlay, upper: UpperLayer): Promise<void> {
+  try {
+    await ov.sync();
+  } finally {
+    await (upper as { close?: () => Promise<void> }).close?.();
+  }
 }
 
 /** Runs one operation and wraps its result (or failure) for the wire. */
@@ -58,6 +73,7 @@ export async function run(ops: Ops, op: string, args: readonly unknown[], emit: 
  */
 export function exposeOverlay(endpoint: Endpoint): void {
   let ops: Ops | undefined;
+  let release: (() => Promise<void>) | undefined;
   const emit: Emit = (type, detail) => {
     const event: WireEvent = { [EVENT_TAG]: true, type, detail };
     endpoint.postMessage(event);
@@ -66,9 +82,14 @@ export function exposeOverlay(endpoint: Endpoint): void {
     async init(options: WireInit, lock?: string): Promise<Reply> {
       try {
         if (ops !== undefined) throw new Error('@vellum/worker: this worker already serves an overlay');
+        const events = layerEvents(emit);
+        const [lowers, upper] = await Promise.all([
+          buildLowers(options.lowers, events),
+          buildUpper(options.upper),
+        ]);
         const ov = await Overlay.create({
-          lowers: await buildLowers(options.lowers),
-          upper: await buildUpper(options.upper),
+          lowers,
+          upper,
           chunkSize: options.chunkSize,
           umask: options.umask,
           uid: options.uid,
@@ -81,6 +102,9 @@ export function exposeOverlay(endpoint: Endpoint): void {
           return { value: undefined };
         };
         ops = table;
+        release = () => closeUpper(ov, upper);
+        // The last progress figures of the listings arrive before the answer to init.
+        events.flush();
         if (lock !== undefined) await holdLock(lock);
         return { ok: true, value: undefined };
       } catch (error) {
@@ -97,6 +121,9 @@ export function exposeOverlay(endpoint: Endpoint): void {
       return run(ops, op, args, emit);
     },
     noop(): void {},
+    async shutdown(): Promise<void> {
+      await release?.();
+    },
   };
   expose(service, endpoint);
 }

@@ -121,9 +121,9 @@ describe('the engine through the client (Node worker_threads)', () => {
 
 test('an unknown layer type is refused with a clear error', async () => {
   await expect(
-    createOverlayWorker({ lowers: [{ type: 'zip', url: '/x.zip' } as never], upper: { type: 'memory' } }),
-  ).rejects.toThrow(/unknown lower layer type "zip" \(this worker knows: memory\)/);
-  await expect(createOverlayWorker({ lowers: [], upper: { type: 'idb' } as never })).rejects.toThrow(
-    /unknown upper layer type "idb"/,
+    createOverlayWorker({ lowers: [{ type: 'ftp', url: '/x' } as never], upper: { type: 'memory' } }),
+  ).rejects.toThrow(/unknown lower layer type "ftp" \(this worker knows: memory, zip, http\)/);
+  await expect(createOverlayWorker({ lowers: [], upper: { type: 'opfs' } as never })).rejects.toThrow(
+    /unknown upper layer type "opfs" \(this worker knows: memory, idb\)/,
   );
 });

@@ -1,0 +1,40 @@
+/** An IndexedDB upper in the worker (real IndexedDB in Chromium): persistence, and what `close()` releases. */
+import { IndexedDBUpper } from '@vellum/core/idb';
+import { expect, test } from 'vitest';
+import { createOverlayWorker } from '../src/index.js';
+
+// A fixed id: the default digest covers default times, which differ between two opens.
+const lowers = [{ type: 'memory', id: 'base', tree: { 'base.txt': 'base' } }] as const;
+const unique = (label: string): string => `vellum-worker-${label}-${crypto.randomUUID()}`;
+
+test('changes survive closing the worker and reopening the same database in a new one', async () => {
+  const name = unique('strict');
+  const first = await createOverlayWorker({ lowers: [...lowers], upper: { type: 'idb', name } });
+  await first.writeFile('/new.txt', 'kept');
+  await first.unlink('/base.txt');
+  await first.close();
+
+  const second = await createOverlayWorker({ lowers: [...lowers], upper: { type: 'idb', name } });
+  expect(await second.readFile('/new.txt', 'utf8')).toBe('kept');
+  expect(await second.readdir('/')).toEqual(['new.txt']);
+  expect((await second.fsck()).ok).toBe(true);
+  await second.close();
+  // Deleting waits for every open connection: it resolves only because close() released the worker's.
+  await IndexedDBUpper.delete(name);
+});
+
+test('write-back: close() commits what is still queued before the worker ends', async () => {
+  const name = unique('write-back');
+  const upper = { type: 'idb', name, writeBack: { delayMs: 60_000 } } as const;
+  const first = await createOverlayWorker({ lowers: [...lowers], upper });
+  for (let i = 0; i < 20; i++) await first.writeFile(`/f${i}.txt`, `${i}`);
+  await first.close(); // no sync(): the group commit is an hour away
+
+  const second = await createOverlayWorker({ lowers: [...lowers], upper });
+  expect((await second.readdir('/')).length).toBe(21);
+  expect(await second.readFile('/f19.txt', 'utf8')).toBe('19');
+  await second.writeFile('/late.txt', 'late');
+  await second.sync();
+  await second.close();
+  await IndexedDBUpper.delete(name);
+});
