@@ -27,7 +27,7 @@ interface LowerContext {
 }
 
 type LowerBuilder = (d: WireLower, ctx: LowerContext) => LowerLayer | Promise<LowerLayer>;
-type UpperBuilder = (d: WireInit['upper']) => UpperLayer | Promise<UpperLayer>;
+type UpperBuilder = (d: WireInit['upper'], events: LayerEvents) => UpperLayer | Promise<UpperLayer>;
 
 const LOWERS: Record<string, LowerBuilder> = {
   memory: (d) => {
@@ -54,10 +54,12 @@ const LOWERS: Record<string, LowerBuilder> = {
 
 const UPPERS: Record<string, UpperBuilder> = {
   memory: () => new MemoryUpper(),
-  idb: async (d) => {
-    const { name, writeBack, durability } = d as IndexedDBUpperDescriptor;
+  idb: async (d, events) => {
+    const { name, writeBack, durability, whenLocked } = d as IndexedDBUpperDescriptor;
     const { IndexedDBUpper } = await import('@vellum/core/idb');
-    return new IndexedDBUpper({ name, writeBack, durability });
+    const upper = new IndexedDBUpper({ name, writeBack, durability, whenLocked });
+    if (whenLocked !== undefined) upper.onRemoteChange((change) => events.remoteChange(change));
+    return upper;
   },
 };
 
@@ -84,6 +86,6 @@ export async function buildLowers(lowers: WireInit['lowers'], events: LayerEvent
   );
 }
 
-export function buildUpper(upper: WireInit['upper']): UpperLayer | Promise<UpperLayer> {
-  return builder(UPPERS, upper, 'upper')(upper);
+export function buildUpper(upper: WireInit['upper'], events: LayerEvents): UpperLayer | Promise<UpperLayer> {
+  return builder(UPPERS, upper, 'upper')(upper, events);
 }

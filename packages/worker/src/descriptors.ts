@@ -95,6 +95,13 @@ export interface IndexedDBUpperDescriptor {
   /** Group commits (see `IndexedDBUpperOptions.writeBack`); `sync()` is the barrier. */
   writeBack?: boolean | { delayMs?: number; maxOps?: number; maxBytes?: number };
   durability?: 'default' | 'strict' | 'relaxed';
+  /**
+   * Several tabs (or workers) on one workspace (see `IndexedDBUpperOptions.whenLocked`):
+   * the first to open writes, another opens read-only (EROFS on writes) or waits until
+   * the writer's `close()`. A read-only one gets a `remote-change` event after each of
+   * the writer's commits (a new client shows them).
+   */
+  whenLocked?: 'read-only' | 'wait';
 }
 
 /** Every kind of upper a worker can build. */

@@ -3,7 +3,7 @@
  * iterator queues what arrives between two `next()` calls (nothing is dropped), and
  * ends after the `close` event, on `break`, or when its signal aborts.
  */
-import type { ProgressDetail, WarningDetail } from './layer-events.js';
+import type { ProgressDetail, RemoteChangeDetail, WarningDetail } from './layer-events.js';
 
 /** `detail` of the `change` event: which call changed which paths. */
 export interface ChangeDetail {
@@ -16,6 +16,7 @@ export interface OverlayEventMap {
   change: ChangeDetail;
   progress: ProgressDetail;
   warning: WarningDetail;
+  'remote-change': RemoteChangeDetail;
   close: { reason: string };
 }
 
@@ -31,7 +32,13 @@ export function detail<T>(event: Event): T {
   return (event as CustomEvent<T>).detail;
 }
 
-export const EVENT_TYPES: readonly OverlayEventType[] = ['change', 'progress', 'warning', 'close'];
+export const EVENT_TYPES: readonly OverlayEventType[] = [
+  'change',
+  'progress',
+  'warning',
+  'remote-change',
+  'close',
+];
 
 /**
  * Listens on `target` for `types` (always also `close`, which ends the stream) until the

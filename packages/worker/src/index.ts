@@ -23,7 +23,7 @@ export type {
 export { RemoteError, WorkerGoneError } from './errors.js';
 export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.js';
 export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
-export type { ProgressDetail, WarningDetail } from './layer-events.js';
+export type { ProgressDetail, RemoteChangeDetail, WarningDetail } from './layer-events.js';
 export type { PathLike } from './path.js';
 export { exposeOverlay } from './server.js';
 export { Dirent, Stats } from './stats.js';

@@ -1,5 +1,6 @@
 /**
- * Worker side: the network layers' progress and warnings as events for the client.
+ * Worker side: the layers' own news as events for the client: the network layers'
+ * progress and warnings, another tab's commits to an IndexedDB workspace.
  * Progress is coalesced (the last figures per source, at most one batch per
  * `PROGRESS_MS`) because a layer reports every received body chunk, and one message
  * per chunk would cost the page more than the download itself.
@@ -15,7 +16,13 @@ export type ProgressDetail = ProgressEvent;
 /** `detail` of the client's `warning` event: what a lower worked around, and which lower (index in `lowers`). */
 export type WarningDetail = LayerWarning & { layer: number };
 
+/** `detail` of the client's `remote-change` event: another tab's writer committed to this IndexedDB workspace. */
+export interface RemoteChangeDetail {
+  name: string;
+}
+
 export interface LayerEvents {
+  remoteChange(change: RemoteChangeDetail): void;
   progress(event: ProgressEvent): void;
   warning(layer: number, warning: LayerWarning): void;
   /** Sends any progress still held back (before init answers, so the last figures arrive first). */
@@ -35,6 +42,9 @@ export function layerEvents(emit: Emit): LayerEvents {
     progress(event) {
       held.set(event.source, event);
       timer ??= setTimeout(flush, PROGRESS_MS);
+    },
+    remoteChange(change) {
+      emit('remote-change', { name: change.name } satisfies RemoteChangeDetail);
     },
     warning(layer, warning) {
       emit('warning', { ...warning, layer } satisfies WarningDetail);

@@ -85,7 +85,7 @@ export function exposeOverlay(endpoint: Endpoint): void {
         const events = layerEvents(emit);
         const [lowers, upper] = await Promise.all([
           buildLowers(options.lowers, events),
-          buildUpper(options.upper),
+          buildUpper(options.upper, events),
         ]);
         const ov = await Overlay.create({
           lowers,

@@ -38,3 +38,39 @@ test('write-back: close() commits what is still queued before the worker ends', 
   await second.close();
   await IndexedDBUpper.delete(name);
 });
+
+test('whenLocked: a second worker waits for the writer lock until the first one’s close() hands it on', async () => {
+  const name = unique('lock');
+  const upper = { type: 'idb', name, whenLocked: 'wait' } as const;
+  const first = await createOverlayWorker({ lowers: [...lowers], upper });
+  await first.writeFile('/first.txt', '1');
+  let opened = false;
+  const second = createOverlayWorker({ lowers: [...lowers], upper }).then((fs) => {
+    opened = true;
+    return fs;
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(opened).toBe(false);
+  await first.close();
+  const fs = await second;
+  expect(await fs.readFile('/first.txt', 'utf8')).toBe('1');
+  await fs.writeFile('/second.txt', '2');
+  await fs.close();
+  await IndexedDBUpper.delete(name);
+});
+
+test('whenLocked: a read-only worker refuses writes with EROFS and hears the writer’s commits', async () => {
+  const name = unique('read-only');
+  const upper = { type: 'idb', name, whenLocked: 'read-only' } as const;
+  const writer = await createOverlayWorker({ lowers: [...lowers], upper });
+  await writer.writeFile('/w.txt', 'w');
+  const reader = await createOverlayWorker({ lowers: [...lowers], upper });
+  await expect(reader.writeFile('/r.txt', 'r')).rejects.toMatchObject({ code: 'EROFS' });
+  const heard = reader.events(['remote-change']);
+  await writer.writeFile('/w2.txt', 'w2');
+  expect((await heard.next()).value).toEqual({ type: 'remote-change', detail: { name } });
+  await heard.return?.();
+  await reader.close();
+  await writer.close();
+  await IndexedDBUpper.delete(name);
+});
