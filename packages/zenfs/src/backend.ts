@@ -10,7 +10,7 @@ import {
   type UpperLayer,
 } from '@vellum/core';
 import { type CreationOptions, FileSystem, type InodeLike } from '@zenfs/core';
-import { explained, notReady } from './errors.js';
+import { explained, explainedAsync, notReady } from './errors.js';
 import { toInode } from './inode.js';
 import { applyMetadata, applyMetadataSync, planMetadata } from './metadata.js';
 import { type PreloadReport, preload } from './preload.js';
@@ -111,7 +111,11 @@ export class OverlayBackend extends FileSystem {
 
   // ── namespace ──────────────────────────────────────────────────────────
 
-  override async rename(oldPath: string, newPath: string): Promise<void> {
+  override rename(oldPath: string, newPath: string): Promise<void> {
+    return explainedAsync(this.#rename(oldPath, newPath));
+  }
+
+  async #rename(oldPath: string, newPath: string): Promise<void> {
     await (await this.#opening).rename(oldPath, newPath);
   }
 
@@ -125,7 +129,11 @@ export class OverlayBackend extends FileSystem {
    * backends: the VFS then resolves it component by component, so that
    * `realpath` and its vnode cache see the real path.
    */
-  override async stat(path: string): Promise<InodeLike> {
+  override stat(path: string): Promise<InodeLike> {
+    return explainedAsync(this.#stat(path));
+  }
+
+  async #stat(path: string): Promise<InodeLike> {
     const ov = await this.#opening;
     const stats = await ov.lstat(path);
     const parent = parentOf(path);
@@ -143,7 +151,11 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
-  override async touch(path: string, metadata: Partial<InodeLike>): Promise<void> {
+  override touch(path: string, metadata: Partial<InodeLike>): Promise<void> {
+    return explainedAsync(this.#touch(path, metadata));
+  }
+
+  async #touch(path: string, metadata: Partial<InodeLike>): Promise<void> {
     const ov = await this.#opening;
     await applyMetadata(ov, path, planMetadata(await ov.lstat(path), metadata));
   }
@@ -155,7 +167,11 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
-  override async createFile(path: string, options: CreationOptions): Promise<InodeLike> {
+  override createFile(path: string, options: CreationOptions): Promise<InodeLike> {
+    return explainedAsync(this.#createFile(path, options));
+  }
+
+  async #createFile(path: string, options: CreationOptions): Promise<InodeLike> {
     const ov = await this.#opening;
     await ov.writeFile(path, new Uint8Array(0), { flag: 'wx', mode: options.mode & 0o7777 });
     return this.#owned(ov, path, options, await ov.lstat(path));
@@ -169,7 +185,11 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
-  override async mkdir(path: string, options: CreationOptions): Promise<InodeLike> {
+  override mkdir(path: string, options: CreationOptions): Promise<InodeLike> {
+    return explainedAsync(this.#mkdir(path, options));
+  }
+
+  async #mkdir(path: string, options: CreationOptions): Promise<InodeLike> {
     const ov = await this.#opening;
     await ov.mkdir(path, { mode: options.mode & 0o7777 });
     return this.#owned(ov, path, options, await ov.lstat(path));
@@ -202,7 +222,11 @@ export class OverlayBackend extends FileSystem {
     return toInode(ov.lstatSync(path));
   }
 
-  override async unlink(path: string): Promise<void> {
+  override unlink(path: string): Promise<void> {
+    return explainedAsync(this.#unlink(path));
+  }
+
+  async #unlink(path: string): Promise<void> {
     await (await this.#opening).unlink(path);
   }
 
@@ -210,7 +234,11 @@ export class OverlayBackend extends FileSystem {
     explained(() => this.#now('unlink', path).unlinkSync(path));
   }
 
-  override async rmdir(path: string): Promise<void> {
+  override rmdir(path: string): Promise<void> {
+    return explainedAsync(this.#rmdir(path));
+  }
+
+  async #rmdir(path: string): Promise<void> {
     await (await this.#opening).rmdir(path);
   }
 
@@ -218,7 +246,11 @@ export class OverlayBackend extends FileSystem {
     explained(() => this.#now('rmdir', path).rmdirSync(path));
   }
 
-  override async readdir(path: string): Promise<string[]> {
+  override readdir(path: string): Promise<string[]> {
+    return explainedAsync(this.#readdir(path));
+  }
+
+  async #readdir(path: string): Promise<string[]> {
     return (await this.#opening).readdir(path);
   }
 
@@ -226,7 +258,11 @@ export class OverlayBackend extends FileSystem {
     return explained(() => this.#now('scandir', path).readdirSync(path));
   }
 
-  override async link(target: string, link: string): Promise<void> {
+  override link(target: string, link: string): Promise<void> {
+    return explainedAsync(this.#link(target, link));
+  }
+
+  async #link(target: string, link: string): Promise<void> {
     await (await this.#opening).link(target, link);
   }
 
@@ -235,7 +271,11 @@ export class OverlayBackend extends FileSystem {
   }
 
   /** The upper's durability barrier (`Overlay.sync`). */
-  override async sync(): Promise<void> {
+  override sync(): Promise<void> {
+    return explainedAsync(this.#sync());
+  }
+
+  async #sync(): Promise<void> {
     await (await this.#opening).sync();
   }
 
@@ -246,7 +286,11 @@ export class OverlayBackend extends FileSystem {
 
   // ── data ───────────────────────────────────────────────────────────────
 
-  override async read(path: string, buffer: Uint8Array, start: number, end: number): Promise<void> {
+  override read(path: string, buffer: Uint8Array, start: number, end: number): Promise<void> {
+    return explainedAsync(this.#read(path, buffer, start, end));
+  }
+
+  async #read(path: string, buffer: Uint8Array, start: number, end: number): Promise<void> {
     const ov = await this.#opening;
     const stats = await ov.lstat(path);
     // The VFS reads a symlink's target as its contents (readlink).
@@ -276,7 +320,11 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
-  override async write(path: string, buffer: Uint8Array, offset: number): Promise<void> {
+  override write(path: string, buffer: Uint8Array, offset: number): Promise<void> {
+    return explainedAsync(this.#write(path, buffer, offset));
+  }
+
+  async #write(path: string, buffer: Uint8Array, offset: number): Promise<void> {
     const handle = await (await this.#opening).open(path, 'r+');
     try {
       await handle.write(buffer, 0, buffer.byteLength, offset);

@@ -2,22 +2,45 @@
 import { FsError } from '@vellum/core';
 
 /**
- * The engine puts the reason of an EAGAIN (which layer would have to wait, and
- * what to do about it) in `cause`; ZenFS shows only `message`, so a sync caller
- * would see a bare "resource temporarily unavailable". This folds the reason in.
+ * Makes an engine error read right inside ZenFS:
+ * - `errno` positive, as ZenFS's own errors (kerium) have it: its VFS rewrites
+ *   messages from a table indexed by errno, and Node's negative one finds nothing.
+ * - The reason of an EAGAIN (which layer would have to wait, and what to do:
+ *   preload or the async API) is in the engine's `cause`; ZenFS shows `message`
+ *   only and rewrites it to the bare "resource temporarily unavailable", so the
+ *   reason is kept in the message across that rewrite.
  */
 export function explain(error: unknown): unknown {
-  if (!(error instanceof FsError) || error.code !== 'EAGAIN') return error;
-  const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  if (cause === undefined || error.message.includes(cause)) return error;
-  error.message = `${error.message}: ${cause}`;
+  if (!(error instanceof FsError)) return error;
+  if (error.errno < 0) Object.defineProperty(error, 'errno', { value: -error.errno });
+  const reason = error.code === 'EAGAIN' && error.cause instanceof Error ? error.cause.message : undefined;
+  if (reason === undefined) return error;
+  const keep = (text: string): string => (text.includes(reason) ? text : `${text} (${reason})`);
+  let text = keep(error.message);
+  // kerium's setUVMessage assigns a fresh message; the accessor puts the reason back on it.
+  Object.defineProperty(error, 'message', {
+    get: () => text,
+    set: (value: string) => {
+      text = keep(value);
+    },
+    configurable: true,
+  });
   return error;
 }
 
-/** Runs a synchronous body, rethrowing its error with the reason folded in. */
+/** Runs a synchronous body, rethrowing its error as {@link explain} makes it. */
 export function explained<T>(fn: () => T): T {
   try {
     return fn();
+  } catch (error) {
+    throw explain(error);
+  }
+}
+
+/** The same for a promise. */
+export async function explainedAsync<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
   } catch (error) {
     throw explain(error);
   }
