@@ -97,7 +97,10 @@ registerLayerType('upper', 'idb', async (d) => {
 });
 
 function invalid(message: string): FsError {
-  return new FsError('EINVAL', 'mount', undefined, undefined, { cause: new Error(message) });
+  const error = new FsError('EINVAL', 'mount', undefined, undefined, { cause: new Error(message) });
+  // A configuration mistake: the reason belongs in the message a developer reads first.
+  error.message += ` (${message})`;
+  return error;
 }
 
 /** A descriptor is a plain object with a string `type`; a layer object has methods. */

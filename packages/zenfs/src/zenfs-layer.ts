@@ -68,7 +68,16 @@ export function zenfsLayer(fs: FileSystem, options: ZenfsLayerOptions = {}): Low
   };
 }
 
+/** The whole listing, then each file's link count from the names found (not the filesystem's nlink, which may count names outside `root`). */
 async function* walk(fs: FileSystem, at: (path: string) => string): AsyncGenerator<LowerEntry> {
+  const entries = await list(fs, at);
+  const links = new Map<string, number>();
+  for (const e of entries) if (e.kind === 'hardlink') links.set(e.linkOf, (links.get(e.linkOf) ?? 1) + 1);
+  for (const e of entries) yield e.kind === 'file' ? { ...e, nlink: links.get(e.path) ?? 1 } : e;
+}
+
+async function list(fs: FileSystem, at: (path: string) => string): Promise<LowerEntry[]> {
+  const out: LowerEntry[] = [];
   /** The first path of each multiply-linked inode: later names are hard links to it. */
   const firstName = new Map<number, string>();
   const pending = ['/'];
@@ -88,24 +97,25 @@ async function* walk(fs: FileSystem, at: (path: string) => string): AsyncGenerat
       };
       const type = st.mode & S_IFMT;
       if (type === S_IFDIR) {
-        yield { ...meta, path, kind: 'dir' };
+        out.push({ ...meta, path, kind: 'dir' });
         pending.push(path);
       } else if (type === S_IFLNK) {
         // ZenFS stores a symlink's target as its contents.
         const bytes = new Uint8Array(st.size);
         await fs.read(at(path), bytes, 0, st.size);
-        yield { ...meta, path, kind: 'symlink', target: decoder.decode(bytes) };
+        out.push({ ...meta, path, kind: 'symlink', target: decoder.decode(bytes) });
       } else if (type === S_IFREG) {
         const first = st.nlink > 1 ? firstName.get(st.ino) : undefined;
         if (first !== undefined) {
-          yield { path, kind: 'hardlink', linkOf: first };
+          out.push({ path, kind: 'hardlink', linkOf: first });
           continue;
         }
         if (st.nlink > 1) firstName.set(st.ino, path);
         const ref: FileRef = { path, size: st.size };
-        yield { ...meta, path, kind: 'file', size: st.size, ref };
+        out.push({ ...meta, path, kind: 'file', size: st.size, ref });
       }
       // Devices, FIFOs and sockets have no place in a lower layer: left out.
     }
   }
+  return out;
 }
