@@ -7,6 +7,7 @@ import { copyUpSuite } from './copy-up.js';
 import { lookupSuite } from './lookup.js';
 import { wasmSuite } from './wasm.js';
 import { workerSuite } from './worker.js';
+import { zenfsBackendSuite } from './zenfs-backend.js';
 import { zipHttpSuite } from './zip-http.js';
 
 registerSuite(lookupSuite);
@@ -14,3 +15,4 @@ registerSuite(copyUpSuite);
 registerSuite(workerSuite);
 registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
+registerSuite(zenfsBackendSuite);
