@@ -1,22 +1,39 @@
 /**
- * The client's end of the Comlink channel: unwraps answers, and keeps every call in
- * flight in a set so that a worker's end rejects them all instead of leaving them
- * pending forever (Comlink itself never settles a call whose worker is gone).
+ * The client's end of the channel: Comlink for the calls made once (init, shutdown,
+ * the bare baseline), tagged messages with numeric ids for operations, and every call
+ * in flight kept in one table so that a worker's end rejects them all instead of
+ * leaving them pending forever (Comlink itself never settles a call whose worker is gone).
  */
-import { type Remote, releaseProxy, transfer, wrap } from 'comlink';
+import { type Remote, releaseProxy, wrap } from 'comlink';
 import type { WireInit } from './descriptors.js';
 import { fromWireError, WorkerGoneError } from './errors.js';
 import type { WorkerLink } from './link.js';
-import { isWireEvent, type Reply, type WireEvent, type WorkerService } from './protocol.js';
+import {
+  ANSWER_TAG,
+  CALL_TAG,
+  isWireAnswer,
+  isWireEvent,
+  type Reply,
+  type WireCall,
+  type WireEvent,
+  type WorkerService,
+} from './protocol.js';
 
 /** How long `close()` lets the worker commit and close its upper before terminating it anyway. */
 const SHUTDOWN_MS = 5000;
 
+interface Pending {
+  op: string;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
 export class Connection {
   readonly #link: WorkerLink;
   readonly #remote: Remote<WorkerService>;
-  readonly #pending = new Map<(error: Error) => void, string>();
+  readonly #pending = new Map<number, Pending>();
   readonly #onGone: (reason: string) => void;
+  #nextId = 1;
   #gone: string | undefined;
   #closing: Promise<void> | undefined;
   /** Resolves when the worker ends on its own: a shutdown that waits for it must stop waiting. */
@@ -28,7 +45,8 @@ export class Connection {
     this.#remote = wrap<WorkerService>(link.endpoint);
     link.endpoint.addEventListener('message', (event) => {
       const data = (event as MessageEvent).data;
-      if (isWireEvent(data)) onEvent(data);
+      if (isWireAnswer(data)) this.#answer(data[ANSWER_TAG], data.reply);
+      else if (isWireEvent(data)) onEvent(data);
     });
     let died!: () => void;
     this.#died = new Promise((resolve) => {
@@ -57,9 +75,13 @@ export class Connection {
 
   /** One operation; `transfers` are moved to the worker, not copied. */
   call(op: string, args: unknown[], transfers?: Transferable[]): Promise<unknown> {
-    // Comlink throws synchronously on a released proxy: answer with our own error first.
     if (this.#gone !== undefined) return Promise.reject(new WorkerGoneError(this.#gone, op));
-    return this.#settle(op, this.#remote.invoke(op, transfers ? transfer(args, transfers) : args));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { op, resolve, reject });
+      const call: WireCall = { [CALL_TAG]: id, op, args };
+      this.#link.endpoint.postMessage(call, transfers);
+    });
   }
 
   /** A bare Comlink round trip to an empty function. */
@@ -92,20 +114,24 @@ export class Connection {
     return this.#closing;
   }
 
+  #answer(id: number, reply: Reply): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return; // the call was already rejected: the worker is gone
+    this.#pending.delete(id);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(fromWireError(reply.error));
+  }
+
+  /** A Comlink call, tracked in the same table as the operations. */
   #settle(op: string, reply: Promise<Reply>): Promise<unknown> {
     if (this.#gone !== undefined) return Promise.reject(new WorkerGoneError(this.#gone, op));
+    const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      const lost = (error: Error): void => reject(error);
-      this.#pending.set(lost, op);
+      this.#pending.set(id, { op, resolve, reject });
       reply.then(
-        (r) => {
-          this.#pending.delete(lost);
-          if (r.ok) resolve(r.value);
-          else reject(fromWireError(r.error));
-        },
+        (r) => this.#answer(id, r),
         (error: unknown) => {
-          this.#pending.delete(lost);
-          reject(error);
+          if (this.#pending.delete(id)) reject(error);
         },
       );
     });
@@ -114,9 +140,9 @@ export class Connection {
   #end(reason: string): void {
     if (this.#gone !== undefined) return;
     this.#gone = reason;
-    const pending = [...this.#pending];
+    const pending = [...this.#pending.values()];
     this.#pending.clear();
-    for (const [reject, op] of pending) reject(new WorkerGoneError(reason, op));
+    for (const { reject, op } of pending) reject(new WorkerGoneError(reason, op));
     this.#onGone(reason);
   }
 }

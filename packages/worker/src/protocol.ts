@@ -21,16 +21,44 @@ export interface WireError {
  */
 export type Reply = { ok: true; value: unknown } | { ok: false; error: WireError };
 
-/** What the worker exposes through Comlink. */
+/**
+ * What the worker exposes through Comlink: the calls made once (init, shutdown) and
+ * the baseline. Operations take the leaner path of {@link WireCall} on the same port.
+ */
 export interface WorkerService {
   /** Builds the overlay; `lock` names a Web Lock the worker holds for as long as it lives. */
   init(options: WireInit, lock?: string): Promise<Reply>;
-  /** One operation: an `Overlay` method, a file-handle method (`fh.*`) or a bulk call. */
-  invoke(op: string, args: unknown[]): Promise<Reply>;
   /** Does nothing: the bench's baseline for a bare Comlink round trip. */
   noop(): void;
   /** Commits what is queued and closes the upper's connections: the step before termination. */
   shutdown(): Promise<void>;
+}
+
+/**
+ * One operation (an `Overlay` method, a file-handle method `fh.*`, or a bulk call) as
+ * it crosses. Operations bypass Comlink: its per-call proxy, random string ids and
+ * argument wrapping cost more than a `stat` itself (see bench/RESULTS.md, `worker`).
+ */
+export const CALL_TAG = '__vellum_call__';
+export const ANSWER_TAG = '__vellum_answer__';
+
+export interface WireCall {
+  [CALL_TAG]: number;
+  op: string;
+  args: unknown[];
+}
+
+export interface WireAnswer {
+  [ANSWER_TAG]: number;
+  reply: Reply;
+}
+
+export function isWireCall(data: unknown): data is WireCall {
+  return typeof data === 'object' && data !== null && CALL_TAG in data;
+}
+
+export function isWireAnswer(data: unknown): data is WireAnswer {
+  return typeof data === 'object' && data !== null && ANSWER_TAG in data;
 }
 
 /** Marks an event message the worker posts on the Comlink endpoint (Comlink ignores it: no id). */

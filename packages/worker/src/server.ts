@@ -1,16 +1,27 @@
 /**
- * Worker side: builds the overlay from the client's descriptors and answers its
- * calls. Every answer is an envelope (never a throw through Comlink) so errors keep
- * their Node shape, and every buffer in an answer is transferred.
+ * Worker side: builds the overlay from the client's descriptors (through Comlink) and
+ * answers its operations (tagged messages on the same port). Every answer is an
+ * envelope (never a throw) so errors keep their Node shape, and every buffer in an
+ * answer is transferred.
  */
 import { Overlay, type UpperLayer } from '@vellum/core';
-import { type Endpoint, expose, transfer } from 'comlink';
+import { type Endpoint, expose } from 'comlink';
 import { buildLowers, buildUpper } from './build-layers.js';
+import { withoutCalls } from './comlink-filter.js';
 import type { WireInit } from './descriptors.js';
 import { toWireError } from './errors.js';
 import { layerEvents } from './layer-events.js';
 import { createOps, type Ops, type Out } from './ops.js';
-import { EVENT_TAG, type Reply, type WireEvent, type WorkerService } from './protocol.js';
+import {
+  ANSWER_TAG,
+  CALL_TAG,
+  EVENT_TAG,
+  isWireCall,
+  type Reply,
+  type WireAnswer,
+  type WireEvent,
+  type WorkerService,
+} from './protocol.js';
 import { serveSync } from './sync-server.js';
 
 /** Posts an event to the client on the Comlink endpoint (Comlink ignores messages without an id). */
@@ -42,21 +53,33 @@ async function closeUpper(ov: Overlay, upper: UpperLayer): Promise<void> {
   }
 }
 
+/** An operation's envelope for the wire, and the buffers to move with it. */
+export interface Answer {
+  reply: Reply;
+  transfer?: Transferable[];
+}
+
 /** Runs one operation and wraps its result (or failure) for the wire. */
-export async function run(ops: Ops, op: string, args: readonly unknown[], emit: Emit): Promise<Reply> {
+export async function run(ops: Ops, op: string, args: readonly unknown[], emit: Emit): Promise<Answer> {
   let out: Out;
   try {
     const handler = Object.hasOwn(ops, op) ? ops[op] : undefined;
     if (handler === undefined) throw new TypeError(`@vellum/worker: unknown operation ${op}`);
     out = await handler(args);
   } catch (error) {
-    return { ok: false, error: toWireError(error) };
+    return { reply: { ok: false, error: toWireError(error) } };
   }
   // Announced before the answer, on the same port, so a listener has seen it when the call resolves.
   if (out.changed !== undefined && out.changed.length > 0) emit('change', { op, paths: out.changed });
-  const reply: Reply = { ok: true, value: out.value };
-  return out.transfer === undefined ? reply : transfer(reply, out.transfer);
+  return { reply: { ok: true, value: out.value }, transfer: out.transfer };
 }
+
+const NOT_BUILT: Answer = {
+  reply: {
+    ok: false,
+    error: { name: 'Error', message: '@vellum/worker: the overlay is not built yet (init first)' },
+  },
+};
 
 /**
  * Serves an overlay on `endpoint`: what a worker's entry module calls. The entries
@@ -111,19 +134,20 @@ export function exposeOverlay(endpoint: Endpoint): void {
         return { ok: false, error: toWireError(error) };
       }
     },
-    invoke(op: string, args: unknown[]): Promise<Reply> {
-      if (ops === undefined) {
-        return Promise.resolve({
-          ok: false,
-          error: { name: 'Error', message: '@vellum/worker: the overlay is not built yet (init first)' },
-        });
-      }
-      return run(ops, op, args, emit);
-    },
     noop(): void {},
     async shutdown(): Promise<void> {
       await release?.();
     },
   };
-  expose(service, endpoint);
+  endpoint.addEventListener('message', (event) => {
+    const call = (event as MessageEvent).data;
+    if (!isWireCall(call)) return;
+    const id = call[CALL_TAG];
+    const answered = ops === undefined ? Promise.resolve(NOT_BUILT) : run(ops, call.op, call.args, emit);
+    void answered.then(({ reply, transfer }) => {
+      const answer: WireAnswer = { [ANSWER_TAG]: id, reply };
+      endpoint.postMessage(answer, transfer);
+    });
+  });
+  expose(service, withoutCalls(endpoint));
 }

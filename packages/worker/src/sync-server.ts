@@ -58,7 +58,7 @@ export function serveSync(port: MessagePort, ops: Ops, emit: Emit): void {
       answer();
       return;
     }
-    void run(ops, msg.op, msg.args, emit).then((reply) => {
+    void run(ops, msg.op, msg.args, emit).then(({ reply }) => {
       rest = encodeReply(reply);
       answer();
     });
