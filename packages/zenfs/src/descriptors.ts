@@ -1,9 +1,10 @@
 /**
  * Layer descriptors: plain objects naming a layer (`{ type: 'memory' }`,
  * `{ type: 'idb', name }`, `{ type: 'zip', url }`, `{ type: 'http', url }`), so a
- * ZenFS configuration can be written as data. Kinds live in a registry: one
- * whose layer is built elsewhere (HTTP lowers) slots in with `registerLayerType`.
+ * ZenFS configuration can be written as data. Kinds live in a registry, so a new
+ * kind (or another way to build one) slots in with `registerLayerType`.
  */
+
 import {
   FsError,
   type LowerLayer,
@@ -13,6 +14,8 @@ import {
   type Tree,
   type UpperLayer,
 } from '@vellum/core';
+import type { HttpLayerOptions } from '@vellum/core/http';
+import type { ZipLayerOptions } from '@vellum/core/zip';
 
 /** A lower held in memory, from a tree literal (empty when absent). */
 export interface MemoryLowerDescriptor extends MemoryLayerOptions {
@@ -24,11 +27,13 @@ export interface ZipDescriptor {
   type: 'zip';
   url?: string | URL;
   data?: Uint8Array;
+  options?: ZipLayerOptions;
 }
-/** A tree served file by file over HTTP (its manifest at `url`). */
+/** A static directory served over HTTP with its `vellum.json` manifest (`HttpLayer`, `@vellum/core/http`). */
 export interface HttpDescriptor {
   type: 'http';
   url: string | URL;
+  options?: HttpLayerOptions;
 }
 /** The upper in memory: gone with the page. */
 export interface MemoryUpperDescriptor {
@@ -82,12 +87,17 @@ registerLayerType('lower', 'memory', (d) => {
   return MemoryLayer.fromTree(tree ?? {}, options);
 });
 registerLayerType('lower', 'zip', async (d) => {
-  const { url, data } = d as ZipDescriptor;
+  const { url, data, options } = d as ZipDescriptor;
   const input = data ?? url;
   if (input === undefined) throw invalid("a { type: 'zip' } layer needs `url` or `data`");
   // Imported on use: the zip reader (wasm) stays out of bundles that never mount a zip.
   const { ZipLayer } = await import('@vellum/core/zip');
-  return ZipLayer.open(input);
+  return ZipLayer.open(input, options);
+});
+registerLayerType('lower', 'http', async (d) => {
+  const { url, options } = d as HttpDescriptor;
+  const { HttpLayer } = await import('@vellum/core/http');
+  return HttpLayer.open(url, options);
 });
 registerLayerType('upper', 'memory', () => new MemoryUpper());
 registerLayerType('upper', 'idb', async (d) => {

@@ -76,11 +76,16 @@ describe('Overlay backend object', () => {
     expect(await fs.promises.readFile(`${again}/new.txt`, 'utf8')).toBe('saved');
   });
 
-  test('a descriptor kind with no resolver fails with the known kinds; registerLayerType adds one', async () => {
-    const http: HttpDescriptor = { type: 'http', url: 'https://example.invalid/manifest.json' };
-    await expect(resolveMountConfig({ backend: Overlay, lowers: [http] })).rejects.toThrow(
-      /no lower layer of type 'http'.*memory, zip/,
+  test('a descriptor kind with no resolver fails with the known kinds', async () => {
+    // A kind from a newer configuration than this build knows.
+    const webdav = { type: 'webdav', url: 'https://example.invalid/' } as unknown as HttpDescriptor;
+    await expect(resolveMountConfig({ backend: Overlay, lowers: [webdav] })).rejects.toThrow(
+      /no lower layer of type 'webdav'.*memory, zip, http/,
     );
+  });
+
+  test('registerLayerType replaces how a kind is built (here: http, without a server)', async () => {
+    const http: HttpDescriptor = { type: 'http', url: 'https://example.invalid/base/' };
     registerLayerType('lower', 'http', (d) =>
       MemoryLayer.fromTree({ 'from-http.txt': String((d as HttpDescriptor).url) }),
     );
