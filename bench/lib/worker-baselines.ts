@@ -2,14 +2,14 @@
  * Bench worker for the `worker` suite's baselines, by `workerData.mode`:
  * - `comlink`: Comlink exposing an empty function (the bare Comlink round trip);
  * - `echo`: answers every message with itself (the bare postMessage round trip);
- * - `read`: builds an overlay over a `size`-byte lower file in this worker and times
- *   `readFile` of it here, with no crossing (the in-worker throughput).
+ * - `read`: builds an overlay over a `size`-byte lower file in this worker and, for each
+ *   message, times one `readFile` of it here, with no crossing (the in-worker throughput).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 
-const { mode, size, reads } = workerData as { mode: string; size: number; reads: number };
+const { mode, size } = workerData as { mode: string; size: number };
 const port = parentPort;
 if (port === null) throw new Error('worker-baselines must run in a worker');
 
@@ -23,12 +23,12 @@ if (mode === 'read') {
     upper: new core.MemoryUpper(),
   });
   await ov.readFile('/big.bin'); // warm-up
-  const ms: number[] = [];
-  for (let i = 0; i < reads; i++) {
+  // One timed read per request, so the suite can interleave them with reads through the client.
+  port.on('message', async () => {
     const t = performance.now();
     const back = await ov.readFile('/big.bin');
-    ms.push(performance.now() - t);
+    const ms = performance.now() - t;
     if (back.length !== size) throw new Error(`in-worker read: ${back.length} bytes`);
-  }
-  port.postMessage(ms);
+    port.postMessage(ms);
+  });
 }
