@@ -64,8 +64,9 @@ const isNodeWorker = (w: unknown): w is NodeWorker =>
 async function link(worker: OverlayWorkerOptions['worker']): Promise<WorkerLink> {
   if (worker !== undefined && !isNodeWorker(worker)) return spawnWeb(worker);
   if (worker === undefined && typeof globalThis.Worker === 'function') return spawnWeb();
-  // Loaded only under Node, so that a page's bundle never pulls in node:worker_threads.
-  const { spawnNode } = await import('./spawn-node.js');
+  // '#spawn-node' is a stub in browser builds (package.json `imports`), and loaded lazily under
+  // Node: a page's bundle never contains node:worker_threads.
+  const { spawnNode } = await import('#spawn-node');
   return spawnNode(worker);
 }
 
