@@ -252,10 +252,11 @@ describe('engine in a Web Worker (?engine=worker)', () => {
     await page.locator('.change[data-path="/src/app.ts"] [data-action="diff"]').click();
     await page.waitForSelector('[data-testid="diff-view"] .cm-changedLine');
     await shot('08-worker-diff');
-    // The worker client has no revert yet: the fallback writes the base's bytes back.
+    // Revert goes through the worker's ov.revert: the base's bytes, and no change left.
     await page.locator('[data-action="revert"]').first().click();
     await page.waitForFunction(() => document.querySelector('.cm-changedLine') === null);
     await expect(inspect.read('workspace', '/src/app.ts')).resolves.toBe(base);
+    await expectChanges(page, 0);
     await page.getByTestId('reset').click();
     await expectChanges(page, 0);
     expect(await inspect.listing('workspace')).toEqual(await inspect.listing('base'));

@@ -1,8 +1,8 @@
 /**
  * `WorkspaceFs` over `@vellum/worker`: the engine in a module Web Worker, so the page never blocks
  * on the filesystem. The worker builds its own layers from serializable descriptions, so each lower
- * is sent over as a tree (bytes read once from the page's copy); today it takes memory lowers and a
- * memory upper only, which is why persistent workspaces stay in process.
+ * is sent over as a tree (bytes read once from the page's copy). The worker also takes zip/http
+ * lowers and an `idb` upper now; moving persistent workspaces into it is still to do.
  */
 import { dir, file, type LowerEntry, type LowerLayer, symlink, type Tree, whiteout } from '@vellum/core';
 import { createOverlayWorker, type OverlayClient } from '@vellum/worker';
@@ -100,16 +100,19 @@ export class WorkerFs implements WorkspaceFs {
     }
   }
 
-  /** One crossing for the tree; origins still cost one crossing each (the worker has no bulk origin). */
+  /** One crossing for the whole tree, origins included. */
   async walk(): Promise<EntryInfo[]> {
-    const entries = await this.client.walk('/');
-    const origins = await Promise.all(entries.map((e) => this.client.origin(e.path)));
-    return entries.map((e, i) => ({
+    const entries = await this.client.walk('/', { origins: true });
+    return entries.map((e) => ({
       path: e.path,
       kind: e.type,
       size: e.type === 'file' ? e.stats.size : 0,
-      origin: origins[i] ?? { layer: 'upper', copiedUp: false, metacopy: false },
+      origin: e.origin ?? { layer: 'upper', copiedUp: false, metacopy: false },
     }));
+  }
+
+  revert(path: string): Promise<void> {
+    return this.client.revert(path);
   }
 
   origin(path: string) {
