@@ -288,7 +288,8 @@ async function readLower(
   try {
     bytes = await layer.read(src.ref, piece.offset, piece.length);
   } catch (error) {
-    if (error instanceof FsError) throw error;
+    // A caller's own abort stays an AbortError, as Node's fs reports it.
+    if (error instanceof FsError || (error as { name?: unknown })?.name === 'AbortError') throw error;
     throw new FsError('EIO', 'read', src.path, undefined, { cause: error });
   }
   return checkLength(bytes, piece, src.path, layer.id);

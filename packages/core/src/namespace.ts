@@ -3,8 +3,8 @@
  * and the writer lock that makes each fs operation one upper transaction.
  */
 import { FsError } from './errors.js';
-import { DirNode, FIRST_UPPER_INO, type Node } from './inode.js';
-import type { EntryMeta, LowerLayer, UpperLayer, UpperMeta } from './layer.js';
+import { DirNode, FIRST_UPPER_INO, type Node, ROOT_INO, toUpperInode } from './inode.js';
+import type { EntryMeta, LowerLayer, UpperChange, UpperLayer, UpperMeta } from './layer.js';
 import { type Located, locate, type WalkOptions } from './lookup.js';
 import type { LowerIndex } from './lower-index.js';
 import { captureState, Txn } from './txn.js';
@@ -29,6 +29,12 @@ export class Namespace {
   readonly gid: number;
   root: DirNode;
   nextIno = FIRST_UPPER_INO;
+  /**
+   * Whether the upper holds a meta record (next inode number, the lowers' ids).
+   * The first transaction that changes anything writes it, so that reopening on
+   * other lowers is noticed even when nothing was ever allocated.
+   */
+  metaStored = false;
   /**
    * Lower objects are shared with the lower index and change in place on
    * copy-up (so every hard link sees it); this keeps how each looked before,
@@ -84,13 +90,14 @@ export class Namespace {
     const tx = new Txn((node) => this.rememberLower(node));
     try {
       const result = await fn(tx);
-      const changes = tx.finish();
+      const changes = this.#withMeta(tx.finish());
       if (changes.length > 0) {
         try {
           await this.upper.commit(changes);
         } catch (error) {
           throw commitError(error, syscall, path);
         }
+        this.metaStored = true;
       }
       return result;
     } catch (error) {
@@ -123,19 +130,34 @@ export class Namespace {
     const tx = new Txn((node) => this.rememberLower(node));
     try {
       const result = fn(tx);
-      const changes = tx.finish();
+      const changes = this.#withMeta(tx.finish());
       if (changes.length > 0) {
         try {
           commitSync(changes);
         } catch (error) {
           throw commitError(error, syscall, path);
         }
+        this.metaStored = true;
       }
       return result;
     } catch (error) {
       tx.rollback();
       throw error;
     }
+  }
+
+  /**
+   * The first stored change carries the meta record and the root's record
+   * along: reopening then sees the lowers' ids and the same root, times included.
+   */
+  #withMeta(changes: UpperChange[]): UpperChange[] {
+    if (this.metaStored || changes.length === 0) return changes;
+    const head: UpperChange[] = [];
+    if (!changes.some((c) => c.op === 'put-meta')) head.push({ op: 'put-meta', meta: this.meta() });
+    if (!changes.some((c) => c.op === 'put-inode' && c.inode.ino === ROOT_INO)) {
+      head.push({ op: 'put-inode', inode: toUpperInode(this.root) });
+    }
+    return [...head, ...changes];
   }
 
   /** Keeps a lower object's state before its first change, for `reset`. */
@@ -151,6 +173,7 @@ export class Namespace {
     this.pristine.clear();
     this.root = this.lowerIndex.root.copyUp();
     this.nextIno = FIRST_UPPER_INO;
+    this.metaStored = false;
   }
 
   /** A new inode number for an object born in the upper; the counter is stored in the same transaction. */
@@ -255,7 +278,12 @@ export class Namespace {
 
 /** An upper's refusal as an fs error: a full quota is ENOSPC, anything else EIO. */
 export function commitError(error: unknown, syscall: string, path: string): FsError {
-  if (error instanceof FsError) return error;
+  // An upper's own fs error (EROFS from a read-only tab, …) gets the caller's call and path.
+  if (error instanceof FsError) {
+    return error.path === undefined
+      ? new FsError(error.code, syscall, path, undefined, { cause: error.cause ?? error })
+      : error;
+  }
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   const code = name === 'QuotaExceededError' ? 'ENOSPC' : 'EIO';
   return new FsError(code, syscall, path, undefined, { cause: error });

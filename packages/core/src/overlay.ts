@@ -133,7 +133,13 @@ export class Overlay {
       }
     }
     const pristine = new Map<Node, () => void>();
-    const { root, nextIno } = replay(snapshot, lowerIndex, (node) => pristine.set(node, captureState(node)));
+    const { root, nextIno, orphans } = replay(snapshot, lowerIndex, (node) =>
+      pristine.set(node, captureState(node)),
+    );
+    if (orphans.length > 0) {
+      // Best effort: a read-only upper (another tab writes) keeps them for its writer to drop.
+      await options.upper.commit(orphans.map((ino) => ({ op: 'drop-inode', ino }))).catch(() => undefined);
+    }
     const ns = new Namespace(
       {
         lowers: options.lowers,
@@ -147,6 +153,7 @@ export class Overlay {
       root,
     );
     ns.nextIno = nextIno;
+    ns.metaStored = snapshot.meta !== undefined;
     for (const [node, restore] of pristine) ns.pristine.set(node, restore);
     return new Overlay(ns);
   }

@@ -12,6 +12,8 @@ import { getOrInsert } from './map.js';
 export interface Replayed {
   root: DirNode;
   nextIno: number;
+  /** Files whose last name went while they were open, left behind by a crash: to drop. */
+  orphans: number[];
 }
 
 /** `remember` is told of each lower object before replay changes it. */
@@ -116,5 +118,8 @@ export function replay(
     }
   };
   fill(root, ROOT_INO);
-  return { root, nextIno: snapshot.meta?.nextIno ?? FIRST_UPPER_INO };
+  const orphans = [...inodes.values()]
+    .filter((rec) => rec.kind !== 'dir' && rec.nlink === 0)
+    .map((rec) => rec.ino);
+  return { root, nextIno: snapshot.meta?.nextIno ?? FIRST_UPPER_INO, orphans };
 }

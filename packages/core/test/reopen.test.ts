@@ -49,5 +49,36 @@ describe('reopening an upper', () => {
     await expect(Overlay.create({ lowers: changed, upper })).rejects.toMatchObject({ code: 'EINVAL' });
     const opened = await Overlay.create({ lowers: changed, upper, onLowerChange: 'open' });
     expect(await opened.readFile('/b', 'utf8')).toBe('mine');
+    // Also when the only change is a copy-up (nothing new allocated).
+    const copiedOnly = new MemoryUpper();
+    const first = await Overlay.create({
+      lowers: [MemoryLayer.fromTree({ a: 'v1' }, { id: 'base-v1' })],
+      upper: copiedOnly,
+    });
+    await first.writeFile('/a', 'edited');
+    await expect(Overlay.create({ lowers: changed, upper: copiedOnly })).rejects.toMatchObject({
+      code: 'EINVAL',
+    });
+  });
+});
+
+describe('what a reopen cleans and keeps', () => {
+  it('drops a file that lost its last name while open (a crash left it), and keeps the root as it was', async () => {
+    const trees: Tree[] = [{ keep: 'k' }];
+    const upper = new MemoryUpper();
+    const ov = await Overlay.create({ lowers: layers(trees), upper });
+    await ov.writeFile('/doomed', 'still open');
+    const fh = await ov.open('/doomed', 'r');
+    await ov.unlink('/doomed');
+    expect(await fh.readFile('utf8')).toBe('still open'); // the open handle still reads it
+    const root = await ov.stat('/');
+    // No close(): the page crashed here. The record of the open, nameless file is still stored.
+    expect((await ov.fsck()).ok).toBe(false);
+    const again = await Overlay.create({ lowers: layers(trees), upper });
+    const report = await again.fsck();
+    expect(report.problems).toEqual([]);
+    expect(await again.readdir('/')).toEqual(['keep']);
+    const rootAgain = await again.stat('/');
+    expect([rootAgain.ino, rootAgain.mtimeMs, rootAgain.mode]).toEqual([root.ino, root.mtimeMs, root.mode]);
   });
 });
