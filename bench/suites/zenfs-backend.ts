@@ -1,9 +1,20 @@
 /**
  * Vellum as a ZenFS backend (@vellum/zenfs `OverlayBackend`) against ZenFS's own
  * `CopyOnWrite` over `InMemory`, both mounted in ZenFS's VFS and called through its `fs`:
- * `fs.statSync`, `fs.readFileSync`, `fs.promises.readFile` on the same 20,000-file tree.
+ * `fs.statSync`, `fs.readFileSync`, `fs.promises.readFile` on the same 20,000-file tree; and
+ * the time to open a 10,000-entry zip lower vs CopyOnWrite over @zenfs/archives' Zip.
  */
-import { type CopyOnWriteFS, configure, mount, umount, fs as zenfs } from '@zenfs/core';
+import { writeZip } from '@vellum/core/zip';
+import { Zip } from '@zenfs/archives';
+import {
+  CopyOnWrite,
+  type CopyOnWriteFS,
+  configure,
+  InMemory,
+  mount,
+  umount,
+  fs as zenfs,
+} from '@zenfs/core';
 import type { Case, Measured, Suite } from '../lib/harness.js';
 import { buildStack, checkContent, FILE_COUNT, FILE_SIZE, samplePaths } from '../lib/stack.js';
 import { timeAsync, timeSync } from '../lib/timing.js';
@@ -11,6 +22,8 @@ import { loadVellum, type Settled, settle, unwrap } from '../lib/vellum.js';
 import { zenLayer, zenMemory, zenStack } from '../lib/zenfs.js';
 
 const SAMPLE_SIZE = 4096;
+/** Entries of the zip whose mount (open) time is measured. */
+const ZIP_ENTRIES = 10_000;
 const VERIFY = 64;
 /** Mount points: both live in the same VFS, so path resolution costs the same on both sides. */
 const VELLUM_AT = '/vellum';
@@ -22,6 +35,8 @@ interface State {
   readonly vellum: Settled<unknown>;
   readonly cow: Settled<CopyOnWriteFS>;
   readonly mountMs: { vellum: number; cow: number };
+  /** A ZIP_ENTRIES-entry archive, in memory. */
+  readonly zip: Uint8Array;
 }
 
 const pick = (paths: readonly string[], i: number): string => paths[i % paths.length] as string;
@@ -113,13 +128,43 @@ export const zenfsBackendSuite: Suite<State> = {
       return fs;
     });
     const cowMs = performance.now() - t;
-    return { paths, vellum, cow, mountMs: { vellum: vellumMs, cow: cowMs } };
+    const text = new TextEncoder();
+    const zip = writeZip(
+      Array.from({ length: ZIP_ENTRIES }, (_, i) => ({
+        path: `pkg/${String(i % 100).padStart(2, '0')}/file-${i}.ts`,
+        kind: 'file' as const,
+        data: text.encode(`export const value${i} = ${i};\n`.repeat(20 + (i % 80))),
+      })),
+    );
+    return { paths, vellum, cow, mountMs: { vellum: vellumMs, cow: cowMs }, zip };
   },
   cases: () => [
     syncCase('fs.statSync', (p) => zenfs.statSync(p), statSize),
     syncCase('fs.readFileSync', (p) => zenfs.readFileSync(p), content),
     asyncCase('fs.promises.stat', (p) => zenfs.promises.stat(p), statSize),
     asyncCase('fs.promises.readFile', (p) => zenfs.promises.readFile(p), content),
+    {
+      figure: `open a ${ZIP_ENTRIES.toLocaleString('en-US')}-entry zip lower (archive in memory) · peer: CopyOnWrite over @zenfs/archives Zip`,
+      unit: 'ns/op',
+      vellum: async (s) => {
+        const { Overlay } = await import('@vellum/zenfs');
+        const timing = await timeAsync(async () => {
+          const fs = await Overlay.create({ lowers: [{ type: 'zip', data: s.zip }] });
+          if (fs.statSync('/pkg/07/file-107.ts').size === 0) throw new Error('zip entry missing');
+        });
+        return { value: timing.nsPerOp, timing };
+      },
+      peer: async (s) => {
+        const timing = await timeAsync(async () => {
+          const readable = await Zip.create({ data: s.zip, name: 'bench.zip' });
+          await readable.ready();
+          const fs = await CopyOnWrite.create({ readable, writable: InMemory.create({}) });
+          await fs.ready();
+          if (fs.statSync('/pkg/07/file-107.ts').size === 0) throw new Error('zip entry missing');
+        });
+        return { value: timing.nsPerOp, timing };
+      },
+    },
     {
       figure: 'build + mount (MemoryLayer from entries vs InMemory filled with createFileSync/writeSync)',
       unit: 'ms',
