@@ -25,10 +25,27 @@ export type StatField = (typeof STAT_FIELDS)[number];
 export type StatNumbers = Record<StatField, number>;
 export const STAT_WIDTH = STAT_FIELDS.length;
 
-/** Writes one stats record at slot `index` of `out`. */
-export function packStats(stats: StatNumbers, out: Float64Array, index: number): void {
-  const base = index * STAT_WIDTH;
-  for (let i = 0; i < STAT_WIDTH; i++) out[base + i] = stats[STAT_FIELDS[i] as StatField];
+/**
+ * Writes one stats record at slot `index` of `out`, in `STAT_FIELDS` order. Spelled
+ * out rather than looped over the field names: named loads stay monomorphic, where a
+ * keyed load per field made packing 10,000 stats for `walk` cost milliseconds.
+ */
+export function packStats(s: StatNumbers, out: Float64Array, index: number): void {
+  const b = index * STAT_WIDTH;
+  out[b] = s.dev;
+  out[b + 1] = s.ino;
+  out[b + 2] = s.mode;
+  out[b + 3] = s.nlink;
+  out[b + 4] = s.uid;
+  out[b + 5] = s.gid;
+  out[b + 6] = s.rdev;
+  out[b + 7] = s.size;
+  out[b + 8] = s.blksize;
+  out[b + 9] = s.blocks;
+  out[b + 10] = s.atimeMs;
+  out[b + 11] = s.mtimeMs;
+  out[b + 12] = s.ctimeMs;
+  out[b + 13] = s.birthtimeMs;
 }
 
 /** One stats record in its own array. */

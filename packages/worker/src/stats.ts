@@ -64,21 +64,20 @@ export class Stats extends EntryType {
   constructor(packed: Float64Array, index = 0) {
     super();
     const b = index * STAT_WIDTH;
-    const at = (i: number): number => packed[b + i] as number;
-    this.dev = at(0);
-    this.ino = at(1);
-    this.mode = at(2);
-    this.nlink = at(3);
-    this.uid = at(4);
-    this.gid = at(5);
-    this.rdev = at(6);
-    this.size = at(7);
-    this.blksize = at(8);
-    this.blocks = at(9);
-    this.atimeMs = at(10);
-    this.mtimeMs = at(11);
-    this.ctimeMs = at(12);
-    this.birthtimeMs = at(13);
+    this.dev = packed[b] as number;
+    this.ino = packed[b + 1] as number;
+    this.mode = packed[b + 2] as number;
+    this.nlink = packed[b + 3] as number;
+    this.uid = packed[b + 4] as number;
+    this.gid = packed[b + 5] as number;
+    this.rdev = packed[b + 6] as number;
+    this.size = packed[b + 7] as number;
+    this.blksize = packed[b + 8] as number;
+    this.blocks = packed[b + 9] as number;
+    this.atimeMs = packed[b + 10] as number;
+    this.mtimeMs = packed[b + 11] as number;
+    this.ctimeMs = packed[b + 12] as number;
+    this.birthtimeMs = packed[b + 13] as number;
   }
 
   get atime(): Date {
