@@ -20,6 +20,15 @@ export interface LowerSource {
   /** The object's first path in its layer (where a rename moved it from). */
   path: string;
   size: number;
+  /** The lower's own mtime: with `size` (or `etag`), what tells a changed base object on reopen. */
+  mtimeMs: number;
+  /** The content's identity, where the layer gives one (`LowerEntry.etag`). */
+  etag?: string;
+}
+
+/** What identifies a lower object's bytes across reopening: its etag, else size and mtime. */
+export function stampOf(source: LowerSource): string {
+  return source.etag ?? `${source.size}:${source.mtimeMs}`;
 }
 
 abstract class BaseNode implements EntryMeta {
@@ -186,18 +195,26 @@ export function toUpperInode(node: Node): UpperInode {
     rec.nlink = node.nlink;
     rec.size = node.size;
     if (node.lower) {
-      rec.origin = node.ino;
+      setOrigin(rec, node);
       rec.lowerLimit = node.lowerLimit;
       if (!node.dataUpper) rec.metacopy = true;
     }
   } else if (node.kind === 'symlink') {
     rec.nlink = node.nlink;
     rec.target = node.target;
-    if (node.lower) rec.origin = node.ino;
+    if (node.lower) setOrigin(rec, node);
   } else {
     if (node.layer !== 'upper') rec.origin = node.ino;
     if (node.opaque) rec.opaque = true;
     if (node.redirect !== undefined) rec.redirect = node.redirect;
   }
   return rec;
+}
+
+/** Where a copied-up object came from: its lower inode number, and what identifies it if the lowers change. */
+function setOrigin(rec: UpperInode, node: FileNode | SymlinkNode): void {
+  const lower = node.lower as LowerSource;
+  rec.origin = node.ino;
+  rec.originPath = lower.path;
+  rec.originStamp = stampOf(lower);
 }

@@ -29,6 +29,12 @@ export type LowerEntry =
       ref: unknown;
       nlink?: number;
       linkOf?: undefined;
+      /**
+       * The content's identity where the layer knows it (a zip entry's CRC-32, a
+       * manifest's SHA-256): tells a changed base object on reopen when size and
+       * mtime alone would not.
+       */
+      etag?: string;
     })
   | (EntryMeta & { path: string; kind: 'dir'; opaque?: boolean })
   | (EntryMeta & { path: string; kind: 'symlink'; target: string })
@@ -69,6 +75,12 @@ export interface UpperInode extends EntryMeta {
   nlink: number;
   /** Set when the object was copied up from a lower object with this inode number. */
   origin?: number;
+  /**
+   * Files and symlinks copied up: the lower object's path and `size:mtimeMs`, so
+   * that reopening on changed lowers finds it again, or says it changed.
+   */
+  originPath?: string;
+  originStamp?: string;
   /** Files: the size as seen through the overlay. */
   size?: number;
   /**

@@ -125,6 +125,8 @@ async function readLayer(layer: LowerLayer, index: number, defaults: EntryMeta):
           ...source,
           ref: entry.ref,
           size: entry.size,
+          mtimeMs: entry.mtimeMs,
+          ...(entry.etag === undefined ? {} : { etag: entry.etag }),
         });
         node.nlink = entry.nlink ?? 1;
         files.set(entry.path, node);
@@ -134,7 +136,12 @@ async function readLayer(layer: LowerLayer, index: number, defaults: EntryMeta):
       case 'symlink':
         parent.children.set(
           name,
-          new SymlinkNode(ino, pickMeta(entry), index, entry.target, { ...source, ref: undefined, size: 0 }),
+          new SymlinkNode(ino, pickMeta(entry), index, entry.target, {
+            ...source,
+            ref: undefined,
+            size: 0,
+            mtimeMs: entry.mtimeMs,
+          }),
         );
         break;
       case 'hardlink':

@@ -40,7 +40,7 @@ import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString } from './path.js';
 import { type RenameFlags, rename } from './rename.js';
-import { replay } from './replay.js';
+import { type BaseChange, replay } from './replay.js';
 import { revertName } from './revert.js';
 import { type Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
@@ -102,9 +102,24 @@ export class Overlay {
   /** The overlay itself, for consumers that take an object with a `promises` member. */
   readonly promises: this;
 
-  private constructor(ns: Namespace) {
+  /**
+   * Opened with `onLowerChange: 'open'` on lowers other than the upper's: the
+   * copied-up objects whose base object changed or went away (their upper copy
+   * still hides the base's version — the "my old copy hides the updated template"
+   * case). Empty otherwise.
+   *
+   * @example
+   * ```ts
+   * const ov = await Overlay.create({ lowers: [newTemplate], upper, onLowerChange: 'open' });
+   * for (const { path, change } of ov.baseChanges) console.warn(`${path}: base ${change}`); // offer ov.revert(path)
+   * ```
+   */
+  readonly baseChanges: readonly BaseChange[];
+
+  private constructor(ns: Namespace, baseChanges: readonly BaseChange[]) {
     this.#ns = ns;
     this.promises = this;
+    this.baseChanges = baseChanges;
   }
 
   /** Opens an overlay; an upper that already holds changes is laid over the lowers as it was left. */
@@ -133,7 +148,7 @@ export class Overlay {
       }
     }
     const pristine = new Map<Node, () => void>();
-    const { root, nextIno, orphans } = replay(snapshot, lowerIndex, (node) =>
+    const { root, nextIno, orphans, baseChanges } = replay(snapshot, lowerIndex, (node) =>
       pristine.set(node, captureState(node)),
     );
     if (orphans.length > 0) {
@@ -155,7 +170,7 @@ export class Overlay {
     ns.nextIno = nextIno;
     ns.metaStored = snapshot.meta !== undefined;
     for (const [node, restore] of pristine) ns.pristine.set(node, restore);
-    return new Overlay(ns);
+    return new Overlay(ns, baseChanges);
   }
 
   /** Waits for a writer in flight (readers never see half an operation). */

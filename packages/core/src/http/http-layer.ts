@@ -81,6 +81,7 @@ export class HttpLayer implements LowerLayer {
             kind: 'file',
             size: e.size ?? 0,
             ref: this.#files.length - 1,
+            ...(e.sha256 === undefined ? {} : { etag: `sha256:${e.sha256}` }),
           });
           break;
         case 'dir':

@@ -392,7 +392,14 @@ export class ZipLayer implements LowerLayer {
       const path = `/${r.path}`;
       switch (r.kind) {
         case 'file':
-          out.push({ ...meta(r), path, kind: 'file', size: r.size, ref: i });
+          out.push({
+            ...meta(r),
+            path,
+            kind: 'file',
+            size: r.size,
+            ref: i,
+            etag: `crc32:${r.crc32}:${r.size}`,
+          });
           break;
         case 'dir':
           out.push({ ...meta(r), path, kind: 'dir' });
