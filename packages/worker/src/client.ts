@@ -3,7 +3,7 @@
  * API as `Overlay`, plus bulk calls that cross the boundary once, events, and a port
  * for synchronous access from other workers.
  */
-import type { Change, FsckReport, Origin, RenameFlags, UpperUsage } from '@vellum/core';
+import type { BaseChange, Change, FsckReport, Origin, RenameFlags, UpperUsage } from '@vellum/core';
 import type { WireStatMany, WireWalk, WireWriteEntry } from './bulk.js';
 import { asResult, copyForTransfer } from './bytes.js';
 import { Connection } from './connection.js';
@@ -61,6 +61,7 @@ export class OverlayClient extends EventTarget {
   readonly #conn: Connection;
   /** The client itself, for consumers that take an object with a `promises` member. */
   readonly promises: this;
+  #baseChanges: readonly BaseChange[] = [];
 
   /** @internal Use `createOverlayWorker`. */
   constructor(link: WorkerLink) {
@@ -74,8 +75,21 @@ export class OverlayClient extends EventTarget {
   }
 
   /** @internal */
-  init(options: WireInit): Promise<void> {
-    return this.#conn.init(options);
+  async init(options: WireInit): Promise<void> {
+    this.#baseChanges = (await this.#conn.init(options)).baseChanges;
+  }
+
+  /**
+   * Copied-up files whose lower object changed (or went) since the upper was written,
+   * as the engine found them when it opened (see `Overlay.baseChanges`).
+   *
+   * @example
+   * ```ts
+   * for (const { path, change } of fs.baseChanges) console.warn(`${path}: base ${change}`); // offer fs.revert(path)
+   * ```
+   */
+  get baseChanges(): readonly BaseChange[] {
+    return this.#baseChanges;
   }
 
   #call(op: string, args: unknown[], transfer?: Transferable[]): Promise<unknown> {

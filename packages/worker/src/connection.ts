@@ -16,6 +16,7 @@ import {
   type Reply,
   type WireCall,
   type WireEvent,
+  type WireOpened,
   type WorkerService,
 } from './protocol.js';
 
@@ -64,13 +65,14 @@ export class Connection {
   }
 
   /** Builds the overlay in the worker; afterwards, watches the worker's lock (pages). */
-  async init(options: WireInit): Promise<void> {
-    await this.#settle('init', this.#remote.init(options, this.#link.lock));
+  async init(options: WireInit): Promise<WireOpened> {
+    const opened = (await this.#settle('init', this.#remote.init(options, this.#link.lock))) as WireOpened;
     const lock = this.#link.lock;
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
     // Granted only once the worker, which holds the lock for its whole life, is gone.
     if (lock !== undefined && locks !== undefined)
       void locks.request(lock, () => this.#end('was terminated'));
+    return opened;
   }
 
   /** One operation; `transfers` are moved to the worker, not copied. */

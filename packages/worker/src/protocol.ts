@@ -1,4 +1,5 @@
 /** The messages between the client and the worker, beyond Comlink's own framing. */
+import type { BaseChange } from '@vellum/core';
 import type { WireInit } from './descriptors.js';
 
 /** An error as it crosses: every field Node's fs errors carry, plus where it came from. */
@@ -59,6 +60,11 @@ export function isWireCall(data: unknown): data is WireCall {
 
 export function isWireAnswer(data: unknown): data is WireAnswer {
   return typeof data === 'object' && data !== null && ANSWER_TAG in data;
+}
+
+/** What `init` answers: what the engine found when it opened the upper. */
+export interface WireOpened {
+  baseChanges: readonly BaseChange[];
 }
 
 /** Marks an event message the worker posts on the Comlink endpoint (Comlink ignores it: no id). */

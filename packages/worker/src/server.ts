@@ -20,6 +20,7 @@ import {
   type Reply,
   type WireAnswer,
   type WireEvent,
+  type WireOpened,
   type WorkerService,
 } from './protocol.js';
 import { serveSync } from './sync-server.js';
@@ -129,7 +130,8 @@ export function exposeOverlay(endpoint: Endpoint): void {
         // The last progress figures of the listings arrive before the answer to init.
         events.flush();
         if (lock !== undefined) await holdLock(lock);
-        return { ok: true, value: undefined };
+        const value: WireOpened = { baseChanges: ov.baseChanges };
+        return { ok: true, value };
       } catch (error) {
         return { ok: false, error: toWireError(error) };
       }

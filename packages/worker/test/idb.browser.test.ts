@@ -74,3 +74,23 @@ test('whenLocked: a read-only worker refuses writes with EROFS and hears the wri
   await writer.close();
   await IndexedDBUpper.delete(name);
 });
+
+test('reopening on a changed base: baseChanges names the copied-up files whose base changed or went', async () => {
+  const name = unique('base-changes');
+  const upper = { type: 'idb', name } as const;
+  const v1 = { type: 'memory', id: 'v1', mtimeMs: 1000, tree: { 'a.txt': 'a', 'b.txt': 'b' } } as const;
+  const first = await createOverlayWorker({ lowers: [v1], upper });
+  expect(first.baseChanges).toEqual([]);
+  await first.chmod('/a.txt', 0o600);
+  await first.chmod('/b.txt', 0o600);
+  await first.close();
+
+  const v2 = { type: 'memory', id: 'v2', mtimeMs: 2000, tree: { 'a.txt': 'a, edited upstream' } } as const;
+  const second = await createOverlayWorker({ lowers: [v2], upper, onLowerChange: 'open' });
+  expect([...second.baseChanges].sort((x, y) => x.path.localeCompare(y.path))).toEqual([
+    { path: '/a.txt', change: 'changed' },
+    { path: '/b.txt', change: 'missing' },
+  ]);
+  await second.close();
+  await IndexedDBUpper.delete(name);
+});
