@@ -31,6 +31,8 @@ export default defineConfig({
         optimizeDeps: { exclude: ['comlink'] },
         test: {
           name: 'browser',
+          // Starts the faulty HTTP server in Node for zip-http.browser.test.ts (a page cannot listen).
+          globalSetup: ['packages/core/test/net/global-setup.ts'],
           include: ['packages/*/test/**/*.browser.test.ts', 'e2e/**/*.browser.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,
