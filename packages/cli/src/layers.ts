@@ -13,7 +13,8 @@ import { readEntry, walkDir } from './walk.js';
 
 export interface OpenOptions {
   ociWhiteouts?: boolean;
-  onWarning?: (w: LayerWarning) => void;
+  /** Layer warnings, and (a plain directory, with `ociWhiteouts`) a getfattr that is missing: only `message` for those. */
+  onWarning?: (w: Pick<LayerWarning, 'message'>) => void;
 }
 
 /** Opens `spec` as a layer; throws with a message naming it if it is none of the above. */
@@ -34,11 +35,14 @@ export async function openLayer(spec: string, options: OpenOptions = {}): Promis
 /** A plain directory, read into memory. */
 async function memoryLayerOf(dir: string, options: OpenOptions): Promise<MemoryLayer> {
   const entries: MemoryEntry[] = [];
-  for (const e of await walkDir(dir, { ociWhiteouts: options.ociWhiteouts })) {
+  const warn = options.onWarning;
+  const onWarning = warn && ((message: string) => warn({ message }));
+  for (const e of await walkDir(dir, { ociWhiteouts: options.ociWhiteouts, onWarning })) {
     const path = `/${e.path}`;
     if (e.kind === 'file')
       entries.push({ path, kind: 'file', mode: e.mode, mtimeMs: e.mtimeMs, data: await readEntry(e) });
-    else if (e.kind === 'dir') entries.push({ path, kind: 'dir', mode: e.mode, mtimeMs: e.mtimeMs });
+    else if (e.kind === 'dir')
+      entries.push({ path, kind: 'dir', mode: e.mode, mtimeMs: e.mtimeMs, opaque: e.opaque === true });
     else if (e.kind === 'symlink')
       entries.push({ path, kind: 'symlink', target: e.target, mtimeMs: e.mtimeMs });
     else entries.push({ path, kind: 'whiteout' });

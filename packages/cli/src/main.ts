@@ -72,7 +72,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const level = values.level === undefined ? undefined : Number(values.level);
         if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9))
           return usage('--level is 0 to 9');
-        const options = { ociWhiteouts: values['oci-whiteouts'] === true, level: level as 0 | undefined };
+        const options = {
+          ociWhiteouts: values['oci-whiteouts'] === true,
+          level: level as 0 | undefined,
+          onWarning: (message: string) => warn({ message }),
+        };
         if (command === 'manifest' || values.manifest) {
           const m = await packManifest(dir, values.output, options);
           io.stdout(`${m.entries.length} entries, ${m.digest}\n`);

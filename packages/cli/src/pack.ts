@@ -6,8 +6,13 @@ import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
 import { readEntry, walkDir } from './walk.js';
 
 export interface PackOptions {
-  /** Turn overlayfs whiteouts (character devices 0/0) into `.wh.` entries. */
+  /**
+   * Turn overlayfs whiteouts (character devices 0/0) into `.wh.` entries and opaque directories
+   * (xattr `trusted.overlay.opaque=y`, read with getfattr) into `.wh..wh..opq` entries.
+   */
   ociWhiteouts?: boolean;
+  /** Told when part of the tree cannot be read as asked (getfattr missing, say). */
+  onWarning?: (message: string) => void;
   /** Deflate level (default 6). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
@@ -23,7 +28,8 @@ export interface PackOptions {
  */
 export async function packZip(dir: string, options: PackOptions = {}): Promise<Uint8Array> {
   const entries: ZipWriteEntry[] = [];
-  for (const e of await walkDir(dir, { ociWhiteouts: options.ociWhiteouts })) {
+  const walkOptions = { ociWhiteouts: options.ociWhiteouts, onWarning: options.onWarning };
+  for (const e of await walkDir(dir, walkOptions)) {
     switch (e.kind) {
       case 'file':
         entries.push({
@@ -35,7 +41,14 @@ export async function packZip(dir: string, options: PackOptions = {}): Promise<U
         });
         break;
       case 'dir':
-        entries.push({ path: e.path, kind: 'dir', mode: e.mode, mtimeMs: e.mtimeMs });
+        // writeZip adds the `.wh..wh..opq` entry inside an opaque directory.
+        entries.push({
+          path: e.path,
+          kind: 'dir',
+          mode: e.mode,
+          mtimeMs: e.mtimeMs,
+          opaque: e.opaque === true,
+        });
         break;
       case 'symlink':
         entries.push({ path: e.path, kind: 'symlink', target: e.target, mtimeMs: e.mtimeMs });
@@ -58,7 +71,11 @@ export async function packManifest(
   outDir?: string,
   options: PackOptions = {},
 ): Promise<Manifest> {
-  const walked = await walkDir(dir, { ociWhiteouts: options.ociWhiteouts, skip: new Set(['vellum.json']) });
+  const walked = await walkDir(dir, {
+    ociWhiteouts: options.ociWhiteouts,
+    onWarning: options.onWarning,
+    skip: new Set(['vellum.json']),
+  });
   const entries: ManifestEntry[] = [];
   for (const e of walked) {
     if (e.kind === 'file') {
@@ -71,7 +88,14 @@ export async function packManifest(
         mtime: e.mtimeMs,
         sha256: await sha256Hex(bytes),
       });
-    } else if (e.kind === 'dir') entries.push({ path: e.path, type: 'dir', mode: e.mode, mtime: e.mtimeMs });
+    } else if (e.kind === 'dir')
+      entries.push({
+        path: e.path,
+        type: 'dir',
+        mode: e.mode,
+        mtime: e.mtimeMs,
+        ...(e.opaque ? { opaque: true } : {}),
+      });
     else if (e.kind === 'symlink')
       entries.push({ path: e.path, type: 'symlink', mode: 0o777, mtime: e.mtimeMs, target: e.target });
     else entries.push({ path: e.path, type: 'whiteout' });

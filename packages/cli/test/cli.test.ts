@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryUpper, Overlay } from '@vellum/core';
+import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { ZipLayer } from '@vellum/core/zip';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLayer } from '../src/layers.js';
@@ -204,6 +204,69 @@ describe('vellum pack --oci-whiteouts', () => {
       'whiteout /gone',
     ]);
     expect((await run('pack', upper, '-o', zip)).code).toBe(1);
+  });
+
+  it('turns an opaque directory (trusted.overlay.opaque=y) into a .wh..wh..opq entry', async (ctx) => {
+    const upper = join(tmp, 'upper-opaque');
+    mkdirSync(join(upper, 'replaced'), { recursive: true });
+    mkdirSync(join(upper, 'merged'));
+    writeFileSync(join(upper, 'replaced/new.txt'), 'new');
+    writeFileSync(join(upper, 'merged/added.txt'), 'added');
+    // trusted.* xattrs need CAP_SYS_ADMIN; setfattr comes with the 'attr' package (scripts/ensure-tools.mjs).
+    const set = spawnSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(upper, 'replaced')], {
+      encoding: 'utf8',
+    });
+    if (set.status !== 0) {
+      const why = set.error ? `setfattr not runnable (${set.error.message})` : set.stderr.trim();
+      console.log(`skipped: cannot set trusted.overlay.opaque here (needs root and setfattr): ${why}`);
+      ctx.skip(`cannot set trusted.overlay.opaque: ${why}`);
+      return;
+    }
+    const zip = join(tmp, 'upper-opaque.zip');
+    const r = await run('pack', upper, '-o', zip, '--oci-whiteouts');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const bytes = new Uint8Array(readFileSync(zip));
+    // Raw names: exactly one opaque marker, inside the directory that had the xattr.
+    const raw = await ZipLayer.open(bytes);
+    expect([...raw.entries()].map((e) => e.path).filter((p) => p.includes('.wh.'))).toEqual([
+      '/replaced/.wh..wh..opq',
+    ]);
+    // Read as an OCI layer over a base: the opaque directory hides the base's children, the
+    // plain one merges with them.
+    const layer = await ZipLayer.open(bytes, { whiteouts: 'oci' });
+    const base = MemoryLayer.fromEntries([
+      { path: '/replaced', kind: 'dir' },
+      { path: '/replaced/old.txt', kind: 'file', data: new TextEncoder().encode('old') },
+      { path: '/merged', kind: 'dir' },
+      { path: '/merged/base.txt', kind: 'file', data: new TextEncoder().encode('base') },
+    ]);
+    const ov = await Overlay.create({ lowers: [layer, base], upper: new MemoryUpper() });
+    expect((await ov.readdir('/replaced')).sort()).toEqual(['new.txt']);
+    expect((await ov.readdir('/merged')).sort()).toEqual(['added.txt', 'base.txt']);
+    // Without --oci-whiteouts the xattr is not looked at: a plain directory.
+    await run('pack', upper, '-o', zip);
+    const plain = await ZipLayer.open(new Uint8Array(readFileSync(zip)));
+    expect([...plain.entries()].some((e) => e.path.includes('.wh.'))).toBe(false);
+  });
+
+  it('warns clearly, once, when getfattr is missing, and still packs', async () => {
+    const upper = join(tmp, 'upper-nogetfattr');
+    mkdirSync(join(upper, 'a/b'), { recursive: true });
+    writeFileSync(join(upper, 'a/b/f.txt'), 'f');
+    const emptyBin = mkdtempSync(join(tmp, 'bin-'));
+    const path = process.env.PATH;
+    process.env.PATH = emptyBin;
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run('pack', upper, '-o', join(tmp, 'nogetfattr.zip'), '--oci-whiteouts');
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(r.code).toBe(0);
+    expect(r.err.match(/warning: getfattr not found/g)).toHaveLength(1);
+    expect(r.err).toMatch(/install the 'attr' package/);
+    expect(r.err).toMatch(/trusted\.overlay\.opaque/);
   });
 });
 
