@@ -38,21 +38,3 @@ export const NODE20_ERRORS: readonly { file: string; error: RegExp }[] = [
     error: /^Promise resolution is still pending but the event loop has already resolved$/,
   },
 ];
-
-/**
- * The zip setup runs the files that read ZenFS's test data, which is what its lower holds (the
- * rest would measure the memory upper again); the whole suite runs on the memory setup.
- */
-export const ZIP_FILES: readonly string[] = [
-  'directory.test.ts',
-  'errors.test.ts',
-  'exists.test.ts',
-  'links.test.ts',
-  'open.test.ts',
-  'permissions.test.ts',
-  'read.test.ts',
-  'readFile.test.ts',
-  'stat.test.ts',
-  'times.test.ts',
-  'write.test.ts',
-];
