@@ -165,4 +165,6 @@ export interface UpperLayer {
   sync?(): Promise<void>;
   /** Storage-level problems only this upper can see; the engine checks the records' structure itself. */
   check?(): Promise<UpperProblem[]>;
+  /** Releases what the upper holds open (a database connection, a writer lock). Optional. */
+  close?(): Promise<void>;
 }

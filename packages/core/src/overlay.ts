@@ -614,6 +614,21 @@ export class Overlay {
     );
   }
 
+  /**
+   * Waits for the writer in flight, makes everything durable (`sync()`), and
+   * closes the upper (its connection, its writer lock). The overlay is not to be
+   * used afterwards.
+   *
+   * @example
+   * ```ts
+   * window.addEventListener('pagehide', () => void ov.close());
+   * ```
+   */
+  async close(): Promise<void> {
+    await this.sync();
+    await this.#ns.upper.close?.();
+  }
+
   /** Bytes and records the upper stores. */
   usage(): Promise<UpperUsage> {
     return this.#ns.upper.usage();

@@ -191,3 +191,16 @@ describe('IndexedDBUpper, write-back', () => {
     expect(await (await open(make({ writeBack: false }))).readdir('/')).toEqual(['after', 'd', 'keep']);
   });
 });
+
+describe('Overlay.close', () => {
+  it('commits what write-back still holds, closes the connection, and a reopen sees everything', async () => {
+    const { make, open } = workspace({ writeBack: { delayMs: 60_000 } });
+    const upper = make();
+    const ov = await open(upper);
+    await ov.writeFile('/queued', 'not yet stored');
+    await ov.close();
+    const again = await open(make({ writeBack: false }));
+    expect(await text(again, '/queued')).toBe('not yet stored');
+    await again.close();
+  });
+});
