@@ -1,12 +1,12 @@
 /** `createOverlayWorker`: start a worker, build the overlay in it, hand back the client. */
 import type { Worker as NodeWorker } from 'node:worker_threads';
+import { treeToEntries } from '@vellum/core';
 import { OverlayClient } from './client.js';
 import type { EngineOptions, LowerDescriptor, UpperDescriptor, WireInit, WireLower } from './descriptors.js';
 import { detail } from './events.js';
 import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
 import { spawnWeb } from './spawn-web.js';
-import { treeToEntries } from './tree-entries.js';
 
 export interface OverlayWorkerOptions extends EngineOptions {
   /** Read-only layers, topmost first, as serializable descriptors. */
