@@ -15,8 +15,11 @@ export function typeBits(kind: Node['kind']): number {
 export const OVERLAY_DEV = 0x766c6d; // "vlm"
 const BLOCK = 4096;
 
-/** The `is…()` predicates Node's Stats and Dirent share; overlay entries are never devices. */
-abstract class EntryType {
+/**
+ * The `is…()` predicates Node's Stats and Dirent share (overlay entries are never
+ * devices); exported for look-alikes rebuilt elsewhere, e.g. the worker client's Stats.
+ */
+export abstract class EntryType {
   protected abstract entryKind(): Node['kind'];
   isFile(): boolean {
     return this.entryKind() === 'file';

@@ -1,4 +1,5 @@
 /** Client-side `fs.Stats` and `fs.Dirent` look-alikes, rebuilt from what the worker sends. */
+import { EntryType } from '@vellum/core';
 import type { WireDirent } from './protocol.js';
 import { STAT_WIDTH } from './stats-wire.js';
 
@@ -7,32 +8,6 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 
 type Kind = 'file' | 'dir' | 'symlink';
-
-/** The `is…()` predicates Node's Stats and Dirent share; overlay entries are never devices. */
-abstract class EntryType {
-  protected abstract entryKind(): Kind;
-  isFile(): boolean {
-    return this.entryKind() === 'file';
-  }
-  isDirectory(): boolean {
-    return this.entryKind() === 'dir';
-  }
-  isSymbolicLink(): boolean {
-    return this.entryKind() === 'symlink';
-  }
-  isBlockDevice(): boolean {
-    return false;
-  }
-  isCharacterDevice(): boolean {
-    return false;
-  }
-  isFIFO(): boolean {
-    return false;
-  }
-  isSocket(): boolean {
-    return false;
-  }
-}
 
 /**
  * What the client's `stat`, `lstat`, `FileHandle.stat`, `statMany` and `walk` return:
