@@ -46,7 +46,6 @@ export class HttpLayer implements LowerLayer {
   readonly #files: ManifestEntry[] = [];
   readonly #entries: LowerEntry[] = [];
   readonly #cache: ByteLru<number>;
-  readonly #inflight = new Map<number, Promise<Uint8Array>>();
   /** The ETag each file had when first fetched: a later fetch must match it. */
   readonly #etags = new Map<number, string>();
   readonly #integrity: boolean;
@@ -151,24 +150,7 @@ export class HttpLayer implements LowerLayer {
 
   /** The whole file; concurrent readers share one request, and a failure is not remembered. */
   #whole(i: number): Promise<Uint8Array> {
-    const cached = this.#cache.get(i);
-    if (cached) return Promise.resolve(cached);
-    let pending = this.#inflight.get(i);
-    if (!pending) {
-      pending = this.#fetch(i).then(
-        (bytes) => {
-          this.#inflight.delete(i);
-          this.#cache.set(i, bytes);
-          return bytes;
-        },
-        (error: unknown) => {
-          this.#inflight.delete(i);
-          throw error;
-        },
-      );
-      this.#inflight.set(i, pending);
-    }
-    return pending;
+    return this.#cache.load(i, () => this.#fetch(i));
   }
 
   async #fetch(i: number): Promise<Uint8Array> {

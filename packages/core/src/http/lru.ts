@@ -7,6 +7,7 @@ export class ByteLru<K> {
   readonly budget: number;
   #bytes = 0;
   readonly #map = new Map<K, Uint8Array>();
+  readonly #inflight = new Map<K, Promise<Uint8Array>>();
 
   /** @param budget Bytes to hold at most (besides the newest value). */
   constructor(budget: number) {
@@ -58,5 +59,35 @@ export class ByteLru<K> {
   clear(): void {
     this.#map.clear();
     this.#bytes = 0;
+  }
+
+  /**
+   * The value for `key`, loading it with `load` when absent: concurrent callers
+   * share one load, a result is kept, a failure is not (the next call tries again).
+   *
+   * @example
+   * ```ts
+   * const bytes = await cache.load(entry, () => fetchEntry(entry));
+   * ```
+   */
+  load(key: K, load: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    const cached = this.get(key);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      pending = load().then(
+        (bytes) => {
+          this.#inflight.delete(key);
+          this.set(key, bytes);
+          return bytes;
+        },
+        (error: unknown) => {
+          this.#inflight.delete(key);
+          throw error;
+        },
+      );
+      this.#inflight.set(key, pending);
+    }
+    return pending;
   }
 }

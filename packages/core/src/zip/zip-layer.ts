@@ -71,7 +71,6 @@ export class ZipLayer implements LowerLayer {
   readonly #directoryOffset: number;
   readonly #entries: LowerEntry[];
   readonly #cache: ByteLru<number>;
-  readonly #inflight = new Map<number, Promise<Uint8Array>>();
   /** Data offsets learned from local headers, by entry. */
   readonly #dataAt = new Map<number, number>();
   readonly #overRead: number;
@@ -229,24 +228,7 @@ export class ZipLayer implements LowerLayer {
 
   /** The whole entry, inflated and checked; concurrent readers share one fetch, failures are not kept. */
   #whole(i: number): Promise<Uint8Array> {
-    const cached = this.#cache.get(i);
-    if (cached) return Promise.resolve(cached);
-    let pending = this.#inflight.get(i);
-    if (!pending) {
-      pending = this.#load(i).then(
-        (bytes) => {
-          this.#inflight.delete(i);
-          this.#cache.set(i, bytes);
-          return bytes;
-        },
-        (error: unknown) => {
-          this.#inflight.delete(i);
-          throw error;
-        },
-      );
-      this.#inflight.set(i, pending);
-    }
-    return pending;
+    return this.#cache.load(i, () => this.#load(i));
   }
 
   async #load(i: number): Promise<Uint8Array> {
