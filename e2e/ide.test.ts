@@ -8,11 +8,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { Page } from 'playwright';
+import type { Page, Response, Route } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRange } from '../apps/ide/sample-layers-plugin.js';
 import { zipNameOf } from '../apps/ide/src/export/zip.js';
-import { encodePack } from '../apps/ide/src/layers/pack.js';
+import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
 import { lessonLayer } from '../apps/ide/src/sample/lesson.js';
 import {
   boot,
@@ -54,6 +55,22 @@ function listTar(tar: Uint8Array): { name: string; bytes: Uint8Array }[] {
   return out;
 }
 
+/** Serves `bytes` to a request the way the dev server does, Range included (the page reads zips lazily). */
+function fulfillRange(route: Route, bytes: Uint8Array): Promise<void> {
+  const range = parseRange(route.request().headers().range, bytes.length);
+  if (range === null) return route.fulfill({ status: 416 });
+  const [start, end] = range ?? [0, bytes.length];
+  return route.fulfill({
+    status: range ? 206 : 200,
+    contentType: 'application/zip',
+    headers: {
+      'Accept-Ranges': 'bytes',
+      ...(range ? { 'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}` } : {}),
+    },
+    body: Buffer.from(bytes.subarray(start, end)),
+  });
+}
+
 /** Answers the IDE's inline name prompt. */
 async function answer(name: string): Promise<void> {
   const input = page.getByTestId('ask-input');
@@ -84,6 +101,49 @@ describe('demo IDE', () => {
     await page.waitForSelector('[data-testid="hex-view"]');
     await expect(page.locator('.hex-dump').textContent()).resolves.toMatch(/^00000000 {2}89 50 4e 47/);
     await shot('02-hex-view');
+  });
+
+  it('lazy loading: opening one base file reads a few ranges of the zip, not the archive', async () => {
+    const zipUrl = new URL('layers/base.zip', ide.url).href;
+    const archive = (await (await fetch(zipUrl)).arrayBuffer()).byteLength;
+    // Every answer from the base zip, with the bytes its body carried (a 206 carries its range only).
+    const seen: { range: string | undefined; status: number; bytes: number }[] = [];
+    const onResponse = async (res: Response): Promise<void> => {
+      if (res.url() !== zipUrl) return;
+      const entry = { range: res.request().headers().range, status: res.status(), bytes: 0 };
+      seen.push(entry);
+      entry.bytes = (await res.body()).length;
+    };
+    page.on('response', onResponse);
+    try {
+      await boot(page, ide.url);
+      await page.waitForSelector('.editor[data-path="/README.md"]');
+      const atBoot = seen.length;
+      expect(atBoot).toBeGreaterThan(0);
+      expect(seen.every((r) => r.range !== undefined && r.status === 206)).toBe(true);
+      // /tsconfig.json is only in the base, and nothing has read it yet.
+      await clickInTree(page, '/tsconfig.json');
+      await page.waitForSelector('.editor[data-path="/tsconfig.json"]');
+      await expect(page.locator('.cm-content').textContent()).resolves.toContain('compilerOptions');
+      await page.waitForLoadState('networkidle');
+      const opened = seen.slice(atBoot);
+      const bytes = opened.reduce((n, r) => n + r.bytes, 0);
+      const bootBytes = seen.slice(0, atBoot).reduce((n, r) => n + r.bytes, 0);
+      console.log(
+        `base.zip is ${archive} bytes; boot: ${atBoot} range requests, ${bootBytes} bytes; ` +
+          `opening /tsconfig.json: ${opened.length} range requests, ${bytes} bytes`,
+      );
+      expect(opened.length).toBeGreaterThanOrEqual(1);
+      expect(opened.length).toBeLessThanOrEqual(3);
+      expect(opened.every((r) => r.status === 206)).toBe(true);
+      expect(bytes).toBeLessThan(archive / 20);
+      // Boot reads the listing only (README.md comes from the lesson): one suffix request of
+      // ZipLayer's default tail (64 KiB, most of this small archive) or two, never the whole file.
+      expect(atBoot).toBeLessThanOrEqual(2);
+      expect(bootBytes).toBeLessThan(archive);
+    } finally {
+      page.off('response', onResponse);
+    }
   });
 
   it('the tree is windowed: all rows expanded, only those in view exist in the DOM', async () => {
@@ -302,11 +362,8 @@ describe('persistent workspaces', () => {
     const lesson = lessonLayer().map((e) =>
       e.path === '/src/app.ts' && e.kind === 'file' ? { ...e, data: `${String(e.data)}// lesson v2\n` } : e,
     );
-    const { manifest, blob } = encodePack('lesson', Date.UTC(2025, 1, 1), lesson);
-    await page.route('**/layers/lesson.json', (route) => route.fulfill({ json: manifest }));
-    await page.route('**/layers/lesson.bin', (route) =>
-      route.fulfill({ body: Buffer.from(blob), contentType: 'application/octet-stream' }),
-    );
+    const zip = zipLayerBytes(lesson, Date.UTC(2025, 1, 1));
+    await page.route('**/layers/lesson.zip', (route) => fulfillRange(route, zip));
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await page.getByTestId('drift').waitFor();
@@ -331,22 +388,17 @@ describe('persistent workspaces', () => {
 });
 
 describe('production build', () => {
-  it('bundles the page, the engine worker and the layer packs', async () => {
+  it('bundles the page, the engine worker and the layer zips', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'vellum-ide-build-'));
     try {
       await build({
         root: ideRoot,
         configFile: join(ideRoot, 'vite.config.ts'),
+        configLoader: 'runner',
         logLevel: 'warn',
         build: { outDir, emptyOutDir: true },
       });
-      for (const f of [
-        'index.html',
-        'layers/stack.json',
-        'layers/base.json',
-        'layers/base.bin',
-        'layers/lesson.bin',
-      ])
+      for (const f of ['index.html', 'layers/stack.json', 'layers/base.zip', 'layers/lesson.zip'])
         expect(existsSync(join(outDir, f)), f).toBe(true);
       expect(readdirSync(join(outDir, 'assets')).some((f) => f.startsWith('entry-web'))).toBe(true);
     } finally {

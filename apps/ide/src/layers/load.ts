@@ -1,10 +1,10 @@
 /**
- * Loads the lower layers over HTTP. Today each lower is a pack (manifest + blob) read whole into a
- * MemoryLayer; a lazy zip over HTTP will replace `loadPack` and nothing else (the page only sees
- * `LowerLayer`s and progress events).
+ * Loads the lower layers over HTTP: each lower is a zip read lazily with Range requests (the listing
+ * first, then each file on its first read), so the page can show the tree before the archive has
+ * arrived. The page only sees `LowerLayer`s and progress events.
  */
-import { type LowerLayer, MemoryLayer } from '@vellum/core';
-import { decodePack, type PackManifest } from './pack.js';
+import type { LowerLayer } from '@vellum/core';
+import { ZipLayer } from '@vellum/core/zip';
 
 export interface LoadProgress {
   layer: string;
@@ -23,47 +23,31 @@ async function fetchOk(url: string): Promise<Response> {
   return res;
 }
 
-/** The body of `res`, reporting bytes as they arrive (the total comes from the manifest). */
-async function readWithProgress(
-  res: Response,
-  total: number,
-  onBytes: (n: number) => void,
-): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(await res.arrayBuffer());
-  const out = new Uint8Array(total);
-  const reader = res.body.getReader();
-  let at = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (at + value.length > out.length)
-      throw new Error(`layer blob is longer than its manifest says (${total} bytes)`);
-    out.set(value, at);
-    at += value.length;
-    onBytes(at);
-  }
-  return at === total ? out : out.subarray(0, at);
-}
-
-export async function loadPack(
+/**
+ * One lower from `<baseUrl><name>.zip`. Its id is the zip's (a digest of the central directory, which
+ * holds every entry's CRC), so a persistent workspace notices a new release of the layer.
+ */
+export async function loadZip(
   baseUrl: string,
   name: string,
   onProgress: (p: LoadProgress) => void,
 ): Promise<LoadedLower> {
-  const manifest = (await (await fetchOk(`${baseUrl}${name}.json`)).json()) as PackManifest;
-  onProgress({ layer: name, loaded: 0, total: manifest.blobBytes });
-  const res = await fetchOk(`${baseUrl}${name}.bin`);
-  const blob = await readWithProgress(res, manifest.blobBytes, (loaded) =>
-    onProgress({ layer: name, loaded, total: manifest.blobBytes }),
-  );
-  return { name, layer: MemoryLayer.fromEntries(decodePack(manifest, blob), { id: manifest.id }) };
+  const layer = await ZipLayer.open(`${baseUrl}${name}.zip`, {
+    // The lesson deletes base files with OCI whiteouts (`.wh.<name>`), as the plugin writes them.
+    whiteouts: 'oci',
+    // `expected` grows with each request (the layer only knows what it asked for so far), so the bar
+    // shows the bytes of the requests made, not of the whole archive: that is what "lazy" means here.
+    onProgress: (e) => onProgress({ layer: name, loaded: e.loaded, total: e.expected }),
+    onWarning: (w) => console.warn(`layer ${name}: ${w.message}`),
+  });
+  return { name, layer };
 }
 
-/** Every lower of the stack, topmost first, loaded in parallel. */
+/** Every lower of the stack, topmost first, opened in parallel. */
 export async function loadStack(
   baseUrl: string,
   onProgress: (p: LoadProgress) => void,
 ): Promise<LoadedLower[]> {
   const stack = (await (await fetchOk(`${baseUrl}stack.json`)).json()) as { lowers: string[] };
-  return Promise.all(stack.lowers.map((name) => loadPack(baseUrl, name, onProgress)));
+  return Promise.all(stack.lowers.map((name) => loadZip(baseUrl, name, onProgress)));
 }
