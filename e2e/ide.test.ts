@@ -146,6 +146,37 @@ describe('demo IDE', () => {
     }
   });
 
+  it('imports a zip as a new topmost lower', async () => {
+    await boot(page, ide.url);
+    const zip = zipLayerBytes(
+      [
+        { path: '/IMPORTED.md', kind: 'file', data: '# from the imported zip\n' },
+        { path: '/README.md', kind: 'file', data: '# README from the imported zip\n' },
+        { path: '/tsconfig.json', kind: 'whiteout' },
+      ],
+      Date.UTC(2025, 2, 1),
+    );
+    await page.evaluate(() => {
+      document.body.dataset.ready = 'pending';
+    });
+    await page.getByTestId('import-lower-input').setInputFiles({
+      name: 'extra.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(zip),
+    });
+    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await expect(row(page, '/IMPORTED.md').textContent()).resolves.toContain('L0 extra');
+    await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 extra');
+    await expect(row(page, '/package.json').textContent()).resolves.toContain('L2 base');
+    await expect(row(page, '/tsconfig.json').count()).resolves.toBe(0);
+    await expect(inspect.read('workspace', '/README.md')).resolves.toBe('# README from the imported zip\n');
+    await expect(inspect.read('base', '/IMPORTED.md')).resolves.toBe('# from the imported zip\n');
+    await shot('02c-imported-lower');
+    // The import lasts until the next reload: the served stack is back.
+    await boot(page, ide.url);
+    await expect(row(page, '/IMPORTED.md').count()).resolves.toBe(0);
+  });
+
   it('the tree is windowed: all rows expanded, only those in view exist in the DOM', async () => {
     await page.getByTestId('expand-all').click();
     const total = (await inspect.listing('workspace')).length;

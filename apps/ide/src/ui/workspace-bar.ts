@@ -10,6 +10,8 @@ export interface WorkspaceActions {
   create(name: string): Promise<void>;
   /** Deletes the current persistent workspace and switches to the ephemeral one. */
   remove(): Promise<void>;
+  /** Opens `file` (a zip) as a new topmost lower and reopens the workspace over the new stack. */
+  importLower(file: File): Promise<void>;
 }
 
 export function workspaceUrl(id: string | undefined): string {
@@ -58,5 +60,26 @@ export function workspaceBar(
     'Delete',
   );
   remove.addEventListener('click', () => run(() => actions.remove()));
-  return el('span', { class: 'workspace-bar' }, select, create, remove);
+  const importInput = el('input', {
+    type: 'file',
+    accept: '.zip,application/zip',
+    hidden: true,
+    'data-testid': 'import-lower-input',
+  });
+  importInput.addEventListener('change', () => {
+    const file = importInput.files?.[0];
+    importInput.value = '';
+    if (file) void run(() => actions.importLower(file));
+  });
+  const importButton = el(
+    'button',
+    {
+      type: 'button',
+      'data-testid': 'import-lower',
+      title: 'Mount a zip as a new read-only layer above the others (until the next reload)',
+    },
+    'Import zip as lower',
+  );
+  importButton.addEventListener('click', () => importInput.click());
+  return el('span', { class: 'workspace-bar' }, select, create, remove, importButton, importInput);
 }
