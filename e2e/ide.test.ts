@@ -407,6 +407,28 @@ describe('persistent workspaces', () => {
     await page.unrouteAll();
   });
 
+  it('an imported lower reopens the persistent workspace with its changes', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    const id = await page.evaluate(() => document.body.dataset.workspace);
+    expect(id).not.toBe('ephemeral');
+    await page.evaluate(() => {
+      document.body.dataset.ready = 'pending';
+    });
+    await page.getByTestId('import-lower-input').setInputFiles({
+      name: 'extra.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(
+        zipLayerBytes([{ path: '/IMPORTED.md', kind: 'file', data: 'imported\n' }], Date.UTC(2025, 2, 1)),
+      ),
+    });
+    // The IndexedDB upper was closed and opened again (its writer lock released in between).
+    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe(id);
+    await expect(row(page, '/IMPORTED.md').textContent()).resolves.toContain('L0 extra');
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('kept in IndexedDB');
+  });
+
   it('delete removes the workspace and returns to the ephemeral one', async () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
