@@ -9,6 +9,46 @@ import { Stats } from './stats.js';
 
 let nextFd = 3;
 
+/** `read({ buffer, offset, length, position })`, Node's object form. */
+export type ReadOptions<T> = { buffer?: T; offset?: number; length?: number; position?: number | null };
+
+/**
+ * Node's two forms of `FileHandle.read` as one: the buffer (or a fresh one from
+ * `alloc`), where in it the bytes go, how many, and from where (null: the handle's
+ * position). Shared with look-alike handles (the worker client's).
+ */
+export function readArgs<T extends ArrayBufferView>(
+  bufferOrOptions: T | ReadOptions<T> | undefined,
+  offset: number | undefined,
+  length: number | undefined,
+  position: number | null | undefined,
+  alloc: () => Uint8Array,
+): { buffer: T; offset: number; length: number; position: number | null | undefined } {
+  let buffer: T;
+  if (bufferOrOptions === undefined || !ArrayBuffer.isView(bufferOrOptions)) {
+    const o: ReadOptions<T> = bufferOrOptions ?? {};
+    buffer = o.buffer ?? (alloc() as unknown as T);
+    offset = o.offset;
+    length = o.length;
+    position = o.position;
+  } else {
+    buffer = bufferOrOptions;
+  }
+  const off = offset ?? 0;
+  return { buffer, offset: off, length: length ?? buffer.byteLength - off, position };
+}
+
+/** The bytes `write(buffer, offset?, length?)` names, as a view (no copy). */
+export function writtenBytes(
+  view: ArrayBufferView,
+  offset: number | null | undefined,
+  length: number | string | undefined,
+): Uint8Array {
+  const off = offset ?? 0;
+  const len = typeof length === 'number' ? length : view.byteLength - off;
+  return new Uint8Array(view.buffer, view.byteOffset + off, len);
+}
+
 export interface ReadResult<T extends ArrayBufferView> {
   bytesRead: number;
   buffer: T;
@@ -56,29 +96,18 @@ export class FileHandle {
   }
 
   async read<T extends ArrayBufferView = Uint8Array>(
-    bufferOrOptions?: T | { buffer?: T; offset?: number; length?: number; position?: number | null },
+    bufferOrOptions?: T | ReadOptions<T>,
     offset?: number,
     length?: number,
     position?: number | null,
   ): Promise<ReadResult<T>> {
-    let buffer: T;
-    if (bufferOrOptions === undefined || !ArrayBuffer.isView(bufferOrOptions)) {
-      const o = bufferOrOptions ?? {};
-      buffer = o.buffer ?? (asResult(new Uint8Array(16384)) as unknown as T);
-      offset = o.offset;
-      length = o.length;
-      position = o.position;
-    } else {
-      buffer = bufferOrOptions;
-    }
+    const args = readArgs(bufferOrOptions, offset, length, position, () => asResult(new Uint8Array(16384)));
     const file = this.#file('read', false);
     if (this.#ns.busy) await this.#ns.settled();
-    const off = offset ?? 0;
-    const len = length ?? buffer.byteLength - off;
-    const at = position ?? this.#position;
-    const bytes = await readData(this.#ns, file, at, len);
-    new Uint8Array(buffer.buffer, buffer.byteOffset + off, bytes.length).set(bytes);
-    if (position === null || position === undefined) this.#position += bytes.length;
+    const bytes = await readData(this.#ns, file, args.position ?? this.#position, args.length);
+    const { buffer } = args;
+    new Uint8Array(buffer.buffer, buffer.byteOffset + args.offset, bytes.length).set(bytes);
+    if (args.position === null || args.position === undefined) this.#position += bytes.length;
     return { bytesRead: bytes.length, buffer };
   }
 
@@ -94,10 +123,7 @@ export class FileHandle {
       bytes = encode(data, typeof lengthOrEncoding === 'string' ? lengthOrEncoding : 'utf8');
       at = offsetOrPosition;
     } else {
-      const view = data as ArrayBufferView;
-      const off = offsetOrPosition ?? 0;
-      const len = typeof lengthOrEncoding === 'number' ? lengthOrEncoding : view.byteLength - off;
-      bytes = new Uint8Array(view.buffer, view.byteOffset + off, len);
+      bytes = writtenBytes(data as ArrayBufferView, offsetOrPosition, lengthOrEncoding);
       at = position;
     }
     const written = await this.#writeBytes(bytes, at);

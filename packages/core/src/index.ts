@@ -5,7 +5,7 @@
 
 export type { Change, Origin } from './changes.js';
 export { type ErrorCode, FsError } from './errors.js';
-export { FileHandle } from './file-handle.js';
+export { FileHandle, type ReadOptions, readArgs, writtenBytes } from './file-handle.js';
 export type { FsckReport } from './fsck.js';
 export type {
   EntryMeta,

@@ -1,4 +1,5 @@
 /** Client side: `FileHandle` for a handle the worker holds open. */
+import { type ReadOptions, readArgs, writtenBytes } from '@vellum/core';
 import { allocResult, asResult, copyForTransfer } from './bytes.js';
 import type { Connection } from './connection.js';
 import { Stats } from './stats.js';
@@ -12,7 +13,6 @@ export interface WriteResult<T> {
   bytesWritten: number;
   buffer: T;
 }
-type ReadOptions<T> = { buffer?: T; offset?: number; length?: number; position?: number | null };
 type Times = number | string | Date;
 
 // A handle dropped without close() would stay open in the worker (and keep an unlinked file's data).
@@ -55,20 +55,10 @@ export class FileHandle {
     length?: number,
     position?: number | null,
   ): Promise<ReadResult<T>> {
-    let buffer: T;
-    if (bufferOrOptions === undefined || !ArrayBuffer.isView(bufferOrOptions)) {
-      const o: ReadOptions<T> = bufferOrOptions ?? {};
-      buffer = o.buffer ?? (allocResult(16384) as unknown as T);
-      offset = o.offset;
-      length = o.length;
-      position = o.position;
-    } else {
-      buffer = bufferOrOptions;
-    }
-    const off = offset ?? 0;
-    const len = length ?? buffer.byteLength - off;
-    const bytes = (await this.#call('read', [len, position ?? null])) as Uint8Array;
-    new Uint8Array(buffer.buffer, buffer.byteOffset + off, bytes.length).set(bytes);
+    const args = readArgs(bufferOrOptions, offset, length, position, () => allocResult(16384));
+    const bytes = (await this.#call('read', [args.length, args.position ?? null])) as Uint8Array;
+    const { buffer } = args;
+    new Uint8Array(buffer.buffer, buffer.byteOffset + args.offset, bytes.length).set(bytes);
     return { bytesRead: bytes.length, buffer };
   }
 
@@ -82,10 +72,9 @@ export class FileHandle {
     if (typeof data === 'string') {
       written = await this.#call('write', [data, offsetOrPosition, lengthOrEncoding]);
     } else {
-      const view = data as ArrayBufferView;
-      const off = offsetOrPosition ?? 0;
-      const len = typeof lengthOrEncoding === 'number' ? lengthOrEncoding : view.byteLength - off;
-      const bytes = copyForTransfer(new Uint8Array(view.buffer, view.byteOffset + off, len));
+      const bytes = copyForTransfer(
+        writtenBytes(data as ArrayBufferView, offsetOrPosition, lengthOrEncoding),
+      );
       written = await this.#call('write', [bytes, position], [bytes.buffer]);
     }
     return { bytesWritten: written as number, buffer: data };
