@@ -1,11 +1,19 @@
 /** `FileHandle`, as `fs.promises.open` returns it, over an object of the overlay. */
 import { asResult, collect, decode, encode, type WriteData } from './bytes.js';
 import { FsError } from './errors.js';
-import { readData, truncateData, writeData } from './file-data.js';
+import {
+  readData,
+  readDataSync,
+  truncateData,
+  truncateDataSync,
+  writeData,
+  writeDataSync,
+} from './file-data.js';
 import type { FileNode, Node } from './inode.js';
 import type { Namespace } from './namespace.js';
 import type { OpenMode } from './open-flags.js';
 import { Stats } from './stats.js';
+import type { Txn } from './txn.js';
 
 let nextFd = 3;
 
@@ -76,15 +84,18 @@ export class FileHandle {
   readonly #node: Node;
   readonly #mode: OpenMode;
   readonly #path: string;
+  readonly #table: FdTable | undefined;
   #position = 0;
   #closed = false;
 
-  /** @internal */
-  constructor(ns: Namespace, node: Node, mode: OpenMode, path: string) {
+  /** @internal `table`: where the overlay finds the handle by `fd` for Node's fd-based sync calls. */
+  constructor(ns: Namespace, node: Node, mode: OpenMode, path: string, table?: FdTable) {
     this.#ns = ns;
     this.#node = node;
     this.#mode = mode;
     this.#path = path;
+    this.#table = table;
+    table?.set(this.fd, this);
     if (node.kind === 'file') node.openCount++;
   }
 
@@ -105,10 +116,34 @@ export class FileHandle {
     const file = this.#file('read', false);
     if (this.#ns.busy) await this.#ns.settled();
     const bytes = await readData(this.#ns, file, args.position ?? this.#position, args.length);
+    return { bytesRead: this.#delivered(bytes, args), buffer: args.buffer };
+  }
+
+  /**
+   * @internal The body of Node's `fs.readSync(fd, …)`: EAGAIN where a layer (or a write
+   * being committed) would make it wait. Returns the number of bytes read.
+   */
+  readSync(
+    buffer: ArrayBufferView,
+    offset: number,
+    length: number,
+    position: number | null | undefined,
+  ): number {
+    const file = this.#file('read', false);
+    refuseWhileBusy(this.#ns, 'read', this.#path);
+    const bytes = readDataSync(this.#ns, file, position ?? this.#position, length);
+    return this.#delivered(bytes, { buffer, offset, position });
+  }
+
+  /** Copies what was read into the caller's buffer and moves the position if none was given. */
+  #delivered(
+    bytes: Uint8Array,
+    args: { buffer: ArrayBufferView; offset: number; position: number | null | undefined },
+  ): number {
     const { buffer } = args;
     new Uint8Array(buffer.buffer, buffer.byteOffset + args.offset, bytes.length).set(bytes);
     if (args.position === null || args.position === undefined) this.#position += bytes.length;
-    return { bytesRead: bytes.length, buffer };
+    return bytes.length;
   }
 
   async write<T extends ArrayBufferView | string>(
@@ -133,12 +168,33 @@ export class FileHandle {
   async #writeBytes(bytes: Uint8Array, position: number | null | undefined): Promise<number> {
     const file = this.#file('write', true);
     await this.#ns.mutate('write', this.#path, async (tx) => {
-      const at = this.#mode.append ? file.size : (position ?? this.#position);
+      const at = this.#writeAt(file, position);
       await writeData(this.#ns, file, bytes, at, tx);
-      if (this.#mode.append || position === null || position === undefined)
-        this.#position = at + bytes.length;
+      this.#wrote(at, bytes.length, position);
     });
     return bytes.length;
+  }
+
+  /**
+   * @internal The body of Node's `fs.writeSync(fd, …)`: one upper transaction, committed
+   * before it returns (EAGAIN on an upper that commits asynchronously only).
+   */
+  writeSync(bytes: Uint8Array, position: number | null | undefined): number {
+    const file = this.#file('write', true);
+    this.#ns.mutateSync('write', this.#path, (tx) => {
+      const at = this.#writeAt(file, position);
+      writeDataSync(this.#ns, file, bytes, at, tx);
+      this.#wrote(at, bytes.length, position);
+    });
+    return bytes.length;
+  }
+
+  #writeAt(file: FileNode, position: number | null | undefined): number {
+    return this.#mode.append ? file.size : (position ?? this.#position);
+  }
+
+  #wrote(at: number, length: number, position: number | null | undefined): void {
+    if (this.#mode.append || position === null || position === undefined) this.#position = at + length;
   }
 
   async readFile(options?: { encoding?: string | null } | string | null): Promise<Uint8Array | string> {
@@ -167,63 +223,140 @@ export class FileHandle {
     return new Stats(this.#node);
   }
 
+  /** @internal Node's `fs.fstatSync(fd)`. */
+  statSync(): Stats {
+    if (this.#closed) throw new FsError('EBADF', 'fstat');
+    refuseWhileBusy(this.#ns, 'fstat', this.#path);
+    return new Stats(this.#node);
+  }
+
   async truncate(len = 0): Promise<void> {
     const file = this.#file('ftruncate', true);
     await this.#ns.mutate('ftruncate', this.#path, (tx) => truncateData(this.#ns, file, len, tx));
   }
 
+  /** @internal Node's `fs.ftruncateSync(fd, len)`. */
+  truncateSync(len = 0): void {
+    const file = this.#file('ftruncate', true);
+    this.#ns.mutateSync('ftruncate', this.#path, (tx) => truncateDataSync(this.#ns, file, len, tx));
+  }
+
   async chmod(mode: number): Promise<void> {
-    await this.#setattr('fchmod', (node) => {
-      node.mode = mode & 0o7777;
-    });
+    await this.#ns.mutate('fchmod', this.#path, (tx) => this.#setattr('fchmod', tx, chmodOf(mode)));
   }
 
   async chown(uid: number, gid: number): Promise<void> {
-    await this.#setattr('fchown', (node) => {
-      if (uid !== -1) node.uid = uid;
-      if (gid !== -1) node.gid = gid;
-    });
+    await this.#ns.mutate('fchown', this.#path, (tx) => this.#setattr('fchown', tx, chownOf(uid, gid)));
   }
 
   async utimes(atime: number | string | Date, mtime: number | string | Date): Promise<void> {
-    await this.#setattr('futime', (node) => {
-      node.atimeMs = toMs(atime);
-      node.mtimeMs = toMs(mtime);
-    });
+    await this.#ns.mutate('futime', this.#path, (tx) => this.#setattr('futime', tx, utimesOf(atime, mtime)));
   }
 
-  async #setattr(syscall: string, change: (node: Node) => void): Promise<void> {
+  /** @internal Node's `fs.fchmodSync(fd, mode)`. */
+  chmodSync(mode: number): void {
+    this.#ns.mutateSync('fchmod', this.#path, (tx) => this.#setattr('fchmod', tx, chmodOf(mode)));
+  }
+
+  /** @internal Node's `fs.fchownSync(fd, uid, gid)`. */
+  chownSync(uid: number, gid: number): void {
+    this.#ns.mutateSync('fchown', this.#path, (tx) => this.#setattr('fchown', tx, chownOf(uid, gid)));
+  }
+
+  /** @internal Node's `fs.futimesSync(fd, atime, mtime)`. */
+  utimesSync(atime: number | string | Date, mtime: number | string | Date): void {
+    this.#ns.mutateSync('futime', this.#path, (tx) => this.#setattr('futime', tx, utimesOf(atime, mtime)));
+  }
+
+  #setattr(syscall: string, tx: Txn, change: (node: Node) => void): void {
     if (this.#closed) throw new FsError('EBADF', syscall);
     const node = this.#node;
-    await this.#ns.mutate(syscall, this.#path, (tx) => {
-      // A handle's object is already copied up if it was opened for writing; a
-      // read-only handle on a lower object records metadata by inode (metacopy).
-      tx.write(node);
-      node.upper = true;
-      change(node);
-      node.ctimeMs = Date.now();
-    });
+    // A handle's object is already copied up if it was opened for writing; a
+    // read-only handle on a lower object records metadata by inode (metacopy).
+    tx.write(node);
+    node.upper = true;
+    change(node);
+    node.ctimeMs = Date.now();
   }
 
   async sync(): Promise<void> {}
   async datasync(): Promise<void> {}
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const node = this.#node;
-    if (node.kind !== 'file') return;
-    node.openCount--;
-    if (node.openCount === 0 && node.nlink === 0 && node.upper) {
-      // The last name went while we were open: the data goes with the last handle.
-      await this.#ns.mutate('close', this.#path, (tx) => {
-        tx.save(node);
-        node.upper = false;
-        tx.put({ op: 'drop-inode', ino: node.ino });
-      });
+    if (!this.#release()) return;
+    const node = this.#node as FileNode;
+    await this.#ns.mutate('close', this.#path, (tx) => dropData(node, tx));
+  }
+
+  /**
+   * @internal Node's `fs.closeSync(fd)`. Closing the last handle of an unlinked file drops
+   * its data; where the upper cannot commit synchronously that commit is left to the
+   * background (and to the next open, which drops data no name or handle refers to).
+   */
+  closeSync(): void {
+    if (!this.#release()) return;
+    const node = this.#node as FileNode;
+    if (this.#ns.upper.commitSync && !this.#ns.busy) {
+      this.#ns.mutateSync('close', this.#path, (tx) => dropData(node, tx));
+    } else {
+      this.#ns
+        .mutate('close', this.#path, (tx) => dropData(node, tx))
+        .catch(() => {
+          // Nothing to report to: the caller has gone. Reopening drops the orphan.
+        });
     }
   }
+
+  /** Marks the handle closed; true if the last name went while it was open, so the data must go. */
+  #release(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    this.#table?.delete(this.fd);
+    const node = this.#node;
+    if (node.kind !== 'file') return false;
+    node.openCount--;
+    return node.openCount === 0 && node.nlink === 0 && node.upper;
+  }
 }
+
+/** Open handles by file descriptor, for Node's fd-based calls (`readSync(fd, …)`). */
+export type FdTable = Map<number, FileHandle>;
+
+/** The last handle of an unlinked file closed: its data goes with it. */
+function dropData(node: FileNode, tx: Txn): void {
+  tx.save(node);
+  node.upper = false;
+  tx.put({ op: 'drop-inode', ino: node.ino });
+}
+
+/** A synchronous reader cannot wait for a writer in flight: it is told so instead of seeing half of it. */
+export function refuseWhileBusy(ns: Namespace, syscall: string, path: string): void {
+  if (ns.busy) {
+    throw new FsError('EAGAIN', syscall, path, undefined, {
+      cause: new Error('an asynchronous write is being committed; use the async API or retry'),
+    });
+  }
+}
+
+const chmodOf =
+  (mode: number) =>
+  (node: Node): void => {
+    node.mode = mode & 0o7777;
+  };
+
+const chownOf =
+  (uid: number, gid: number) =>
+  (node: Node): void => {
+    if (uid !== -1) node.uid = uid;
+    if (gid !== -1) node.gid = gid;
+  };
+
+const utimesOf =
+  (atime: number | string | Date, mtime: number | string | Date) =>
+  (node: Node): void => {
+    node.atimeMs = toMs(atime);
+    node.mtimeMs = toMs(mtime);
+  };
 
 /** Node accepts seconds (number), numeric strings and Dates for times. */
 export function toMs(time: number | string | Date): number {

@@ -5,7 +5,7 @@
 import { collect, encode, type WriteData } from './bytes.js';
 import { type Change, listChanges, type Origin } from './changes.js';
 import { FsError } from './errors.js';
-import { FileHandle, toMs } from './file-handle.js';
+import { type FdTable, FileHandle, readArgs, refuseWhileBusy, toMs, writtenBytes } from './file-handle.js';
 import {
   ASYNC_IO,
   andThen,
@@ -99,6 +99,8 @@ type Time = number | string | Date;
  */
 export class Overlay {
   readonly #ns: Namespace;
+  /** Open handles by descriptor (both `open` and `openSync`), for the fd-based sync calls. */
+  readonly #fds: FdTable = new Map();
   /** The overlay itself, for consumers that take an object with a `promises` member. */
   readonly promises: this;
 
@@ -178,13 +180,8 @@ export class Overlay {
     return this.#ns.busy ? this.#ns.settled() : undefined;
   }
 
-  /** A synchronous reader cannot wait for a writer in flight: it is told so instead of seeing half of it. */
   #readableNow(syscall: string, p: string): void {
-    if (this.#ns.busy) {
-      throw new FsError('EAGAIN', syscall, p, undefined, {
-        cause: new Error('an asynchronous write is being committed; use the async API or retry'),
-      });
-    }
+    refuseWhileBusy(this.#ns, syscall, p);
   }
 
   #mutate<T>(syscall: string, path: PathLike, fn: (tx: Txn, p: string) => Maybe<T>): Promise<T> {
@@ -303,10 +300,10 @@ export class Overlay {
     const p = pathToString(path);
     if (!m.write && !m.create) {
       await this.#settled();
-      return new FileHandle(this.#ns, existing(this.#ns, p, true, 'open').node, m, p);
+      return new FileHandle(this.#ns, existing(this.#ns, p, true, 'open').node, m, p, this.#fds);
     }
     const node = await this.#mutate('open', p, (tx) => openOp(this.#ns, tx, p, m, mode ?? 0o666, ASYNC_IO));
-    return new FileHandle(this.#ns, node, m, p);
+    return new FileHandle(this.#ns, node, m, p, this.#fds);
   }
 
   async copyFile(src: PathLike, dest: PathLike, mode = 0): Promise<void> {
@@ -539,6 +536,113 @@ export class Overlay {
 
   truncateSync(path: PathLike, len = 0): void {
     this.#mutateSync('open', path, (tx, p) => truncateOp(this.#ns, tx, p, len, SYNC_IO));
+  }
+
+  lchmodSync(path: PathLike, mode: number): void {
+    this.#mutateSync('lchmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchmod', { mode }));
+  }
+
+  lchownSync(path: PathLike, uid: number, gid: number): void {
+    this.#mutateSync('lchown', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchown', { uid, gid }));
+  }
+
+  lutimesSync(path: PathLike, atime: Time, mtime: Time): void {
+    const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
+    this.#mutateSync('lutime', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lutime', times));
+  }
+
+  // Node's fd-based calls. A descriptor is a FileHandle's `fd` (from `openSync` or
+  // `open`); ranged reads and writes touch only the chunks they cover, so a 64 KiB
+  // `readSync` of a large lower file reads 64 KiB, not the file.
+
+  /**
+   * Opens a file and returns its descriptor, as Node's `fs.openSync`.
+   *
+   * @example
+   * ```ts
+   * const fd = ov.openSync('/big.bin', 'r');
+   * const buf = new Uint8Array(4096);
+   * ov.readSync(fd, buf, 0, buf.length, 1 << 20); // 4 KiB from offset 1 MiB
+   * ov.closeSync(fd);
+   * ```
+   */
+  openSync(path: PathLike, flags?: string | number, mode?: number): number {
+    const m = parseFlags(flags, 'r');
+    const p = pathToString(path);
+    if (!m.write && !m.create) {
+      this.#readableNow('open', p);
+      return new FileHandle(this.#ns, existing(this.#ns, p, true, 'open').node, m, p, this.#fds).fd;
+    }
+    const node = this.#mutateSync('open', p, (tx) => openOp(this.#ns, tx, p, m, mode ?? 0o666, SYNC_IO));
+    return new FileHandle(this.#ns, node, m, p, this.#fds).fd;
+  }
+
+  /** Node's `fs.readSync(fd, buffer, offset?, length?, position?)` and its options form; returns bytes read. */
+  readSync(
+    fd: number,
+    buffer: ArrayBufferView,
+    offsetOrOptions?: number | { offset?: number; length?: number; position?: number | null },
+    length?: number,
+    position?: number | null,
+  ): number {
+    const handle = this.#handle(fd, 'read');
+    const args = readArgs(
+      typeof offsetOrOptions === 'object' ? { ...offsetOrOptions, buffer } : buffer,
+      typeof offsetOrOptions === 'number' ? offsetOrOptions : undefined,
+      length,
+      position,
+      () => new Uint8Array(0),
+    );
+    return handle.readSync(args.buffer, args.offset, args.length, args.position);
+  }
+
+  /**
+   * Node's `fs.writeSync`: `(fd, buffer, offset?, length?, position?)` or
+   * `(fd, string, position?, encoding?)`; returns bytes written.
+   */
+  writeSync(
+    fd: number,
+    data: ArrayBufferView | string,
+    offsetOrPosition?: number | null,
+    lengthOrEncoding?: number | string,
+    position?: number | null,
+  ): number {
+    const handle = this.#handle(fd, 'write');
+    if (typeof data === 'string') {
+      const encoding = typeof lengthOrEncoding === 'string' ? lengthOrEncoding : 'utf8';
+      return handle.writeSync(encode(data, encoding), offsetOrPosition);
+    }
+    return handle.writeSync(writtenBytes(data, offsetOrPosition, lengthOrEncoding), position);
+  }
+
+  fstatSync(fd: number): Stats {
+    return this.#handle(fd, 'fstat').statSync();
+  }
+
+  ftruncateSync(fd: number, len = 0): void {
+    this.#handle(fd, 'ftruncate').truncateSync(len);
+  }
+
+  fchmodSync(fd: number, mode: number): void {
+    this.#handle(fd, 'fchmod').chmodSync(mode);
+  }
+
+  fchownSync(fd: number, uid: number, gid: number): void {
+    this.#handle(fd, 'fchown').chownSync(uid, gid);
+  }
+
+  futimesSync(fd: number, atime: Time, mtime: Time): void {
+    this.#handle(fd, 'futime').utimesSync(atime, mtime);
+  }
+
+  closeSync(fd: number): void {
+    this.#handle(fd, 'close').closeSync();
+  }
+
+  #handle(fd: number, syscall: string): FileHandle {
+    const handle = this.#fds.get(fd);
+    if (handle === undefined) throw new FsError('EBADF', syscall);
+    return handle;
   }
 
   // ── beyond fs ──────────────────────────────────────────────────────────
