@@ -306,17 +306,24 @@ export class OverlayBackend extends FileSystem {
     }
   }
 
-  /**
-   * The engine has no synchronous ranged read yet: the whole file is read and the
-   * range copied out. ZenFS's vnode cache keeps what was read, so this happens once per open.
-   */
+  /** Reads only `[start, end)` (a descriptor of the engine: the chunks it covers, not the file). */
   override readSync(path: string, buffer: Uint8Array, start: number, end: number): void {
     explained(() => {
       const ov = this.#now('read', path);
       const stats = ov.lstatSync(path);
-      const bytes =
-        (stats.mode & S_IFMT) === S_IFLNK ? encoder.encode(ov.readlinkSync(path)) : ov.readFileSync(path);
-      copyInto(buffer, bytes, start, end);
+      if ((stats.mode & S_IFMT) === S_IFLNK) {
+        copyInto(buffer, encoder.encode(ov.readlinkSync(path)), start, end);
+        return;
+      }
+      const fd = ov.openSync(path, 'r');
+      try {
+        const wanted = Math.min(end - start, buffer.byteLength);
+        const got = ov.readSync(fd, buffer, 0, wanted, start);
+        // ZenFS hands in reused buffers: what lies past the end of the file must read as zeros.
+        if (got < wanted) buffer.fill(0, got, wanted);
+      } finally {
+        ov.closeSync(fd);
+      }
     });
   }
 
@@ -333,22 +340,16 @@ export class OverlayBackend extends FileSystem {
     }
   }
 
-  /**
-   * No synchronous positioned write in the engine yet: the bytes before `offset`
-   * are read and written again with the new ones (`r+`: nothing after is cut).
-   * The VFS flushes one write per dirty range, usually a single one at 0.
-   */
+  /** A positioned write: only the chunks it touches are stored (and read first where partly covered). */
   override writeSync(path: string, buffer: Uint8Array, offset: number): void {
     explained(() => {
       const ov = this.#now('write', path);
-      let bytes = buffer;
-      if (offset > 0) {
-        bytes = new Uint8Array(offset + buffer.byteLength);
-        const before = ov.readFileSync(path);
-        bytes.set(before.subarray(0, Math.min(offset, before.byteLength)));
-        bytes.set(buffer, offset);
+      const fd = ov.openSync(path, 'r+');
+      try {
+        ov.writeSync(fd, buffer, 0, buffer.byteLength, offset);
+      } finally {
+        ov.closeSync(fd);
       }
-      ov.writeFileSync(path, bytes, { flag: 'r+' });
     });
   }
 }

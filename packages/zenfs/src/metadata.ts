@@ -4,7 +4,7 @@
  * each its own transaction, so only what differs from the overlay is applied
  * (an untouched field must not copy a lower object up).
  */
-import { FsError, type Overlay, type Stats } from '@vellum/core';
+import type { Overlay, Stats } from '@vellum/core';
 import type { InodeLike } from '@zenfs/core';
 
 const S_IFMT = 0o170000;
@@ -81,20 +81,9 @@ export async function applyMetadata(
   }
 }
 
-/**
- * Applies the steps with Node's sync calls (EAGAIN where a layer cannot answer at
- * once). The engine has no `lchmodSync`/`lchownSync`/`lutimesSync`: a symlink's own
- * metadata is refused (EAGAIN) rather than changed on its target.
- */
+/** Applies the steps with Node's sync calls (EAGAIN where a layer cannot answer at once). */
 export function applyMetadataSync(ov: Overlay, path: string, steps: readonly MetadataStep[]): void {
   for (const step of steps) {
-    if (step.kind !== 'symlink' && step.kind !== 'truncate' && step.link) {
-      throw new FsError('EAGAIN', `l${step.kind}`, path, undefined, {
-        cause: new Error(
-          `the engine has no synchronous l${step.kind}: use the async API for a symlink's own metadata`,
-        ),
-      });
-    }
     switch (step.kind) {
       case 'symlink': {
         const target = decoder.decode(ov.readFileSync(path));
@@ -106,13 +95,16 @@ export function applyMetadataSync(ov: Overlay, path: string, steps: readonly Met
         ov.truncateSync(path, step.size);
         break;
       case 'chmod':
-        ov.chmodSync(path, step.mode);
+        if (step.link) ov.lchmodSync(path, step.mode);
+        else ov.chmodSync(path, step.mode);
         break;
       case 'chown':
-        ov.chownSync(path, step.uid, step.gid);
+        if (step.link) ov.lchownSync(path, step.uid, step.gid);
+        else ov.chownSync(path, step.uid, step.gid);
         break;
       case 'utimes':
-        ov.utimesSync(path, step.atime, step.mtime);
+        if (step.link) ov.lutimesSync(path, step.atime, step.mtime);
+        else ov.utimesSync(path, step.atime, step.mtime);
         break;
     }
   }

@@ -134,3 +134,79 @@ describe('before the overlay has opened', () => {
     expect(fs.readFileSync(`${root}/a.txt`, 'utf8')).toBe('a');
   });
 });
+
+describe('ranged sync I/O', () => {
+  const MiB = 2 ** 20;
+  const big = new Uint8Array(64 * MiB);
+  for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 0xff;
+
+  /** Counts what the overlay reads from its lower and what it stores in its upper. */
+  async function counted() {
+    const inner = MemoryLayer.fromTree({ 'big.bin': big });
+    const counts = { lowerBytes: 0, chunkBytes: 0 };
+    const lower = {
+      id: inner.id,
+      entries: () => inner.entries(),
+      read: async (ref: unknown, offset: number, length: number) => {
+        const out = await inner.read(ref, offset, length);
+        counts.lowerBytes += out.byteLength;
+        return out;
+      },
+      readSync: (ref: unknown, offset: number, length: number) => {
+        const out = inner.readSync(ref, offset, length);
+        counts.lowerBytes += out?.byteLength ?? 0;
+        return out;
+      },
+    };
+    const upper = new MemoryUpper();
+    const commitSync = upper.commitSync.bind(upper);
+    upper.commitSync = (changes) => {
+      for (const c of changes) if (c.op === 'put-chunk') counts.chunkBytes += c.data.byteLength;
+      commitSync(changes);
+    };
+    const backend = new OverlayBackend({ lowers: [lower], upper });
+    await backend.ready();
+    return { backend, counts };
+  }
+
+  test('readSync of 4 KiB at 10 MiB of a 64 MiB lower file reads those 4 KiB, not the file', async () => {
+    const { backend, counts } = await counted();
+    const buf = new Uint8Array(4096).fill(0xaa);
+    backend.readSync('/big.bin', buf, 10 * MiB, 10 * MiB + 4096);
+    expect(buf[0]).toBe(big[10 * MiB]);
+    expect(buf[1]).toBe(0);
+    // Exactly the range: the engine reads a lower by range, not by chunk.
+    expect(counts.lowerBytes).toBe(4096);
+    // Past the end of the file: zeros, not what the reused buffer held.
+    const tail = new Uint8Array(16).fill(0xaa);
+    backend.readSync('/big.bin', tail, 64 * MiB - 8, 64 * MiB + 8);
+    expect([...tail.subarray(8)]).toEqual(new Array(8).fill(0));
+  });
+
+  test('writeSync of 1 byte at 10 MiB stores one chunk; through ZenFS fs too', async () => {
+    const { backend, counts } = await counted();
+    backend.writeSync('/big.bin', new Uint8Array([0xee]), 10 * MiB + 1);
+    expect(counts.chunkBytes).toBe(64 * 1024);
+    expect(counts.lowerBytes).toBe(64 * 1024);
+    const root = at(backend);
+    const fd = fs.openSync(`${root}/big.bin`, 'r');
+    const out = new Uint8Array(2);
+    fs.readSync(fd, out, 0, 2, 10 * MiB);
+    fs.closeSync(fd);
+    expect([...out]).toEqual([big[10 * MiB], 0xee]);
+    expect(fs.statSync(`${root}/big.bin`).size).toBe(64 * MiB);
+  });
+
+  test("a symlink's own metadata through the sync API changes the link, not its target", async () => {
+    const backend = await resolveMountConfig({
+      backend: Overlay,
+      lowers: [{ type: 'memory', tree: { 't.txt': 'x' } }],
+      upper: { type: 'memory' },
+    });
+    const root = at(backend);
+    fs.symlinkSync('t.txt', `${root}/l`);
+    fs.lutimesSync(`${root}/l`, 3, 4);
+    expect(fs.lstatSync(`${root}/l`).mtimeMs).toBe(4000);
+    expect(fs.statSync(`${root}/t.txt`).mtimeMs).not.toBe(4000);
+  });
+});
