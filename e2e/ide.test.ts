@@ -71,6 +71,19 @@ function fulfillRange(route: Route, bytes: Uint8Array): Promise<void> {
   });
 }
 
+/** How many `type` listeners `window` has (DevTools protocol: the page cannot list them itself). */
+async function windowListeners(type: string): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+    if (result.objectId === undefined) throw new Error('no handle on window');
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+    return listeners.filter((l) => l.type === type).length;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Answers the IDE's inline name prompt. */
 async function answer(name: string): Promise<void> {
   const input = page.getByTestId('ask-input');
@@ -103,7 +116,7 @@ describe('demo IDE', () => {
     await shot('02-hex-view');
   });
 
-  it('lazy loading: opening one base file reads a few ranges of the zip, not the archive', async () => {
+  it('lazy loading: the worker opening one base file reads a few ranges of the zip, not the archive', async () => {
     const zipUrl = new URL('layers/base.zip', ide.url).href;
     const archive = (await (await fetch(zipUrl)).arrayBuffer()).byteLength;
     // Every answer from the base zip, with the bytes its body carried (a 206 carries its range only).
@@ -141,6 +154,15 @@ describe('demo IDE', () => {
       // ZipLayer's default tail (64 KiB, most of this small archive) or two, never the whole file.
       expect(atBoot).toBeLessThanOrEqual(2);
       expect(bootBytes).toBeLessThan(archive);
+      // Those requests are the engine worker's: the page itself fetched no zip (a dedicated worker
+      // has its own resource timeline), and the worker running @vellum/worker is there.
+      await expect(
+        page.evaluate(
+          () =>
+            performance.getEntriesByType('resource').filter((e) => /\/layers\/.*\.zip/.test(e.name)).length,
+        ),
+      ).resolves.toBe(0);
+      expect(page.workers().some((w) => /entry-web/.test(w.url()))).toBe(true);
     } finally {
       page.off('response', onResponse);
     }
@@ -174,6 +196,66 @@ describe('demo IDE', () => {
     await shot('02c-imported-lower');
     // The import lasts until the next reload: the served stack is back.
     await boot(page, ide.url);
+    await expect(row(page, '/IMPORTED.md').count()).resolves.toBe(0);
+  });
+
+  it('importing into the ephemeral workspace keeps its changes over the new stack, and one Ctrl-S handler', async () => {
+    await boot(page, ide.url);
+    const keydown = await windowListeners('keydown');
+    await editAndSave(page, '/src/app.ts', '\n// before the import\n');
+    await clickInTree(page, '/tsconfig.json');
+    await page.getByTestId('delete').click();
+    await row(page, '/tsconfig.json').waitFor({ state: 'detached' });
+    await clickInTree(page, '/docs');
+    await page.getByTestId('rename').click();
+    await answer('notes-docs');
+    await row(page, '/notes-docs').waitFor();
+    await page.getByTestId('new-folder').click();
+    await answer('drafts');
+    await row(page, '/notes-docs/drafts').waitFor();
+    const changes = await inspect.changes();
+    expect(changes.length).toBeGreaterThanOrEqual(4);
+    const listing = await inspect.listing('workspace');
+    await page.evaluate(() => {
+      document.body.dataset.ready = 'pending';
+    });
+    // The zip adds a file, and has its own versions of a file edited and a file deleted here.
+    await page.getByTestId('import-lower-input').setInputFiles({
+      name: 'extra.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(
+        zipLayerBytes(
+          [
+            { path: '/IMPORTED.md', kind: 'file', data: 'imported\n' },
+            { path: '/src/app.ts', kind: 'file', data: "// the zip's app.ts\n" },
+            { path: '/tsconfig.json', kind: 'file', data: '{}\n' },
+          ],
+          Date.UTC(2025, 2, 1),
+        ),
+      ),
+    });
+    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe('ephemeral');
+    // The same changes, and the same tree apart from what the zip adds: the upper still wins.
+    await expect(inspect.changes()).resolves.toEqual(changes);
+    expect((await inspect.listing('workspace')).filter((l) => !l.startsWith('/IMPORTED.md '))).toEqual(
+      listing,
+    );
+    await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('// before the import');
+    await expect(row(page, '/tsconfig.json').count()).resolves.toBe(0);
+    await expect(row(page, '/notes-docs').getAttribute('data-status')).resolves.toBe('moved');
+    await expect(row(page, '/IMPORTED.md').textContent()).resolves.toContain('L0 extra');
+    await expect(page.getByTestId('status').textContent()).resolves.toContain(
+      `${changes.length} changes carried over`,
+    );
+    // The old view's window listener went with it: one Ctrl-S handler, as before the import.
+    await expect(windowListeners('keydown')).resolves.toBe(keydown);
+    await editAndSave(page, '/IMPORTED.md', 'after the import\n');
+    await expectChanges(page, changes.length + 1);
+    await shot('02d-ephemeral-import-kept-changes');
+    // Still ephemeral: a reload is the served stack with nothing changed.
+    await boot(page, ide.url);
+    await expectChanges(page, 0);
     await expect(row(page, '/IMPORTED.md').count()).resolves.toBe(0);
   });
 
@@ -331,9 +413,9 @@ describe('demo IDE', () => {
   });
 });
 
-describe('engine in a Web Worker (?engine=worker)', () => {
+describe('engine in a Web Worker', () => {
   it('edits, diffs, reverts and resets through @vellum/worker', async () => {
-    await boot(page, `${ide.url}?engine=worker`);
+    await boot(page, ide.url);
     await page.waitForSelector('body[data-engine="worker"]');
     await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 lesson');
     const base = await inspect.read('base', '/src/app.ts');

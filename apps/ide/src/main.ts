@@ -1,20 +1,22 @@
 /**
- * Boot: load the lowers over HTTP with progress, open the workspace the URL names (`?workspace=<id>`,
+ * Boot: hand the served lowers to the engine's worker as zip descriptors (it reads them lazily,
+ * its progress events feed the boot screen), open the workspace the URL names (`?workspace=<id>`,
  * persistent in IndexedDB) or the ephemeral one, and show the IDE.
  */
 import './style.css';
-import { ZipLayer } from '@vellum/core/zip';
-import { InProcessFs } from './fs/in-process.js';
+import { carryOver } from './fs/carry-over.js';
 import { installInspector } from './inspect.js';
-import { type LoadedLower, loadStack } from './layers/load.js';
+import { importedZip, type LowerSpec, progressByName, servedStack } from './layers/stack.js';
 import { App } from './ui/app.js';
 import { BootProgress } from './ui/progress.js';
 import { workspaceUrl } from './ui/workspace-bar.js';
 import {
   acceptBase,
+  closeWorkspace,
   createPersistent,
   deletePersistent,
   openEphemeral,
+  openEphemeralFs,
   openPersistent,
   type Workspace,
 } from './workspace.js';
@@ -23,41 +25,76 @@ import { findWorkspace } from './workspaces/registry.js';
 const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app is missing from index.html');
 
-async function openFromUrl(lowers: readonly LoadedLower[]): Promise<Workspace> {
-  const params = new URL(window.location.href).searchParams;
-  const id = params.get('workspace');
+function openFromUrl(lowers: readonly LowerSpec[], progress?: BootProgress): Promise<Workspace> {
+  const id = new URL(window.location.href).searchParams.get('workspace');
   const record = id === null ? undefined : findWorkspace(id);
-  // `?engine=worker` runs an ephemeral workspace's engine in a Web Worker (@vellum/worker).
-  return record
-    ? openPersistent(lowers, record)
-    : openEphemeral(lowers, params.get('engine') === 'worker' ? 'worker' : 'page');
+  const onProgress = progress && progressByName(lowers, (p) => progress.update(p));
+  return record ? openPersistent(lowers, record, { onProgress }) : openEphemeral(lowers, { onProgress });
 }
 
-const progress = new BootProgress();
-root.replaceChildren(progress.element);
-
 /**
- * Opens the workspace over `lowers` and shows it. Importing a zip calls this again with the zip on
- * top: the old overlay is closed first, so a persistent workspace's IndexedDB upper (which holds a
- * writer lock) can be opened again over the new stack.
+ * Opens `file` as the topmost lower and reopens the workspace over the new stack. A persistent
+ * workspace's IndexedDB upper holds a writer lock, so its engine ends before the new one opens it;
+ * an ephemeral workspace's memory upper lives in its worker, so its changes are carried over into
+ * the new engine first and the old one ends after.
  */
-async function mount(lowers: readonly LoadedLower[], started: number): Promise<void> {
-  const ws = await openFromUrl(lowers);
+async function importLower(lowers: readonly LowerSpec[], ws: Workspace, app: App, file: File): Promise<void> {
+  const at = performance.now();
+  const stack = [importedZip(file), ...lowers];
+  if (ws.record) {
+    const record = ws.record;
+    app.dispose();
+    await closeWorkspace(ws);
+    document.body.dataset.ready = 'false';
+    let next: Workspace;
+    try {
+      next = await openPersistent(stack, record);
+    } catch (error) {
+      // The zip could not be mounted: back to the stack the workspace was on, saying why.
+      const back = await mount(lowers, await openPersistent(lowers, record), at);
+      back.fail(`Could not import ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    await mount(stack, next, at);
+    return;
+  }
+  const fs = await openEphemeralFs(stack);
+  let carried: Awaited<ReturnType<typeof carryOver>>;
+  try {
+    carried = await carryOver(ws.fs.client, fs.client);
+  } catch (error) {
+    await fs.close();
+    throw error;
+  }
+  app.dispose();
+  await closeWorkspace(ws);
+  document.body.dataset.ready = 'false';
+  const copied = carried.copiedMoves.length
+    ? ` (moved entries the new stack no longer has were copied: ${carried.copiedMoves.join(', ')})`
+    : '';
+  await mount(
+    stack,
+    await openEphemeral(stack, {}, fs),
+    at,
+    ` · ${carried.changes} changes carried over${copied}`,
+  );
+}
+
+/** Shows `ws` (opened over `lowers`) in a new `App`. */
+async function mount(lowers: readonly LowerSpec[], ws: Workspace, started: number, extra = ''): Promise<App> {
   const app: App = new App(ws, {
     create: async (name) => window.location.assign(workspaceUrl((await createPersistent(lowers, name)).id)),
     remove: async () => {
-      if (ws.record) await deletePersistent(ws.record);
+      if (ws.record) {
+        // The database cannot be deleted while this page's worker holds it open.
+        app.dispose();
+        await closeWorkspace(ws);
+        await deletePersistent(ws.record);
+      }
       window.location.assign(workspaceUrl(undefined));
     },
-    acceptBase: () => acceptBase(ws, lowers),
-    importLower: async (file) => {
-      const at = performance.now();
-      // A Blob is read lazily too (a slice per entry), so a large zip is not copied into memory.
-      const layer = await ZipLayer.open(file, { whiteouts: 'oci' });
-      if (ws.fs instanceof InProcessFs) await ws.fs.ov.close();
-      document.body.dataset.ready = 'false';
-      await mount([{ name: file.name.replace(/\.zip$/i, ''), layer }, ...lowers], at);
-    },
+    acceptBase: () => acceptBase(ws),
+    importLower: (file) => importLower(lowers, ws, app, file),
   });
   installInspector(() => app.ws);
   root?.replaceChildren(app.element);
@@ -65,21 +102,23 @@ async function mount(lowers: readonly LoadedLower[], started: number): Promise<v
   const kind = ws.record
     ? `persistent workspace "${ws.record.name}": changes are kept in IndexedDB`
     : 'ephemeral workspace: reload and it is fresh again';
-  const where = ws.engine === 'worker' ? 'engine in a Web Worker' : 'engine in the page';
   app.note(
-    `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ${kind} · ${where}`,
+    `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ${kind} · engine in a Web Worker${extra}`,
   );
   if (await ws.fs.lstat('/README.md')) await app.run(() => app.open('/README.md'));
   document.body.dataset.ready = 'true';
   document.body.dataset.workspace = ws.record?.id ?? 'ephemeral';
-  document.body.dataset.engine = ws.engine;
+  document.body.dataset.engine = 'worker';
   document.body.dataset.lowers = String(lowers.length);
+  return app;
 }
 
+const progress = new BootProgress();
+root.replaceChildren(progress.element);
 try {
   const started = performance.now();
-  const lowers = await loadStack(new URL('layers/', document.baseURI).href, (p) => progress.update(p));
-  await mount(lowers, started);
+  const lowers = await servedStack(new URL('layers/', document.baseURI).href);
+  await mount(lowers, await openFromUrl(lowers, progress), started);
 } catch (error) {
   progress.fail(error);
   throw error;

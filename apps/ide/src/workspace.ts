@@ -1,15 +1,14 @@
 /**
- * A workspace: the writable view the user edits, plus a read-only view of the base (the same lowers
- * under a fresh, never-written memory upper) that diffs and reverts read from. Ephemeral workspaces
- * keep their upper in memory (reload = fresh, like a live CD); persistent ones in IndexedDB.
+ * A workspace: the writable view the user edits, plus a read-only view of its base (the same lowers
+ * under a memory upper that is never written) that diffs, reverts and base checks read from. Both
+ * engines run in Web Workers (`WorkerFs`). Ephemeral workspaces keep their upper in the worker's
+ * memory (reload = fresh, like a live CD); persistent ones in IndexedDB, opened by the worker.
  */
-import { MemoryUpper, Overlay } from '@vellum/core';
 import { IndexedDBUpper } from '@vellum/core/idb';
-import { InProcessFs } from './fs/in-process.js';
-import { WorkerFs } from './fs/worker.js';
+import { LazyFs, WorkerFs, type WorkerFsOptions } from './fs/worker.js';
 import type { WorkspaceFs } from './fs/workspace-fs.js';
-import type { LoadedLower } from './layers/load.js';
-import { type BaseDrift, baseDrift, hashFiles } from './workspaces/base-drift.js';
+import type { LowerSpec } from './layers/stack.js';
+import { type BaseDrift, baseDrift, stampFiles } from './workspaces/base-drift.js';
 import {
   addWorkspace,
   databaseOf,
@@ -21,71 +20,97 @@ import {
 export interface Workspace {
   /** Undefined for the ephemeral workspace. */
   record: WorkspaceRecord | undefined;
-  fs: WorkspaceFs;
+  fs: WorkerFs;
   base: WorkspaceFs;
   /** Lower names, topmost first: index n is what `origin().layer === n` means. */
   lowerNames: string[];
   /** Set when the base changed since this persistent workspace was made. */
   drift: BaseDrift | undefined;
-  engine: Engine;
 }
 
-const names = (lowers: readonly LoadedLower[]): string[] => lowers.map((l) => l.name);
-const layers = (lowers: readonly LoadedLower[]) => lowers.map((l) => l.layer);
+const descriptors = (lowers: readonly LowerSpec[]) => lowers.map((l) => l.descriptor);
 
-/** Where the engine of an ephemeral workspace runs: this thread, or a Web Worker. */
-export type Engine = 'page' | 'worker';
-
-export async function openEphemeral(
-  lowers: readonly LoadedLower[],
-  engine: Engine = 'page',
-): Promise<Workspace> {
-  const [fs, base] = await Promise.all([
-    engine === 'worker' ? WorkerFs.open(layers(lowers)) : InProcessFs.open(layers(lowers), new MemoryUpper()),
-    // The base view is only read (diffs, reverts), so it stays in the page.
-    InProcessFs.open(layers(lowers)),
-  ]);
-  return { record: undefined, fs, base, lowerNames: names(lowers), drift: undefined, engine };
-}
-
-/** Registers a new persistent workspace on the current lowers; open it with `openPersistent`. */
-export async function createPersistent(
-  lowers: readonly LoadedLower[],
-  name: string,
-): Promise<WorkspaceRecord> {
-  const base = await InProcessFs.open(layers(lowers));
-  const record: WorkspaceRecord = {
-    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-    name,
-    createdMs: Date.now(),
-    lowerIds: lowers.map((l) => l.layer.id),
-    baseFiles: await hashFiles(base),
-  };
-  addWorkspace(record);
-  return record;
+/** The base view of `lowers`, started on first use. */
+function baseOf(lowers: readonly LowerSpec[]): WorkspaceFs {
+  return new LazyFs(() => WorkerFs.open(descriptors(lowers), { type: 'memory' }));
 }
 
 /**
- * Opens a persistent workspace. If the lowers changed since it was made, it still opens (its
- * changes laid over the new base, as overlayfs would) and `drift` lists the base files that changed.
+ * The ephemeral workspace over `lowers`. `fs`, when given, is an engine already opened on them
+ * (importing a lower opens the new one first, to carry the old one's changes over).
+ */
+export async function openEphemeral(
+  lowers: readonly LowerSpec[],
+  options: Pick<WorkerFsOptions, 'onProgress'> = {},
+  fs?: WorkerFs,
+): Promise<Workspace> {
+  return {
+    record: undefined,
+    fs: fs ?? (await openEphemeralFs(lowers, options)),
+    base: baseOf(lowers),
+    lowerNames: lowers.map((l) => l.name),
+    drift: undefined,
+  };
+}
+
+/** An engine over `lowers` with an empty memory upper. */
+export function openEphemeralFs(
+  lowers: readonly LowerSpec[],
+  options: Pick<WorkerFsOptions, 'onProgress'> = {},
+): Promise<WorkerFs> {
+  return WorkerFs.open(descriptors(lowers), { type: 'memory' }, options);
+}
+
+/** Registers a new persistent workspace on the current lowers; open it with `openPersistent`. */
+export async function createPersistent(lowers: readonly LowerSpec[], name: string): Promise<WorkspaceRecord> {
+  const base = baseOf(lowers);
+  try {
+    const record: WorkspaceRecord = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      name,
+      createdMs: Date.now(),
+      baseStamps: await stampFiles(base),
+    };
+    addWorkspace(record);
+    return record;
+  } finally {
+    await base.close();
+  }
+}
+
+/**
+ * Opens a persistent workspace: its IndexedDB upper, opened in the worker. If the lowers changed
+ * since it was made, it still opens (its changes laid over the new base, as overlayfs would) and
+ * `drift` lists the base files that changed.
  */
 export async function openPersistent(
-  lowers: readonly LoadedLower[],
+  lowers: readonly LowerSpec[],
   record: WorkspaceRecord,
+  options: Pick<WorkerFsOptions, 'onProgress'> = {},
 ): Promise<Workspace> {
-  const upper = new IndexedDBUpper({ name: databaseOf(record.id) });
-  const ov = await Overlay.create({ lowers: layers(lowers), upper, onLowerChange: 'open' });
-  const fs = new InProcessFs(ov);
-  const base = await InProcessFs.open(layers(lowers));
-  const same = record.lowerIds.join('\n') === lowers.map((l) => l.layer.id).join('\n');
-  const drift = same ? undefined : baseDrift(record.baseFiles, await hashFiles(base), await fs.changes());
-  return { record, fs, base, lowerNames: names(lowers), drift, engine: 'page' };
+  const base = baseOf(lowers);
+  const fs = await WorkerFs.open(
+    descriptors(lowers),
+    { type: 'idb', name: databaseOf(record.id) },
+    { ...options, onLowerChange: 'open' },
+  );
+  const ws: Workspace = { record, fs, base, lowerNames: lowers.map((l) => l.name), drift: undefined };
+  const now = await stampFiles(base);
+  if (record.baseStamps === undefined) {
+    // Made by an older version of the IDE (content hashes): this base becomes its reference.
+    ws.record = { ...record, baseStamps: now };
+    updateWorkspace(ws.record);
+    return ws;
+  }
+  const drift = baseDrift(record.baseStamps, now, await fs.changes(), fs.client.baseChanges);
+  ws.drift = drift.changed.length > 0 ? drift : undefined;
+  return ws;
 }
 
 /** Accepts the current base: the warning goes away until the base changes again. */
-export async function acceptBase(ws: Workspace, lowers: readonly LoadedLower[]): Promise<void> {
+export async function acceptBase(ws: Workspace): Promise<void> {
   if (!ws.record) return;
-  ws.record = { ...ws.record, lowerIds: lowers.map((l) => l.layer.id), baseFiles: await hashFiles(ws.base) };
+  ws.record = { ...ws.record, baseStamps: await stampFiles(ws.base) };
   updateWorkspace(ws.record);
   ws.drift = undefined;
 }
@@ -93,4 +118,9 @@ export async function acceptBase(ws: Workspace, lowers: readonly LoadedLower[]):
 export async function deletePersistent(record: WorkspaceRecord): Promise<void> {
   removeWorkspace(record.id);
   await IndexedDBUpper.delete(databaseOf(record.id));
+}
+
+/** Ends both engines of `ws` (the IndexedDB upper's writer lock is released once this resolves). */
+export async function closeWorkspace(ws: Workspace): Promise<void> {
+  await Promise.all([ws.fs.close(), ws.base.close()]);
 }

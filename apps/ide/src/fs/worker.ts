@@ -1,70 +1,40 @@
 /**
  * `WorkspaceFs` over `@vellum/worker`: the engine in a module Web Worker, so the page never blocks
- * on the filesystem. The worker builds its own layers from serializable descriptions, so each lower
- * is sent over as a tree (bytes read once from the page's copy). The worker also takes zip/http
- * lowers and an `idb` upper now; moving persistent workspaces into it is still to do.
+ * on the filesystem. The worker builds the layers itself from descriptors: zip lowers read lazily
+ * (by URL with HTTP Range, or from a `File`), a memory or IndexedDB upper.
  */
-import { dir, file, type LowerEntry, type LowerLayer, symlink, type Tree, whiteout } from '@vellum/core';
-import { createOverlayWorker, type OverlayClient } from '@vellum/worker';
+import {
+  createOverlayWorker,
+  type LowerDescriptor,
+  type OverlayClient,
+  type ProgressDetail,
+  type UpperDescriptor,
+} from '@vellum/worker';
 import type { EntryInfo, EntryKind, WorkspaceFs } from './workspace-fs.js';
-
-/** A lower's entries as a tree literal; sorted by path, so a folder is met before what it holds. */
-async function toTree(layer: LowerLayer): Promise<Tree> {
-  const entries: LowerEntry[] = [];
-  for await (const e of layer.entries()) entries.push(e);
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const root: Tree = {};
-  const folder = (parts: readonly string[]): Tree => {
-    let at = root;
-    for (const name of parts) {
-      let node = at[name];
-      if (node === undefined) {
-        node = dir({});
-        at[name] = node;
-      }
-      at = (node as ReturnType<typeof dir>).children;
-    }
-    return at;
-  };
-  for (const e of entries) {
-    const parts = e.path.split('/').filter(Boolean);
-    const name = parts.pop();
-    if (name === undefined) continue;
-    const parent = folder(parts);
-    const meta =
-      'mode' in e ? { mode: e.mode, uid: e.uid, gid: e.gid, mtimeMs: e.mtimeMs, atimeMs: e.atimeMs } : {};
-    switch (e.kind) {
-      case 'file':
-        parent[name] = file(await layer.read(e.ref, 0, e.size), meta);
-        break;
-      case 'dir':
-        if (parent[name] === undefined) parent[name] = dir({}, { ...meta, opaque: e.opaque === true });
-        break;
-      case 'symlink':
-        parent[name] = symlink(e.target, meta);
-        break;
-      case 'whiteout':
-        parent[name] = whiteout();
-        break;
-      case 'hardlink':
-        // The sample layers have none; a hard link arrives as its own copy of the file's bytes.
-        break;
-    }
-  }
-  return root;
-}
 
 const kindOf = (s: { isDirectory(): boolean; isSymbolicLink(): boolean }): EntryKind =>
   s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : 'file';
 
+export interface WorkerFsOptions {
+  /** A persistent upper opens over lowers other than the ones it was written on (a new release). */
+  onLowerChange?: 'refuse' | 'open';
+  onProgress?: (event: ProgressDetail) => void;
+}
+
 export class WorkerFs implements WorkspaceFs {
   constructor(readonly client: OverlayClient) {}
 
-  static async open(lowers: readonly LowerLayer[]): Promise<WorkerFs> {
-    const trees = await Promise.all(lowers.map(toTree));
+  static async open(
+    lowers: readonly LowerDescriptor[],
+    upper: UpperDescriptor,
+    options: WorkerFsOptions = {},
+  ): Promise<WorkerFs> {
     const client = await createOverlayWorker({
-      lowers: trees.map((tree, i) => ({ type: 'memory', tree, id: lowers[i]?.id })),
-      upper: { type: 'memory' },
+      lowers,
+      upper,
+      onLowerChange: options.onLowerChange,
+      onProgress: options.onProgress,
+      onWarning: (w) => console.warn(`lower ${w.layer}: ${w.message}`),
     });
     return new WorkerFs(client);
   }
@@ -107,6 +77,7 @@ export class WorkerFs implements WorkspaceFs {
       path: e.path,
       kind: e.type,
       size: e.type === 'file' ? e.stats.size : 0,
+      mtimeMs: e.stats.mtimeMs,
       origin: e.origin ?? { layer: 'upper', copiedUp: false, metacopy: false },
     }));
   }
@@ -125,5 +96,77 @@ export class WorkerFs implements WorkspaceFs {
 
   reset(): Promise<void> {
     return this.client.reset();
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+/**
+ * A `WorkspaceFs` whose engine starts on its first call: the base view (the lowers under a memory
+ * upper that is never written) is only read for diffs, reverts and base checks, so a session that
+ * never asks for one never pays for a second worker and a second read of each zip's listing.
+ */
+export class LazyFs implements WorkspaceFs {
+  #opened: Promise<WorkspaceFs> | undefined;
+
+  constructor(readonly open: () => Promise<WorkspaceFs>) {}
+
+  #fs(): Promise<WorkspaceFs> {
+    this.#opened ??= this.open();
+    return this.#opened;
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    return (await this.#fs()).readFile(path);
+  }
+
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    return (await this.#fs()).writeFile(path, data);
+  }
+
+  async mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
+    return (await this.#fs()).mkdir(path, options);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    return (await this.#fs()).rename(from, to);
+  }
+
+  async rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
+    return (await this.#fs()).rm(path, options);
+  }
+
+  async lstat(path: string): Promise<{ kind: EntryKind; size: number } | undefined> {
+    return (await this.#fs()).lstat(path);
+  }
+
+  async walk(): Promise<EntryInfo[]> {
+    return (await this.#fs()).walk();
+  }
+
+  async origin(path: string) {
+    return (await this.#fs()).origin(path);
+  }
+
+  async changes() {
+    return (await this.#fs()).changes();
+  }
+
+  async reset(): Promise<void> {
+    return (await this.#fs()).reset();
+  }
+
+  /** Ends the engine if it was started (and does not start one to end it). */
+  async close(): Promise<void> {
+    const opened = this.#opened;
+    this.#opened = undefined;
+    // An engine that failed to start has nothing to end.
+    if (opened)
+      await opened.then(
+        (fs) => fs.close(),
+        () => undefined,
+      );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What the IDE needs from a filesystem: the overlay's async fs calls it uses, plus origin, changes,
- * reset and one bulk walk. The in-process overlay implements it today; the worker client will
- * implement the same interface, so the UI never learns where the engine runs.
+ * reset and one bulk walk. `WorkerFs` implements it over the engine in a Web Worker, so the UI never
+ * learns where the engine runs.
  */
 import type { Change, Origin } from '@vellum/core';
 
@@ -12,6 +12,7 @@ export interface EntryInfo {
   path: string;
   kind: EntryKind;
   size: number;
+  mtimeMs: number;
   origin: Origin;
 }
 
@@ -33,4 +34,6 @@ export interface WorkspaceFs {
   reset(): Promise<void>;
   /** Drops what the upper holds at `path`, when the engine can (see `revert.ts` for the fallback). */
   revert?: (path: string) => Promise<void>;
+  /** Ends the engine behind it (a persistent upper's connection and writer lock are released). */
+  close(): Promise<void>;
 }

@@ -57,6 +57,8 @@ export class App {
   #view: CenterView = { kind: 'none' };
   #showDeleted = false;
   #lastChanges: Change[] = [];
+  /** Ends the listeners this view put outside its own element (on `window`). */
+  readonly #disposed = new AbortController();
 
   constructor(
     readonly ws: Workspace,
@@ -93,14 +95,26 @@ export class App {
       void this.run(() => this.#uploadFiles(files, this.#targetDir()));
     });
     this.element = this.#layout();
-    window.addEventListener('keydown', (e) => {
-      // Outside the editor too, Ctrl/Cmd-S saves instead of the browser's "Save page".
-      // The editor's own Mod-s binding has already handled (and prevented) it when focus is there.
-      if (!e.defaultPrevented && (e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        void this.#editor.save();
-      }
-    });
+    window.addEventListener(
+      'keydown',
+      (e) => {
+        // Outside the editor too, Ctrl/Cmd-S saves instead of the browser's "Save page".
+        // The editor's own Mod-s binding has already handled (and prevented) it when focus is there.
+        if (!e.defaultPrevented && (e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          void this.#editor.save();
+        }
+      },
+      { signal: this.#disposed.signal },
+    );
+  }
+
+  /**
+   * Detaches this view from the page before another replaces it (a workspace reopened over a new
+   * stack): its window listeners go, and it stops refreshing from a workspace about to be closed.
+   */
+  dispose(): void {
+    this.#disposed.abort();
   }
 
   /** Runs one user action; errors go to the status bar, and the views are refreshed from the overlay. */
@@ -114,6 +128,7 @@ export class App {
   }
 
   async refresh(): Promise<void> {
+    if (this.#disposed.signal.aborted) return;
     const [entries, changes] = await Promise.all([this.ws.fs.walk(), this.ws.fs.changes()]);
     this.#lastChanges = changes;
     this.#model.set(entries, changes, this.#showDeleted, this.ws.lowerNames);
@@ -369,6 +384,11 @@ export class App {
   /** A message in the status bar. */
   note(message: string): void {
     this.#say(message);
+  }
+
+  /** An error message in the status bar. */
+  fail(message: string): void {
+    this.#say(message, true);
   }
 
   #say(message: string, error = false): void {

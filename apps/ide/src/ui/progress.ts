@@ -1,5 +1,5 @@
 /** The boot screen: one progress bar per lower layer while its bytes arrive. */
-import type { LoadProgress } from '../layers/load.js';
+import type { LoadProgress } from '../layers/stack.js';
 import { el, formatBytes } from './dom.js';
 
 export class BootProgress {

@@ -1,17 +1,18 @@
 /**
  * The list of persistent workspaces, in localStorage (the data lives in one IndexedDB database per
- * workspace). Each record remembers the lowers it was made on and a hash of every base file, so that
- * when the base changes under it the IDE can say which files changed.
+ * workspace). Each record remembers a stamp (size and time) of every base file, so that when the base
+ * changes under it the IDE can say which files changed.
  */
 
 export interface WorkspaceRecord {
   id: string;
   name: string;
   createdMs: number;
-  /** Ids of the lowers at creation, topmost first. */
-  lowerIds: string[];
-  /** `path → hash` of every base file at creation. */
-  baseFiles: Record<string, string>;
+  /**
+   * `path → "size:mtimeMs"` of every base file at creation (or when a new base was accepted);
+   * missing in records made by older versions, which kept content hashes instead.
+   */
+  baseStamps?: Record<string, string>;
 }
 
 const KEY = 'vellum-ide:workspaces';
