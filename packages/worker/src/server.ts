@@ -82,6 +82,17 @@ const NOT_BUILT: Answer = {
   },
 };
 
+/** Options of {@link exposeOverlay}. */
+export interface ExposeOverlayOptions {
+  /**
+   * Called once the overlay is built (before `createOverlayWorker` resolves), with the
+   * engine itself: code in the same worker (a WASI program, a language server, a
+   * measurement) can use it directly, without crossing the boundary. It is the overlay
+   * the client's calls run on, so what either side changes, the other sees.
+   */
+  onReady?: (overlay: Overlay) => void;
+}
+
 /**
  * Serves an overlay on `endpoint`: what a worker's entry module calls. The entries
  * this package ships (`entry-web.ts`, `entry-node.ts`) do exactly this; call it
@@ -91,11 +102,12 @@ const NOT_BUILT: Answer = {
  * ```ts
  * // my-worker.ts (a module worker)
  * import { exposeOverlay } from '@vellum/worker';
- * exposeOverlay(self);
+ * let overlay: Overlay | undefined; // optional: the served engine, for code in this worker
+ * exposeOverlay(self, { onReady: (ov) => void (overlay = ov) });
  * // page: createOverlayWorker({ lowers, upper, worker: new Worker(new URL('./my-worker.ts', import.meta.url), { type: 'module' }) })
  * ```
  */
-export function exposeOverlay(endpoint: Endpoint): void {
+export function exposeOverlay(endpoint: Endpoint, { onReady }: ExposeOverlayOptions = {}): void {
   let ops: Ops | undefined;
   let release: (() => Promise<void>) | undefined;
   const emit: Emit = (type, detail) => {
@@ -127,6 +139,7 @@ export function exposeOverlay(endpoint: Endpoint): void {
         };
         ops = table;
         release = () => closeUpper(ov, upper);
+        onReady?.(ov);
         // The last progress figures of the listings arrive before the answer to init.
         events.flush();
         if (lock !== undefined) await holdLock(lock);

@@ -37,6 +37,31 @@ describe('a probing worker', () => {
   });
 });
 
+test('code in the worker gets the served overlay itself (exposeOverlay onReady)', async () => {
+  const worker = fixtureWorker('direct');
+  const fs = await createOverlayWorker({
+    lowers: [{ type: 'memory', tree: { 'a.txt': 'lower' } }],
+    upper: { type: 'memory' },
+    worker,
+  });
+  try {
+    await fs.writeFile('/a.txt', 'from the client');
+    const direct = new Promise((resolve) => {
+      const listen = (m: unknown): void => {
+        if (typeof m !== 'object' || m === null || !('direct' in m)) return;
+        worker.off('message', listen);
+        resolve(m.direct);
+      };
+      worker.on('message', listen);
+    });
+    worker.postMessage({ direct: '/a.txt' });
+    // Read in the worker, no crossing: the very overlay the client wrote to.
+    expect(await direct).toBe('from the client');
+  } finally {
+    await fs.close();
+  }
+});
+
 describe('the worker’s end', () => {
   test('terminating the worker mid-call rejects every pending call, and every later one', async () => {
     const worker = fixtureWorker('probe');
