@@ -62,3 +62,53 @@ export async function timeOnce<T>(fn: () => Promise<T>): Promise<{ ms: number; r
   const result = await fn();
   return { ms: performance.now() - start, result };
 }
+
+/** What {@link interleave} measured for one side. */
+export interface SideTiming extends Timing {
+  /** This side's ns/op ÷ the first side's, per round, sorted (the first side's are all 1). */
+  readonly ratios: readonly number[];
+}
+
+/**
+ * Times several ops side by side: after a warm-up of each (which calibrates its batch
+ * to ~`batchMs`), every round times one batch of each side, in an order that rotates
+ * from round to round. A load burst from another process then lands on all sides of
+ * a round alike, so the per-round ratios stay meaningful on a busy machine where
+ * figures taken seconds apart differ by 2×. Each side's `nsPerOp` is its median batch.
+ */
+export async function interleave(
+  sides: readonly (readonly [name: string, op: (i: number) => Promise<unknown>])[],
+  options: { warmupMs?: number; rounds?: number; batchMs?: number } = {},
+): Promise<Record<string, SideTiming>> {
+  const { warmupMs = 300, rounds = 21, batchMs = 25 } = options;
+  let i = 0;
+  const perBatch: number[] = [];
+  for (const [, op] of sides) {
+    let ops = 0;
+    const start = performance.now();
+    while (performance.now() - start < warmupMs || ops === 0) {
+      sink = await op(i++);
+      ops++;
+    }
+    perBatch.push(Math.max(1, Math.round(batchMs / ((performance.now() - start) / ops))));
+  }
+  const perOp: number[][] = sides.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < sides.length; k++) {
+      const s = (k + r) % sides.length;
+      const op = sides[s]?.[1] as (i: number) => Promise<unknown>;
+      const n = perBatch[s] as number;
+      const start = performance.now();
+      for (let j = 0; j < n; j++) sink = await op(i++);
+      perOp[s]?.push(((performance.now() - start) * 1e6) / n);
+    }
+  }
+  const first = perOp[0] as number[];
+  const out: Record<string, SideTiming> = {};
+  sides.forEach(([name], s) => {
+    const mine = perOp[s] as number[];
+    const ratios = mine.map((x, r) => x / (first[r] as number)).sort((a, b) => a - b);
+    out[name] = { ...summarize([...mine], perBatch[s] as number), ratios };
+  });
+  return out;
+}

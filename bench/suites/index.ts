@@ -7,12 +7,14 @@ import { copyUpSuite } from './copy-up.js';
 import { lookupSuite } from './lookup.js';
 import { wasmSuite } from './wasm.js';
 import { workerSuite } from './worker.js';
+import { workerChromiumSuite } from './worker-chromium.js';
 import { zenfsBackendSuite } from './zenfs-backend.js';
 import { zipHttpSuite } from './zip-http.js';
 
 registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
 registerSuite(workerSuite);
+registerSuite(workerChromiumSuite);
 registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
 registerSuite(zenfsBackendSuite);
