@@ -3,6 +3,7 @@
  * `bench/lib/timing.ts` (warm-up, a batch calibrated to `batchMs`, the median ns/op over
  * batches), timed with `performance.now()` because a page has no `process.hrtime`.
  * In the cross-origin-isolated bench page its resolution is 5 µs, far below a batch.
+ * Nothing here needs a page: Node suites use `interleave` too (the `worker` suite).
  */
 import type { Timing, TimingOptions } from '../lib/timing.js';
 
