@@ -36,7 +36,7 @@ export interface ChromiumPage {
 export interface ChromiumPageOptions {
   /**
    * Bare imports (npm packages, CommonJS ones in particular) to pre-bundle before the
-   * page opens. Vite pre-bundles what it finds by scanning `bench/browser/*.ts` at start;
+   * page opens. Vite pre-bundles what it finds by scanning `module`'s imports at start;
    * a dependency it only discovers later makes it reload the page mid-run, which fails
    * the pending `call` with "Execution context was destroyed". List such packages here.
    */
@@ -79,7 +79,8 @@ export async function openChromiumPage(
       hmr: false,
     },
     optimizeDeps: {
-      entries: ['*.ts'],
+      // Only this suite's page: another suite's page failing to resolve must not stop this one's scan.
+      entries: [module],
       include: [...(options.optimize ?? [])],
       // Served as is (plain ESM), as in the vitest browser project: the worker entry imports it too.
       exclude: ['comlink'],
