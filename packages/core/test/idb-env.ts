@@ -51,6 +51,8 @@ export async function frozenImage(name: string, factory: IDBFactory): Promise<Me
       promisifyRequest(store.getAll()),
     ]);
     const changes: UpperChange[] = [];
+    // The journal (one record per commit, not yet folded) goes over the keyed records, oldest first.
+    const journal: UpperChange[] = [];
     keys.forEach((key, i) => {
       const k = parseKey(key);
       const value: unknown = values[i];
@@ -63,7 +65,9 @@ export async function frozenImage(name: string, factory: IDBFactory): Promise<Me
         });
       } else if (k.tag === 'c')
         changes.push({ op: 'put-chunk', ino: k.ino, index: k.index, data: value as Uint8Array });
+      else if (k.tag === 'j') journal.push(...(value as UpperChange[]));
     });
+    changes.push(...journal);
     const upper = new MemoryUpper();
     await upper.commit(changes);
     return upper;

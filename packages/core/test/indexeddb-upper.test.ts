@@ -33,31 +33,42 @@ async function readWriteTransactions(fn: () => Promise<unknown>): Promise<unknow
   }
 }
 
+/** Chunk bytes in a stored value: a chunk record, or a journal record (a list of changes). */
+function storedBytes(value: unknown): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (!Array.isArray(value)) return 0;
+  let n = 0;
+  for (const c of value as { data?: unknown }[]) if (c?.data instanceof Uint8Array) n += c.data.byteLength;
+  return n;
+}
+
 /**
  * A quota of sorts: a put of more than `limit` bytes is stored, then the
  * transaction aborts with QuotaExceededError — asynchronously, through a failed
  * request, as a browser's quota check does — and everything in it rolls back.
  */
 function quota(limit: number): void {
-  const put = IDBObjectStore.prototype.put;
-  vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
-    this: IDBObjectStore,
-    value: unknown,
-    key?: IDBValidKey,
-  ) {
-    const request = put.call(this, value, key);
-    if (value instanceof Uint8Array && value.byteLength > limit) {
-      // fake-indexeddb's way of running one more request in this transaction.
-      const tx = this.transaction as unknown as { _execRequestAsync(o: object): void };
-      tx._execRequestAsync({
-        source: this,
-        operation: () => {
-          throw new DOMException('over quota', 'QuotaExceededError');
-        },
-      });
-    }
-    return request;
-  });
+  for (const method of ['put', 'add'] as const) {
+    const original = IDBObjectStore.prototype[method];
+    vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey,
+    ) {
+      const request = original.call(this, value, key);
+      if (storedBytes(value) > limit) {
+        // fake-indexeddb's way of running one more request in this transaction.
+        const tx = this.transaction as unknown as { _execRequestAsync(o: object): void };
+        tx._execRequestAsync({
+          source: this,
+          operation: () => {
+            throw new DOMException('over quota', 'QuotaExceededError');
+          },
+        });
+      }
+      return request;
+    });
+  }
 }
 
 afterEach(() => {
@@ -102,10 +113,16 @@ describe('IndexedDBUpper', () => {
     const upper = make();
     const big = new Uint8Array(1 << 20).fill(3);
     await upper.commit([{ op: 'put-chunk', ino: 5, index: 0, data: big.subarray(10, 20) }]);
-    const back = await make().readChunk(5, 0);
-    expect(back?.byteLength).toBe(10);
-    expect(back?.buffer.byteLength).toBe(10);
-    expect((await upper.usage()).bytes).toBe(10);
+    // Journaled (read by an upper that loaded it), then folded into a chunk record: its own 10 bytes each time.
+    for (const fold of [false, true]) {
+      if (fold) await upper.compact();
+      const reader = make();
+      await reader.load();
+      const back = await reader.readChunk(5, 0);
+      expect(back?.byteLength).toBe(10);
+      expect(back?.buffer.byteLength).toBe(10);
+      expect((await upper.usage()).bytes).toBe(10);
+    }
   });
 
   it('clear() is one transaction; delete() removes the workspace even with a connection open', async () => {
@@ -151,6 +168,132 @@ describe('IndexedDBUpper', () => {
       'dangling-dirent',
       'orphan-chunk',
       'orphan-chunk',
+    ]);
+  });
+});
+
+/** Every key the workspace's database holds, read on a connection of its own. */
+async function storedKeys(factory: IDBFactory, name = 'w'): Promise<IDBValidKey[]> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = factory.open(databaseName(name));
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      const r = db.transaction(STORE, 'readonly').objectStore(STORE).getAllKeys();
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const journalKeys = (keys: IDBValidKey[]) => keys.filter((k) => Array.isArray(k) && k[0] === 'j');
+
+/** `put`/`add` requests issued while `fn` runs. */
+async function writeRequests(fn: () => Promise<unknown>): Promise<number> {
+  const put = vi.spyOn(IDBObjectStore.prototype, 'put');
+  const add = vi.spyOn(IDBObjectStore.prototype, 'add');
+  try {
+    await fn();
+    return put.mock.calls.length + add.mock.calls.length;
+  } finally {
+    put.mockRestore();
+    add.mockRestore();
+  }
+}
+
+describe('IndexedDBUpper, journal', () => {
+  it('stores a new file as one request in one transaction, and folds the journal into keyed records', async () => {
+    const { open, make, factory } = workspace({ journal: { idleMs: 60_000 } });
+    const upper = make();
+    const ov = await open(upper);
+    expect(await writeRequests(() => ov.writeFile('/d/sub/new', 'x'))).toBe(1);
+    expect(await writeRequests(() => ov.rename('/keep', '/kept'))).toBe(1);
+    expect(journalKeys(await storedKeys(factory))).toHaveLength(2);
+    const before = await ov.readdir('/', { recursive: true });
+    // A reload replays the journal over the keyed records.
+    const replayed = await open(make());
+    expect(await replayed.readdir('/', { recursive: true })).toEqual(before);
+    expect(await text(replayed, '/d/sub/new')).toBe('x');
+    expect(await replayed.usage()).toEqual(await ov.usage());
+    await upper.compact();
+    expect(journalKeys(await storedKeys(factory))).toEqual([]);
+    const folded = await open(make());
+    expect(await folded.readdir('/', { recursive: true })).toEqual(before);
+    expect(await text(folded, '/d/sub/new')).toBe('x');
+    expect(await folded.usage()).toEqual(await ov.usage());
+    expect((await folded.fsck()).problems).toEqual([]);
+  });
+
+  it('folds by itself once idle, and at once when full', async () => {
+    const { open, make, factory } = workspace({ journal: { idleMs: 20, maxRecords: 3 } });
+    const ov = await open(make());
+    await ov.writeFile('/a', 'A');
+    expect(journalKeys(await storedKeys(factory))).toHaveLength(1);
+    await vi.waitFor(async () => expect(journalKeys(await storedKeys(factory))).toEqual([]), {
+      timeout: 2000,
+    });
+    for (let i = 0; i < 3; i++) await ov.writeFile(`/f${i}`, `${i}`);
+    await ov.stat('/'); // the fold queued behind the third commit
+    await vi.waitFor(async () => expect(journalKeys(await storedKeys(factory))).toEqual([]), {
+      timeout: 100,
+    });
+    expect(await text(await open(make()), '/f2')).toBe('2');
+  });
+
+  it('a commit of more data than directBytes is stored keyed, with the journal folded in', async () => {
+    const { open, make, factory } = workspace({ journal: { idleMs: 60_000, directBytes: 1000 } });
+    const ov = await open(make());
+    await ov.writeFile('/small', 'journaled');
+    expect(journalKeys(await storedKeys(factory))).toHaveLength(1);
+    await ov.writeFile('/big', new Uint8Array(5000).fill(7));
+    expect(journalKeys(await storedKeys(factory))).toEqual([]);
+    const again = await open(make());
+    expect(await text(again, '/small')).toBe('journaled');
+    expect((await again.readFile('/big'))[4999]).toBe(7);
+    expect((await again.fsck()).problems).toEqual([]);
+  });
+
+  it("an upper never folds journal records another one folded already (that would undo the other's later changes)", async () => {
+    const { open, make } = workspace({ journal: { idleMs: 60_000 } });
+    const first = make();
+    const ov = await open(first);
+    await ov.writeFile('/x', 'made by the first upper');
+    // A reload that never closed the first overlay: it deletes /x and folds the journal.
+    const second = make();
+    const ov2 = await open(second);
+    await ov2.unlink('/x');
+    await second.compact();
+    // The first one's journal (creating /x) is no longer stored: folding it must not bring /x back.
+    await first.compact();
+    const third = await open(make());
+    expect(await third.readdir('/')).toEqual(['d', 'keep']);
+    expect((await third.fsck()).problems).toEqual([]);
+  });
+
+  it('fsck reports a journal record that is not a list of changes', async () => {
+    const { open, factory } = workspace();
+    const ov = await open();
+    await ov.writeFile('/d/f', 'changed');
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = factory.open(databaseName('w'));
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).put({ not: 'changes' }, ['j', 1e9]);
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error);
+    });
+    db.close();
+    // The overlay still opens (the record cannot be replayed, so it is left out); fsck names it.
+    const report = await (await open()).fsck();
+    expect(report.problems).toEqual([
+      { kind: 'bad-record', message: 'journal record ["j",1000000000] is not a list of changes' },
     ]);
   });
 });

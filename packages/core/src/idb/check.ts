@@ -5,6 +5,7 @@
  * the engine from `load()`, the same way for every upper.
  */
 import type { UpperProblem } from '../layer.js';
+import { badJournalValue } from './journal.js';
 import { parseKey } from './keys.js';
 
 const show = (key: IDBValidKey): string => JSON.stringify(key);
@@ -44,6 +45,9 @@ export function checkStore(store: IDBObjectStore): Promise<UpperProblem[]> {
           kind: 'unknown-record',
           message: `record ${show(cursor.key)} is not an upper record`,
         });
+      } else if (key.tag === 'j') {
+        const bad = badJournalValue(value);
+        if (bad) problems.push({ kind: 'bad-record', message: `journal record ${show(cursor.key)} ${bad}` });
       } else if (key.tag === 'c') {
         if (value instanceof Uint8Array) chunkLengths.set(`${key.ino}/${key.index}`, value.byteLength);
         else problems.push({ kind: 'bad-record', message: `chunk ${show(cursor.key)} is not bytes` });

@@ -46,12 +46,23 @@ export function transactionDone(tx: IDBTransaction): Promise<void> {
   });
 }
 
+/** `tx.commit()` where the platform has it and the transaction is still active (else it commits by itself). */
+function commitNow(tx: IDBTransaction): void {
+  try {
+    tx.commit?.();
+  } catch {
+    // Not active any more (it is committing already): nothing to hurry.
+  }
+}
+
 /** A lazily opened connection to one workspace's database, and transactions on it. */
 export class Database {
   readonly name: string;
   readonly #factory: IDBFactory;
   readonly #durability: IDBTransactionDurability;
   #db: Promise<IDBDatabase> | undefined;
+  /** Told when another connection deletes (or upgrades) the database under this one. */
+  onVersionChange: (() => void) | undefined;
 
   constructor(name: string, options: DatabaseOptions = {}) {
     this.name = databaseName(name);
@@ -69,6 +80,7 @@ export class Database {
       // Another connection wants to delete or upgrade: let it, and reopen on next use.
       db.onversionchange = () => {
         db.close();
+        this.onVersionChange?.();
         if (this.#db === opened) this.#db = undefined;
       };
       db.onclose = () => {
@@ -93,6 +105,9 @@ export class Database {
     const done = transactionDone(tx);
     try {
       const result = await fn(tx.objectStore(STORE));
+      // Every request is issued: commit now rather than after a round trip for the last request's
+      // result (Chromium otherwise waits for it before auto-committing).
+      if (mode === 'readwrite') commitNow(tx);
       await done;
       return result;
     } catch (error) {

@@ -2,7 +2,6 @@ import { promisifyRequest } from 'idb-keyval';
 import { FsError } from '../errors.js';
 import type {
   UpperChange,
-  UpperDirent,
   UpperInode,
   UpperLayer,
   UpperMeta,
@@ -10,11 +9,22 @@ import type {
   UpperSnapshot,
   UpperUsage,
 } from '../layer.js';
+import { getOrInsert } from '../map.js';
 import { applyChanges } from './apply.js';
 import { checkStore } from './check.js';
+import { coalesce } from './coalesce.js';
 import { Database, type DatabaseOptions } from './database.js';
 import { GroupCommit, type WriteBackOptions } from './group-commit.js';
-import { chunkKey, kindRange, metaKey, parseKey } from './keys.js';
+import {
+  badJournalValue,
+  chunkBytes,
+  Journal,
+  type JournalLimits,
+  type JournalRecord,
+  ownChanges,
+  RecordState,
+} from './journal.js';
+import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey } from './keys.js';
 import { ChangeChannel, type RemoteChange, type WhenLocked, WriterLock } from './tabs.js';
 
 export interface IndexedDBUpperOptions extends DatabaseOptions {
@@ -35,6 +45,13 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * each commit on a BroadcastChannel: see `onRemoteChange`.
    */
   whenLocked?: WhenLocked;
+  /**
+   * When commits stored as one journal record each are folded into the keyed
+   * records (see journal.ts): after `idleMs` without commits (default 1000),
+   * or once `maxRecords` (4096) or `maxBytes` (8 MiB) are journaled; a commit
+   * of more than `directBytes` (2 MiB) of data is stored keyed at once.
+   */
+  journal?: JournalLimits;
 }
 
 /**
@@ -65,6 +82,12 @@ export class IndexedDBUpper implements UpperLayer {
   /** Resolves to whether this upper may write; settled on first use. */
   #writer: Promise<boolean> | undefined;
   #readOnly = false;
+  #journal: Journal;
+  readonly #limits: JournalLimits;
+  /** Commits, compactions and loads, one after the other (the journal's order is the store's). */
+  #chain: Promise<unknown> = Promise.resolve();
+  #idle: ReturnType<typeof setTimeout> | undefined;
+  #lastCommit = 0;
 
   constructor(options: IndexedDBUpperOptions) {
     this.name = options.name;
@@ -72,6 +95,14 @@ export class IndexedDBUpper implements UpperLayer {
     this.#whenLocked = options.whenLocked;
     this.#lock = new WriterLock(options.name);
     this.#channel = options.whenLocked ? new ChangeChannel(options.name) : undefined;
+    this.#limits = { directBytes: 2 * 1024 * 1024, ...options.journal };
+    this.#journal = new Journal(this.#limits);
+    // The database was deleted under us: what we journaled is gone with it, and must not come back.
+    this.#db.onVersionChange = () => {
+      clearTimeout(this.#idle);
+      this.#idle = undefined;
+      this.#journal = new Journal(this.#limits);
+    };
     if (options.writeBack) {
       const wb = options.writeBack === true ? {} : options.writeBack;
       this.#group = new GroupCommit((changes) => this.#store(changes), wb);
@@ -135,29 +166,60 @@ export class IndexedDBUpper implements UpperLayer {
     // Who writes is settled before the first read: a waiting upper loads what the last writer left.
     await this.#writable();
     await this.#settle();
-    return this.#db.run('readonly', async (store) => {
-      // All requests are issued before the first await: the transaction stays alive for them.
-      const requests = [
-        promisifyRequest(store.get(metaKey())),
-        promisifyRequest(store.getAll(kindRange('i'))),
-        promisifyRequest(store.getAllKeys(kindRange('d'))),
-        promisifyRequest(store.getAll(kindRange('d'))),
-        promisifyRequest(store.getAllKeys(kindRange('c'))),
-      ] as const;
-      const [meta, inodes, direntKeys, direntValues, chunkKeys] = await Promise.all(requests);
-      const dirents: UpperDirent[] = [];
-      direntKeys.forEach((key, i) => {
-        const k = parseKey(key);
-        if (k.tag === 'd')
-          dirents.push({ parent: k.parent, name: k.name, ino: direntValues[i] as number | null });
-      });
-      const chunks: { ino: number; index: number }[] = [];
-      for (const key of chunkKeys) {
-        const k = parseKey(key);
-        if (k.tag === 'c') chunks.push({ ino: k.ino, index: k.index });
-      }
-      return { meta: meta as UpperMeta | undefined, inodes: inodes as UpperInode[], dirents, chunks };
-    });
+    return this.#serial(() =>
+      this.#db.run('readonly', async (store) => {
+        // All requests are issued before the first await: the transaction stays alive for them.
+        const requests = [
+          promisifyRequest(store.get(metaKey())),
+          promisifyRequest(store.getAll(kindRange('i'))),
+          promisifyRequest(store.getAllKeys(kindRange('d'))),
+          promisifyRequest(store.getAll(kindRange('d'))),
+          promisifyRequest(store.getAllKeys(kindRange('c'))),
+          promisifyRequest(store.getAllKeys(kindRange('j'))),
+          promisifyRequest(store.getAll(kindRange('j'))),
+        ] as const;
+        const [meta, inodes, direntKeys, direntValues, chunkKeys, journalKeys, journalValues] =
+          await Promise.all(requests);
+        const state = new RecordState();
+        state.meta = meta as UpperMeta | undefined;
+        for (const rec of inodes as UpperInode[]) state.inodes.set(rec.ino, rec);
+        direntKeys.forEach((key, i) => {
+          const k = parseKey(key);
+          if (k.tag === 'd')
+            state.apply([
+              {
+                op: 'put-dirent',
+                dirent: { parent: k.parent, name: k.name, ino: direntValues[i] as number | null },
+              },
+            ]);
+        });
+        for (const key of chunkKeys) {
+          const k = parseKey(key);
+          if (k.tag === 'c')
+            getOrInsert(state.chunks, k.ino, () => new Map<number, number>()).set(k.index, 0);
+        }
+        // The journal left over the keyed records, oldest first; this upper now knows exactly these.
+        const journal = new Journal(this.#limits);
+        journalKeys.forEach((key, i) => {
+          const k = parseKey(key);
+          // A record that is not a list of changes cannot be replayed; fsck reports it (check.ts).
+          if (k.tag !== 'j' || badJournalValue(journalValues[i]) !== undefined) return;
+          const record: JournalRecord = { seq: k.seq, changes: journalValues[i] as UpperChange[] };
+          state.apply(record.changes);
+          journal.add(record);
+        });
+        journal.nextSeq = Math.max(journal.nextSeq, this.#journal.nextSeq);
+        // Folded by this upper's next compaction, after a commit of its own (a reader never folds).
+        this.#journal = journal;
+        const snapshot: UpperSnapshot = {
+          meta: state.meta,
+          inodes: [...state.inodes.values()],
+          dirents: state.direntList(),
+          chunks: state.chunkList(),
+        };
+        return snapshot;
+      }),
+    );
   }
 
   /**
@@ -169,14 +231,112 @@ export class IndexedDBUpper implements UpperLayer {
     return this.#group ? this.#group.add(changes) : this.#store(changes);
   }
 
+  /**
+   * One commit: one journal record (one request), or — for a commit carrying
+   * more than `directBytes` of data — its changes keyed at once, with the
+   * journal folded in and deleted in the same transaction.
+   */
   async #store(changes: readonly UpperChange[]): Promise<void> {
-    await this.#db.run('readwrite', (store) => applyChanges(store, changes));
+    await this.#serial(async () => {
+      const journal = this.#journal;
+      if (chunkBytes(changes) > journal.directBytes) {
+        await this.#fold(journal, changes);
+      } else {
+        const seq = journal.nextSeq++;
+        const record: JournalRecord = { seq, changes: ownChanges(changes) };
+        await this.#db.run('readwrite', (store) => {
+          // `add`: another upper on this database that wrote the same number fails this commit (EIO) rather than overwrite it.
+          store.add(record.changes, journalKey(seq));
+        });
+        journal.add(record);
+        this.#lastCommit = Date.now();
+        if (journal.full) void this.#compact().catch(() => {});
+        else this.#armIdle();
+      }
+    });
     this.#channel?.post();
+  }
+
+  /**
+   * Applies the journal (and `extra`) to the keyed records and deletes the
+   * journal records applied, in one transaction. Only records still stored
+   * are applied: another upper on this database (a reload that never closed
+   * this one) may have folded them already, and applying them again over its
+   * later changes would undo those.
+   */
+  async #fold(journal: Journal, extra: readonly UpperChange[] = []): Promise<void> {
+    const records = journal.records.slice();
+    const first = records[0]?.seq;
+    const last = records[records.length - 1]?.seq;
+    if ((first === undefined || last === undefined) && extra.length === 0) return;
+    await this.#db.run('readwrite', (store) => {
+      const write = (live: readonly JournalRecord[]) => {
+        applyChanges(store, coalesce([...live.flatMap((r) => r.changes), ...extra]));
+        const from = live[0]?.seq;
+        if (from !== undefined && last !== undefined) store.delete(journalRange(from, last));
+      };
+      if (first === undefined || last === undefined) {
+        write([]);
+        return;
+      }
+      // Requests are issued from the success callback, while the transaction is still active.
+      return new Promise<void>((resolve, reject) => {
+        const request = store.getAllKeys(journalRange(first, last));
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const present = new Set<number>();
+          for (const key of request.result) {
+            const k = parseKey(key);
+            if (k.tag === 'j') present.add(k.seq);
+          }
+          // Ours still stored: a suffix of what we know, and nobody else's in between.
+          const from = records.findIndex((r) => present.has(r.seq));
+          const live = from < 0 ? [] : records.slice(from);
+          const exact = live.length === present.size && live.every((r) => present.has(r.seq));
+          write(exact ? live : []);
+          resolve();
+        };
+      });
+    });
+    if (last !== undefined) journal.drop(last);
+  }
+
+  /** Folds the journal into the keyed records (a writer only; readers leave it to the writer). */
+  #compact(): Promise<void> {
+    return this.#serial(async () => {
+      clearTimeout(this.#idle);
+      this.#idle = undefined;
+      if (this.#readOnly || this.#journal.records.length === 0) return;
+      await this.#fold(this.#journal);
+    });
+  }
+
+  /** Compaction once no commit came for `idleMs`. */
+  #armIdle(): void {
+    if (this.#idle !== undefined || this.#readOnly) return;
+    const wait = Math.max(0, this.#lastCommit + this.#journal.idleMs - Date.now());
+    const timer = setTimeout(() => {
+      this.#idle = undefined;
+      if (Date.now() - this.#lastCommit < this.#journal.idleMs) this.#armIdle();
+      else void this.#compact().catch(() => {});
+    }, wait);
+    // Node: a pending compaction does not keep the process alive (the journal is durable as it is).
+    (timer as { unref?: () => void }).unref?.();
+    this.#idle = timer;
+  }
+
+  /** Runs `fn` after every commit, compaction and load queued before it. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.catch(() => {});
+    return run;
   }
 
   async readChunk(ino: number, index: number): Promise<Uint8Array | undefined> {
     const pending = this.#group?.chunk(ino, index);
     if (pending !== undefined) return pending ?? undefined;
+    const journaled = this.#journal.chunk(ino, index);
+    if (journaled !== undefined) return journaled ?? undefined;
     const data = await this.#db.run('readonly', (store) => promisifyRequest(store.get(chunkKey(ino, index))));
     return data as Uint8Array | undefined;
   }
@@ -185,8 +345,13 @@ export class IndexedDBUpper implements UpperLayer {
   async clear(): Promise<void> {
     await this.#mustWrite();
     await this.#group?.discard();
-    await this.#db.run('readwrite', (store) => {
-      store.clear();
+    await this.#serial(async () => {
+      await this.#db.run('readwrite', (store) => {
+        store.clear();
+      });
+      clearTimeout(this.#idle);
+      this.#idle = undefined;
+      this.#journal.drop(Number.POSITIVE_INFINITY);
     });
     this.#channel?.post();
   }
@@ -194,16 +359,54 @@ export class IndexedDBUpper implements UpperLayer {
   /** Chunk bytes and records (inodes and directory entries) stored, as `MemoryUpper` counts them. */
   async usage(): Promise<UpperUsage> {
     await this.#settle();
-    return this.#db.run('readonly', async (store) => {
-      const requests = [
-        promisifyRequest(store.getAll(kindRange('s'))),
-        promisifyRequest(store.count(kindRange('i'))),
-        promisifyRequest(store.count(kindRange('d'))),
-      ] as const;
-      const [sizes, inodes, dirents] = await Promise.all(requests);
-      const bytes = (sizes as number[]).reduce((n, s) => n + s, 0);
-      return { bytes, entries: inodes + dirents };
-    });
+    return this.#serial(() =>
+      this.#db.run('readonly', async (store) => {
+        const requests = [
+          promisifyRequest(store.getAllKeys(kindRange('s'))),
+          promisifyRequest(store.getAll(kindRange('s'))),
+          promisifyRequest(store.getAllKeys(kindRange('i'))),
+          promisifyRequest(store.getAllKeys(kindRange('d'))),
+          promisifyRequest(store.getAll(kindRange('j'))),
+        ] as const;
+        const [sizeKeys, sizes, inodeKeys, direntKeys, journal] = await Promise.all(requests);
+        // Counted as the keyed records stand once the journal is applied to them.
+        const inodes = new Set<number>();
+        const dirents = new Map<number, Set<string>>();
+        const chunks = new Map<number, Map<number, number>>();
+        for (const key of inodeKeys) {
+          const k = parseKey(key);
+          if (k.tag === 'i') inodes.add(k.ino);
+        }
+        for (const key of direntKeys) {
+          const k = parseKey(key);
+          if (k.tag === 'd') getOrInsert(dirents, k.parent, () => new Set()).add(k.name);
+        }
+        sizeKeys.forEach((key, i) => {
+          const k = parseKey(key);
+          if (k.tag === 's') getOrInsert(chunks, k.ino, () => new Map()).set(k.index, sizes[i] as number);
+        });
+        for (const changes of journal as UpperChange[][]) {
+          for (const c of changes) {
+            if (c.op === 'put-inode') inodes.add(c.inode.ino);
+            else if (c.op === 'drop-inode') {
+              inodes.delete(c.ino);
+              dirents.delete(c.ino);
+              chunks.delete(c.ino);
+            } else if (c.op === 'put-dirent')
+              getOrInsert(dirents, c.dirent.parent, () => new Set()).add(c.dirent.name);
+            else if (c.op === 'drop-dirent') dirents.get(c.parent)?.delete(c.name);
+            else if (c.op === 'put-chunk')
+              getOrInsert(chunks, c.ino, () => new Map()).set(c.index, c.data.byteLength);
+            else if (c.op === 'drop-chunk') chunks.get(c.ino)?.delete(c.index);
+          }
+        }
+        let bytes = 0;
+        for (const lengths of chunks.values()) for (const n of lengths.values()) bytes += n;
+        let entries = inodes.size;
+        for (const names of dirents.values()) entries += names.size;
+        return { bytes, entries };
+      }),
+    );
   }
 
   /**
@@ -227,7 +430,7 @@ export class IndexedDBUpper implements UpperLayer {
   /** Storage-level consistency: record shapes, and a length record for every chunk. */
   async check(): Promise<UpperProblem[]> {
     await this.#settle();
-    return this.#db.run('readonly', (store) => checkStore(store));
+    return this.#serial(() => this.#db.run('readonly', (store) => checkStore(store)));
   }
 
   /**
@@ -236,6 +439,13 @@ export class IndexedDBUpper implements UpperLayer {
    */
   async close(): Promise<void> {
     await this.#settle();
+    // A writer leaves its journal folded: the next open reads keyed records only.
+    if (!this.#readOnly && this.#writer !== undefined && (await this.#writer))
+      await this.#compact().catch(() => {});
+    else if (!this.#whenLocked) await this.#compact().catch(() => {});
+    await this.#chain;
+    clearTimeout(this.#idle);
+    this.#idle = undefined;
     await this.#db.close();
     this.#lock.release();
     this.#channel?.close();
@@ -244,5 +454,11 @@ export class IndexedDBUpper implements UpperLayer {
   /** Everything queued is committed (or has failed) before a read of the whole store. */
   async #settle(): Promise<void> {
     await this.#group?.flushed();
+  }
+
+  /** Folds the journal into the keyed records now (it happens by itself when idle or full). */
+  async compact(): Promise<void> {
+    await this.#settle();
+    await this.#compact();
   }
 }

@@ -10,16 +10,18 @@
  * ['d', parent, name]   directory entry: the child's inode number, null for a whiteout
  * ['c', ino, index]     chunk bytes (Uint8Array)
  * ['s', ino, index]     that chunk's length, so usage() never reads chunk bytes
+ * ['j', seq]            journal record: one commit's changes, not yet compacted (journal.ts)
  * ```
  */
 
-export type Tag = 'm' | 'i' | 'd' | 'c' | 's';
+export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j';
 
 export const metaKey = (): IDBValidKey => ['m'];
 export const inodeKey = (ino: number): IDBValidKey => ['i', ino];
 export const direntKey = (parent: number, name: string): IDBValidKey => ['d', parent, name];
 export const chunkKey = (ino: number, index: number): IDBValidKey => ['c', ino, index];
 export const sizeKey = (ino: number, index: number): IDBValidKey => ['s', ino, index];
+export const journalKey = (seq: number): IDBValidKey => ['j', seq];
 
 /**
  * An empty array sorts after every number and string, so `[...prefix, []]`
@@ -29,6 +31,10 @@ const END: IDBValidKey = [];
 
 /** Every record of one kind. */
 export const kindRange = (tag: Tag): IDBKeyRange => IDBKeyRange.bound([tag], [tag, END], false, true);
+
+/** Journal records `first` to `last`, both included. */
+export const journalRange = (first: number, last: number): IDBKeyRange =>
+  IDBKeyRange.bound(journalKey(first), journalKey(last));
 
 /** Every record of one kind keyed under inode `ino` (its dirents as a parent, its chunks, its sizes). */
 export const underInode = (tag: 'd' | 'c' | 's', ino: number): IDBKeyRange =>
@@ -40,6 +46,7 @@ export type ParsedKey =
   | { tag: 'i'; ino: number }
   | { tag: 'd'; parent: number; name: string }
   | { tag: 'c' | 's'; ino: number; index: number }
+  | { tag: 'j'; seq: number }
   | { tag: 'unknown'; key: IDBValidKey };
 
 export function parseKey(key: IDBValidKey): ParsedKey {
@@ -47,6 +54,7 @@ export function parseKey(key: IDBValidKey): ParsedKey {
   const [tag, a, b] = key as unknown[];
   if (tag === 'm' && key.length === 1) return { tag };
   if (tag === 'i' && typeof a === 'number' && key.length === 2) return { tag, ino: a };
+  if (tag === 'j' && typeof a === 'number' && key.length === 2) return { tag, seq: a };
   if (tag === 'd' && typeof a === 'number' && typeof b === 'string') return { tag, parent: a, name: b };
   if ((tag === 'c' || tag === 's') && typeof a === 'number' && typeof b === 'number') {
     return { tag, ino: a, index: b };
