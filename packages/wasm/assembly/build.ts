@@ -12,7 +12,6 @@ import {
   KIND_DIR,
   KIND_FILE,
   KIND_WHITEOUT,
-  N_FIRST,
   N_FLAGS,
   N_GEN,
   N_LAYER,
@@ -21,9 +20,16 @@ import {
   NO_REF,
   NONE,
   ROOT,
+  Z_KIND,
+  Z_KIND_MASK,
+  Z_NAME,
+  Z_NAMELEN,
+  Z_SHIFT,
+  Z_STATUS,
 } from './layout';
-import { find, insert, kindOf, link, removeTree } from './namespace';
-import { rec } from './nodes';
+import { namesBase } from './names';
+import { find, firstChildOf, insert, kindOf, link, removeTree } from './namespace';
+import { nodeHighWater, rec } from './nodes';
 import { warn } from './warnings';
 
 /** Warning: a later entry of the same layer replaced this one (same path). */
@@ -33,7 +39,8 @@ export const W_THROUGH_FILE: u32 = 21;
 /** Warning: a hard link whose target is not a file of this layer; entry skipped. */
 export const W_BAD_LINK: u32 = 22;
 
-let gen: u32 = 0;
+/** The current generation's low byte, as nodes store it (0 = never stamped). */
+let gen: u8 = 0;
 let layer: u32 = 0;
 /** Reference of the entry that caused the last error. */
 let failedRef: u32 = 0;
@@ -47,19 +54,25 @@ export function buildFailedRef(): u32 {
 
 export function beginLayer(l: u32): void {
   gen++;
+  if (gen == 0) {
+    // The byte wrapped: forget every stamp so a node stamped 256 layers ago is not "this layer".
+    const high = nodeHighWater();
+    for (let id: u32 = 1; id < high; id++) store<u8>(rec(id) + N_GEN, 0);
+    gen = 1;
+  }
   layer = l;
 }
 
 function stamp(id: u32, ref: u32, flags: u8): void {
   const r = rec(id);
-  store<u32>(r + N_GEN, gen);
+  store<u8>(r + N_GEN, gen);
   store<u32>(r + N_LAYER, layer);
   store<u32>(r + N_REF, ref);
   store<u8>(r + N_FLAGS, flags);
 }
 
 function fromThisLayer(id: u32): bool {
-  return load<u32>(rec(id) + N_GEN) == gen;
+  return load<u8>(rec(id) + N_GEN) == gen;
 }
 
 /**
@@ -113,13 +126,13 @@ function descend(dir: u32, p: usize, n: u32): i32 {
   }
   const made = insert(dir, p, n, KIND_DIR, FLAG_IMPLICIT, layer, NO_REF);
   if (made < 0) return made;
-  store<u32>(rec(<u32>made) + N_GEN, gen);
+  store<u8>(rec(<u32>made) + N_GEN, gen);
   return made;
 }
 
 /** Drops below `dir` every node this layer did not put there (an opaque directory). */
 function dropBelow(dir: u32): void {
-  let c = load<u32>(rec(dir) + N_FIRST);
+  let c = firstChildOf(dir);
   while (c != NONE) {
     const next = load<u32>(rec(c) + N_NEXT);
     if (!fromThisLayer(c)) removeTree(c);
@@ -164,7 +177,7 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
   if (kind == KIND_WHITEOUT) return 0;
   const made = insert(dir, nameStart, nameLen, kind, kind == KIND_DIR ? flags & FLAG_OPAQUE : 0, layer, ref);
   if (made < 0) return made;
-  store<u32>(rec(<u32>made) + N_GEN, gen);
+  store<u8>(rec(<u32>made) + N_GEN, gen);
   return made;
 }
 
@@ -180,7 +193,7 @@ export function applyLink(ref: u32, p: usize, len: u32, t: usize, tlen: u32): i3
   if (existing != NONE) removeTree(existing);
   const made = link(<u32>parent, nameStart, nameLen, target);
   if (made < 0) return made;
-  store<u32>(rec(<u32>made) + N_GEN, gen);
+  store<u8>(rec(<u32>made) + N_GEN, gen);
   return made;
 }
 
@@ -237,14 +250,21 @@ export function applyBatch(p: usize, count: u32, end: usize): i32 {
 }
 
 /**
- * Applies a parsed zip entry table (see zip.ts): every usable entry, its index as the ref.
- * A path through a file of the same archive skips the entry with a warning instead of failing.
+ * Applies a parsed zip entry table (see zip.ts): every usable entry, its index as the ref. Names
+ * are read from `names` (the arena, when the table was parsed in this instance: nodes then share
+ * the bytes). A path through a file of the same archive skips the entry with a warning instead of
+ * failing.
  */
 export function applyZipTable(entries: usize, count: u32, names: usize): i32 {
+  const inArena = names == 0;
   for (let i: u32 = 0; i < count; i++) {
-    const e = entries + ((<usize>i) << 6);
-    if (load<u8>(e + 9) != 0) continue;
-    const r = applyEntry(load<u8>(e + 8), 0, i, names + load<u32>(e), load<u32>(e + 4));
+    const e = entries + ((<usize>i) << Z_SHIFT);
+    if (load<u8>(e + Z_STATUS) != 0) continue;
+    // Re-read the arena's address each time: an entry's implicit parents may not grow it, but
+    // a foreign table's names are copied into it.
+    const base = inArena ? namesBase() : names;
+    const kind = load<u8>(e + Z_KIND) & Z_KIND_MASK;
+    const r = applyEntry(kind, 0, i, base + load<u32>(e + Z_NAME), <u32>load<u16>(e + Z_NAMELEN));
     if (r == -E_NOTDIR) warn(i, W_THROUGH_FILE);
     else if (r < 0) return r;
   }

@@ -1,25 +1,35 @@
-// The (parent, name) → node hash table: open addressing with linear probing over u32 slots,
-// at most half full, backward-shift deletion (no tombstones, so probe chains stay short after
-// many removes). A directory rename rehashes only the moved node: its children are keyed by
-// the directory's id, which does not change.
+// The (parent, name) → node hash table: open addressing with linear probing over u32 slots, at
+// most 80% full, backward-shift deletion (no tombstones, so probe chains stay short after many
+// removes). The table has any size (a slot is picked by multiply-shift, not a mask), so a bulk
+// build reserves what it needs and no more. A slot holds the node id in its low 26 bits and 6
+// bits of the hash in the top ones: most non-matching slots are skipped without reading their
+// node. Nodes do not store their hash; moving slots (growth, deletion) recomputes it from the
+// name. A directory rename rehashes only the moved node: its children are keyed by its id.
 import { allocZeroed } from './heap-util';
-import { N_HASH, N_NAME, N_NAMELEN, N_PARENT } from './layout';
+import { N_NAME, N_NAMELEN, N_PARENT } from './layout';
 import { namesBase } from './names';
 import { rec } from './nodes';
 
+const ID_MASK: u32 = 0x3ffffff;
+const TAG_MASK: u32 = 0xfc000000;
+
 let slots: usize = 0;
-let mask: u32 = 0;
+let cap: u32 = 0;
 let used: u32 = 0;
 
 export function tableBytes(): usize {
-  return (<usize>mask + 1) << 2;
+  return (<usize>cap) << 2;
+}
+
+/** Slots for `count` entries at most 80% full. */
+function capFor(count: u32): u32 {
+  const c = <u64>count + (<u64>count >> 2) + 1;
+  return c < 16 ? 16 : c > 0xffffffff ? 0xffffffff : <u32>c;
 }
 
 export function tableInit(capacity: u32): void {
-  let cap: u32 = 16;
-  while (cap < capacity) cap <<= 1;
+  cap = capFor(capacity);
   slots = allocZeroed((<usize>cap) << 2);
-  mask = cap - 1;
   used = 0;
 }
 
@@ -43,49 +53,83 @@ export function hashName(parent: u32, p: usize, len: u32): u32 {
   return h;
 }
 
-/** The node named `p[0..len)` in `parent`, or 0. */
+function home(h: u32): u32 {
+  return <u32>((<u64>h * <u64>cap) >>> 32);
+}
+
+function nodeHash(id: u32): u32 {
+  const r = rec(id);
+  return hashName(load<u32>(r + N_PARENT), namesBase() + load<u32>(r + N_NAME), <u32>load<u8>(r + N_NAMELEN));
+}
+
+function sameBytes(a: usize, b: usize, n: u32): bool {
+  let i: u32 = 0;
+  let same = true;
+  while (i + 8 <= n) {
+    if (load<u64>(a + i) != load<u64>(b + i)) {
+      same = false;
+      break;
+    }
+    i += 8;
+  }
+  if (same) {
+    while (i < n) {
+      if (load<u8>(a + i) != load<u8>(b + i)) {
+        same = false;
+        break;
+      }
+      i++;
+    }
+  }
+  return same;
+}
+
+/** The node named `p[0..len)` in `parent` (`h` = hashName of them), or 0. */
 export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
-  let i = h & mask;
+  let i = home(h);
+  const tag = h << 26;
   const names = namesBase();
   while (true) {
-    const id = load<u32>(slots + ((<usize>i) << 2));
-    if (id == 0) return 0;
-    const r = rec(id);
-    if (
-      load<u32>(r + N_HASH) == h &&
-      load<u32>(r + N_PARENT) == parent &&
-      <u32>load<u16>(r + N_NAMELEN) == len &&
-      memory.compare(names + load<u32>(r + N_NAME), p, len) == 0
-    )
-      return id;
-    i = (i + 1) & mask;
+    const s = load<u32>(slots + ((<usize>i) << 2));
+    if (s == 0) return 0;
+    if ((s & TAG_MASK) == tag) {
+      const id = s & ID_MASK;
+      const r = rec(id);
+      if (
+        load<u32>(r + N_PARENT) == parent &&
+        <u32>load<u8>(r + N_NAMELEN) == len &&
+        sameBytes(names + load<u32>(r + N_NAME), p, len)
+      )
+        return id;
+    }
+    if (++i == cap) i = 0;
   }
 }
 
-/** Adds a node whose (parent, name) is not in the table yet. */
-export function tableInsert(id: u32): void {
-  if ((used + 1) << 1 > mask + 1) grow();
-  place(id);
+/** Adds a node (whose hash is `h`) whose (parent, name) is not in the table yet. */
+export function tableInsert(id: u32, h: u32): void {
+  if ((<u64>used + 1) * 5 > (<u64>cap) << 2) rehash(cap + (cap >> 1));
+  place(id, h);
   used++;
 }
 
-function place(id: u32): void {
-  let i = load<u32>(rec(id) + N_HASH) & mask;
-  while (load<u32>(slots + ((<usize>i) << 2)) != 0) i = (i + 1) & mask;
-  store<u32>(slots + ((<usize>i) << 2), id);
+function place(id: u32, h: u32): void {
+  let i = home(h);
+  while (load<u32>(slots + ((<usize>i) << 2)) != 0) if (++i == cap) i = 0;
+  store<u32>(slots + ((<usize>i) << 2), id | (h << 26));
 }
 
 export function tableRemove(id: u32): void {
-  let i = load<u32>(rec(id) + N_HASH) & mask;
-  while (load<u32>(slots + ((<usize>i) << 2)) != id) i = (i + 1) & mask;
+  let i = home(nodeHash(id));
+  while ((load<u32>(slots + ((<usize>i) << 2)) & ID_MASK) != id) if (++i == cap) i = 0;
   let j = i;
   while (true) {
-    j = (j + 1) & mask;
+    if (++j == cap) j = 0;
     const other = load<u32>(slots + ((<usize>j) << 2));
     if (other == 0) break;
-    const home = load<u32>(rec(other) + N_HASH) & mask;
+    const at = home(nodeHash(other & ID_MASK));
     // `other` may stay where it is if its home lies cyclically in (i, j].
-    const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+    const stays = i <= j ? i < at && at <= j : i < at || at <= j;
     if (stays) continue;
     store<u32>(slots + ((<usize>i) << 2), other);
     i = j;
@@ -94,25 +138,20 @@ export function tableRemove(id: u32): void {
   used--;
 }
 
-/** Sizes the table for `count` entries in one step (at most half full). */
+/** Sizes the table for `count` entries in one step. */
 export function tableReserve(count: u32): void {
-  let cap = mask + 1;
-  while (cap < 0x40000000 && (<u64>count) << 1 > <u64>cap) cap <<= 1;
-  if (cap != mask + 1) rehash(cap);
+  const want = capFor(count);
+  if (want > cap) rehash(want);
 }
 
-function grow(): void {
-  rehash((mask + 1) << 1);
-}
-
-function rehash(cap: u32): void {
+function rehash(next: u32): void {
   const old = slots;
-  const oldCap = mask + 1;
-  slots = allocZeroed((<usize>cap) << 2);
-  mask = cap - 1;
+  const oldCap = cap;
+  slots = allocZeroed((<usize>next) << 2);
+  cap = next;
   for (let i: u32 = 0; i < oldCap; i++) {
-    const id = load<u32>(old + ((<usize>i) << 2));
-    if (id != 0) place(id);
+    const s = load<u32>(old + ((<usize>i) << 2));
+    if (s != 0) place(s & ID_MASK, nodeHash(s & ID_MASK));
   }
   heap.free(old);
 }

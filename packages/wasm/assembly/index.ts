@@ -1,31 +1,33 @@
 // The module's exports. Each instance holds one namespace (and/or one parsed zip directory);
 // memory is released by dropping the instance, since wasm memory never shrinks.
 
+import { dirRec, dirsBytes } from './dirs';
 import { tableBytes } from './hash';
 import { grownCapacity } from './heap-util';
 import {
-  N_COUNT,
-  N_FIRST,
+  D_COUNT,
+  D_SUBDIRS,
+  KIND_DIR,
+  N_AUX,
   N_FLAGS,
+  N_KIND,
   N_LAYER,
   N_NAME,
   N_NAMELEN,
   N_NEXT,
-  N_NLINK,
-  N_OBJECT,
   N_PARENT,
   N_REF,
-  N_SUBDIRS,
-  N_TAG,
   NONE,
   ROOT,
 } from './layout';
-import { namesBase, namesBytes } from './names';
-import { isLive, namespaceInit } from './namespace';
+import { namesBase, namesBytes, namesLength } from './names';
+import { firstChildOf, isLive, namespaceInit, objectOf } from './namespace';
 import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec } from './nodes';
+import { tagsBytes } from './tags';
 
 export { applyBatch, applyZipTable, beginLayer, buildFailedRef } from './build';
-export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
+export { find as lookup, insert, link, move, nlinkOf, objectOf, remove, reserve, setKind } from './namespace';
+export { setTag, tagOf } from './tags';
 export { walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
 export {
@@ -35,26 +37,32 @@ export {
   zipEocdAt,
   zipErrorEntry,
   zipLocate,
-  zipNames,
-  zipNamesLength,
   zipParseBegin,
   zipParseChunk,
   zipParsed,
   zipReadZip64,
   zipRelease,
   zipTable,
+  zipUnpin,
+  zipWide,
+  zipWideCount,
   zipZip64At,
 } from './zip';
-export { liveNodes, namesBase, nodeHighWater, nodesBase };
+export { liveNodes, namesBase, namesLength, nodeHighWater, nodesBase };
 
 /** Creates the root; sizes are hints (everything grows on demand). */
 export function init(nodeCapacity: u32, nameBytes: u32): void {
   namespaceInit(nodeCapacity, nameBytes);
 }
 
-/** Bytes held by the index's own structures (nodes, hash table, names). */
+/** Bytes held by the index's own structures (nodes, hash table, dir records, names, tags). */
 export function indexBytes(): usize {
-  return nodesBytes() + tableBytes() + namesBytes();
+  return nodesBytes() + tableBytes() + dirsBytes() + namesBytes() + tagsBytes();
+}
+
+/** Bytes of the names arena (names of nodes and the paths of the zip tables parsed here). */
+export function nameArenaBytes(): usize {
+  return namesBytes();
 }
 
 export function alloc(n: usize): usize {
@@ -73,17 +81,13 @@ export function parentOf(id: u32): u32 {
   return load<u32>(rec(id) + N_PARENT);
 }
 export function kindOf(id: u32): u8 {
-  return load<u8>(rec(id) + 10);
+  return load<u8>(rec(id) + N_KIND);
 }
 export function flagsOf(id: u32): u8 {
   return load<u8>(rec(id) + N_FLAGS);
 }
 export function setFlags(id: u32, flags: u8): void {
   store<u8>(rec(id) + N_FLAGS, flags);
-}
-/** The object behind a name: the node itself, or the first name of a hard-linked file. */
-export function objectOf(id: u32): u32 {
-  return load<u32>(rec(id) + N_OBJECT);
 }
 export function layerOf(id: u32): u32 {
   return load<u32>(rec(objectOf(id)) + N_LAYER);
@@ -97,23 +101,16 @@ export function setSource(id: u32, layer: u32, ref: u32): void {
   store<u32>(o + N_LAYER, layer);
   store<u32>(o + N_REF, ref);
 }
-export function nlinkOf(id: u32): u32 {
-  return load<u32>(rec(objectOf(id)) + N_NLINK);
-}
-export function tagOf(id: u32): u32 {
-  return load<u32>(rec(id) + N_TAG);
-}
-export function setTag(id: u32, tag: u32): void {
-  store<u32>(rec(id) + N_TAG, tag);
-}
 export function childCount(id: u32): u32 {
-  return load<u32>(rec(id) + N_COUNT);
+  const r = rec(id);
+  return load<u8>(r + N_KIND) == KIND_DIR ? load<u32>(dirRec(load<u32>(r + N_AUX)) + D_COUNT) : 0;
 }
 export function subdirCount(id: u32): u32 {
-  return load<u32>(rec(id) + N_SUBDIRS);
+  const r = rec(id);
+  return load<u8>(r + N_KIND) == KIND_DIR ? load<u32>(dirRec(load<u32>(r + N_AUX)) + D_SUBDIRS) : 0;
 }
 export function firstChild(id: u32): u32 {
-  return load<u32>(rec(id) + N_FIRST);
+  return firstChildOf(id);
 }
 export function nextSibling(id: u32): u32 {
   return load<u32>(rec(id) + N_NEXT);
@@ -122,7 +119,7 @@ export function nameOffset(id: u32): u32 {
   return load<u32>(rec(id) + N_NAME);
 }
 export function nameLength(id: u32): u32 {
-  return <u32>load<u16>(rec(id) + N_NAMELEN);
+  return <u32>load<u8>(rec(id) + N_NAMELEN);
 }
 
 let out: usize = 0;

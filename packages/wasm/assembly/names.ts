@@ -1,6 +1,9 @@
-// The names arena: every node's name as UTF-8 bytes, appended; offsets are relative to the
-// block so it can move when it grows. Names dropped by remove/rename are counted as garbage and
-// reclaimed by compaction when they outweigh the live bytes.
+// The names arena: every node's name as UTF-8 bytes; offsets are relative to the block so it can
+// move when it grows. The zip parser writes its normalized paths here too, and nodes built from a
+// zip point at the last component inside those paths instead of copying it (one copy of each
+// name). Bytes no live node uses (dropped names, the directory part of zip paths) are reclaimed
+// by compaction when they outweigh the live bytes — but never while a zip table that points into
+// the arena is open (`pinNames`).
 import { grownCapacity } from './heap-util';
 import { KIND_FREE, N_KIND, N_NAME, N_NAMELEN, NODE_SHIFT } from './layout';
 import { nodeHighWater, nodesBase } from './nodes';
@@ -8,7 +11,10 @@ import { nodeHighWater, nodesBase } from './nodes';
 let arena: usize = 0;
 let arenaCap: usize = 0;
 let arenaLen: usize = 0;
-let garbage: usize = 0;
+/** Name bytes of live nodes (what compaction would keep). */
+let liveBytes: usize = 0;
+/** Open zip tables whose names are in the arena: compaction would move them. */
+let pins: u32 = 0;
 
 export function namesBase(): usize {
   return arena;
@@ -18,26 +24,61 @@ export function namesBytes(): usize {
   return arenaCap;
 }
 
+export function namesLength(): usize {
+  return arenaLen;
+}
+
 export function namesInit(cap: usize): void {
   arenaCap = cap < 64 ? 64 : cap;
   arena = heap.alloc(arenaCap);
   arenaLen = 0;
-  garbage = 0;
+  liveBytes = 0;
+  pins = 0;
 }
 
+export function pinNames(): void {
+  pins++;
+}
+
+export function unpinNames(): void {
+  if (pins > 0) pins--;
+}
+
+/** A live node let go of its name (removed or renamed). */
 export function dropName(len: u32): void {
-  garbage += len;
+  liveBytes -= len;
 }
 
-/** Copies `len` bytes from `src` (which must not point into the arena) and returns the offset. */
+/** Room for `extra` more bytes, grown to exactly that (a parse knows a bound of what it writes). */
+export function reserveNames(extra: usize, exact: bool): void {
+  if (arenaLen + extra <= arenaCap) return;
+  if (pins == 0 && arenaLen - liveBytes > arenaLen >> 1 && arenaLen - liveBytes > 4096) compact();
+  if (arenaLen + extra <= arenaCap) return;
+  arenaCap = exact ? arenaLen + extra : grownCapacity(arenaCap, arenaLen + extra);
+  arena = heap.realloc(arena, arenaCap);
+}
+
+/** Marks `len` bytes written at namesBase() + namesLength() as used. */
+export function commitNames(len: usize): void {
+  arenaLen += len;
+}
+
+/** Gives back what the arena holds beyond its length (after a parse reserved a bound). */
+export function trimNames(): void {
+  const want = arenaLen < 64 ? <usize>64 : arenaLen;
+  if (want >= arenaCap) return;
+  arena = heap.realloc(arena, want);
+  arenaCap = want;
+}
+
+/**
+ * The arena offset of a new node's name `src[0..len)`: where it already is when `src` points
+ * into the arena (a zip path), else a copy appended (`src` must then not point into the arena).
+ */
 export function storeName(src: usize, len: u32): u32 {
-  if (arenaLen + len > arenaCap) {
-    if (garbage > arenaLen >> 1 && garbage > 4096) compact();
-    if (arenaLen + len > arenaCap) {
-      arenaCap = grownCapacity(arenaCap, arenaLen + len);
-      arena = heap.realloc(arena, arenaCap);
-    }
-  }
+  liveBytes += len;
+  if (src >= arena && src + len <= arena + arenaLen) return <u32>(src - arena);
+  reserveNames(len, false);
   const off = <u32>arenaLen;
   memory.copy(arena + arenaLen, src, len);
   arenaLen += len;
@@ -53,7 +94,7 @@ function compact(): void {
   for (let id: u32 = 1; id < high; id++) {
     const rec = base + ((<usize>id) << NODE_SHIFT);
     if (load<u8>(rec + N_KIND) == KIND_FREE) continue;
-    const n = <usize>load<u16>(rec + N_NAMELEN);
+    const n = <usize>load<u8>(rec + N_NAMELEN);
     memory.copy(fresh + len, arena + load<u32>(rec + N_NAME), n);
     store<u32>(rec + N_NAME, <u32>len);
     len += n;
@@ -61,5 +102,5 @@ function compact(): void {
   heap.free(arena);
   arena = fresh;
   arenaLen = len;
-  garbage = 0;
+  liveBytes = len;
 }

@@ -1,7 +1,13 @@
 // The merged namespace: named nodes in a tree, found by (parent, name) in one hash probe,
 // children kept in insertion order on a doubly linked sibling list (stable, no rebuild).
+import { dirRec, dirsInit, freeDir, newDir } from './dirs';
 import { hashName, tableFind, tableInit, tableInsert, tableRemove, tableReserve } from './hash';
 import {
+  AUX_LINK,
+  D_COUNT,
+  D_FIRST,
+  D_LAST,
+  D_SUBDIRS,
   E_EXIST,
   E_INVAL,
   E_NOENT,
@@ -11,22 +17,16 @@ import {
   KIND_DIR,
   KIND_FREE,
   KIND_WHITEOUT,
-  N_COUNT,
-  N_FIRST,
+  N_AUX,
   N_FLAGS,
-  N_HASH,
   N_KIND,
-  N_LAST,
   N_LAYER,
   N_NAME,
   N_NAMELEN,
   N_NEXT,
-  N_NLINK,
-  N_OBJECT,
   N_PARENT,
   N_PREV,
   N_REF,
-  N_SUBDIRS,
   NO_REF,
   NONE,
   ROOT,
@@ -40,15 +40,15 @@ export const MAX_NAME: u32 = 255;
 /** Sets up an empty namespace holding only the root directory. */
 export function namespaceInit(nodeCapacity: u32, nameBytes: u32): void {
   nodesInit(nodeCapacity);
-  tableInit(nodeCapacity << 1);
+  tableInit(nodeCapacity);
   namesInit(nameBytes);
+  dirsInit(nodeCapacity >> 4);
   const r = rec(ROOT);
   store<u8>(r + N_KIND, KIND_DIR);
   store<u32>(r + N_PARENT, ROOT);
   store<u32>(r + N_LAYER, UPPER);
   store<u32>(r + N_REF, NO_REF);
-  store<u32>(r + N_OBJECT, ROOT);
-  store<u32>(r + N_NLINK, 1);
+  store<u32>(r + N_AUX, newDir());
 }
 
 /** Room for `extra` more nodes, grown once (a bulk build of a known size). */
@@ -59,6 +59,30 @@ export function reserve(extra: u32): void {
 
 export function kindOf(id: u32): u8 {
   return load<u8>(rec(id) + N_KIND);
+}
+
+/** The dir record of a directory (0 for other kinds). */
+export function dirOf(id: u32): u32 {
+  const r = rec(id);
+  return load<u8>(r + N_KIND) == KIND_DIR ? load<u32>(r + N_AUX) : 0;
+}
+
+/** The first child of a directory (NONE for an empty one or another kind). */
+export function firstChildOf(id: u32): u32 {
+  const d = dirOf(id);
+  return d == 0 ? NONE : load<u32>(dirRec(d) + D_FIRST);
+}
+
+/** The node holding layer, ref and nlink: the node itself unless it is an extra hard-link name. */
+export function objectOf(id: u32): u32 {
+  const r = rec(id);
+  const aux = load<u32>(r + N_AUX);
+  return load<u8>(r + N_KIND) != KIND_DIR && (aux & AUX_LINK) != 0 ? aux & ~AUX_LINK : id;
+}
+
+export function nlinkOf(id: u32): u32 {
+  const o = objectOf(id);
+  return kindOf(o) == KIND_DIR ? 1 : load<u32>(rec(o) + N_AUX);
 }
 
 export function isLive(id: u32, high: u32): bool {
@@ -84,35 +108,35 @@ export function find(parent: u32, p: usize, len: u32): u32 {
 }
 
 function appendChild(parent: u32, id: u32): void {
-  const pr = rec(parent);
-  const last = load<u32>(pr + N_LAST);
+  const d = dirRec(load<u32>(rec(parent) + N_AUX));
+  const last = load<u32>(d + D_LAST);
   const r = rec(id);
   store<u32>(r + N_PREV, last);
   store<u32>(r + N_NEXT, NONE);
   if (last != NONE) store<u32>(rec(last) + N_NEXT, id);
-  else store<u32>(pr + N_FIRST, id);
-  store<u32>(pr + N_LAST, id);
-  store<u32>(pr + N_COUNT, load<u32>(pr + N_COUNT) + 1);
-  if (load<u8>(r + N_KIND) == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) + 1);
+  else store<u32>(d + D_FIRST, id);
+  store<u32>(d + D_LAST, id);
+  store<u32>(d + D_COUNT, load<u32>(d + D_COUNT) + 1);
+  if (load<u8>(r + N_KIND) == KIND_DIR) store<u32>(d + D_SUBDIRS, load<u32>(d + D_SUBDIRS) + 1);
 }
 
 function unlinkChild(id: u32): void {
   const r = rec(id);
-  const parent = load<u32>(r + N_PARENT);
-  const pr = rec(parent);
+  const d = dirRec(load<u32>(rec(load<u32>(r + N_PARENT)) + N_AUX));
   const prev = load<u32>(r + N_PREV);
   const next = load<u32>(r + N_NEXT);
   if (prev != NONE) store<u32>(rec(prev) + N_NEXT, next);
-  else store<u32>(pr + N_FIRST, next);
+  else store<u32>(d + D_FIRST, next);
   if (next != NONE) store<u32>(rec(next) + N_PREV, prev);
-  else store<u32>(pr + N_LAST, prev);
-  store<u32>(pr + N_COUNT, load<u32>(pr + N_COUNT) - 1);
-  if (load<u8>(r + N_KIND) == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) - 1);
+  else store<u32>(d + D_LAST, prev);
+  store<u32>(d + D_COUNT, load<u32>(d + D_COUNT) - 1);
+  if (load<u8>(r + N_KIND) == KIND_DIR) store<u32>(d + D_SUBDIRS, load<u32>(d + D_SUBDIRS) - 1);
 }
 
 /**
- * Adds a child. `p` must not point into the names arena. Returns the new id, or a negative
- * error: -E_NOTDIR (parent is not a directory), -E_INVAL (bad name), -E_EXIST.
+ * Adds a child. `p` must not point into the names arena unless it is a name already stored there
+ * (then it is shared, not copied). Returns the new id, or a negative error: -E_NOTDIR (parent is
+ * not a directory), -E_INVAL (bad name), -E_EXIST.
  */
 export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, layer: u32, ref: u32): i32 {
   if (!isLive(parent, nodeHighWater())) return -E_NOENT;
@@ -122,20 +146,19 @@ export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, lay
   const h = hashName(parent, p, len);
   if (tableFind(parent, p, len, h) != NONE) return -E_EXIST;
   const off = storeName(p, len);
+  const aux = kind == KIND_DIR ? newDir() : 1;
   const id = newNode();
   const r = rec(id);
   store<u32>(r + N_PARENT, parent);
   store<u32>(r + N_NAME, off);
-  store<u16>(r + N_NAMELEN, <u16>len);
+  store<u8>(r + N_NAMELEN, <u8>len);
   store<u8>(r + N_KIND, kind);
   store<u8>(r + N_FLAGS, flags);
   store<u32>(r + N_LAYER, layer);
   store<u32>(r + N_REF, ref);
-  store<u32>(r + N_HASH, h);
-  store<u32>(r + N_OBJECT, id);
-  store<u32>(r + N_NLINK, 1);
+  store<u32>(r + N_AUX, aux);
   appendChild(parent, id);
-  tableInsert(id);
+  tableInsert(id, h);
   return <i32>id;
 }
 
@@ -144,14 +167,12 @@ export function link(parent: u32, p: usize, len: u32, target: u32): i32 {
   if (!isLive(target, nodeHighWater())) return -E_NOENT;
   const kind = kindOf(target);
   if (kind == KIND_DIR || kind == KIND_WHITEOUT || kind == KIND_FREE) return -E_INVAL;
-  const obj = load<u32>(rec(target) + N_OBJECT);
+  const obj = objectOf(target);
   const id = insert(parent, p, len, kind, 0, UPPER, NO_REF);
   if (id < 0) return id;
-  const r = rec(<u32>id);
-  store<u32>(r + N_OBJECT, obj);
-  store<u32>(r + N_NLINK, 0);
+  store<u32>(rec(<u32>id) + N_AUX, AUX_LINK | obj);
   const o = rec(obj);
-  store<u32>(o + N_NLINK, load<u32>(o + N_NLINK) + 1);
+  store<u32>(o + N_AUX, load<u32>(o + N_AUX) + 1);
   return id;
 }
 
@@ -160,16 +181,21 @@ function dropNode(id: u32): void {
   tableRemove(id);
   unlinkChild(id);
   const r = rec(id);
-  dropName(<u32>load<u16>(r + N_NAMELEN));
-  const obj = load<u32>(r + N_OBJECT);
+  dropName(<u32>load<u8>(r + N_NAMELEN));
+  if (load<u8>(r + N_KIND) == KIND_DIR) {
+    freeDir(load<u32>(r + N_AUX));
+    freeNode(id);
+    return;
+  }
+  const obj = objectOf(id);
   const o = rec(obj);
-  const nlink = load<u32>(o + N_NLINK) - 1;
-  store<u32>(o + N_NLINK, nlink);
+  const nlink = load<u32>(o + N_AUX) - 1;
+  store<u32>(o + N_AUX, nlink);
   if (obj == id) {
     if (nlink > 0) {
       store<u8>(r + N_FLAGS, load<u8>(r + N_FLAGS) | FLAG_DETACHED);
       store<u32>(r + N_PARENT, NONE);
-      store<u16>(r + N_NAMELEN, 0);
+      store<u8>(r + N_NAMELEN, 0);
       return;
     }
   } else if (nlink == 0) {
@@ -182,7 +208,7 @@ function dropNode(id: u32): void {
 export function removeTree(top: u32): void {
   let n = top;
   while (true) {
-    while (kindOf(n) == KIND_DIR && load<u32>(rec(n) + N_FIRST) != NONE) n = load<u32>(rec(n) + N_FIRST);
+    while (firstChildOf(n) != NONE) n = firstChildOf(n);
     const parent = load<u32>(rec(n) + N_PARENT);
     const done = n == top;
     dropNode(n);
@@ -195,7 +221,7 @@ export function removeTree(top: u32): void {
 export function remove(id: u32, recursive: bool): i32 {
   if (!isLive(id, nodeHighWater())) return -E_NOENT;
   if (id == ROOT) return -E_INVAL;
-  if (!recursive && kindOf(id) == KIND_DIR && load<u32>(rec(id) + N_COUNT) != 0) return -E_NOTEMPTY;
+  if (!recursive && firstChildOf(id) != NONE) return -E_NOTEMPTY;
   removeTree(id);
   return 0;
 }
@@ -217,16 +243,14 @@ export function move(id: u32, parent: u32, p: usize, len: u32): i32 {
   if (existing != NONE) return -E_EXIST;
   tableRemove(id);
   unlinkChild(id);
-  const r0 = rec(id);
-  dropName(<u32>load<u16>(r0 + N_NAMELEN));
+  dropName(<u32>load<u8>(rec(id) + N_NAMELEN));
   const off = storeName(p, len);
   const r = rec(id);
   store<u32>(r + N_PARENT, parent);
   store<u32>(r + N_NAME, off);
-  store<u16>(r + N_NAMELEN, <u16>len);
-  store<u32>(r + N_HASH, h);
+  store<u8>(r + N_NAMELEN, <u8>len);
   appendChild(parent, id);
-  tableInsert(id);
+  tableInsert(id, h);
   return 0;
 }
 
@@ -236,12 +260,21 @@ export function setKind(id: u32, kind: u8): i32 {
   if (kind == KIND_FREE || kind > KIND_WHITEOUT) return -E_INVAL;
   const r = rec(id);
   const old = load<u8>(r + N_KIND);
-  if (old == KIND_DIR && load<u32>(r + N_COUNT) != 0) return -E_NOTEMPTY;
-  if (load<u32>(r + N_OBJECT) != id || load<u32>(r + N_NLINK) != 1) return -E_INVAL;
+  if (old == KIND_DIR && firstChildOf(id) != NONE) return -E_NOTEMPTY;
+  if (objectOf(id) != id || nlinkOf(id) != 1) return -E_INVAL;
   if (id == ROOT) return -E_INVAL;
-  const pr = rec(load<u32>(r + N_PARENT));
-  if (old == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) - 1);
-  if (kind == KIND_DIR) store<u32>(pr + N_SUBDIRS, load<u32>(pr + N_SUBDIRS) + 1);
-  store<u8>(r + N_KIND, kind);
+  if (old == kind) return 0;
+  const pd = dirRec(load<u32>(rec(load<u32>(r + N_PARENT)) + N_AUX));
+  if (old == KIND_DIR) {
+    store<u32>(pd + D_SUBDIRS, load<u32>(pd + D_SUBDIRS) - 1);
+    freeDir(load<u32>(r + N_AUX));
+    store<u32>(r + N_AUX, 1);
+  }
+  if (kind == KIND_DIR) {
+    store<u32>(pd + D_SUBDIRS, load<u32>(pd + D_SUBDIRS) + 1);
+    const d = newDir();
+    store<u32>(rec(id) + N_AUX, d);
+  }
+  store<u8>(rec(id) + N_KIND, kind);
   return 0;
 }

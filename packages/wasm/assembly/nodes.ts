@@ -1,5 +1,6 @@
-// The node table: fixed 64-byte records addressed by id, with a free list for reuse.
-import { KIND_FREE, N_NEXT, NODE_SHIFT } from './layout';
+// The node table: fixed 32-byte records addressed by id, with a free list for reuse.
+import { KIND_FREE, MAX_NODES, N_KIND, N_NEXT, NODE_SHIFT } from './layout';
+import { clearTag } from './tags';
 
 let base: usize = 0;
 let cap: u32 = 0;
@@ -14,6 +15,10 @@ export function nodesBase(): usize {
 
 export function nodeHighWater(): u32 {
   return high;
+}
+
+export function nodeCapacity(): u32 {
+  return cap;
 }
 
 export function liveNodes(): u32 {
@@ -37,14 +42,17 @@ export function rec(id: u32): usize {
   return base + ((<usize>id) << NODE_SHIFT);
 }
 
-/** Makes room for `extra` more records in one step (a bulk build knows its size). */
-export function reserveNodes(extra: u32): void {
-  const want = <u64>high + <u64>extra;
-  if (want <= <u64>cap || want > 0x3ffffff) return;
-  const next = <u32>want;
+function resize(next: u32): void {
   base = heap.realloc(base, (<usize>next) << NODE_SHIFT);
   memory.fill(base + ((<usize>cap) << NODE_SHIFT), 0, (<usize>(next - cap)) << NODE_SHIFT);
   cap = next;
+}
+
+/** Makes room for `extra` more records in one step (a bulk build knows its size). */
+export function reserveNodes(extra: u32): void {
+  const want = <u64>high + <u64>extra;
+  if (want <= <u64>cap) return;
+  resize(want >= <u64>MAX_NODES ? MAX_NODES : <u32>want);
 }
 
 /** A zeroed record; its address is only valid until the next allocation. */
@@ -55,22 +63,22 @@ export function newNode(): u32 {
     freeHead = load<u32>(rec(id) + N_NEXT);
   } else {
     if (high == cap) {
-      // Doubling while small; +50% once large, so a big table overshoots by less.
-      const next = cap < 65536 ? cap << 1 : cap + (cap >> 1);
-      base = heap.realloc(base, (<usize>next) << NODE_SHIFT);
-      memory.fill(base + ((<usize>cap) << NODE_SHIFT), 0, (<usize>(next - cap)) << NODE_SHIFT);
-      cap = next;
+      if (cap >= MAX_NODES) abort('too many nodes');
+      // +50%: a table this large is usually the product of a bulk build that reserved already.
+      const next = <u64>cap + <u64>(cap >> 1);
+      resize(next >= <u64>MAX_NODES ? MAX_NODES : <u32>next);
     }
     id = high++;
   }
   memory.fill(rec(id), 0, (<usize>1) << NODE_SHIFT);
+  clearTag(id);
   live++;
   return id;
 }
 
 export function freeNode(id: u32): void {
   const r = rec(id);
-  store<u8>(r + 10, KIND_FREE);
+  store<u8>(r + N_KIND, KIND_FREE);
   store<u32>(r + N_NEXT, freeHead);
   freeHead = id;
   live--;

@@ -1,7 +1,8 @@
 // The zip central-directory parser. Two steps, so a caller that reads over HTTP fetches only what
 // it needs: `zipLocate` finds the end record in the file's tail (and says where the Zip64 record
 // is, if any, for `zipReadZip64`); `zipParse` turns the central directory into a compact entry
-// table (64-byte records, normalized UTF-8 paths in a names block) that the index consumes.
+// table (32-byte records; normalized UTF-8 paths in the names arena, where the index's nodes
+// share them; values over 32 bits in a wide list) that the index consumes.
 // Every read is bounds-checked against the bytes given: bad input returns an error code or
 // rejects one entry with a warning; it never traps.
 import { grownCapacity } from './heap-util';
@@ -9,22 +10,37 @@ import {
   KIND_DIR,
   KIND_FILE,
   KIND_SYMLINK,
+  WIDE_CSIZE,
+  WIDE_INDEX,
+  WIDE_MTIME,
+  WIDE_OFFSET,
+  WIDE_SIZE,
+  WIDE_STRIDE,
   Z_CRC,
   Z_CSIZE,
-  Z_EXTATTR,
-  Z_GPFLAGS,
-  Z_INDEX,
+  Z_ENCRYPTED,
   Z_KIND,
-  Z_MADEBY,
   Z_METHOD,
   Z_MODE,
   Z_MTIME,
   Z_NAME,
   Z_NAMELEN,
   Z_OFFSET,
+  Z_SHIFT,
   Z_SIZE,
   Z_STATUS,
+  Z_WIDE,
 } from './layout';
+import {
+  commitNames,
+  namesBase,
+  namesInit,
+  namesLength,
+  pinNames,
+  reserveNames,
+  trimNames,
+  unpinNames,
+} from './names';
 import { cp437ToUtf8, crc32, validUtf8 } from './text';
 import { warn, warningsReset } from './warnings';
 
@@ -146,9 +162,9 @@ export function zipReadZip64(p: usize, len: u32): i32 {
 
 // The entry table being built.
 let table: usize = 0;
-let names: usize = 0;
-let namesCap: usize = 0;
-let namesLen: usize = 0;
+let wide: usize = 0;
+let wideCap: usize = 0;
+let wideCount: u32 = 0;
 let tmp: usize = 0;
 let tmpCap: usize = 0;
 let errEntry: u32 = 0;
@@ -156,20 +172,15 @@ let errEntry: u32 = 0;
 export function zipTable(): usize {
   return table;
 }
-export function zipNames(): usize {
-  return names;
+/** The wide list of the last parse (0 if no entry needed one): WIDE_STRIDE-byte records. */
+export function zipWide(): usize {
+  return wide;
 }
-export function zipNamesLength(): usize {
-  return namesLen;
+export function zipWideCount(): u32 {
+  return wideCount;
 }
 export function zipErrorEntry(): u32 {
   return errEntry;
-}
-
-function ensureNames(extra: usize): void {
-  if (namesLen + extra <= namesCap) return;
-  namesCap = grownCapacity(namesCap, namesLen + extra);
-  names = names == 0 ? heap.alloc(namesCap) : heap.realloc(names, namesCap);
 }
 
 function ensureTmp(n: usize): void {
@@ -181,21 +192,22 @@ function ensureTmp(n: usize): void {
 
 /** Keeps the raw name of a rejected entry so the warning can name it. */
 function keepRaw(e: usize, src: usize, n: u32): void {
-  ensureNames(n);
-  memory.copy(names + namesLen, src, n);
-  store<u32>(e + Z_NAME, <u32>namesLen);
-  store<u32>(e + Z_NAMELEN, n);
-  namesLen += n;
+  reserveNames(n, false);
+  memory.copy(namesBase() + namesLength(), src, n);
+  store<u32>(e + Z_NAME, <u32>namesLength());
+  store<u16>(e + Z_NAMELEN, <u16>n);
+  commitNames(n);
 }
 
 /**
- * Normalizes UTF-8 `src[0..n)` into the names block: '' and '.' components dropped, no
+ * Normalizes UTF-8 `src[0..n)` into the names arena: '' and '.' components dropped, no
  * leading or trailing '/'. Returns 0, S_ROOT, or a warning code. Sets *isDir via the result
  * of the trailing-slash check done by the caller.
  */
 function putName(e: usize, src: usize, n: u32): u8 {
-  ensureNames(n);
-  const start = namesLen;
+  reserveNames(n, false);
+  const names = namesBase();
+  const start = namesLength();
   let o = start;
   let i: u32 = 0;
   while (i < n) {
@@ -221,9 +233,12 @@ function putName(e: usize, src: usize, n: u32): u8 {
     i = j;
   }
   if (o == start) return S_ROOT;
+  // A normalized path is never longer than the raw name (at most 65,535 bytes) it came from,
+  // except CP437 names, which can triple: those are cut down to the field's width as rejected.
+  if (o - start > 0xffff) return W_LONG;
   store<u32>(e + Z_NAME, <u32>start);
-  store<u32>(e + Z_NAMELEN, <u32>(o - start));
-  namesLen = o;
+  store<u16>(e + Z_NAMELEN, <u16>(o - start));
+  commitNames(o - start);
   return 0;
 }
 
@@ -257,19 +272,24 @@ let dirAt: f64 = 0;
 /**
  * Starts parsing `n` central records of a directory of `size` bytes at file offset `cdAt`
  * (an entry's data must lie before it). Allocates the table; the caller owns it afterwards
- * (several zip layers can live in one instance) and frees table and names with `free`.
+ * (several zip layers can live in one instance) and frees it and the wide list with `free`,
+ * then calls `zipUnpin` (its names stay in the arena, which cannot compact while it is open).
  */
 export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   warningsReset();
   errEntry = 0;
   if (<f64>n * 46 > size) return -Z_ERR_COUNT;
-  table = heap.alloc(((<usize>n) << 6) + 64);
-  memory.fill(table, 0, (<usize>n) << 6);
-  names = 0;
-  namesCap = 0;
-  namesLen = 0;
-  // Names are about a third of a typical directory; the block grows if not.
-  ensureNames(<usize>Math.min(size / 3 + 64, 16777216.0));
+  table = heap.alloc(((<usize>n) << Z_SHIFT) + 1);
+  memory.fill(table, 0, (<usize>n) << Z_SHIFT);
+  wide = 0;
+  wideCap = 0;
+  wideCount = 0;
+  if (namesBase() == 0) namesInit(64);
+  pinNames();
+  // Names are at most what the records leave after their fixed 46 bytes (names, extra fields,
+  // comments): reserve that bound once (after the table, so what the trim gives back is at the
+  // top of the heap, where the index's next tables go), and trim when the parse ends.
+  reserveNames(<usize>Math.min(size - <f64>n * 46, 268435456.0), true);
   total = n;
   done = 0;
   dirAt = cdAt;
@@ -296,23 +316,18 @@ export function zipParseChunk(p: usize, len: u32, last: bool): i32 {
     const commentLen = <u32>load<u16>(at + 32);
     const next = at + 46 + nameLen + extraLen + commentLen;
     if (next > end) break;
-    const e = table + ((<usize>i) << 6);
-    const status = entry(e, at, nameLen, extraLen, dirAt);
-    store<u32>(e + Z_INDEX, i);
+    const e = table + ((<usize>i) << Z_SHIFT);
+    const status = entry(e, at, nameLen, extraLen, dirAt, i);
     if (status != 0) {
       store<u8>(e + Z_STATUS, status);
-      if (load<u32>(e + Z_NAMELEN) == 0) keepRaw(e, at + 46, nameLen);
+      if (load<u16>(e + Z_NAMELEN) == 0) keepRaw(e, at + 46, nameLen);
       if (status != S_ROOT) warn(i, status);
     }
     done++;
     at = next;
   }
   if (done < total && last) return -Z_ERR_TRUNCATED;
-  if (done == total && names != 0) {
-    // Give back what the names block over-reserved.
-    names = heap.realloc(names, namesLen + 1);
-    namesCap = namesLen + 1;
-  }
+  if (done == total) trimNames();
   return <i32>(at - p);
 }
 
@@ -321,15 +336,12 @@ export function zipParsed(): u32 {
   return done;
 }
 
-function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 {
+function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64, index: u32): u8 {
   const madeBy = load<u16>(at + 4);
   const gp = load<u16>(at + 8);
-  store<u16>(e + Z_MADEBY, madeBy);
-  store<u16>(e + Z_GPFLAGS, gp);
   store<u16>(e + Z_METHOD, load<u16>(at + 10));
   store<u32>(e + Z_CRC, load<u32>(at + 16));
   const ext = load<u32>(at + 38);
-  store<u32>(e + Z_EXTATTR, ext);
   let mtime = dosToMs(<u32>load<u16>(at + 12), <u32>load<u16>(at + 14));
   let csize = <u64>load<u32>(at + 20);
   let size = <u64>load<u32>(at + 24);
@@ -398,10 +410,22 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 
   if (disk != 0) return W_DISK;
   // The entry's local header and data must lie before the central directory.
   if (<f64>offset + 30 + <f64>csize > cdAt) return W_OFFSET;
-  store<f64>(e + Z_MTIME, mtime);
-  store<f64>(e + Z_CSIZE, <f64>csize);
-  store<f64>(e + Z_SIZE, <f64>size);
-  store<f64>(e + Z_OFFSET, <f64>offset);
+  const secs = mtime / 1000;
+  let flags: u8 = (gp & 1) != 0 ? Z_ENCRYPTED : 0;
+  if (
+    size >= 0xffffffff ||
+    csize >= 0xffffffff ||
+    offset >= 0xffffffff ||
+    !(secs >= 0 && secs <= 4294967295.0 && Math.floor(secs) == secs)
+  ) {
+    flags |= Z_WIDE;
+    addWide(index, <f64>size, <f64>csize, <f64>offset, mtime);
+  } else {
+    store<u32>(e + Z_MTIME, <u32>secs);
+    store<u32>(e + Z_CSIZE, <u32>csize);
+    store<u32>(e + Z_SIZE, <u32>size);
+    store<u32>(e + Z_OFFSET, <u32>offset);
+  }
 
   // Kind and mode: Unix hosts (3, and 19 = OS X) keep st_mode in the high 16 bits.
   const host = madeBy >> 8;
@@ -419,7 +443,7 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 
   } else if ((ext & 1) != 0) {
     mode &= ~0o222;
   }
-  store<u8>(e + Z_KIND, kind);
+  store<u8>(e + Z_KIND, kind | flags);
   store<u16>(e + Z_MODE, <u16>mode);
 
   // The name: UTF-8 (flag bit 11 or a matching Unicode path field) or CP437. Unix writers
@@ -440,6 +464,26 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64): u8 
   const r = putName(e, src, srcLen);
   if (r == S_ROOT && kind != KIND_DIR) return W_EMPTY;
   return r;
+}
+
+function addWide(index: u32, size: f64, csize: f64, offset: f64, mtime: f64): void {
+  const need = (<usize>wideCount + 1) * WIDE_STRIDE;
+  if (need > wideCap) {
+    wideCap = grownCapacity(wideCap, need);
+    wide = wide == 0 ? heap.alloc(wideCap) : heap.realloc(wide, wideCap);
+  }
+  const w = wide + <usize>wideCount * WIDE_STRIDE;
+  store<u32>(w + WIDE_INDEX, index);
+  store<f64>(w + WIDE_SIZE, size);
+  store<f64>(w + WIDE_CSIZE, csize);
+  store<f64>(w + WIDE_OFFSET, offset);
+  store<f64>(w + WIDE_MTIME, mtime);
+  wideCount++;
+}
+
+/** An open table stopped using the arena (see zipParseBegin). */
+export function zipUnpin(): void {
+  unpinNames();
 }
 
 /** Frees the parser's scratch (tables and names belong to the caller). */

@@ -11,6 +11,7 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   init(nodeCapacity: number, nameBytes: number): void;
   indexBytes(): number;
+  nameArenaBytes(): number;
   alloc(n: number): number;
   free(p: number): void;
   valid(id: number): number;
@@ -66,8 +67,6 @@ export interface CoreExports {
   zipEocdAt(): number;
   zipErrorEntry(): number;
   zipLocate(p: number, len: number, fileSize: number): number;
-  zipNames(): number;
-  zipNamesLength(): number;
   zipParseBegin(count: number, size: number, cdAt: number): number;
   zipParseChunk(p: number, len: number, last: number): number;
   zipParsed(): number;
@@ -75,9 +74,13 @@ export interface CoreExports {
   zipReadZip64(p: number, len: number): number;
   zipRelease(): void;
   zipTable(): number;
+  zipUnpin(): void;
+  zipWide(): number;
+  zipWideCount(): number;
   zipZip64At(): number;
   liveNodes(): number;
   namesBase(): number;
+  namesLength(): number;
   nodeHighWater(): number;
   nodesBase(): number;
 }

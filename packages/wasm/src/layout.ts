@@ -26,25 +26,30 @@ export const Flag = {
   Detached: 32,
 } as const;
 
-/** Zip entry table: 64-byte records; f64 fields are read through a Float64Array. */
-export const Z_STRIDE = 64;
+/**
+ * Zip entry table: 32-byte records (assembly/layout.ts). Sizes, offset and mtime (seconds) are
+ * u32; an entry whose values do not fit sets `Z_WIDE` in its kind byte and has a record in the
+ * wide list (40 bytes: u32 index, then f64 size, compressed size, offset, mtime in ms).
+ */
+export const Z_STRIDE = 32;
 export const Z = {
   name: 0,
-  nameLen: 4,
-  kind: 8,
-  status: 9,
-  method: 10,
-  gpFlags: 12,
-  mode: 14,
-  crc: 16,
-  extAttr: 20,
-  mtime: 24,
-  csize: 32,
-  size: 40,
-  offset: 48,
-  madeBy: 56,
-  index: 60,
+  crc: 4,
+  csize: 8,
+  size: 12,
+  offset: 16,
+  mtime: 20,
+  nameLen: 24,
+  mode: 26,
+  method: 28,
+  kind: 30,
+  status: 31,
 } as const;
+export const Z_KIND_MASK = 7;
+export const Z_WIDE = 16;
+export const Z_ENCRYPTED = 32;
+export const W_STRIDE = 40;
+export const W = { index: 0, size: 8, csize: 16, offset: 24, mtime: 32 } as const;
 
 /** Index operation errors, as returned (negated) by the wasm side. */
 export const E = { EEXIST: 1, ENOENT: 2, ENOTDIR: 3, EINVAL: 4, EISDIR: 5, ENOTEMPTY: 6 } as const;

@@ -389,17 +389,18 @@ export class NamespaceIndex {
     this.begin(layer);
     const local = zip.tableIn(c);
     let e = local?.entries ?? 0;
-    let n = local?.names ?? 0;
+    // 0: the names are in this instance's arena (nodes then share them instead of copying).
+    let n = 0;
     let count = local?.count ?? 0;
     if (local === null) {
-      // The directory lives in another instance: copy its table in for the build.
+      // The directory lives in another instance: copy its table and names in for the build.
       const copy = zip.table();
       e = c.put(copy.entries);
       n = c.put(copy.names);
       count = copy.count;
     }
     // Room for the entries plus a margin for implicit parent directories, grown once.
-    c.x.reserve(count + (count >> 3) + 64);
+    c.x.reserve(count + (count >> 4) + 64);
     try {
       const r = c.x.applyZipTable(e, count, n);
       if (r < 0) throw indexError(r, 'open', undefined, `lower ${layer}: zip entry ${c.x.buildFailedRef()}`);

@@ -1,11 +1,12 @@
 /**
- * A zip archive's central directory, parsed in wasm into a compact entry table (64 bytes per
- * entry plus its UTF-8 path). Entries are read by index; no JS object exists per entry unless
- * asked for with {@link ZipDirectory.entry}.
+ * A zip archive's central directory, parsed in wasm into a compact entry table (32 bytes per
+ * entry plus its UTF-8 path in the instance's names arena; values over 32 bits in a wide list).
+ * Entries are read by index; no JS object exists per entry unless asked for with
+ * {@link ZipDirectory.entry}.
  */
 import { Core } from './core.js';
 import { type WasmErrorCode, WasmFsError } from './errors.js';
-import { type Kind, Z, Z_STRIDE } from './layout.js';
+import { type Kind, W, W_STRIDE, Z, Z_ENCRYPTED, Z_KIND_MASK, Z_STRIDE, Z_WIDE } from './layout.js';
 
 /** Random access to the bytes of a zip file (a Blob, an HTTP range reader, a buffer). */
 export interface ZipSource {
@@ -69,8 +70,10 @@ const WARNING: Record<number, { code: WasmErrorCode; message: string }> = {
 const TAIL = 22 + 0xffff + 20;
 /** A central directory above this is refused (4 GiB of wasm memory would not hold its table). */
 const MAX_DIRECTORY = 2 ** 32;
-/** Bytes of the directory read and parsed at a time. */
-const WINDOW = 1 << 20;
+/** Bytes of the directory read from the source at a time (one range request over HTTP). */
+const READ = 1 << 20;
+/** Bytes handed to the parser at a time: the only copy of directory bytes in wasm memory. */
+const WINDOW = 1 << 16;
 
 /**
  * A parsed central directory.
@@ -92,8 +95,9 @@ export class ZipDirectory {
   /** False when the table lives in a namespace index's instance (see NamespaceIndex.openZip). */
   private readonly owned: boolean;
   private readonly base: number;
-  private readonly namesBase: number;
-  private readonly namesLength: number;
+  /** The wide list (0 if no entry needed one) and its length. */
+  private readonly wide: number;
+  private readonly wideCount: number;
 
   private constructor(core: Core, owned: boolean, count: number, directoryOffset: number) {
     this.core = core;
@@ -101,8 +105,8 @@ export class ZipDirectory {
     this.count = count;
     this.directoryOffset = directoryOffset;
     this.base = core.x.zipTable();
-    this.namesBase = core.x.zipNames();
-    this.namesLength = core.x.zipNamesLength();
+    this.wide = core.x.zipWide();
+    this.wideCount = core.x.zipWideCount();
     this.warnings = this.readWarnings();
   }
 
@@ -148,14 +152,16 @@ export class ZipDirectory {
   close(): void {
     if (this.core !== null && !this.owned) {
       this.core.x.free(this.base);
-      this.core.x.free(this.namesBase);
+      if (this.wide !== 0) this.core.x.free(this.wide);
+      // Its paths stay in the arena (nodes may share them) until the arena compacts.
+      this.core.x.zipUnpin();
     }
     this.core = null;
   }
 
-  /** @internal The table's pointers, if it lives in `core` (no copy needed to index it). */
-  tableIn(core: Core): { entries: number; names: number; count: number } | null {
-    return this.core === core ? { entries: this.base, names: this.namesBase, count: this.count } : null;
+  /** @internal The table's address, if it lives in `core` (no copy needed to index it). */
+  tableIn(core: Core): { entries: number; count: number } | null {
+    return this.core === core ? { entries: this.base, count: this.count } : null;
   }
 
   private at(i: number): number {
@@ -173,8 +179,25 @@ export class ZipDirectory {
   private u32(i: number, field: number): number {
     return this.c.words()[(this.at(i) + field) >>> 2] as number;
   }
-  private f64(i: number, field: number): number {
-    return this.c.doubles()[(this.at(i) + field) >>> 3] as number;
+  /** The wide record of entry `i` (binary search: the list is in entry order). */
+  private wideAt(i: number): number {
+    const words = this.c.words();
+    let lo = 0;
+    let hi = this.wideCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.wide + mid * W_STRIDE;
+      const index = words[at >>> 2] as number;
+      if (index === i) return at;
+      if (index < i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    throw new WasmFsError('EIO', 'zip', undefined, { cause: new Error(`entry ${i} has no wide record`) });
+  }
+  /** A size, offset or mtime: the 32-bit field, or the wide record's f64 for a wide entry. */
+  private value(i: number, field: number, wideField: number): number {
+    if ((this.u8(i, Z.kind) & Z_WIDE) === 0) return this.u32(i, field);
+    return this.c.doubles()[(this.wideAt(i) + wideField) >>> 3] as number;
   }
 
   /** False for an entry rejected with a warning (or naming the root). */
@@ -183,22 +206,22 @@ export class ZipDirectory {
   }
   path(i: number): string {
     const c = this.c;
-    return c.text(this.namesBase + this.u32(i, Z.name), this.u32(i, Z.nameLen));
+    return c.text(c.x.namesBase() + this.u32(i, Z.name), this.u16(i, Z.nameLen));
   }
   kind(i: number): Kind {
-    return this.u8(i, Z.kind) as Kind;
+    return (this.u8(i, Z.kind) & Z_KIND_MASK) as Kind;
   }
   mode(i: number): number {
     return this.u16(i, Z.mode);
   }
   size(i: number): number {
-    return this.f64(i, Z.size);
+    return this.value(i, Z.size, W.size);
   }
   compressedSize(i: number): number {
-    return this.f64(i, Z.csize);
+    return this.value(i, Z.csize, W.csize);
   }
   offset(i: number): number {
-    return this.f64(i, Z.offset);
+    return this.value(i, Z.offset, W.offset);
   }
   method(i: number): number {
     return this.u16(i, Z.method);
@@ -207,10 +230,11 @@ export class ZipDirectory {
     return this.u32(i, Z.crc);
   }
   mtimeMs(i: number): number {
-    return this.f64(i, Z.mtime);
+    if ((this.u8(i, Z.kind) & Z_WIDE) === 0) return this.u32(i, Z.mtime) * 1000;
+    return this.c.doubles()[(this.wideAt(i) + W.mtime) >>> 3] as number;
   }
   encrypted(i: number): boolean {
-    return (this.u16(i, Z.gpFlags) & 1) !== 0;
+    return (this.u8(i, Z.kind) & Z_ENCRYPTED) !== 0;
   }
 
   entry(i: number): ZipEntry {
@@ -234,13 +258,17 @@ export class ZipDirectory {
     for (let i = 0; i < this.count; i++) if (this.usable(i)) yield this.entry(i);
   }
 
-  /** The raw table (copies), for {@link NamespaceIndex.addZipLayer}. */
+  /**
+   * The raw table (copies), for {@link NamespaceIndex.addZipLayer} into another instance: the
+   * records and the names arena their offsets point into.
+   */
   table(): { entries: Uint8Array; names: Uint8Array; count: number } {
     const c = this.c;
     const mem = c.bytes();
+    const names = c.x.namesBase();
     return {
       entries: mem.slice(this.base, this.base + this.count * Z_STRIDE),
-      names: mem.slice(this.namesBase, this.namesBase + this.namesLength),
+      names: mem.slice(names, names + c.x.namesLength()),
       count: this.count,
     };
   }
@@ -296,18 +324,26 @@ export async function parseZip(
     fail(`entry #${x.zipErrorEntry()} of ${count}: ${FATAL[-code] ?? 'unreadable'}`);
   const begun = x.zipParseBegin(count, cdSize, cdOffset);
   if (begun < 0) throw failed(begun);
-  // The directory is read and parsed a window at a time, so memory holds the entry table and
-  // one window, never a second copy of a large directory.
+  // The directory is read from the source a megabyte at a time and handed to the parser in 64 KiB
+  // windows, so wasm memory holds the entry table and one small window, never a copy of the
+  // directory (its bytes are garbage once parsed).
   let window = Math.min(cdSize, WINDOW);
   let w = x.alloc(window);
   try {
+    let chunk: Uint8Array = new Uint8Array(0);
+    let chunkAt = 0;
     let pos = 0;
     while (x.zipParsed() < count) {
-      const length = Math.min(window, cdSize - pos);
+      const remaining = cdSize - pos;
+      if (chunkAt + chunk.byteLength - pos < Math.min(window, remaining)) {
+        const length = Math.min(Math.max(READ, window), remaining);
+        chunk = await source.read(cdOffset + pos, length);
+        if (chunk.byteLength !== length) throw fail('short read of the central directory');
+        chunkAt = pos;
+      }
+      const length = Math.min(window, chunkAt + chunk.byteLength - pos);
       const last = pos + length === cdSize;
-      const bytes = await source.read(cdOffset + pos, length);
-      if (bytes.byteLength !== length) throw fail('short read of the central directory');
-      core.bytes().set(bytes, w);
+      core.bytes().set(chunk.subarray(pos - chunkAt, pos - chunkAt + length), w);
       const used = x.zipParseChunk(w, length, last ? 1 : 0);
       if (used < 0) throw failed(used);
       pos += used;
@@ -322,7 +358,8 @@ export async function parseZip(
     // In a shared instance the table of a failed parse must not outlive it.
     if (!owned) {
       x.free(x.zipTable());
-      x.free(x.zipNames());
+      if (x.zipWide() !== 0) x.free(x.zipWide());
+      x.zipUnpin();
     }
     throw error;
   } finally {

@@ -1,0 +1,31 @@
+// The engine's tag per node (a u32 it uses, e.g., as an index into its own side table), in a side
+// array allocated on the first setTag: an index nobody tags pays nothing for it.
+import { nodeCapacity } from './nodes';
+
+let tags: usize = 0;
+let tagCap: u32 = 0;
+
+export function tagsBytes(): usize {
+  return (<usize>tagCap) << 2;
+}
+
+export function tagOf(id: u32): u32 {
+  return id < tagCap ? load<u32>(tags + ((<usize>id) << 2)) : 0;
+}
+
+export function setTag(id: u32, tag: u32): void {
+  if (id >= tagCap) {
+    if (tag == 0) return;
+    let next = nodeCapacity();
+    if (next <= id) next = id + 1;
+    tags = tags == 0 ? heap.alloc((<usize>next) << 2) : heap.realloc(tags, (<usize>next) << 2);
+    memory.fill(tags + ((<usize>tagCap) << 2), 0, (<usize>(next - tagCap)) << 2);
+    tagCap = next;
+  }
+  store<u32>(tags + ((<usize>id) << 2), tag);
+}
+
+/** A reused id starts untagged. */
+export function clearTag(id: u32): void {
+  if (id < tagCap) store<u32>(tags + ((<usize>id) << 2), 0);
+}
