@@ -24,9 +24,6 @@ export async function startIde(): Promise<Ide> {
   const server: ViteDevServer = await createServer({
     root: ideRoot,
     configFile: join(ideRoot, 'vite.config.ts'),
-    // The config's plugin imports @vellum/core's TypeScript sources (writeZip): the module runner
-    // loads them, where the default loader would hand them to Node as they are.
-    configLoader: 'runner',
     logLevel: 'warn',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
   });

@@ -523,19 +523,26 @@ describe('persistent workspaces', () => {
 });
 
 describe('production build', () => {
-  it('bundles the page, the engine worker and the layer zips', async () => {
+  it('bundles the page, the engine worker and the layer zips (packed by vellum pack, same bytes as in dev)', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'vellum-ide-build-'));
     try {
       await build({
         root: ideRoot,
         configFile: join(ideRoot, 'vite.config.ts'),
-        configLoader: 'runner',
         logLevel: 'warn',
         build: { outDir, emptyOutDir: true },
       });
       for (const f of ['index.html', 'layers/stack.json', 'layers/base.zip', 'layers/lesson.zip'])
         expect(existsSync(join(outDir, f)), f).toBe(true);
       expect(readdirSync(join(outDir, 'assets')).some((f) => f.startsWith('entry-web'))).toBe(true);
+      // Packing is deterministic (fixed modes and times), so a rebuild keeps every layer's id and a
+      // persistent workspace opens on it without a base-changed warning.
+      for (const name of ['base', 'lesson']) {
+        const served = new Uint8Array(
+          await (await fetch(new URL(`layers/${name}.zip`, ide.url))).arrayBuffer(),
+        );
+        expect(new Uint8Array(readFileSync(join(outDir, 'layers', `${name}.zip`))), name).toEqual(served);
+      }
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }

@@ -1,16 +1,42 @@
 /**
- * Vite plugin: builds the sample project's layers (base + lesson) as zips in memory and serves them
- * under /layers/ — from a middleware that answers HTTP Range requests in dev (the page reads the zips
- * lazily), as emitted assets in a build. Generated, not committed, so the repository holds the
- * generator (a few KB) instead of a few hundred files.
+ * Vite plugin: builds the sample project's layers (base + lesson) as zips and serves them under
+ * /layers/ — from a middleware that answers HTTP Range requests in dev (the engine's worker reads the
+ * zips lazily), as emitted assets in a build. The generators write each layer as a directory tree in
+ * a temporary folder and `vellum pack` (the CLI, `@vellum/cli`) packs it, as anyone would pack their
+ * own project. Generated, not committed, so the repository holds the generators (a few KB) instead
+ * of a few hundred files.
+ *
+ * Nothing here imports a workspace package: Vite's default config loader bundles this file and its
+ * relative imports, and would hand a package's TypeScript sources to Node as they are.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  chmod,
+  lutimes,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Plugin } from 'vite';
-import { type SourceEntry, zipLayerBytes } from './src/layers/sources.js';
+import type { SourceEntry } from './src/sample/entries.js';
 import { lessonLayer } from './src/sample/lesson.js';
 import { sampleProject } from './src/sample/project.js';
 
-/** Fixed so that rebuilding gives the same bytes and the same layer ids. */
+const run = promisify(execFile);
+
+/** Fixed so that rebuilding gives the same bytes and the same layer ids (whole seconds: zip times). */
 const RELEASED = Date.UTC(2025, 0, 1);
 
 /** The stack the page mounts, topmost first (like `lowerdir=`). */
@@ -24,18 +50,108 @@ interface Asset {
   type: string;
 }
 
-function buildAssets(): Map<string, Asset> {
+/**
+ * Writes `entries` under `dir` as an OCI layer directory does: a whiteout is an empty `.wh.<name>`
+ * file, an opaque folder holds `.wh..wh..opq`. Modes and times are set explicitly (not left to the
+ * umask and the clock), so the same entries always pack to the same bytes.
+ */
+export async function writeTree(
+  entries: readonly SourceEntry[],
+  dir: string,
+  timeMs = RELEASED,
+): Promise<void> {
+  const at = new Date(timeMs);
+  const encoder = new TextEncoder();
+  const file = async (abs: string, data: string | Uint8Array, mode = 0o644): Promise<void> => {
+    await mkdir(dirname(abs), { recursive: true });
+    await writeFile(abs, typeof data === 'string' ? encoder.encode(data) : data);
+    await chmod(abs, mode);
+    await utimes(abs, at, at);
+  };
+  for (const e of entries) {
+    const abs = join(dir, e.path.replace(/^\/+/, ''));
+    switch (e.kind) {
+      case 'file':
+        await file(abs, e.data, e.mode);
+        break;
+      case 'dir':
+        await mkdir(abs, { recursive: true });
+        if (e.opaque) await file(join(abs, '.wh..wh..opq'), '');
+        break;
+      case 'symlink':
+        await mkdir(dirname(abs), { recursive: true });
+        await symlink(e.target, abs);
+        await lutimes(abs, at, at);
+        break;
+      case 'whiteout':
+        await file(join(dirname(abs), `.wh.${basename(abs)}`), '');
+        break;
+    }
+  }
+  // Folders last, children before parents: writing into a folder changes its times.
+  const stamp = async (folder: string): Promise<void> => {
+    for (const d of await readdir(folder, { withFileTypes: true }))
+      if (d.isDirectory()) await stamp(join(folder, d.name));
+    await chmod(folder, 0o755);
+    await utimes(folder, at, at);
+  };
+  await stamp(dir);
+}
+
+/** The `vellum` executable of `@vellum/cli` (its package.json's `bin`), found from the package's entry. */
+function vellumBin(): string {
+  let at = dirname(createRequire(import.meta.url).resolve('@vellum/cli'));
+  for (;;) {
+    const manifest = join(at, 'package.json');
+    if (existsSync(manifest)) {
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+        name?: string;
+        bin?: Record<string, string>;
+      };
+      const bin = pkg.name === '@vellum/cli' ? pkg.bin?.vellum : undefined;
+      if (bin !== undefined) return join(at, bin);
+    }
+    const up = dirname(at);
+    if (up === at) throw new Error('@vellum/cli has no `vellum` bin');
+    at = up;
+  }
+}
+
+/** One layer as a zip: its entries written to a temporary folder, packed by `vellum pack`. */
+export async function packLayer(entries: readonly SourceEntry[]): Promise<Uint8Array> {
+  const work = await mkdtemp(join(tmpdir(), 'vellum-ide-layer-'));
+  try {
+    const tree = join(work, 'tree');
+    const zip = join(work, 'layer.zip');
+    await mkdir(tree);
+    await writeTree(entries, tree);
+    await run(process.execPath, [vellumBin(), 'pack', tree, '-o', zip]);
+    return new Uint8Array(await readFile(zip));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function buildAssets(): Promise<Map<string, Asset>> {
   const files = new Map<string, Asset>();
-  for (const layer of STACK)
-    files.set(`layers/${layer.name}.zip`, {
-      body: zipLayerBytes(layer.make(), RELEASED),
-      type: 'application/zip',
-    });
+  const zips = await Promise.all(STACK.map((layer) => packLayer(layer.make())));
+  for (const [i, layer] of STACK.entries())
+    files.set(`layers/${layer.name}.zip`, { body: zips[i] as Uint8Array, type: 'application/zip' });
   files.set('layers/stack.json', {
     body: new TextEncoder().encode(JSON.stringify({ lowers: STACK.map((l) => l.name) })),
     type: 'application/json',
   });
   return files;
+}
+
+/**
+ * The engine's worker parses zip directories with `@vellum/wasm`, whose module is a build output
+ * (not committed): a fresh checkout builds it here, once, so `pnpm dev` is all it takes.
+ */
+async function ensureWasm(): Promise<void> {
+  const pkg = fileURLToPath(new URL('../../packages/wasm/', import.meta.url));
+  if (existsSync(join(pkg, 'build', 'vellum.wasm'))) return;
+  await run('npm', ['run', '--silent', '--prefix', pkg, 'build']);
 }
 
 /**
@@ -84,23 +200,33 @@ function serve(req: IncomingMessage, res: ServerResponse, file: Asset): void {
 }
 
 export function sampleLayers(): Plugin {
-  let assets: ReturnType<typeof buildAssets> | undefined;
-  const get = (): ReturnType<typeof buildAssets> => {
+  let assets: Promise<Map<string, Asset>> | undefined;
+  const get = (): Promise<Map<string, Asset>> => {
     assets ??= buildAssets();
     return assets;
   };
   return {
     name: 'vellum-sample-layers',
+    async buildStart() {
+      await ensureWasm();
+    },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split('?')[0]?.replace(/^\//, '') ?? '';
-        const file = get().get(path);
-        if (!file) return next();
-        serve(req, res, file);
+        if (!path.startsWith('layers/')) return next();
+        get().then(
+          (files) => {
+            const file = files.get(path);
+            if (file) serve(req, res, file);
+            else next();
+          },
+          (error: unknown) => next(error),
+        );
       });
     },
-    generateBundle() {
-      for (const [fileName, file] of get()) this.emitFile({ type: 'asset', fileName, source: file.body });
+    async generateBundle() {
+      for (const [fileName, file] of await get())
+        this.emitFile({ type: 'asset', fileName, source: file.body });
     },
   };
 }

@@ -15,8 +15,12 @@ async function exists(fs: OverlayClient, path: string): Promise<boolean> {
   try {
     await fs.lstat(path);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // Only "not there" means not there: any other failure stops the carry-over rather than be
+    // taken for a missing entry (which would copy or skip what it should not).
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw error;
   }
 }
 

@@ -1,15 +1,11 @@
 /**
- * What the sample generators produce, and how it becomes a zip lower. Shared by the build plugin
- * (which serves the zips) and the e2e tests (which serve a changed release); no DOM or Node APIs here.
+ * Generator entries as a zip lower, in memory: what the e2e tests serve as a changed release or
+ * import as a zip. (The build packs the served layers with `vellum pack`; see the plugin.)
  */
 import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
+import type { SourceEntry } from '../sample/entries.js';
 
-/** A file's text or bytes, or a non-file entry; paths are absolute ('/src/app.ts'). */
-export type SourceEntry =
-  | { path: string; kind: 'file'; data: string | Uint8Array; mode?: number }
-  | { path: string; kind: 'dir'; opaque?: boolean }
-  | { path: string; kind: 'symlink'; target: string }
-  | { path: string; kind: 'whiteout' };
+export type { SourceEntry };
 
 const encoder = new TextEncoder();
 

@@ -2,7 +2,7 @@
  * The second lower, stacked on the base: a "lesson" that overrides a few files, adds its own, and
  * deletes one base file with a whiteout, so the tree shows entries from both lowers.
  */
-import type { SourceEntry } from '../layers/sources.js';
+import type { SourceEntry } from './entries.js';
 
 export function lessonLayer(): SourceEntry[] {
   return [

@@ -3,7 +3,7 @@
  * deterministically so the repository stays small and every build serves the same bytes (and so the
  * same layer id, which a persistent upper checks).
  */
-import type { SourceEntry } from '../layers/sources.js';
+import type { SourceEntry } from './entries.js';
 import { seeded } from './random.js';
 
 const COMPONENTS = [
