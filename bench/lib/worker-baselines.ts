@@ -1,34 +1,55 @@
 /**
- * Bench worker for the `worker` suite's baselines, by `workerData.mode`:
- * - `comlink`: Comlink exposing an empty function (the bare Comlink round trip);
- * - `echo`: answers every message with itself (the bare postMessage round trip);
- * - `read`: builds an overlay over a `size`-byte lower file in this worker and, for each
- *   message, times one `readFile` of it here, with no crossing (the in-worker throughput).
+ * The worker of the `worker` suite: @vellum/worker's server (`exposeOverlay`, as its
+ * entry-node does) for the suite's client, plus baselines on the same port that the
+ * overlay's listeners never see: a number is echoed at once (the bare postMessage round
+ * trip), and `{ inWorkerRead: path }` times one `readFile` on the served overlay itself
+ * (`onReady`) and answers `{ inWorkerRead: ms, bytes, last }`. The server's `noop` is the
+ * bare Comlink baseline. Same thread, heap and port for every figure.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { expose } from 'comlink';
+import { parentPort } from 'node:worker_threads';
+import type { Overlay } from '@vellum/core';
+import { exposeOverlay } from '@vellum/worker';
+import type { Endpoint } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 
-const { mode, size } = workerData as { mode: string; size: number };
 const port = parentPort;
 if (port === null) throw new Error('worker-baselines must run in a worker');
 
-if (mode === 'comlink') expose({ noop(): void {} }, nodeEndpoint(port));
-if (mode === 'echo') port.on('message', (m: unknown) => port.postMessage(m));
-if (mode === 'read') {
-  const core = await import('@vellum/core');
-  const data = new Uint8Array(size).map((_, i) => i & 0xff);
-  const ov = await core.Overlay.create({
-    lowers: [core.MemoryLayer.fromEntries([{ path: '/big.bin', kind: 'file', data }])],
-    upper: new core.MemoryUpper(),
-  });
-  await ov.readFile('/big.bin'); // warm-up
-  // One timed read per request, so the suite can interleave them with reads through the client.
-  port.on('message', async () => {
-    const t = performance.now();
-    const back = await ov.readFile('/big.bin');
-    const ms = performance.now() - t;
-    if (back.length !== size) throw new Error(`in-worker read: ${back.length} bytes`);
-    port.postMessage(ms);
-  });
-}
+const isBaseline = (m: unknown): boolean =>
+  typeof m === 'number' || (typeof m === 'object' && m !== null && 'inWorkerRead' in m);
+let overlay: Overlay | undefined;
+port.on('message', async (m: unknown) => {
+  if (typeof m === 'number') port.postMessage(m);
+  else if (isBaseline(m)) {
+    if (overlay === undefined) throw new Error('inWorkerRead before the overlay is built');
+    const start = performance.now();
+    const bytes = await overlay.readFile(String((m as { inWorkerRead: unknown }).inWorkerRead));
+    const ms = performance.now() - start;
+    port.postMessage({ inWorkerRead: ms, bytes: bytes.byteLength, last: bytes[bytes.byteLength - 1] });
+  }
+});
+// The overlay's listeners (its calls, Comlink's) are handed every message except the baselines'.
+const ep = nodeEndpoint(port);
+const listeners = new Map<EventListenerOrEventListenerObject, EventListener>();
+const filtered: Endpoint = {
+  postMessage: (message: unknown, transfer?: Transferable[]) => ep.postMessage(message, transfer),
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+    const only: EventListener = (event) => {
+      if (isBaseline((event as MessageEvent).data)) return;
+      if (typeof listener === 'function') listener(event);
+      else listener.handleEvent(event);
+    };
+    listeners.set(listener, only);
+    ep.addEventListener(type, only);
+  },
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+    const only = listeners.get(listener);
+    if (only !== undefined) ep.removeEventListener(type, only);
+    listeners.delete(listener);
+  },
+};
+exposeOverlay(filtered, {
+  onReady: (ov) => {
+    overlay = ov;
+  },
+});
