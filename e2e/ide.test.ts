@@ -213,6 +213,13 @@ describe('demo IDE', () => {
     await page.getByTestId('new-folder').click();
     await answer('drafts');
     await row(page, '/notes-docs/drafts').waitFor();
+    // And an edit not saved yet.
+    await clickInTree(page, '/package.json');
+    await page.waitForSelector('.editor[data-path="/package.json"] .cm-content');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// not saved yet\n');
+    await page.waitForSelector('[data-testid="title-dirty"]:not([hidden])');
     const changes = await inspect.changes();
     expect(changes.length).toBeGreaterThanOrEqual(4);
     const listing = await inspect.listing('workspace');
@@ -248,11 +255,18 @@ describe('demo IDE', () => {
     await expect(page.getByTestId('status').textContent()).resolves.toContain(
       `${changes.length} changes carried over`,
     );
-    // The old view's window listener went with it: one Ctrl-S handler, as before the import.
-    await expect(windowListeners('keydown')).resolves.toBe(keydown);
-    await editAndSave(page, '/IMPORTED.md', 'after the import\n');
-    await expectChanges(page, changes.length + 1);
+    // The unsaved edit is still in its buffer, marked dirty, in the file that was shown.
+    await page.waitForSelector('.editor[data-path="/package.json"]');
+    await expect(page.locator('.cm-content').textContent()).resolves.toContain('// not saved yet');
+    await page.waitForSelector('[data-testid="title-dirty"]:not([hidden])');
     await shot('02d-ephemeral-import-kept-changes');
+    // The old view's window listener went with it: one Ctrl-S handler, as before the import, and
+    // it saves into the new workspace (pressed with the focus outside the editor).
+    await expect(windowListeners('keydown')).resolves.toBe(keydown);
+    await page.getByTestId('status').click();
+    await page.keyboard.press('Control+s');
+    await expectChanges(page, changes.length + 1);
+    await expect(inspect.read('workspace', '/package.json')).resolves.toContain('// not saved yet');
     // Still ephemeral: a reload is the served stack with nothing changed.
     await boot(page, ide.url);
     await expectChanges(page, 0);

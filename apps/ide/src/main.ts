@@ -51,11 +51,11 @@ async function importLower(lowers: readonly LowerSpec[], ws: Workspace, app: App
       next = await openPersistent(stack, record);
     } catch (error) {
       // The zip could not be mounted: back to the stack the workspace was on, saying why.
-      const back = await mount(lowers, await openPersistent(lowers, record), at);
+      const back = await mount(lowers, await openPersistent(lowers, record), at, app);
       back.fail(`Could not import ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    await mount(stack, next, at);
+    await mount(stack, next, at, app);
     return;
   }
   const fs = await openEphemeralFs(stack);
@@ -76,12 +76,22 @@ async function importLower(lowers: readonly LowerSpec[], ws: Workspace, app: App
     stack,
     await openEphemeral(stack, {}, fs),
     at,
+    app,
     ` · ${carried.changes} changes carried over${copied}`,
   );
 }
 
-/** Shows `ws` (opened over `lowers`) in a new `App`. */
-async function mount(lowers: readonly LowerSpec[], ws: Workspace, started: number, extra = ''): Promise<App> {
+/**
+ * Shows `ws` (opened over `lowers`) in a new `App`. `previous` is the view it replaces (a reopen over
+ * a new stack): its open buffers, unsaved text included, and the file it showed carry over.
+ */
+async function mount(
+  lowers: readonly LowerSpec[],
+  ws: Workspace,
+  started: number,
+  previous?: App,
+  extra = '',
+): Promise<App> {
   const app: App = new App(ws, {
     create: async (name) => window.location.assign(workspaceUrl((await createPersistent(lowers, name)).id)),
     remove: async () => {
@@ -96,6 +106,7 @@ async function mount(lowers: readonly LowerSpec[], ws: Workspace, started: numbe
     acceptBase: () => acceptBase(ws),
     importLower: (file) => importLower(lowers, ws, app, file),
   });
+  if (previous) app.adopt(previous);
   installInspector(() => app.ws);
   root?.replaceChildren(app.element);
   await app.refresh();
@@ -105,7 +116,9 @@ async function mount(lowers: readonly LowerSpec[], ws: Workspace, started: numbe
   app.note(
     `Loaded ${lowers.map((l) => l.name).join(' over ')} in ${Math.round(performance.now() - started)} ms · ${kind} · engine in a Web Worker${extra}`,
   );
-  if (await ws.fs.lstat('/README.md')) await app.run(() => app.open('/README.md'));
+  const shown = previous?.editing;
+  const first = shown !== undefined && (await ws.fs.lstat(shown)) ? shown : '/README.md';
+  if (await ws.fs.lstat(first)) await app.run(() => app.open(first));
   document.body.dataset.ready = 'true';
   document.body.dataset.workspace = ws.record?.id ?? 'ephemeral';
   document.body.dataset.engine = 'worker';

@@ -109,6 +109,16 @@ export class App {
     );
   }
 
+  /** The file shown in the editor, if one is. */
+  get editing(): string | undefined {
+    return this.#view.kind === 'editor' ? this.#view.path : undefined;
+  }
+
+  /** Takes over the open buffers of the view this one replaces, unsaved text included. */
+  adopt(previous: App): void {
+    this.#editor.restore(previous.#editor.buffers());
+  }
+
   /**
    * Detaches this view from the page before another replaces it (a workspace reopened over a new
    * stack): its window listeners go, and it stops refreshing from a workspace about to be closed.
@@ -348,7 +358,7 @@ export class App {
       el(
         'strong',
         {},
-        `The base changed since this workspace was made: ${drift.changed.length} base file${drift.changed.length === 1 ? '' : 's'} changed.`,
+        `The base changed since this workspace was made: ${drift.changed.length} base file${drift.changed.length === 1 ? ' is' : 's are'} new, gone, or of another size or time.`,
       ),
       drift.affected.length > 0
         ? el(

@@ -98,6 +98,22 @@ export class Editor {
     this.events.dirtyChanged();
   }
 
+  /** Every open buffer's text and last saved text (what another editor needs to take them over). */
+  buffers(): { path: string; text: string; saved: string }[] {
+    this.#stash();
+    return [...this.#buffers].map(([path, b]) => ({ path, text: b.state.doc.toString(), saved: b.saved }));
+  }
+
+  /**
+   * Takes over buffers from another editor (a workspace reopened over a new stack): their text,
+   * unsaved edits included, in new states, since a state's key bindings belong to its editor.
+   */
+  restore(buffers: readonly { path: string; text: string; saved: string }[]): void {
+    for (const { path, text, saved } of buffers)
+      this.#buffers.set(path, { state: this.#newState(path, text), saved, dirty: text !== saved });
+    this.events.dirtyChanged();
+  }
+
   async save(): Promise<void> {
     const path = this.#current;
     if (path === undefined) return;
