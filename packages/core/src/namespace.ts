@@ -4,9 +4,10 @@
  */
 import { FsError } from './errors.js';
 import { DirNode, FIRST_UPPER_INO, type Node, ROOT_INO, toUpperInode } from './inode.js';
-import type { EntryMeta, LowerLayer, UpperChange, UpperLayer, UpperMeta } from './layer.js';
+import type { EntryMeta, LowerLayer, UpperChange, UpperLayer, UpperMeta, UpperSnapshot } from './layer.js';
 import { type Located, locate, type WalkOptions } from './lookup.js';
 import type { LowerIndex } from './lower-index.js';
+import { replay } from './replay.js';
 import { captureState, Txn } from './txn.js';
 
 export interface NamespaceConfig {
@@ -174,6 +175,21 @@ export class Namespace {
     this.root = this.lowerIndex.root.copyUp();
     this.nextIno = FIRST_UPPER_INO;
     this.metaStored = false;
+  }
+
+  /**
+   * The upper changed under this view (another tab wrote it): lays `snapshot`
+   * over the same lower index, in place of the current tree. Lower objects
+   * keep their numbers (same index), upper ones the numbers their records hold.
+   */
+  reload(snapshot: UpperSnapshot): void {
+    this.forgetUpper();
+    const replayed = replay(snapshot, this.lowerIndex, (node) => {
+      if (!this.pristine.has(node)) this.pristine.set(node, captureState(node));
+    });
+    this.root = replayed.root;
+    this.nextIno = replayed.nextIno;
+    this.metaStored = snapshot.meta !== undefined;
   }
 
   /** A new inode number for an object born in the upper; the counter is stored in the same transaction. */

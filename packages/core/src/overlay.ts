@@ -84,6 +84,15 @@ const encodingOf = (options: EncodingOption | WriteOptions): string | null | und
 type Time = number | string | Date;
 
 /**
+ * An upper whose records can change under the overlay (another tab writes
+ * them): it calls `refresh` after each such change, and the overlay's view
+ * follows without being reopened.
+ */
+interface Watchable {
+  watch?(refresh: () => Promise<void>): void;
+}
+
+/**
  * An overlay filesystem with Linux overlayfs semantics and the
  * `node:fs/promises` API (`ov.promises === ov`).
  *
@@ -172,7 +181,15 @@ export class Overlay {
     ns.nextIno = nextIno;
     ns.metaStored = snapshot.meta !== undefined;
     for (const [node, restore] of pristine) ns.pristine.set(node, restore);
-    return new Overlay(ns, baseChanges);
+    const overlay = new Overlay(ns, baseChanges);
+    (options.upper as UpperLayer & Watchable).watch?.(() => overlay.#refresh());
+    return overlay;
+  }
+
+  /** Another tab changed the upper: the view becomes what its records now say (no writer of ours is in flight). */
+  async #refresh(): Promise<void> {
+    const snapshot = await this.#ns.upper.load();
+    await this.#ns.mutate('refresh', '/', () => this.#ns.reload(snapshot));
   }
 
   /** Waits for a writer in flight (readers never see half an operation). */

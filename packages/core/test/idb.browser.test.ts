@@ -12,6 +12,7 @@ import { layersOf, rejection, text } from './helpers.js';
 import { idbEnv } from './idb-env.js';
 import { applyOp, lowerTreeArb, opsArb } from './kernel/ops.js';
 import { semanticsSuite } from './semantics.suite.js';
+import { tabsSuite } from './tabs.suite.js';
 import { fullView } from './view.js';
 
 const strict = idbEnv('IndexedDBUpper in Chromium');
@@ -196,5 +197,19 @@ describe('IndexedDBUpper in Chromium: several tabs on one workspace (Web Locks, 
     await ov.writeFile('/d/f', 'second');
     await secondUpper.close();
     expect(await text(await open(new IndexedDBUpper({ name })), '/d/f')).toBe('second');
+  });
+});
+
+describe('IndexedDBUpper in Chromium: a read-only tab follows the writer (Web Locks, BroadcastChannel)', () => {
+  // The writer's overlay is opened first, so it takes the lock and the reader opens read-only.
+  tabsSuite({
+    runs: 6,
+    pair: () => {
+      const name = fresh();
+      return {
+        writer: new IndexedDBUpper({ name, whenLocked: 'read-only' }),
+        reader: new IndexedDBUpper({ name, whenLocked: 'read-only' }),
+      };
+    },
   });
 });

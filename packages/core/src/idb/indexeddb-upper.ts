@@ -46,6 +46,12 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    */
   whenLocked?: WhenLocked;
   /**
+   * Opens the workspace read-only whatever other tabs do (a preview, a second
+   * window): every write fails with EROFS, and the view follows the writer's
+   * commits as a `whenLocked: 'read-only'` tab's does.
+   */
+  readOnly?: boolean;
+  /**
    * When commits stored as one journal record each are folded into the keyed
    * records (see journal.ts): after `idleMs` without commits (default 1000),
    * or once `maxRecords` (4096) or `maxBytes` (8 MiB) are journaled; a commit
@@ -82,6 +88,13 @@ export class IndexedDBUpper implements UpperLayer {
   /** Resolves to whether this upper may write; settled on first use. */
   #writer: Promise<boolean> | undefined;
   #readOnly = false;
+  readonly #forcedReadOnly: boolean;
+  /** Overlays over this upper, told to reload their view when another tab committed. */
+  readonly #refreshers = new Set<() => Promise<void>>();
+  readonly #listeners = new Set<(change: RemoteChange) => void>();
+  /** A refresh in flight, and whether another message came meanwhile (one more round then). */
+  #refreshing: Promise<void> | undefined;
+  #heardAgain = false;
   #journal: Journal;
   readonly #limits: JournalLimits;
   /** Commits, compactions and loads, one after the other (the journal's order is the store's). */
@@ -94,7 +107,11 @@ export class IndexedDBUpper implements UpperLayer {
     this.#db = new Database(options.name, options);
     this.#whenLocked = options.whenLocked;
     this.#lock = new WriterLock(options.name);
-    this.#channel = options.whenLocked ? new ChangeChannel(options.name) : undefined;
+    this.#forcedReadOnly = options.readOnly === true;
+    this.#channel =
+      options.whenLocked || this.#forcedReadOnly
+        ? new ChangeChannel(options.name, () => this.#heard())
+        : undefined;
     this.#limits = { directBytes: 2 * 1024 * 1024, ...options.journal };
     this.#journal = new Journal(this.#limits);
     // The database was deleted under us: what we journaled is gone with it, and must not come back.
@@ -128,25 +145,59 @@ export class IndexedDBUpper implements UpperLayer {
   }
 
   /**
-   * Calls `listener` each time the writer (another tab) commits, so a
-   * read-only tab can reopen its overlay to see the changes. Only with
-   * `whenLocked` set. Returns the function that stops listening.
+   * Calls `listener` each time the writer (another tab) committed, once this
+   * upper's overlays show the change: a read-only upper reloads the records
+   * into every overlay opened on it (no reopen needed; inode numbers stay).
+   * Messages that arrive during a reload are answered by one more reload.
+   * Only with `whenLocked` or `readOnly` set. Returns the function that stops listening.
    *
    * @example
    * ```ts
    * const upper = new IndexedDBUpper({ name: 'w', whenLocked: 'read-only' });
-   * let ov = await Overlay.create({ lowers, upper });
-   * upper.onRemoteChange(async () => {
-   *   ov = await Overlay.create({ lowers, upper });
-   * });
+   * const ov = await Overlay.create({ lowers, upper });
+   * upper.onRemoteChange(() => renderTree(ov)); // ov already shows the writer's change
    * ```
    */
   onRemoteChange(listener: (change: RemoteChange) => void): () => void {
-    return this.#channel?.listen(listener) ?? (() => {});
+    if (!this.#channel) return () => {};
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Called by `Overlay.create` on this upper: `refresh` reloads that overlay's
+   * view from `load()`. A read-only upper calls it after each commit another
+   * tab announces, before telling `onRemoteChange` listeners.
+   */
+  watch(refresh: () => Promise<void>): void {
+    this.#refreshers.add(refresh);
+  }
+
+  /** Another tab committed: reload (readers only; a writer's view is the truth), then tell the listeners. */
+  #heard(): void {
+    if (this.#refreshing) {
+      this.#heardAgain = true;
+      return;
+    }
+    this.#refreshing = (async () => {
+      do {
+        this.#heardAgain = false;
+        if (this.#readOnly) {
+          for (const refresh of this.#refreshers) await refresh().catch(() => {});
+        }
+        for (const listener of this.#listeners) listener({ name: this.name });
+      } while (this.#heardAgain);
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
   }
 
   /** Takes the writer lock once (a no-op resolving true without `whenLocked`). */
   #writable(): Promise<boolean> {
+    if (this.#forcedReadOnly) {
+      this.#readOnly = true;
+      return Promise.resolve(false);
+    }
     if (!this.#whenLocked) return Promise.resolve(true);
     this.#writer ??= this.#lock.acquire(this.#whenLocked).then((writer) => {
       this.#readOnly = !writer;
@@ -157,9 +208,10 @@ export class IndexedDBUpper implements UpperLayer {
 
   async #mustWrite(): Promise<void> {
     if (await this.#writable()) return;
-    throw new FsError('EROFS', 'write', undefined, undefined, {
-      cause: new Error(`workspace '${this.name}' is open for writing in another tab; this one is read-only`),
-    });
+    const why = this.#forcedReadOnly
+      ? `workspace '${this.name}' was opened read-only (readOnly: true)`
+      : `workspace '${this.name}' is open for writing in another tab; this one is read-only`;
+    throw new FsError('EROFS', 'write', undefined, undefined, { cause: new Error(why) });
   }
 
   async load(): Promise<UpperSnapshot> {
@@ -440,9 +492,8 @@ export class IndexedDBUpper implements UpperLayer {
   async close(): Promise<void> {
     await this.#settle();
     // A writer leaves its journal folded: the next open reads keyed records only.
-    if (!this.#readOnly && this.#writer !== undefined && (await this.#writer))
-      await this.#compact().catch(() => {});
-    else if (!this.#whenLocked) await this.#compact().catch(() => {});
+    // Only a writer folds (#compact checks): one that never loaded has no journal to fold.
+    await this.#compact().catch(() => {});
     await this.#chain;
     clearTimeout(this.#idle);
     this.#idle = undefined;

@@ -1,8 +1,8 @@
 /**
  * Several tabs on one workspace. A Web Lock per workspace makes one tab the
  * writer; another tab either opens read-only or waits for the lock. After each
- * commit the writer posts on a BroadcastChannel, so read-only tabs know their
- * view is out of date (they reopen to see the writer's changes). Where the
+ * commit the writer posts on a BroadcastChannel; a read-only tab then reloads
+ * the upper's records into its overlay's view (see `IndexedDBUpper.watch`). Where the
  * platform has no Web Locks (Node), every upper is a writer.
  */
 
@@ -60,27 +60,18 @@ export class WriterLock {
 export class ChangeChannel {
   readonly #name: string;
   readonly #channel: BroadcastChannel | undefined;
-  readonly #listeners = new Set<(change: RemoteChange) => void>();
 
-  constructor(name: string) {
+  /** `heard` is called for each message another tab (or another upper of this page) posted. */
+  constructor(name: string, heard: () => void) {
     this.#name = name;
     this.#channel =
       typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(lockName(name));
-    if (this.#channel) {
-      this.#channel.onmessage = () => {
-        for (const listener of this.#listeners) listener({ name: this.#name });
-      };
-    }
+    if (this.#channel) this.#channel.onmessage = heard;
   }
 
   /** Tells the other tabs that the workspace changed. */
   post(): void {
     this.#channel?.postMessage({ name: this.#name });
-  }
-
-  listen(listener: (change: RemoteChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   close(): void {
