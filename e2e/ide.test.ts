@@ -116,6 +116,38 @@ describe('demo IDE', () => {
     await shot('02-hex-view');
   });
 
+  it("the boot screen's progress bars follow the worker's downloads", async () => {
+    // The base's listing is held back, so the screen can be seen while the lesson has arrived.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/layers/base.zip', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(ide.url);
+      const lesson = page.locator('[data-testid="boot"] .boot-layer', {
+        has: page.locator('progress[data-layer="lesson"]'),
+      });
+      await page.waitForFunction(() => {
+        const bar = document.querySelector<HTMLProgressElement>('progress[data-layer="lesson"]');
+        return bar !== null && bar.value > 0 && bar.value === bar.max;
+      });
+      await expect(
+        lesson.locator('progress').evaluate((b: HTMLProgressElement) => b.value),
+      ).resolves.toBeGreaterThan(1000);
+      await expect(lesson.locator('.boot-bytes').textContent()).resolves.toMatch(/^2\.\d KiB \/ 2\.\d KiB$/);
+      await expect(page.evaluate(() => document.body.dataset.ready)).resolves.not.toBe('true');
+      await shot('00-boot-progress');
+    } finally {
+      release();
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
   it('lazy loading: the worker opening one base file reads a few ranges of the zip, not the archive', async () => {
     const zipUrl = new URL('layers/base.zip', ide.url).href;
     const archive = (await (await fetch(zipUrl)).arrayBuffer()).byteLength;
