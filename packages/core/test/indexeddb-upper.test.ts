@@ -257,6 +257,23 @@ describe('IndexedDBUpper, journal', () => {
     expect((await again.fsck()).problems).toEqual([]);
   });
 
+  it('a commit holding a chunk of directChunk bytes or more is stored keyed (data written once)', async () => {
+    const { open, make, factory } = workspace({ journal: { idleMs: 60_000 } });
+    const ov = await open(make());
+    await ov.writeFile('/small', 'journaled');
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put');
+    await ov.writeFile('/chunk', new Uint8Array(40_000).fill(9));
+    const chunkPuts = put.mock.calls.filter(([value]) => value instanceof Uint8Array);
+    // Its chunk once, keyed; the journal (the small file) folded in by the same transaction.
+    expect(chunkPuts.map(([value]) => (value as Uint8Array).byteLength).sort((a, b) => a - b)).toEqual([
+      9, 40_000,
+    ]);
+    expect(put.mock.calls.some(([value]) => Array.isArray(value))).toBe(false);
+    put.mockRestore();
+    expect(journalKeys(await storedKeys(factory))).toEqual([]);
+    expect((await (await open(make())).readFile('/chunk'))[39_999]).toBe(9);
+  });
+
   it("an upper never folds journal records another one folded already (that would undo the other's later changes)", async () => {
     const { open, make } = workspace({ journal: { idleMs: 60_000 } });
     const first = make();

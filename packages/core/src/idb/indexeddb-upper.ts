@@ -17,7 +17,6 @@ import { Database, type DatabaseOptions } from './database.js';
 import { GroupCommit, type WriteBackOptions } from './group-commit.js';
 import {
   badJournalValue,
-  chunkBytes,
   Journal,
   type JournalLimits,
   type JournalRecord,
@@ -55,7 +54,8 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * When commits stored as one journal record each are folded into the keyed
    * records (see journal.ts): after `idleMs` without commits (default 1000),
    * or once `maxRecords` (4096) or `maxBytes` (8 MiB) are journaled; a commit
-   * of more than `directBytes` (2 MiB) of data is stored keyed at once.
+   * of more than `directBytes` (2 MiB) of data, or with a chunk of `directChunk`
+   * (32 KiB) or more, is stored keyed at once.
    */
   journal?: JournalLimits;
 }
@@ -112,7 +112,7 @@ export class IndexedDBUpper implements UpperLayer {
       options.whenLocked || this.#forcedReadOnly
         ? new ChangeChannel(options.name, () => this.#heard())
         : undefined;
-    this.#limits = { directBytes: 2 * 1024 * 1024, ...options.journal };
+    this.#limits = { ...options.journal };
     this.#journal = new Journal(this.#limits);
     // The database was deleted under us: what we journaled is gone with it, and must not come back.
     this.#db.onVersionChange = () => {
@@ -291,7 +291,7 @@ export class IndexedDBUpper implements UpperLayer {
   async #store(changes: readonly UpperChange[]): Promise<void> {
     await this.#serial(async () => {
       const journal = this.#journal;
-      if (chunkBytes(changes) > journal.directBytes) {
+      if (journal.direct(changes)) {
         await this.#fold(journal, changes);
       } else {
         const seq = journal.nextSeq++;

@@ -32,9 +32,15 @@ export interface JournalLimits {
   /**
    * A commit carrying more chunk bytes than this is applied to the keyed
    * records directly (with the journal folded in, same transaction): large
-   * data is not worth writing twice (default 1 MiB).
+   * data is not worth writing twice (default 2 MiB).
    */
   directBytes?: number;
+  /**
+   * … and so is a commit holding a chunk of at least this many bytes: a full
+   * 64 KiB chunk costs one request among many bytes either way, and journaled
+   * it would be written twice (default 32 KiB).
+   */
+  directChunk?: number;
   /** Compact after this long without commits (ms, default 1000). */
   idleMs?: number;
 }
@@ -68,6 +74,7 @@ export class Journal {
   readonly maxRecords: number;
   readonly maxBytes: number;
   readonly directBytes: number;
+  readonly directChunk: number;
   readonly idleMs: number;
   #records: JournalRecord[] = [];
   #bytes = 0;
@@ -78,8 +85,20 @@ export class Journal {
   constructor(limits: JournalLimits = {}) {
     this.maxRecords = limits.maxRecords ?? 4096;
     this.maxBytes = limits.maxBytes ?? 8 * 1024 * 1024;
-    this.directBytes = limits.directBytes ?? 1024 * 1024;
+    this.directBytes = limits.directBytes ?? 2 * 1024 * 1024;
+    this.directChunk = limits.directChunk ?? 32 * 1024;
     this.idleMs = limits.idleMs ?? 1000;
+  }
+
+  /** Whether a commit skips the journal: much data, or a chunk large enough not to write twice. */
+  direct(changes: readonly UpperChange[]): boolean {
+    let bytes = 0;
+    for (const c of changes) {
+      if (c.op !== 'put-chunk') continue;
+      if (c.data.byteLength >= this.directChunk) return true;
+      bytes += c.data.byteLength;
+    }
+    return bytes > this.directBytes;
   }
 
   get records(): readonly JournalRecord[] {
