@@ -28,7 +28,7 @@ import { tagsBytes } from './tags';
 export { applyBatch, applyZipTable, beginLayer, buildFailedRef } from './build';
 export { find as lookup, insert, link, move, nlinkOf, objectOf, remove, reserve, setKind } from './namespace';
 export { setTag, tagOf } from './tags';
-export { walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
+export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
 export {
   zipCdOffset,

@@ -94,3 +94,16 @@ export function walk(start: u32, p: usize, len: u32): u32 {
   }
   return cur;
 }
+
+/**
+ * The node at `p[0..len)` from `start`, symlinks not followed (one as the last component is the
+ * result), or 0 if absent, hidden by a whiteout, or through a non-directory: `walk` and the
+ * reading of its status in one call, for the lookup hot path.
+ */
+export function lookupPath(start: u32, p: usize, len: u32): u32 {
+  const node = walk(start, p, len);
+  if (status == WALK_OK) return node;
+  if (status != WALK_SYMLINK) return 0;
+  for (let i = compEnd; i < len; i++) if (load<u8>(p + i) != 47) return 0;
+  return node;
+}

@@ -54,6 +54,7 @@ export interface CoreExports {
   remove(id: number, recursive: number): number;
   setKind(id: number, kind: number): number;
   walk(start: number, p: number, len: number): number;
+  lookupPath(start: number, p: number, len: number): number;
   walkEnd(): number;
   walkParent(): number;
   walkStart(): number;
@@ -121,17 +122,20 @@ export class Core {
     return core;
   }
 
-  /** Current views (the memory's buffer is replaced whenever it grows). */
+  /**
+   * Current views. Growing the memory detaches its old buffer, and a view over a detached buffer
+   * has length 0: checking that is cheaper than reading `memory.buffer` on every access.
+   */
   bytes(): Uint8Array {
-    if (this.buffer !== this.x.memory.buffer) this.renew();
+    if (this.u8.length === 0) this.renew();
     return this.u8;
   }
   words(): Uint32Array {
-    if (this.buffer !== this.x.memory.buffer) this.renew();
+    if (this.u32.length === 0) this.renew();
     return this.u32;
   }
   doubles(): Float64Array {
-    if (this.buffer !== this.x.memory.buffer) this.renew();
+    if (this.f64.length === 0) this.renew();
     return this.f64;
   }
 
@@ -157,20 +161,25 @@ export class Core {
     return this.scratch;
   }
 
+  /** Where {@link Core.encode} writes. */
+  get input(): number {
+    return this.scratch;
+  }
+
   /**
-   * Writes `s` as UTF-8 into the scratch buffer; returns its byte length. ASCII (the common
-   * case for paths) is copied char by char, which beats TextEncoder for short strings.
+   * Writes `s` as UTF-8 at {@link Core.input}; returns its byte length. ASCII (the common case
+   * for paths) is copied char by char, which beats TextEncoder for short strings; the first
+   * other char hands the whole string to TextEncoder.
    */
   encode(s: string): number {
     const n = s.length;
-    let p = this.scratchOf(n * 3 + 1);
-    const mem = this.bytes();
+    if (n * 3 + 1 > this.scratchCap) this.scratchOf(n * 3 + 1);
+    let mem = this.u8;
+    if (mem.length === 0) mem = this.bytes();
+    const p = this.scratch;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        p = this.scratchOf(n * 3 + 1);
-        return encoder.encodeInto(s, this.bytes().subarray(p, p + n * 3)).written;
-      }
+      if (c >= 0x80) return encoder.encodeInto(s, mem.subarray(p, p + n * 3)).written;
       mem[p + i] = c;
     }
     return n;

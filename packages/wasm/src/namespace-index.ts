@@ -88,7 +88,6 @@ export class NamespaceIndex {
   readonly root = ROOT;
   private core: Core | null;
   private layerWarnings: IndexWarning[] = [];
-
   private constructor(core: Core) {
     this.core = core;
   }
@@ -121,7 +120,7 @@ export class NamespaceIndex {
   lookup(parent: number, name: string): number {
     const c = this.c;
     const len = c.encode(name);
-    return c.x.lookup(parent, c.scratchOf(0), len);
+    return c.x.lookup(parent, c.input, len);
   }
 
   /**
@@ -129,27 +128,17 @@ export class NamespaceIndex {
    * component); 0 if absent or hidden by a whiteout.
    */
   lookupPath(path: string, start: number = ROOT): number {
-    const c = this.c;
+    // The hot path: one wasm call (walk and the reading of its status), no getter on the way.
+    const c = this.core ?? this.c;
     const len = c.encode(path);
-    const p = c.scratchOf(0);
-    const node = c.x.walk(start, p, len);
-    const status = c.x.walkStatus();
-    if (status === Walk.Ok) return node;
-    if (status === Walk.Symlink && this.onlySlashes(p + c.x.walkEnd(), p + len)) return node;
-    return 0;
-  }
-
-  private onlySlashes(from: number, to: number): boolean {
-    const mem = this.c.bytes();
-    for (let i = from; i < to; i++) if (mem[i] !== 47) return false;
-    return true;
+    return c.x.lookupPath(start, c.input, len);
   }
 
   /** One walk from `start`, stopping at the first symlink, missing name or non-directory. */
   walk(path: string, start: number = ROOT): WalkResult {
     const c = this.c;
     const len = c.encode(path);
-    const p = c.scratchOf(0);
+    const p = c.input;
     const node = c.x.walk(start, p, len);
     const status = c.x.walkStatus() as WalkStatus;
     const s = c.x.walkStart();
@@ -303,7 +292,7 @@ export class NamespaceIndex {
     const len = c.encode(name);
     const r = c.x.insert(
       parent,
-      c.scratchOf(0),
+      c.input,
       len,
       init.kind,
       init.flags ?? 0,
@@ -318,7 +307,7 @@ export class NamespaceIndex {
   link(parent: number, name: string, target: number): number {
     const c = this.c;
     const len = c.encode(name);
-    const r = c.x.link(parent, c.scratchOf(0), len, target);
+    const r = c.x.link(parent, c.input, len, target);
     if (r < 0) throw indexError(r, 'link', name);
     return r;
   }
@@ -330,7 +319,7 @@ export class NamespaceIndex {
   move(node: number, parent: number, name: string): void {
     const c = this.c;
     const len = c.encode(name);
-    const r = c.x.move(node, parent, c.scratchOf(0), len);
+    const r = c.x.move(node, parent, c.input, len);
     if (r < 0) throw indexError(r, 'rename', name);
   }
 
