@@ -4,6 +4,7 @@
  */
 import { registerSuite } from '../lib/harness.js';
 import { copyUpSuite } from './copy-up.js';
+import { idbChromiumSuite } from './idb-chromium.js';
 import { lookupSuite } from './lookup.js';
 import { wasmSuite } from './wasm.js';
 import { workerSuite } from './worker.js';
@@ -15,6 +16,7 @@ registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
 registerSuite(workerSuite);
 registerSuite(workerChromiumSuite);
+registerSuite(idbChromiumSuite);
 registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
 registerSuite(zenfsBackendSuite);
