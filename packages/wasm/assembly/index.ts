@@ -64,6 +64,18 @@ export function indexBytes(): usize {
 export function nameArenaBytes(): usize {
   return namesBytes();
 }
+export function nodeTableBytes(): usize {
+  return nodesBytes();
+}
+export function hashTableBytes(): usize {
+  return tableBytes();
+}
+export function dirTableBytes(): usize {
+  return dirsBytes();
+}
+export function tagArrayBytes(): usize {
+  return tagsBytes();
+}
 
 export function alloc(n: usize): usize {
   return heap.alloc(n == 0 ? 1 : n);

@@ -285,11 +285,12 @@ export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   wideCap = 0;
   wideCount = 0;
   if (namesBase() == 0) namesInit(64);
-  pinNames();
   // Names are at most what the records leave after their fixed 46 bytes (names, extra fields,
   // comments): reserve that bound once (after the table, so what the trim gives back is at the
-  // top of the heap, where the index's next tables go), and trim when the parse ends.
+  // top of the heap, where the index's next tables go), and trim when the parse ends. Reserved
+  // before pinning, so the paths of zip tables closed since can be compacted away first.
   reserveNames(<usize>Math.min(size - <f64>n * 46, 268435456.0), true);
+  pinNames();
   total = n;
   done = 0;
   dirAt = cdAt;

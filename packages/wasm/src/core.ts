@@ -12,6 +12,10 @@ export interface CoreExports {
   init(nodeCapacity: number, nameBytes: number): void;
   indexBytes(): number;
   nameArenaBytes(): number;
+  nodeTableBytes(): number;
+  hashTableBytes(): number;
+  dirTableBytes(): number;
+  tagArrayBytes(): number;
   alloc(n: number): number;
   free(p: number): void;
   valid(id: number): number;

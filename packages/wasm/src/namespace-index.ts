@@ -455,8 +455,36 @@ export class NamespaceIndex {
   get indexBytes(): number {
     return this.c.x.indexBytes();
   }
-  /** The instance's whole linear memory. */
+  /** The instance's whole linear memory: what the process pays for the index (it never shrinks). */
   get memoryBytes(): number {
     return this.c.memoryBytes();
+  }
+
+  /**
+   * Where the instance's memory goes: the index's own structures, and the rest of the linear
+   * memory (zip tables parsed into this index — see {@link ZipDirectory.tableBytes} —, buffers,
+   * allocator overhead, free heap). `names` holds the paths of those zip tables too, which the
+   * nodes built from them share.
+   */
+  memoryBreakdown(): {
+    nodes: number;
+    hash: number;
+    dirs: number;
+    names: number;
+    tags: number;
+    rest: number;
+    total: number;
+  } {
+    const x = this.c.x;
+    const parts = {
+      nodes: x.nodeTableBytes(),
+      hash: x.hashTableBytes(),
+      dirs: x.dirTableBytes(),
+      names: x.nameArenaBytes(),
+      tags: x.tagArrayBytes(),
+    };
+    const total = this.c.memoryBytes();
+    const own = parts.nodes + parts.hash + parts.dirs + parts.names + parts.tags;
+    return { ...parts, rest: total - own, total };
   }
 }

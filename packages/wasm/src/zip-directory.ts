@@ -273,9 +273,14 @@ export class ZipDirectory {
     };
   }
 
-  /** Bytes of wasm memory the directory holds. */
+  /** Bytes of wasm memory the directory's instance holds (shared with an index's, see openZip). */
   get memoryBytes(): number {
     return this.c.memoryBytes();
+  }
+
+  /** Bytes of its entry table and wide list (its paths are in the instance's names arena). */
+  get tableBytes(): number {
+    return this.count * Z_STRIDE + this.wideCount * W_STRIDE;
   }
 }
 

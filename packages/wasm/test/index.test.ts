@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Flag, Kind, NamespaceIndex, NO_REF, UPPER, WasmFsError } from '../src/index.js';
+import { writeZip } from './helpers/zip-writer.js';
 
 const open: NamespaceIndex[] = [];
 async function make(options?: { nodes?: number; nameBytes?: number }): Promise<NamespaceIndex> {
@@ -407,5 +408,31 @@ describe('NamespaceIndex: memory', () => {
     ix.close();
     expect(ix.closed).toBe(true);
     expect(() => ix.lookupPath('/')).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
+  it('shares zip paths with the nodes, compacts them once the zip closes, and stays bounded', async () => {
+    const zip = writeZip(Array.from({ length: 3000 }, (_, i) => ({ name: `pkg${i % 7}/lib/mod-${i}.js` })));
+    const source = { size: zip.byteLength, read: (o: number, n: number) => zip.subarray(o, o + n) };
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    ix.addZipLayer(1, dir);
+    // The nodes' names are the last components of the zip's paths: no second copy of them.
+    const arena = ix.memoryBreakdown().names;
+    expect(arena).toBeLessThan(3000 * 'pkg0/lib/mod-0000.js'.length);
+    dir.close();
+    // Parsing and closing directories again and again reuses the arena: closed tables' paths are
+    // compacted away (the nodes keep theirs), so memory stops growing.
+    const sizes: number[] = [];
+    for (let round = 0; round < 30; round++) {
+      (await ix.openZip(source)).close();
+      sizes.push(ix.memoryBytes);
+    }
+    expect(sizes[29]).toBe(sizes[4]);
+    expect(ix.memoryBreakdown().names).toBeLessThan(2 * arena);
+    for (const i of [0, 1234, 2999]) {
+      const id = ix.lookupPath(`/pkg${i % 7}/lib/mod-${i}.js`);
+      expect([ix.ref(id), ix.layer(id), ix.pathOf(id)]).toEqual([i, 1, `/pkg${i % 7}/lib/mod-${i}.js`]);
+    }
+    expect(ix.childNames(ix.lookupPath('/pkg3/lib')).length).toBe(Math.ceil((3000 - 3) / 7));
   });
 });
