@@ -71,6 +71,9 @@ function fulfillRange(route: Route, bytes: Uint8Array): Promise<void> {
   });
 }
 
+/** The page's workers running @vellum/worker's engine (its module entry is `entry-web`). */
+const engineWorkers = (): number => page.workers().filter((w) => /entry-web/.test(w.url())).length;
+
 /** How many `type` listeners `window` has (DevTools protocol: the page cannot list them itself). */
 async function windowListeners(type: string): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -187,14 +190,15 @@ describe('demo IDE', () => {
       expect(atBoot).toBeLessThanOrEqual(2);
       expect(bootBytes).toBeLessThan(archive);
       // Those requests are the engine worker's: the page itself fetched no zip (a dedicated worker
-      // has its own resource timeline), and the worker running @vellum/worker is there.
+      // has its own resource timeline), and one worker runs @vellum/worker (the base view's has not
+      // started: nothing needed it).
       await expect(
         page.evaluate(
           () =>
             performance.getEntriesByType('resource').filter((e) => /\/layers\/.*\.zip/.test(e.name)).length,
         ),
       ).resolves.toBe(0);
-      expect(page.workers().some((w) => /entry-web/.test(w.url()))).toBe(true);
+      await expect.poll(() => engineWorkers()).toBe(1);
     } finally {
       page.off('response', onResponse);
     }
@@ -462,7 +466,8 @@ describe('demo IDE', () => {
 describe('engine in a Web Worker', () => {
   it('edits, diffs, reverts and resets through @vellum/worker', async () => {
     await boot(page, ide.url);
-    await page.waitForSelector('body[data-engine="worker"]');
+    // One engine worker for the workspace; the base view's starts when a diff first needs it.
+    await expect.poll(() => engineWorkers()).toBe(1);
     await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 lesson');
     const base = await inspect.read('base', '/src/app.ts');
     await editAndSave(page, '/src/app.ts', '\n// through the worker\n');
@@ -470,6 +475,7 @@ describe('engine in a Web Worker', () => {
     await expect(row(page, '/src/app.ts').getAttribute('data-status')).resolves.toBe('modified');
     await page.locator('.change[data-path="/src/app.ts"] [data-action="diff"]').click();
     await page.waitForSelector('[data-testid="diff-view"] .cm-changedLine');
+    await expect.poll(() => engineWorkers()).toBe(2);
     await shot('08-worker-diff');
     // Revert goes through the worker's ov.revert: the base's bytes, and no change left.
     await page.locator('[data-action="revert"]').first().click();
@@ -500,6 +506,9 @@ describe('persistent workspaces', () => {
 
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
+    // The IndexedDB upper is opened by the engine's worker; the base view's worker gave the stamps
+    // compared for base changes.
+    await expect.poll(() => engineWorkers()).toBe(2);
     await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('kept in IndexedDB');
     const changes = (await inspect.changes()).map(({ path, change }) => ({ path, change }));
     expect(changes).toEqual(

@@ -121,7 +121,6 @@ async function mount(
   if (await ws.fs.lstat(first)) await app.run(() => app.open(first));
   document.body.dataset.ready = 'true';
   document.body.dataset.workspace = ws.record?.id ?? 'ephemeral';
-  document.body.dataset.engine = 'worker';
   document.body.dataset.lowers = String(lowers.length);
   return app;
 }
