@@ -97,10 +97,40 @@ export function walk(start: u32, p: usize, len: u32): u32 {
 
 /**
  * The node at `p[0..len)` from `start`, symlinks not followed (one as the last component is the
- * result), or 0 if absent, hidden by a whiteout, or through a non-directory: `walk` and the
- * reading of its status in one call, for the lookup hot path.
+ * result), or 0 if absent, hidden by a whiteout, or through a non-directory: what `walk` and the
+ * reading of its status give, in one call, for the lookup hot path. From the root and without
+ * '.' or '..' components it runs its own loop, which keeps no state for `walkStatus` & co.
  */
 export function lookupPath(start: u32, p: usize, len: u32): u32 {
+  if (start != ROOT) return lookupSlow(start, p, len);
+  let cur = ROOT;
+  let i: u32 = 0;
+  while (i < len) {
+    if (load<u8>(p + i) == 47) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < len && load<u8>(p + j) != 47) j++;
+    const n = j - i;
+    if (n <= 2 && load<u8>(p + i) == 46) return lookupSlow(start, p, len);
+    if (n > MAX_NAME) return 0;
+    const child = find(cur, p + i, n);
+    if (child == 0) return 0;
+    const kind = kindOf(child);
+    if (kind != KIND_DIR) {
+      if (kind == KIND_WHITEOUT) return 0;
+      // A file or symlink ends the walk: only slashes may follow.
+      for (let k = j; k < len; k++) if (load<u8>(p + k) != 47) return 0;
+      return child;
+    }
+    cur = child;
+    i = j;
+  }
+  return cur;
+}
+
+function lookupSlow(start: u32, p: usize, len: u32): u32 {
   const node = walk(start, p, len);
   if (status == WALK_OK) return node;
   if (status != WALK_SYMLINK) return 0;
