@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Flag, Kind, NamespaceIndex, NO_REF, UPPER, WasmFsError } from '../src/index.js';
+import { Flag, Kind, NamespaceIndex, NO_REF, UPPER, Walk, WasmFsError } from '../src/index.js';
 import { writeZip } from './helpers/zip-writer.js';
 
 const open: NamespaceIndex[] = [];
@@ -164,6 +164,59 @@ describe('NamespaceIndex: rename, remove, hard links', () => {
     ix.remove(h);
     expect(ix.nodeCount).toBe(1);
     expect(() => ix.link(ix.root, 'x', ix.root)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+});
+
+describe('NamespaceIndex: lookupPath', () => {
+  it('agrees with the full walk on random trees and paths (dots, slashes, symlinks, whiteouts)', async () => {
+    const names = ['a', 'b', '.x', 'ü', 'c.txt'];
+    const comp = fc.oneof(fc.constantFrom(...names), fc.constantFrom('.', '..', ''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 4 }),
+            fc.integer({ min: 0, max: 4 }),
+          ),
+          {
+            maxLength: 40,
+          },
+        ),
+        fc.array(fc.tuple(fc.array(comp, { maxLength: 6 }), fc.boolean(), fc.boolean()), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        async (entries, queries) => {
+          const ix = await make();
+          for (const [parts, k] of entries) {
+            let dir = ix.root;
+            for (const [depth, name] of parts.entries()) {
+              const last = depth === parts.length - 1;
+              const have = ix.lookup(dir, name);
+              if (have !== 0) {
+                if (ix.kind(have) !== Kind.Dir) break;
+                dir = have;
+                continue;
+              }
+              const kind = last
+                ? ([Kind.File, Kind.Dir, Kind.Symlink, Kind.Whiteout, Kind.File][k] as Kind)
+                : Kind.Dir;
+              dir = ix.insert(dir, name, { kind });
+              if (kind !== Kind.Dir) break;
+            }
+          }
+          for (const [parts, absolute, trailing] of queries) {
+            const path = `${absolute ? '/' : ''}${parts.join('/')}${trailing ? '/' : ''}`;
+            const w = ix.walk(path);
+            const expected =
+              w.status === Walk.Ok || (w.status === Walk.Symlink && /^\/*$/.test(w.rest)) ? w.node : 0;
+            expect(ix.lookupPath(path), path).toBe(expected);
+          }
+          ix.close();
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 
