@@ -4,6 +4,8 @@
 // did not put there; a non-directory replaces; a directory merges. "Put there by this layer"
 // is a generation stamp per node, so the order of entries inside a layer does not matter for
 // opaque marks, exactly as in the engine's per-layer tree (packages/core/src/lower-index.ts).
+
+import { hashName, tableFind } from './hash';
 import {
   E_INVAL,
   E_NOTDIR,
@@ -11,6 +13,7 @@ import {
   FLAG_OPAQUE,
   KIND_DIR,
   KIND_FILE,
+  KIND_FREE,
   KIND_WHITEOUT,
   N_FLAGS,
   N_GEN,
@@ -28,7 +31,7 @@ import {
   Z_STATUS,
 } from './layout';
 import { namesBase } from './names';
-import { find, firstChildOf, insert, kindOf, link, removeTree } from './namespace';
+import { find, firstChildOf, insertNew, kindOf, link, removeTree, validName } from './namespace';
 import { nodeHighWater, rec } from './nodes';
 import { warn } from './warnings';
 
@@ -115,7 +118,8 @@ function parentFor(p: usize, len: u32): i32 {
 }
 
 function descend(dir: u32, p: usize, n: u32): i32 {
-  const child = find(dir, p, n);
+  const h = hashName(dir, p, n);
+  const child = tableFind(dir, p, n, h);
   if (child != NONE && kindOf(child) == KIND_DIR) {
     if (!fromThisLayer(child)) stamp(child, NO_REF, FLAG_IMPLICIT);
     return <i32>child;
@@ -124,10 +128,11 @@ function descend(dir: u32, p: usize, n: u32): i32 {
     if (fromThisLayer(child) && kindOf(child) != KIND_WHITEOUT) return -E_NOTDIR;
     removeTree(child);
   }
-  const made = insert(dir, p, n, KIND_DIR, FLAG_IMPLICIT, layer, NO_REF);
-  if (made < 0) return made;
-  store<u8>(rec(<u32>made) + N_GEN, gen);
-  return made;
+  if (!validName(p, n)) return -E_INVAL;
+  // The table held (dir, name) at most as `child`, removed above: the name is free.
+  const made = insertNew(dir, p, n, h, KIND_DIR, FLAG_IMPLICIT, layer, NO_REF);
+  store<u8>(rec(made) + N_GEN, gen);
+  return <i32>made;
 }
 
 /** Drops below `dir` every node this layer did not put there (an opaque directory). */
@@ -157,7 +162,8 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
     return <i32>ROOT;
   }
   const dir = <u32>parent;
-  const existing = find(dir, nameStart, nameLen);
+  const h = hashName(dir, nameStart, nameLen);
+  const existing = tableFind(dir, nameStart, nameLen, h);
   if (existing != NONE) {
     if (kind == KIND_DIR && kindOf(existing) == KIND_DIR) {
       const r = rec(existing);
@@ -175,10 +181,19 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
     removeTree(existing);
   }
   if (kind == KIND_WHITEOUT) return 0;
-  const made = insert(dir, nameStart, nameLen, kind, kind == KIND_DIR ? flags & FLAG_OPAQUE : 0, layer, ref);
-  if (made < 0) return made;
-  store<u8>(rec(<u32>made) + N_GEN, gen);
-  return made;
+  if (kind == KIND_FREE || kind > KIND_WHITEOUT || !validName(nameStart, nameLen)) return -E_INVAL;
+  const made = insertNew(
+    dir,
+    nameStart,
+    nameLen,
+    h,
+    kind,
+    kind == KIND_DIR ? flags & FLAG_OPAQUE : 0,
+    layer,
+    ref,
+  );
+  store<u8>(rec(made) + N_GEN, gen);
+  return <i32>made;
 }
 
 /** A hard link of the current layer: `p` becomes another name of the file at `t`. */

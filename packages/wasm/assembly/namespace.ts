@@ -145,6 +145,23 @@ export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, lay
   if (!validName(p, len)) return -E_INVAL;
   const h = hashName(parent, p, len);
   if (tableFind(parent, p, len, h) != NONE) return -E_EXIST;
+  return <i32>insertNew(parent, p, len, h, kind, flags, layer, ref);
+}
+
+/**
+ * Adds a child the caller has checked: `parent` a live directory, the name valid and absent
+ * (`h` = its hashName under `parent`). The bulk build uses it to hash each name once.
+ */
+export function insertNew(
+  parent: u32,
+  p: usize,
+  len: u32,
+  h: u32,
+  kind: u8,
+  flags: u8,
+  layer: u32,
+  ref: u32,
+): u32 {
   const off = storeName(p, len);
   const aux = kind == KIND_DIR ? newDir() : 1;
   const id = newNode();
@@ -159,7 +176,7 @@ export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, lay
   store<u32>(r + N_AUX, aux);
   appendChild(parent, id);
   tableInsert(id, h);
-  return <i32>id;
+  return id;
 }
 
 /** Another name for the object of `target` (a non-directory). Returns the new id or -error. */
