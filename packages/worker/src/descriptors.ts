@@ -98,8 +98,8 @@ export interface IndexedDBUpperDescriptor {
   /**
    * Several tabs (or workers) on one workspace (see `IndexedDBUpperOptions.whenLocked`):
    * the first to open writes, another opens read-only (EROFS on writes) or waits until
-   * the writer's `close()`. A read-only one gets a `remote-change` event after each of
-   * the writer's commits (a new client shows them).
+   * the writer's `close()`. A read-only one applies each of the writer's commits to its
+   * view (no reopening; inode numbers kept) and then emits a `remote-change` event.
    */
   whenLocked?: 'read-only' | 'wait';
 }

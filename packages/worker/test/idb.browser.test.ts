@@ -59,16 +59,23 @@ test('whenLocked: a second worker waits for the writer lock until the first one�
   await IndexedDBUpper.delete(name);
 });
 
-test('whenLocked: a read-only worker refuses writes with EROFS and hears the writer’s commits', async () => {
+test('whenLocked: a read-only worker refuses writes with EROFS and shows the writer’s commits without reopening', async () => {
   const name = unique('read-only');
   const upper = { type: 'idb', name, whenLocked: 'read-only' } as const;
   const writer = await createOverlayWorker({ lowers: [...lowers], upper });
   await writer.writeFile('/w.txt', 'w');
   const reader = await createOverlayWorker({ lowers: [...lowers], upper });
   await expect(reader.writeFile('/r.txt', 'r')).rejects.toMatchObject({ code: 'EROFS' });
+  const baseIno = (await reader.stat('/base.txt')).ino;
   const heard = reader.events(['remote-change']);
   await writer.writeFile('/w2.txt', 'w2');
   expect((await heard.next()).value).toEqual({ type: 'remote-change', detail: { name } });
+  // The event comes after the worker's overlay applied the commit: the same client reads it.
+  expect(await reader.readFile('/w2.txt', 'utf8')).toBe('w2');
+  await writer.rename('/w.txt', '/moved.txt');
+  await heard.next();
+  expect(await reader.readdir('/')).toEqual(['base.txt', 'moved.txt', 'w2.txt']);
+  expect((await reader.stat('/base.txt')).ino).toBe(baseIno);
   await heard.return?.();
   await reader.close();
   await writer.close();
