@@ -11,32 +11,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, locateBrowser } from '../../../scripts/find-browser.mjs';
+import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs';
 import { filesAfter } from './crash/ops.js';
+import { chromiumPath, type PageServer, servePages } from './pages.js';
 
 const CRASHES = Number(process.env.VELLUM_BROWSER_CRASHES ?? 5);
-const here = dirname(fileURLToPath(import.meta.url));
 
-let server: ViteDevServer;
+let server: PageServer;
 let url: string;
 let executablePath: string;
 let profile: string;
 
 beforeAll(async () => {
-  server = await createServer({
-    root: join(here, 'crash'),
-    configFile: false,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-  });
-  await server.listen();
-  url = server.resolvedUrls?.local[0] ?? '';
-  executablePath = process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path ?? '/usr/bin/chromium';
+  server = await servePages('crash');
+  url = server.url;
+  executablePath = await chromiumPath();
   profile = await mkdtemp(join(tmpdir(), 'vellum-browser-crash-'));
 });
 

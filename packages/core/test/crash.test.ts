@@ -6,32 +6,23 @@
  * acknowledged operation is there (and at most the one in flight besides),
  * nothing half-applied, and fsck is clean. Then it carries on from there.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, locateBrowser } from '../../../scripts/find-browser.mjs';
+import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs';
 import { filesAfter } from './crash/ops.js';
+import { chromiumPath, type PageServer, servePages } from './pages.js';
 
 const CRASHES = Number(process.env.VELLUM_CRASHES ?? 20);
-const here = dirname(fileURLToPath(import.meta.url));
 
-let server: ViteDevServer;
+let server: PageServer;
 let browser: Browser;
 let context: BrowserContext;
 let url: string;
 
 beforeAll(async () => {
-  server = await createServer({
-    root: join(here, 'crash'),
-    configFile: false,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-  });
-  await server.listen();
-  url = server.resolvedUrls?.local[0] ?? '';
-  const executablePath = process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path ?? '/usr/bin/chromium';
+  server = await servePages('crash');
+  url = server.url;
+  const executablePath = await chromiumPath();
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   context = await browser.newContext();
 });

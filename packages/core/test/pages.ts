@@ -1,0 +1,34 @@
+/**
+ * What the tests that drive real Chromium pages from Node share: a Vite dev
+ * server for a folder of page code (so the pages import the engine's
+ * TypeScript), and the browser to launch (scripts/find-browser.mjs).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+import { locateBrowser } from '../../../scripts/find-browser.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A served folder of pages (relative to this test folder). */
+export interface PageServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `folder` (e.g. 'crash') on a free loopback port. */
+export async function servePages(folder: string): Promise<PageServer> {
+  const server = await createServer({
+    root: join(here, folder),
+    configFile: false,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+  });
+  await server.listen();
+  return { url: server.resolvedUrls?.local[0] ?? '', close: () => server.close() };
+}
+
+/** The Chromium to launch: VELLUM_CHROMIUM, else what find-browser finds, else Debian's. */
+export async function chromiumPath(): Promise<string> {
+  return process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path ?? '/usr/bin/chromium';
+}
