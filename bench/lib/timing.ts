@@ -109,6 +109,63 @@ export function timeSync(op: (i: number) => unknown, options: TimingOptions = {}
   return summarize(perOp, opsPerBatch);
 }
 
+/**
+ * The ratio `b / a` of two async ops' per-call times, measured in interleaved rounds (one
+ * batch of each per round, the order alternating) so that load from other processes, which
+ * drifts over seconds, hits both alike. Returns the median of the per-round ratios, and the
+ * median ns/op of each side.
+ */
+export async function interleavedRatio(
+  a: (i: number) => Promise<unknown>,
+  b: (i: number) => Promise<unknown>,
+  options: TimingOptions = {},
+): Promise<{ ratio: number; aNs: number; bNs: number; minRatio: number; maxRatio: number }> {
+  const { warmupMs, batches, batchMs } = { ...DEFAULTS, ...options };
+  let i = 0;
+  const rate = async (op: (i: number) => Promise<unknown>): Promise<number> => {
+    const start = now();
+    let ops = 0;
+    while (now() - start < BigInt(Math.round(warmupMs * 1e6))) {
+      sink = await op(i++);
+      ops++;
+    }
+    return calibrate(ops, now() - start, batchMs);
+  };
+  const opsA = await rate(a);
+  const opsB = await rate(b);
+  const batch = async (op: (i: number) => Promise<unknown>, ops: number): Promise<number> => {
+    const start = now();
+    for (let k = 0; k < ops; k++) sink = await op(i++);
+    return Number(now() - start) / ops;
+  };
+  const ratios: number[] = [];
+  const aNs: number[] = [];
+  const bNs: number[] = [];
+  for (let r = 0; r < batches; r++) {
+    let ta: number;
+    let tb: number;
+    if (r % 2 === 0) {
+      ta = await batch(a, opsA);
+      tb = await batch(b, opsB);
+    } else {
+      tb = await batch(b, opsB);
+      ta = await batch(a, opsA);
+    }
+    aNs.push(ta);
+    bNs.push(tb);
+    ratios.push(tb / ta);
+  }
+  const sorted = (x: number[]): number[] => x.sort((p, q) => p - q);
+  const r = sorted(ratios);
+  return {
+    ratio: median(r),
+    aNs: median(sorted(aNs)),
+    bNs: median(sorted(bNs)),
+    minRatio: r[0] as number,
+    maxRatio: r[r.length - 1] as number,
+  };
+}
+
 /** Wall time of one run of `fn`, in ms; for one-shot operations that cannot be repeated. */
 export async function timeOnce<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const start = now();
