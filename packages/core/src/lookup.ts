@@ -49,7 +49,9 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
       }
       continue;
     }
-    if (part.length > MAX_NAME_BYTES) throw walkError('ENAMETOOLONG', opts);
+    if (part.length > MAX_NAME_BYTES / 3 && utf8Length(part) > MAX_NAME_BYTES) {
+      throw walkError('ENAMETOOLONG', opts);
+    }
     const child = cur.children.get(part);
     const isLast = todo.length === 0;
     if (child === undefined) {
@@ -86,6 +88,21 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
 // closure per call cost a fifth of it under tsx/Vitest (esbuild's keepNames wraps it).
 function walkError(code: 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG', opts: WalkOptions): FsError {
   return new FsError(code, opts.syscall, opts.display);
+}
+
+/** Bytes of `s` in UTF-8: the kernel's limit and the index's are on bytes, not UTF-16 units. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** The canonical path of a located name. */

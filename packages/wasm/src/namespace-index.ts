@@ -124,6 +124,16 @@ export class NamespaceIndex {
   }
 
   /**
+   * The tag of the child `name` of `parent`, or 0 when there is none (or it is untagged): for
+   * an engine that keeps its objects in a side table, one wasm call per component.
+   */
+  lookupTag(parent: number, name: string): number {
+    const c = this.core ?? this.c;
+    const len = c.encode(name);
+    return c.x.lookupTag(parent, c.input, len) >>> 0;
+  }
+
+  /**
    * The node at `path` without following symlinks (a symlink is returned only as the last
    * component); 0 if absent or hidden by a whiteout.
    */
