@@ -10,17 +10,62 @@
  * lookups at once.
  */
 import { Kind, NamespaceIndex } from '@vellum/wasm';
+import { FsError } from './errors.js';
 import type { Node } from './inode.js';
 
+/**
+ * The realm's one index, shared by every open overlay. Each instance reserves its own address
+ * space (Chromium refuses new wasm memories after a few hundred, long before memory runs out), and
+ * overlays that are never closed stay reachable through their upper's listeners: one instance per
+ * overlay failed in the browser tests. Each overlay frees its own containers on close; the
+ * instance, whose memory never shrinks, goes with the last open overlay.
+ */
+class SharedIndex {
+  readonly index: NamespaceIndex;
+  /** Open overlays using it. */
+  users = 0;
+  /** Names of containers under the index root: any unique name will do. */
+  nextContainer = 0;
+  constructor(index: NamespaceIndex) {
+    this.index = index;
+  }
+}
+
+let shared: Promise<SharedIndex> | null = null;
+
+async function acquire(): Promise<SharedIndex> {
+  for (;;) {
+    shared ??= NamespaceIndex.create().then((index) => new SharedIndex(index));
+    const current = shared;
+    try {
+      const got = await current;
+      if (!got.index.closed) {
+        got.users++;
+        return got;
+      }
+    } catch (error) {
+      if (shared === current) shared = null;
+      throw error;
+    }
+    if (shared === current) shared = null;
+  }
+}
+
+/** One overlay's view of the shared index: its containers and its table of objects. */
 export class EntryStore {
   readonly index: NamespaceIndex;
+  readonly #shared: SharedIndex;
   /** Slot → object; slot 0 is "none" (an untagged node reads as tag 0). */
   readonly #objects: (Node | undefined)[] = [undefined];
   /** Slot → how many names refer to it; a slot is reused once no name does. */
   readonly #refs: number[] = [0];
   readonly #freeSlots: number[] = [];
-  /** Names of containers under the index root: any unique name will do. */
-  #nextContainer = 0;
+  /** This overlay's live containers, freed together on close. */
+  readonly #containers = new Set<number>();
+  #closed = false;
+  get closed(): boolean {
+    return this.#closed;
+  }
   /**
    * A directory's container is released when its entry table is collected: an upper copy,
    * a directory replaced by `copyUp`, one removed for good (the undo log and open handles may
@@ -28,25 +73,33 @@ export class EntryStore {
    */
   readonly #registry = new FinalizationRegistry<number>((container) => this.#release(container));
 
-  private constructor(index: NamespaceIndex) {
-    this.index = index;
+  private constructor(shared: SharedIndex) {
+    this.#shared = shared;
+    this.index = shared.index;
   }
 
   static async create(): Promise<EntryStore> {
-    return new EntryStore(await NamespaceIndex.create());
+    return new EntryStore(await acquire());
   }
 
-  /** Drops the wasm instance and every object reference. */
+  /** Frees this overlay's containers and object references; the last overlay drops the instance. */
   close(): void {
-    this.index.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const container of this.#containers) this.index.remove(container, { recursive: true });
+    this.#containers.clear();
     this.#objects.length = 1;
     this.#refs.length = 1;
     this.#freeSlots.length = 0;
+    if (--this.#shared.users === 0) this.index.close();
   }
 
   /** A new, empty container owned by `owner` (freed when `owner` is collected). */
   container(owner: object): number {
-    const id = this.index.insert(this.index.root, (this.#nextContainer++).toString(36), { kind: Kind.Dir });
+    if (this.#closed) throw new Error('the overlay is closed');
+    const name = (this.#shared.nextContainer++).toString(36);
+    const id = this.index.insert(this.index.root, name, { kind: Kind.Dir });
+    this.#containers.add(id);
     this.#registry.register(owner, id);
     return id;
   }
@@ -80,7 +133,8 @@ export class EntryStore {
   }
 
   #release(container: number): void {
-    if (this.index.closed) return;
+    if (this.#closed) return;
+    this.#containers.delete(container);
     for (const id of this.index.children(container)) this.unref(this.index.tag(id));
     this.index.remove(container, { recursive: true });
   }
@@ -102,19 +156,24 @@ export class EntryTable {
   }
 
   get(name: string): Node | undefined {
+    // A closed overlay's container ids may already name another overlay's directories.
+    if (this.store.closed) throw closedError();
     const slot = this.#index.lookupTag(this.#id, name);
     return slot === 0 ? undefined : this.store.object(slot);
   }
 
   has(name: string): boolean {
+    if (this.store.closed) throw closedError();
     return this.#index.lookupTag(this.#id, name) !== 0;
   }
 
   get size(): number {
+    if (this.store.closed) throw closedError();
     return this.#index.childCount(this.#id);
   }
 
   set(name: string, node: Node): void {
+    if (this.store.closed) throw closedError();
     const slot = this.store.ref(node);
     const id = this.#index.lookup(this.#id, name);
     if (id === 0) {
@@ -127,6 +186,7 @@ export class EntryTable {
   }
 
   delete(name: string): boolean {
+    if (this.store.closed) throw closedError();
     const id = this.#index.lookup(this.#id, name);
     if (id === 0) return false;
     const slot = this.#index.tag(id);
@@ -136,11 +196,16 @@ export class EntryTable {
   }
 
   clear(): void {
-    for (const id of this.#index.children(this.#id)) {
+    for (const id of this.#list()) {
       const slot = this.#index.tag(id);
       this.#index.remove(id);
       this.store.unref(slot);
     }
+  }
+
+  #list(): number[] {
+    if (this.store.closed) throw closedError();
+    return this.#index.children(this.#id);
   }
 
   /** Every name of `other` added here (an upper copy of a directory starts with its lower's names). */
@@ -149,11 +214,11 @@ export class EntryTable {
   }
 
   keys(): string[] {
-    return this.#index.children(this.#id).map((id) => this.#index.name(id));
+    return this.#list().map((id) => this.#index.name(id));
   }
 
   values(): Node[] {
-    return this.#index.children(this.#id).map((id) => this.store.object(this.#index.tag(id)) as Node);
+    return this.#list().map((id) => this.store.object(this.#index.tag(id)) as Node);
   }
 
   entries(): [string, Node][] {
@@ -165,4 +230,8 @@ export class EntryTable {
   [Symbol.iterator](): IterableIterator<[string, Node]> {
     return this.entries()[Symbol.iterator]();
   }
+}
+
+function closedError(): FsError {
+  return new FsError('EBADF', 'lookup', undefined, undefined, { cause: new Error('the overlay is closed') });
 }
