@@ -9,7 +9,7 @@
  * decides whiteouts, redirects, `changes()`, `revert()` and replay), and both must answer
  * lookups at once.
  */
-import { Kind, NamespaceIndex } from '@vellum/wasm';
+import { CONTAINER_LINK, Kind, NamespaceIndex, NO_REF, UPPER } from '@vellum/wasm';
 import { FsError } from './errors.js';
 import type { Node } from './inode.js';
 
@@ -63,6 +63,8 @@ export class EntryStore {
   /** This overlay's live containers, freed together on close. */
   readonly #containers = new Set<number>();
   #closed = false;
+  /** The slots the last `EntryTable.walk` found (reused: a path walk allocates nothing). */
+  readonly walked: number[] = [];
   get closed(): boolean {
     return this.#closed;
   }
@@ -147,47 +149,64 @@ export class EntryStore {
 export class EntryTable {
   readonly store: EntryStore;
   readonly #index: NamespaceIndex;
-  readonly #id: number;
+  /** This directory's container in the index. */
+  readonly id: number;
 
   constructor(store: EntryStore) {
     this.store = store;
     this.#index = store.index;
-    this.#id = store.container(this);
+    this.id = store.container(this);
+  }
+
+  /**
+   * The slots of the leading components of `path` below this directory, in one wasm call: a
+   * directory's name links to its container, so the walk crosses directories without JS. It
+   * stops before '..', after a missing name (not listed) and after a non-directory (listed).
+   * Returns how many; the slots are in `store.walked` until the next walk.
+   */
+  walk(path: string): number {
+    if (this.store.closed) throw closedError();
+    return this.#index.walkTags(this.id, path, this.store.walked);
   }
 
   get(name: string): Node | undefined {
     // A closed overlay's container ids may already name another overlay's directories.
     if (this.store.closed) throw closedError();
-    const slot = this.#index.lookupTag(this.#id, name);
+    const slot = this.#index.lookupTag(this.id, name);
     return slot === 0 ? undefined : this.store.object(slot);
   }
 
   has(name: string): boolean {
     if (this.store.closed) throw closedError();
-    return this.#index.lookupTag(this.#id, name) !== 0;
+    return this.#index.lookupTag(this.id, name) !== 0;
   }
 
   get size(): number {
     if (this.store.closed) throw closedError();
-    return this.#index.childCount(this.#id);
+    return this.#index.childCount(this.id);
   }
 
   set(name: string, node: Node): void {
     if (this.store.closed) throw closedError();
     const slot = this.store.ref(node);
-    const id = this.#index.lookup(this.#id, name);
+    // A directory's name links to its container: `walk` continues there.
+    const layer = node.kind === 'dir' ? CONTAINER_LINK : UPPER;
+    const ref = node.kind === 'dir' ? node.children.id : NO_REF;
+    let id = this.#index.lookup(this.id, name);
     if (id === 0) {
-      this.#index.setTag(this.#index.insert(this.#id, name, { kind: Kind.File }), slot);
+      id = this.#index.insert(this.id, name, { kind: Kind.File, layer, ref });
+      this.#index.setTag(id, slot);
       return;
     }
     const old = this.#index.tag(id);
     this.#index.setTag(id, slot);
+    this.#index.setSource(id, layer, ref);
     this.store.unref(old);
   }
 
   delete(name: string): boolean {
     if (this.store.closed) throw closedError();
-    const id = this.#index.lookup(this.#id, name);
+    const id = this.#index.lookup(this.id, name);
     if (id === 0) return false;
     const slot = this.#index.tag(id);
     this.#index.remove(id);
@@ -205,7 +224,7 @@ export class EntryTable {
 
   #list(): number[] {
     if (this.store.closed) throw closedError();
-    return this.#index.children(this.#id);
+    return this.#index.children(this.id);
   }
 
   /** Every name of `other` added here (an upper copy of a directory starts with its lower's names). */
@@ -223,7 +242,7 @@ export class EntryTable {
 
   entries(): [string, Node][] {
     return this.#index
-      .children(this.#id)
+      .children(this.id)
       .map((id): [string, Node] => [this.#index.name(id), this.store.object(this.#index.tag(id)) as Node]);
   }
 

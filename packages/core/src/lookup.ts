@@ -1,6 +1,7 @@
 /**
- * Path walk over the merged namespace: one map probe per component, symlinks
- * followed in every component (ELOOP after 40), `..` never above the root.
+ * Path walk over the merged namespace: one wasm call for the components up to the first
+ * symlink or '..', then one hash probe per component; symlinks followed in every component
+ * (ELOOP after 40), `..` never above the root.
  */
 import { FsError } from './errors.js';
 import type { DirNode, Node } from './inode.js';
@@ -38,11 +39,19 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
   const dirs: DirNode[] = [root];
   const names: string[] = [''];
   let hops = 0;
+  // The leading components, resolved in one wasm call; once a symlink or '..' changes what
+  // follows, each component is looked up on its own.
+  const store = root.children.store;
+  const found = root.children.walk(path);
+  const ahead = store.walked;
+  let next = 0;
+  let fast = true;
 
   while (todo.length > 0) {
     const part = todo.pop() as string;
     const cur = dirs[dirs.length - 1] as DirNode;
     if (part === '..') {
+      fast = false;
       if (dirs.length > 1) {
         dirs.pop();
         names.pop();
@@ -52,13 +61,17 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
     if (part.length > MAX_NAME_BYTES / 3 && utf8Length(part) > MAX_NAME_BYTES) {
       throw walkError('ENAMETOOLONG', opts);
     }
-    const child = cur.children.get(part);
+    let child: Node | undefined;
+    if (!fast) child = cur.children.get(part);
+    // The walk lists every component up to a missing one, which it leaves out.
+    else if (next < found) child = store.object(ahead[next++] as number);
     const isLast = todo.length === 0;
     if (child === undefined) {
       if (isLast) return { dirs, names, name: part, node: undefined, trailingSlash };
       throw walkError('ENOENT', opts);
     }
     if (child.kind === 'symlink' && (!isLast || opts.follow || trailingSlash)) {
+      fast = false;
       if (++hops > MAX_SYMLINK_HOPS) throw walkError('ELOOP', opts);
       if (child.target === '') throw walkError('ENOENT', opts);
       if (child.target.startsWith('/')) {

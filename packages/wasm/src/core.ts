@@ -45,6 +45,7 @@ export interface CoreExports {
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
   lookupTag(parent: number, p: number, len: number): number;
+  walkTags(start: number, p: number, len: number): number;
   insert(
     parent: number,
     p: number,
