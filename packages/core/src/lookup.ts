@@ -3,6 +3,8 @@
  * symlink or '..', then one hash probe per component; symlinks followed in every component
  * (ELOOP after 40), `..` never above the root.
  */
+
+import type { EntryStore } from './entry-store.js';
 import { FsError } from './errors.js';
 import type { DirNode, Node } from './inode.js';
 import { splitPath } from './path.js';
@@ -34,16 +36,21 @@ export interface WalkOptions {
 
 /** Resolves `path` from `root`; throws ENOENT/ENOTDIR/ELOOP/ENAMETOOLONG like the kernel. */
 export function locate(root: DirNode, path: string, opts: WalkOptions): Located {
-  const todo = splitPath(path).reverse();
-  const trailingSlash = todo.length > 0 && /\/\.?$/.test(path);
-  const dirs: DirNode[] = [root];
-  const names: string[] = [''];
-  let hops = 0;
   // The leading components, resolved in one wasm call; once a symlink or '..' changes what
   // follows, each component is looked up on its own.
   const store = root.children.store;
   const found = root.children.walk(path);
   const ahead = store.walked;
+  const plain = plainParts(path);
+  if (plain !== null && found === plain.length - 1) {
+    const last = store.object(ahead[found - 1] as number) as Node;
+    if (last.kind !== 'symlink' || !opts.follow) return plainLocated(root, store, plain, last);
+  }
+  const todo = splitPath(path).reverse();
+  const trailingSlash = todo.length > 0 && /\/\.?$/.test(path);
+  const dirs: DirNode[] = [root];
+  const names: string[] = [''];
+  let hops = 0;
   let next = 0;
   let fast = true;
 
@@ -95,6 +102,44 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
   const node = dirs.pop() as DirNode;
   const name = names.pop() as string;
   return { dirs, names, name, node, trailingSlash };
+}
+
+/**
+ * The components of a path the walk resolves without help: absolute, no empty, '.' or '..'
+ * component (nor any name starting with '.': not worth telling apart here), no trailing
+ * slash. `['', 'a', 'b']` for '/a/b'; null for any other path.
+ */
+function plainParts(path: string): string[] | null {
+  // One pass over the char codes: `includes`/`split` cost more than the whole wasm walk here.
+  const n = path.length;
+  if (n < 2 || path.charCodeAt(0) !== 47 /* / */) return null;
+  const parts: string[] = [''];
+  let start = 1;
+  for (let i = 1; i < n; i++) {
+    const c = path.charCodeAt(i);
+    if (i === start && (c === 47 || c === 46) /* . */) return null;
+    if (c === 47) {
+      parts.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start === n) return null;
+  parts.push(path.slice(start));
+  return parts;
+}
+
+/**
+ * What the full walk returns for a plain path whose every component the wasm walk found (all
+ * but the last are then directories, and the last is not a symlink to follow).
+ */
+function plainLocated(root: DirNode, store: EntryStore, parts: string[], node: Node): Located {
+  const n = parts.length - 1;
+  const dirs: DirNode[] = [root];
+  const ahead = store.walked;
+  for (let i = 0; i < n - 1; i++) dirs.push(store.object(ahead[i] as number) as DirNode);
+  // `parts` starts with '' (the root's name, before the first slash): it becomes `names`.
+  const name = parts.pop() as string;
+  return { dirs, names: parts, name, node, trailingSlash: false };
 }
 
 // A module function, not a closure per walk: the walk is the hot path, and a
