@@ -21,7 +21,7 @@ function place(ns: Namespace, loc: Located, node: Node, tx: Txn): DirNode {
  * must not show through.
  */
 export function makeDir(ns: Namespace, loc: Located, mode: number, tx: Txn): DirNode {
-  const dir = new DirNode(ns.allocIno(tx), ns.newMeta(mode), 'upper', null);
+  const dir = new DirNode(ns.allocIno(tx), ns.newMeta(mode), 'upper', null, ns.lowerIndex.store);
   dir.opaque = place(ns, loc, dir, tx).lowerSrc !== null;
   return dir;
 }

@@ -4,6 +4,7 @@
  * directory is either a lower directory (shared, read-only) or an upper directory
  * with children of its own.
  */
+import { type EntryStore, EntryTable } from './entry-store.js';
 import type { EntryMeta, UpperInode } from './layer.js';
 
 /** The first inode number of the objects of lower `layer`; lower objects get `base + ordinal`. */
@@ -44,6 +45,8 @@ abstract class BaseNode implements EntryMeta {
   layer: number | 'upper';
   /** True once the upper holds a record of this object. */
   upper = false;
+  /** This object's slot in its overlay's `EntryStore` while some name refers to it (0: none). */
+  slot = 0;
 
   constructor(ino: number, meta: EntryMeta, layer: number | 'upper') {
     this.ino = ino;
@@ -123,7 +126,8 @@ export class SymlinkNode extends BaseNode {
  */
 export class DirNode extends BaseNode {
   readonly kind = 'dir';
-  children: Map<string, Node>;
+  /** The names in this directory, held in the overlay's wasm index. */
+  readonly children: EntryTable;
   /** Number of children that are directories (for nlink). */
   subdirs = 0;
   /** The lower directory whose children this one merges; null when opaque or pure upper. */
@@ -136,10 +140,16 @@ export class DirNode extends BaseNode {
   /** Cached sorted names, dropped on every change of `children`. */
   sorted: string[] | undefined;
 
-  constructor(ino: number, meta: EntryMeta, layer: number | 'upper', lowerSrc: DirNode | null) {
+  constructor(
+    ino: number,
+    meta: EntryMeta,
+    layer: number | 'upper',
+    lowerSrc: DirNode | null,
+    store: EntryStore,
+  ) {
     super(ino, meta, layer);
     this.lowerSrc = lowerSrc;
-    this.children = new Map();
+    this.children = new EntryTable(store);
   }
 
   setChild(name: string, node: Node): void {
@@ -160,7 +170,7 @@ export class DirNode extends BaseNode {
 
   /** Names in a stable order: the same tree always lists the same way. */
   names(): string[] {
-    if (!this.sorted) this.sorted = [...this.children.keys()].sort(compareNames);
+    if (!this.sorted) this.sorted = this.children.keys().sort(compareNames);
     return this.sorted;
   }
 
@@ -172,8 +182,14 @@ export class DirNode extends BaseNode {
 
   /** An upper copy of this directory: same identity and metadata, children of its own. */
   copyUp(): DirNode {
-    const copy = new DirNode(this.ino, this.meta(), this.layer, this.upper ? this.lowerSrc : this);
-    copy.children = new Map(this.children);
+    const copy = new DirNode(
+      this.ino,
+      this.meta(),
+      this.layer,
+      this.upper ? this.lowerSrc : this,
+      this.children.store,
+    );
+    copy.children.copyFrom(this.children);
     copy.subdirs = this.subdirs;
     copy.sorted = this.sorted;
     copy.upper = true;

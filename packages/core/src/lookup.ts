@@ -1,7 +1,10 @@
 /**
- * Path walk over the merged namespace: one map probe per component, symlinks
- * followed in every component (ELOOP after 40), `..` never above the root.
+ * Path walk over the merged namespace: one wasm call for the components up to the first
+ * symlink or '..', then one hash probe per component; symlinks followed in every component
+ * (ELOOP after 40), `..` never above the root.
  */
+
+import type { EntryStore } from './entry-store.js';
 import { FsError } from './errors.js';
 import type { DirNode, Node } from './inode.js';
 import { splitPath } from './path.js';
@@ -33,30 +36,49 @@ export interface WalkOptions {
 
 /** Resolves `path` from `root`; throws ENOENT/ENOTDIR/ELOOP/ENAMETOOLONG like the kernel. */
 export function locate(root: DirNode, path: string, opts: WalkOptions): Located {
+  // The leading components, resolved in one wasm call; once a symlink or '..' changes what
+  // follows, each component is looked up on its own.
+  const store = root.children.store;
+  const found = root.children.walk(path);
+  const ahead = store.walked;
+  const plain = plainParts(path);
+  if (plain !== null && found === plain.length - 1) {
+    const last = store.object(ahead[found - 1] as number) as Node;
+    if (last.kind !== 'symlink' || !opts.follow) return plainLocated(root, store, plain, last);
+  }
   const todo = splitPath(path).reverse();
   const trailingSlash = todo.length > 0 && /\/\.?$/.test(path);
   const dirs: DirNode[] = [root];
   const names: string[] = [''];
   let hops = 0;
+  let next = 0;
+  let fast = true;
 
   while (todo.length > 0) {
     const part = todo.pop() as string;
     const cur = dirs[dirs.length - 1] as DirNode;
     if (part === '..') {
+      fast = false;
       if (dirs.length > 1) {
         dirs.pop();
         names.pop();
       }
       continue;
     }
-    if (part.length > MAX_NAME_BYTES) throw walkError('ENAMETOOLONG', opts);
-    const child = cur.children.get(part);
+    if (part.length > MAX_NAME_BYTES / 3 && utf8Length(part) > MAX_NAME_BYTES) {
+      throw walkError('ENAMETOOLONG', opts);
+    }
+    let child: Node | undefined;
+    if (!fast) child = cur.children.get(part);
+    // The walk lists every component up to a missing one, which it leaves out.
+    else if (next < found) child = store.object(ahead[next++] as number);
     const isLast = todo.length === 0;
     if (child === undefined) {
       if (isLast) return { dirs, names, name: part, node: undefined, trailingSlash };
       throw walkError('ENOENT', opts);
     }
     if (child.kind === 'symlink' && (!isLast || opts.follow || trailingSlash)) {
+      fast = false;
       if (++hops > MAX_SYMLINK_HOPS) throw walkError('ELOOP', opts);
       if (child.target === '') throw walkError('ENOENT', opts);
       if (child.target.startsWith('/')) {
@@ -82,10 +104,63 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
   return { dirs, names, name, node, trailingSlash };
 }
 
+/**
+ * The components of a path the walk resolves without help: absolute, no empty, '.' or '..'
+ * component (nor any name starting with '.': not worth telling apart here), no trailing
+ * slash. `['', 'a', 'b']` for '/a/b'; null for any other path.
+ */
+function plainParts(path: string): string[] | null {
+  // One pass over the char codes: `includes`/`split` cost more than the whole wasm walk here.
+  const n = path.length;
+  if (n < 2 || path.charCodeAt(0) !== 47 /* / */) return null;
+  const parts: string[] = [''];
+  let start = 1;
+  for (let i = 1; i < n; i++) {
+    const c = path.charCodeAt(i);
+    if (i === start && (c === 47 || c === 46) /* . */) return null;
+    if (c === 47) {
+      parts.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start === n) return null;
+  parts.push(path.slice(start));
+  return parts;
+}
+
+/**
+ * What the full walk returns for a plain path whose every component the wasm walk found (all
+ * but the last are then directories, and the last is not a symlink to follow).
+ */
+function plainLocated(root: DirNode, store: EntryStore, parts: string[], node: Node): Located {
+  const n = parts.length - 1;
+  const dirs: DirNode[] = [root];
+  const ahead = store.walked;
+  for (let i = 0; i < n - 1; i++) dirs.push(store.object(ahead[i] as number) as DirNode);
+  // `parts` starts with '' (the root's name, before the first slash): it becomes `names`.
+  const name = parts.pop() as string;
+  return { dirs, names: parts, name, node, trailingSlash: false };
+}
+
 // A module function, not a closure per walk: the walk is the hot path, and a
 // closure per call cost a fifth of it under tsx/Vitest (esbuild's keepNames wraps it).
 function walkError(code: 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG', opts: WalkOptions): FsError {
   return new FsError(code, opts.syscall, opts.display);
+}
+
+/** Bytes of `s` in UTF-8: the kernel's limit and the index's are on bytes, not UTF-16 units. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** The canonical path of a located name. */

@@ -3,6 +3,7 @@
  * layer's whiteouts and opaque marks on top of what is below it. Lookups then
  * walk one map per path component, whatever the number of lowers.
  */
+import { EntryStore } from './entry-store.js';
 import { FsError } from './errors.js';
 import { DirNode, FileNode, lowerInoBase, type Node, ROOT_INO, SymlinkNode } from './inode.js';
 import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
@@ -22,6 +23,8 @@ const isLayerDir = (x: LayerDir | Node | 'whiteout' | undefined): x is LayerDir 
 /** The merged lowers: a read-only directory tree of shared nodes. */
 export interface LowerIndex {
   root: DirNode;
+  /** The wasm index holding every directory's names, of the lowers and of the live tree. */
+  store: EntryStore;
   /** Lowers' objects by inode number, for reattaching upper records on open. */
   byIno(): Map<number, Node>;
   /** The lower directory at a path, if any (redirect targets). */
@@ -32,15 +35,22 @@ export async function buildLowerIndex(
   lowers: readonly LowerLayer[],
   defaults: EntryMeta,
 ): Promise<LowerIndex> {
-  const root = new DirNode(ROOT_INO, defaults, lowers.length > 0 ? lowers.length - 1 : 'upper', null);
+  const store = await EntryStore.create();
+  const root = new DirNode(ROOT_INO, defaults, lowers.length > 0 ? lowers.length - 1 : 'upper', null, store);
   root.lowerPath = '/';
-  for (let layer = lowers.length - 1; layer >= 0; layer--) {
-    const tree = await readLayer(lowers[layer] as LowerLayer, layer, defaults);
-    mergeDir(root, tree, layer, '/');
+  try {
+    for (let layer = lowers.length - 1; layer >= 0; layer--) {
+      const tree = await readLayer(lowers[layer] as LowerLayer, layer, defaults);
+      mergeDir(root, tree, layer, '/', store);
+    }
+  } catch (error) {
+    store.close();
+    throw error;
   }
   let inoMap: Map<number, Node> | undefined;
   return {
     root,
+    store,
     byIno() {
       if (!inoMap) {
         const map = new Map<number, Node>();
@@ -173,12 +183,12 @@ function fillMeta(dir: LayerDir, defaults: EntryMeta): void {
 }
 
 /** Lays one layer's directory over the merged directory of the layers below it. */
-function mergeDir(target: DirNode, src: LayerDir, layer: number, path: string): void {
+function mergeDir(target: DirNode, src: LayerDir, layer: number, path: string, store: EntryStore): void {
   target.setMeta(src.meta as EntryMeta);
   target.layer = layer;
   target.lowerCount++;
   if (src.opaque) {
-    target.children = new Map();
+    target.children.clear();
     target.subdirs = 0;
     target.lowerCount = 1;
   }
@@ -192,13 +202,13 @@ function mergeDir(target: DirNode, src: LayerDir, layer: number, path: string): 
       if (below?.kind === 'dir') {
         dir = below;
       } else {
-        dir = new DirNode(child.ino, child.meta as EntryMeta, layer, null);
+        dir = new DirNode(child.ino, child.meta as EntryMeta, layer, null, store);
         dir.lowerPath = childPath;
         target.setChild(name, dir);
       }
       // A merged directory keeps the inode number of its topmost layer.
       dir.ino = child.ino;
-      mergeDir(dir, child, layer, childPath);
+      mergeDir(dir, child, layer, childPath, store);
     } else {
       target.setChild(name, child);
     }

@@ -146,26 +146,41 @@ export class Overlay {
       birthtimeMs: now,
     };
     const lowerIndex = await buildLowerIndex(options.lowers, defaults);
-    const snapshot = await options.upper.load();
-    if (snapshot.meta && options.onLowerChange !== 'open') {
-      const want = snapshot.meta.lowerIds.join('\n');
-      const have = options.lowers.map((l) => l.id).join('\n');
-      if (want !== have) {
-        throw new FsError('EINVAL', 'mount', undefined, undefined, {
-          cause: new Error(
-            `the upper was built on lowers [${snapshot.meta.lowerIds.join(', ')}] but is opened on [${options.lowers.map((l) => l.id).join(', ')}]`,
-          ),
-        });
+    let opened: {
+      root: DirNode;
+      nextIno: number;
+      metaStored: boolean;
+      baseChanges: BaseChange[];
+      pristine: Map<Node, () => void>;
+    };
+    try {
+      const snapshot = await options.upper.load();
+      if (snapshot.meta && options.onLowerChange !== 'open') {
+        const want = snapshot.meta.lowerIds.join('\n');
+        const have = options.lowers.map((l) => l.id).join('\n');
+        if (want !== have) {
+          throw new FsError('EINVAL', 'mount', undefined, undefined, {
+            cause: new Error(
+              `the upper was built on lowers [${snapshot.meta.lowerIds.join(', ')}] but is opened on [${options.lowers.map((l) => l.id).join(', ')}]`,
+            ),
+          });
+        }
       }
+      const pristine = new Map<Node, () => void>();
+      const { root, nextIno, orphans, baseChanges } = replay(snapshot, lowerIndex, (node) =>
+        pristine.set(node, captureState(node)),
+      );
+      if (orphans.length > 0) {
+        // Best effort: a read-only upper (another tab writes) keeps them for its writer to drop.
+        await options.upper.commit(orphans.map((ino) => ({ op: 'drop-inode', ino }))).catch(() => undefined);
+      }
+      opened = { root, nextIno, metaStored: snapshot.meta !== undefined, baseChanges, pristine };
+    } catch (error) {
+      // The wasm index is the overlay's memory: an overlay that never opens releases it now.
+      lowerIndex.store.close();
+      throw error;
     }
-    const pristine = new Map<Node, () => void>();
-    const { root, nextIno, orphans, baseChanges } = replay(snapshot, lowerIndex, (node) =>
-      pristine.set(node, captureState(node)),
-    );
-    if (orphans.length > 0) {
-      // Best effort: a read-only upper (another tab writes) keeps them for its writer to drop.
-      await options.upper.commit(orphans.map((ino) => ({ op: 'drop-inode', ino }))).catch(() => undefined);
-    }
+    const { root, nextIno, metaStored, baseChanges, pristine } = opened;
     const ns = new Namespace(
       {
         lowers: options.lowers,
@@ -179,7 +194,7 @@ export class Overlay {
       root,
     );
     ns.nextIno = nextIno;
-    ns.metaStored = snapshot.meta !== undefined;
+    ns.metaStored = metaStored;
     for (const [node, restore] of pristine) ns.pristine.set(node, restore);
     const overlay = new Overlay(ns, baseChanges);
     (options.upper as UpperLayer & Watchable).watch?.(() => overlay.#refresh());
@@ -748,6 +763,8 @@ export class Overlay {
   async close(): Promise<void> {
     await this.sync();
     await this.#ns.upper.close?.();
+    // Every directory's names live in the wasm index: dropping its instance frees them.
+    this.#ns.lowerIndex.store.close();
   }
 
   /** Bytes and records the upper stores. */

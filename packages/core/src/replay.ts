@@ -171,13 +171,13 @@ export function replay(
           : natural?.kind === 'dir'
             ? natural
             : null;
-      const child = new DirNode(rec.ino, rec, 'upper', lowerSrc);
+      const child = new DirNode(rec.ino, rec, 'upper', lowerSrc, lowers.store);
       if (rec.origin !== undefined) child.layer = (byIno.get(rec.origin) ?? lowerSrc)?.layer ?? 0;
       child.upper = true;
       child.opaque = rec.opaque === true;
       child.redirect = rec.redirect;
       if (lowerSrc) {
-        child.children = new Map(lowerSrc.children);
+        child.children.copyFrom(lowerSrc.children);
         child.subdirs = lowerSrc.subdirs;
       }
       dir.setChild(name, child);

@@ -21,9 +21,9 @@ import {
   ROOT,
 } from './layout';
 import { namesBase, namesBytes, namesLength } from './names';
-import { firstChildOf, isLive, namespaceInit, objectOf } from './namespace';
+import { find, firstChildOf, isLive, MAX_NAME, namespaceInit, objectOf } from './namespace';
 import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec } from './nodes';
-import { tagsBytes } from './tags';
+import { tagOf, tagsBytes } from './tags';
 
 export { applyBatch, applyZipTable, beginLayer, buildFailedRef } from './build';
 export { find as lookup, insert, link, move, nlinkOf, objectOf, remove, reserve, setKind } from './namespace';
@@ -180,4 +180,54 @@ export function listChildren(id: u32): u32 {
   let i: usize = 0;
   for (let c = firstChild(id); c != NONE; c = nextSibling(c)) store<u32>(out + (i++ << 2), c);
   return n;
+}
+
+/**
+ * The tag of child `name` of `parent` (0 if absent or untagged): the engine's per-component
+ * lookup in one call instead of two.
+ */
+export function lookupTag(parent: u32, p: usize, len: u32): u32 {
+  const id = find(parent, p, len);
+  return id == 0 ? 0 : tagOf(id);
+}
+
+/** The layer value of a name whose `ref` is the container holding its directory's names. */
+export const CONTAINER_LINK: u32 = 0xfffffffe;
+
+/**
+ * The engine's path walk through its containers (a container per directory, names tagged with
+ * the engine's objects), in one call: each component of `p[0..len)` is looked up in the current
+ * container and its tag written at outBase(); a name whose layer is CONTAINER_LINK continues in
+ * the container its ref names. Empty and '.' components are skipped. Stops before '..' (the
+ * engine's chain of parents decides where it leads) and a component over 255 bytes, and after a
+ * missing name (not written) or a name that is not a directory. Returns where the result is: a
+ * count, then that many tags (one call, not a second one for outBase()).
+ */
+export function walkTags(start: u32, p: usize, len: u32): usize {
+  let cur = start;
+  let count: u32 = 0;
+  let i: u32 = 0;
+  // Room for every component up front: growing `out` does not keep what it held.
+  ensureOut(((<usize>len >> 1) + 2) << 2);
+  while (i < len) {
+    if (load<u8>(p + i) == 47) {
+      i++;
+      continue;
+    }
+    const begin = i;
+    while (i < len && load<u8>(p + i) != 47) i++;
+    const n = i - begin;
+    if (n == 1 && load<u8>(p + begin) == 46) continue;
+    if (n == 2 && load<u16>(p + begin) == 0x2e2e) break;
+    if (n > MAX_NAME) break;
+    const child = find(cur, p + begin, n);
+    if (child == 0) break;
+    count++;
+    store<u32>(out + ((<usize>count) << 2), tagOf(child));
+    const r = rec(child);
+    if (load<u32>(r + N_LAYER) != CONTAINER_LINK) break;
+    cur = load<u32>(r + N_REF);
+  }
+  store<u32>(out, count);
+  return out;
 }

@@ -44,6 +44,8 @@ export interface CoreExports {
   beginLayer(layer: number): void;
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
+  lookupTag(parent: number, p: number, len: number): number;
+  walkTags(start: number, p: number, len: number): number;
   insert(
     parent: number,
     p: number,

@@ -124,6 +124,34 @@ export class NamespaceIndex {
   }
 
   /**
+   * The tag of the child `name` of `parent`, or 0 when there is none (or it is untagged): for
+   * an engine that keeps its objects in a side table, one wasm call per component.
+   */
+  lookupTag(parent: number, name: string): number {
+    const c = this.core ?? this.c;
+    const len = c.encode(name);
+    return c.x.lookupTag(parent, c.input, len) >>> 0;
+  }
+
+  /**
+   * For an engine that keeps a container per directory (names tagged with its objects, a
+   * directory's name pointing at that directory's container with layer `CONTAINER_LINK`
+   * and the container as ref): the tags of the leading components of `path` from container
+   * `start`, in one call, copied into `out`; returns how many. Stops before '..' and a component
+   * over 255 bytes, and after a missing name (not listed) or a name that does not link to a
+   * container.
+   */
+  walkTags(start: number, path: string, out: number[]): number {
+    const c = this.core ?? this.c;
+    const len = c.encode(path);
+    const at = c.x.walkTags(start, c.input, len) >>> 2;
+    const words = c.words();
+    const n = words[at] as number;
+    for (let i = 0; i < n; i++) out[i] = words[at + 1 + i] as number;
+    return n;
+  }
+
+  /**
    * The node at `path` without following symlinks (a symlink is returned only as the last
    * component); 0 if absent or hidden by a whiteout.
    */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DirNode, Node } from '../../core/src/inode.js';
+import type { DirNode } from '../../core/src/inode.js';
 import type { EntryMeta, LowerEntry, LowerLayer } from '../../core/src/layer.js';
 import { buildLowerIndex } from '../../core/src/lower-index.js';
 import { type IndexEntry, Kind, NamespaceIndex } from '../src/index.js';
@@ -83,7 +83,7 @@ function toLower(layer: Spec[], index: number): { lower: LowerLayer; entries: In
 function engineView(root: DirNode, layers: Spec[][]): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (dir: DirNode, prefix: string): void => {
-    for (const [name, node] of dir.children as Map<string, Node>) {
+    for (const [name, node] of dir.children) {
       const path = `${prefix}/${name}`;
       if (node.kind === 'dir') {
         out.set(path, `dir@${String(node.layer)}`);

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Flag, Kind, NamespaceIndex, NO_REF, UPPER, Walk, WasmFsError } from '../src/index.js';
+import {
+  CONTAINER_LINK,
+  Flag,
+  Kind,
+  NamespaceIndex,
+  NO_REF,
+  UPPER,
+  Walk,
+  WasmFsError,
+} from '../src/index.js';
 import { writeZip } from './helpers/zip-writer.js';
 
 const open: NamespaceIndex[] = [];
@@ -164,6 +173,43 @@ describe('NamespaceIndex: rename, remove, hard links', () => {
     ix.remove(h);
     expect(ix.nodeCount).toBe(1);
     expect(() => ix.link(ix.root, 'x', ix.root)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+});
+
+describe('NamespaceIndex: containers (the engine: a container per directory, names tagged)', () => {
+  it('lookupTag finds a tag by (container, name); walkTags crosses linked containers in one call', async () => {
+    const ix = await make({ nodes: 4 });
+    const top = ix.insert(ix.root, 'top', { kind: Kind.Dir });
+    const sub = ix.insert(ix.root, 'sub', { kind: Kind.Dir });
+    const deep = ix.insert(ix.root, 'deep', { kind: Kind.Dir });
+    const link = (c: number, name: string, to: number, tag: number): void =>
+      ix.setTag(ix.insert(c, name, { kind: Kind.File, layer: CONTAINER_LINK, ref: to }), tag);
+    link(top, 'a', sub, 11);
+    link(sub, 'bé', deep, 12);
+    ix.setTag(ix.insert(deep, 'f', { kind: Kind.File }), 13);
+    ix.setTag(ix.insert(deep, 'g', { kind: Kind.File }), 14);
+    expect(ix.lookupTag(sub, 'bé')).toBe(12);
+    expect(ix.lookupTag(sub, 'zz')).toBe(0);
+    const out: number[] = [];
+    const walk = (path: string): number[] => out.slice(0, ix.walkTags(top, path, out));
+    expect(walk('/a/bé/f')).toEqual([11, 12, 13]);
+    expect(walk('a//./bé/')).toEqual([11, 12]);
+    // A missing name is left out; a non-directory ends the walk; '..' stops it before.
+    expect(walk('/a/nope/f')).toEqual([11]);
+    expect(walk('/a/bé/f/more')).toEqual([11, 12, 13]);
+    expect(walk('/a/../a')).toEqual([11]);
+    expect(walk(`/a/${'x'.repeat(256)}`)).toEqual([11]);
+    expect(walk('')).toEqual([]);
+    // Many components: the result area is sized once for the whole path.
+    let c = deep;
+    for (let i = 0; i < 300; i++) {
+      const next = ix.insert(ix.root, `n${i}`, { kind: Kind.Dir });
+      link(c, 'd', next, 100 + i);
+      c = next;
+    }
+    const long = walk(`/a/bé${'/d'.repeat(300)}`);
+    expect(long.length).toBe(302);
+    expect(long[301]).toBe(399);
   });
 });
 

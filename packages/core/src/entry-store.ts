@@ -1,0 +1,256 @@
+/**
+ * Where every directory's entries live: the wasm namespace index of `@vellum/wasm`. Each
+ * directory object owns one index directory (its container); each name in it is an index node
+ * whose tag is a slot of this store's side table of objects. A name is resolved by one hash probe
+ * in wasm (`lookupTag`), and no JS map of names exists.
+ *
+ * Containers, not one merged tree, because the engine's directories are copy-on-write: an upper
+ * copy of a lower directory has names of its own while the lower directory stays as it was (it
+ * decides whiteouts, redirects, `changes()`, `revert()` and replay), and both must answer
+ * lookups at once.
+ */
+import { CONTAINER_LINK, Kind, NamespaceIndex, NO_REF, UPPER } from '@vellum/wasm';
+import { FsError } from './errors.js';
+import type { Node } from './inode.js';
+
+/**
+ * The realm's one index, shared by every open overlay. Each instance reserves its own address
+ * space (Chromium refuses new wasm memories after a few hundred, long before memory runs out), and
+ * overlays that are never closed stay reachable through their upper's listeners: one instance per
+ * overlay failed in the browser tests. Each overlay frees its own containers on close; the
+ * instance, whose memory never shrinks, goes with the last open overlay.
+ */
+class SharedIndex {
+  readonly index: NamespaceIndex;
+  /** Open overlays using it. */
+  users = 0;
+  /** Names of containers under the index root: any unique name will do. */
+  nextContainer = 0;
+  constructor(index: NamespaceIndex) {
+    this.index = index;
+  }
+}
+
+let shared: Promise<SharedIndex> | null = null;
+
+async function acquire(): Promise<SharedIndex> {
+  for (;;) {
+    shared ??= NamespaceIndex.create().then((index) => new SharedIndex(index));
+    const current = shared;
+    try {
+      const got = await current;
+      if (!got.index.closed) {
+        got.users++;
+        return got;
+      }
+    } catch (error) {
+      if (shared === current) shared = null;
+      throw error;
+    }
+    if (shared === current) shared = null;
+  }
+}
+
+/** One overlay's view of the shared index: its containers and its table of objects. */
+export class EntryStore {
+  readonly index: NamespaceIndex;
+  readonly #shared: SharedIndex;
+  /** Slot → object; slot 0 is "none" (an untagged node reads as tag 0). */
+  readonly #objects: (Node | undefined)[] = [undefined];
+  /** Slot → how many names refer to it; a slot is reused once no name does. */
+  readonly #refs: number[] = [0];
+  readonly #freeSlots: number[] = [];
+  /** This overlay's live containers, freed together on close. */
+  readonly #containers = new Set<number>();
+  #closed = false;
+  /** The slots the last `EntryTable.walk` found (reused: a path walk allocates nothing). */
+  readonly walked: number[] = [];
+  get closed(): boolean {
+    return this.#closed;
+  }
+  /**
+   * A directory's container is released when its entry table is collected: an upper copy,
+   * a directory replaced by `copyUp`, one removed for good (the undo log and open handles may
+   * still hold it until then, so no earlier point is safe).
+   */
+  readonly #registry = new FinalizationRegistry<number>((container) => this.#release(container));
+
+  private constructor(shared: SharedIndex) {
+    this.#shared = shared;
+    this.index = shared.index;
+  }
+
+  static async create(): Promise<EntryStore> {
+    return new EntryStore(await acquire());
+  }
+
+  /** Frees this overlay's containers and object references; the last overlay drops the instance. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const container of this.#containers) this.index.remove(container, { recursive: true });
+    this.#containers.clear();
+    this.#objects.length = 1;
+    this.#refs.length = 1;
+    this.#freeSlots.length = 0;
+    if (--this.#shared.users === 0) this.index.close();
+  }
+
+  /** A new, empty container owned by `owner` (freed when `owner` is collected). */
+  container(owner: object): number {
+    if (this.#closed) throw new Error('the overlay is closed');
+    const name = (this.#shared.nextContainer++).toString(36);
+    const id = this.index.insert(this.index.root, name, { kind: Kind.Dir });
+    this.#containers.add(id);
+    this.#registry.register(owner, id);
+    return id;
+  }
+
+  object(slot: number): Node | undefined {
+    return this.#objects[slot];
+  }
+
+  /** The slot naming `node`, counted once more. */
+  ref(node: Node): number {
+    let slot = node.slot;
+    if (slot === 0) {
+      slot = this.#freeSlots.pop() ?? this.#objects.length;
+      this.#objects[slot] = node;
+      this.#refs[slot] = 0;
+      node.slot = slot;
+    }
+    this.#refs[slot] = (this.#refs[slot] as number) + 1;
+    return slot;
+  }
+
+  /** One name fewer refers to `slot`; the last one frees it. */
+  unref(slot: number): void {
+    const left = (this.#refs[slot] as number) - 1;
+    this.#refs[slot] = left;
+    if (left > 0) return;
+    const node = this.#objects[slot];
+    if (node !== undefined) node.slot = 0;
+    this.#objects[slot] = undefined;
+    this.#freeSlots.push(slot);
+  }
+
+  #release(container: number): void {
+    if (this.#closed) return;
+    this.#containers.delete(container);
+    for (const id of this.index.children(container)) this.unref(this.index.tag(id));
+    this.index.remove(container, { recursive: true });
+  }
+}
+
+/**
+ * A directory's names, with the part of the `Map` interface the engine uses. Insertion order is
+ * kept (the index's sibling lists), as a `Map`'s is: replacing a name keeps its place.
+ */
+export class EntryTable {
+  readonly store: EntryStore;
+  readonly #index: NamespaceIndex;
+  /** This directory's container in the index. */
+  readonly id: number;
+
+  constructor(store: EntryStore) {
+    this.store = store;
+    this.#index = store.index;
+    this.id = store.container(this);
+  }
+
+  /**
+   * The slots of the leading components of `path` below this directory, in one wasm call: a
+   * directory's name links to its container, so the walk crosses directories without JS. It
+   * stops before '..', after a missing name (not listed) and after a non-directory (listed).
+   * Returns how many; the slots are in `store.walked` until the next walk.
+   */
+  walk(path: string): number {
+    if (this.store.closed) throw closedError();
+    return this.#index.walkTags(this.id, path, this.store.walked);
+  }
+
+  get(name: string): Node | undefined {
+    // A closed overlay's container ids may already name another overlay's directories.
+    if (this.store.closed) throw closedError();
+    const slot = this.#index.lookupTag(this.id, name);
+    return slot === 0 ? undefined : this.store.object(slot);
+  }
+
+  has(name: string): boolean {
+    if (this.store.closed) throw closedError();
+    return this.#index.lookupTag(this.id, name) !== 0;
+  }
+
+  get size(): number {
+    if (this.store.closed) throw closedError();
+    return this.#index.childCount(this.id);
+  }
+
+  set(name: string, node: Node): void {
+    if (this.store.closed) throw closedError();
+    const slot = this.store.ref(node);
+    // A directory's name links to its container: `walk` continues there.
+    const layer = node.kind === 'dir' ? CONTAINER_LINK : UPPER;
+    const ref = node.kind === 'dir' ? node.children.id : NO_REF;
+    let id = this.#index.lookup(this.id, name);
+    if (id === 0) {
+      id = this.#index.insert(this.id, name, { kind: Kind.File, layer, ref });
+      this.#index.setTag(id, slot);
+      return;
+    }
+    const old = this.#index.tag(id);
+    this.#index.setTag(id, slot);
+    this.#index.setSource(id, layer, ref);
+    this.store.unref(old);
+  }
+
+  delete(name: string): boolean {
+    if (this.store.closed) throw closedError();
+    const id = this.#index.lookup(this.id, name);
+    if (id === 0) return false;
+    const slot = this.#index.tag(id);
+    this.#index.remove(id);
+    this.store.unref(slot);
+    return true;
+  }
+
+  clear(): void {
+    for (const id of this.#list()) {
+      const slot = this.#index.tag(id);
+      this.#index.remove(id);
+      this.store.unref(slot);
+    }
+  }
+
+  #list(): number[] {
+    if (this.store.closed) throw closedError();
+    return this.#index.children(this.id);
+  }
+
+  /** Every name of `other` added here (an upper copy of a directory starts with its lower's names). */
+  copyFrom(other: EntryTable): void {
+    for (const [name, node] of other.entries()) this.set(name, node);
+  }
+
+  keys(): string[] {
+    return this.#list().map((id) => this.#index.name(id));
+  }
+
+  values(): Node[] {
+    return this.#list().map((id) => this.store.object(this.#index.tag(id)) as Node);
+  }
+
+  entries(): [string, Node][] {
+    return this.#index
+      .children(this.id)
+      .map((id): [string, Node] => [this.#index.name(id), this.store.object(this.#index.tag(id)) as Node]);
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, Node]> {
+    return this.entries()[Symbol.iterator]();
+  }
+}
+
+function closedError(): FsError {
+  return new FsError('EBADF', 'lookup', undefined, undefined, { cause: new Error('the overlay is closed') });
+}
