@@ -6,30 +6,24 @@
  * acknowledged operation is there (and at most the one in flight besides),
  * nothing half-applied, and fsck is clean. Then it carries on from there.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs';
 import { filesAfter } from './crash/ops.js';
-import { chromiumPath, type PageServer, servePages } from './pages.js';
+import { openPages, type PageSession } from './pages.js';
 
 const CRASHES = Number(process.env.VELLUM_CRASHES ?? 20);
 
-let server: PageServer;
-let browser: Browser;
+let pages: PageSession;
 let context: BrowserContext;
 let url: string;
 
 beforeAll(async () => {
-  server = await servePages('crash');
-  url = server.url;
-  const executablePath = await chromiumPath();
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  context = await browser.newContext();
+  pages = await openPages('crash');
+  ({ url, context } = pages);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await pages?.close();
 });
 
 async function newPage(acks: number[]): Promise<Page> {

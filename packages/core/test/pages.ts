@@ -5,8 +5,9 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright';
 import { createServer } from 'vite';
-import { locateBrowser } from '../../../scripts/find-browser.mjs';
+import { CHROMIUM_ARGS, locateBrowser } from '../../../scripts/find-browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -31,4 +32,25 @@ export async function servePages(folder: string): Promise<PageServer> {
 /** The Chromium to launch: VELLUM_CHROMIUM, else what find-browser finds, else Debian's. */
 export async function chromiumPath(): Promise<string> {
   return process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path ?? '/usr/bin/chromium';
+}
+
+/** A served page folder and one Chromium context to open its pages in. */
+export interface PageSession {
+  readonly url: string;
+  readonly context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Serves `folder` and launches Chromium with one context (the crash and two-tab tests). */
+export async function openPages(folder: string): Promise<PageSession> {
+  const server = await servePages(folder);
+  const browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
+  return {
+    url: server.url,
+    context: await browser.newContext(),
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

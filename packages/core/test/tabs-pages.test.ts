@@ -4,27 +4,21 @@
  * writer's changes without reopening, or — with `whenLocked: 'wait'` — opens
  * only once the writer's tab goes away, then writes.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs';
-import { chromiumPath, type PageServer, servePages } from './pages.js';
+import { openPages, type PageSession } from './pages.js';
 
-let server: PageServer;
-let browser: Browser;
+let pages: PageSession;
 let context: BrowserContext;
 let url: string;
 
 beforeAll(async () => {
-  server = await servePages('tabs-pages');
-  url = server.url;
-  const executablePath = await chromiumPath();
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  context = await browser.newContext();
+  pages = await openPages('tabs-pages');
+  ({ url, context } = pages);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await pages?.close();
 });
 
 async function newTab(): Promise<Page> {
