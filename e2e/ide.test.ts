@@ -94,6 +94,22 @@ async function answer(name: string): Promise<void> {
   await input.press('Enter');
 }
 
+/** Deletes `path` through the tree's Delete button and waits for its row to go. */
+async function deleteInTree(path: string): Promise<void> {
+  await clickInTree(page, path);
+  await page.getByTestId('delete').click();
+  await row(page, path).waitFor({ state: 'detached' });
+}
+
+/** The base changes two tests make: delete /tsconfig.json, rename the base folder /docs to /notes-docs. */
+async function deleteAndRenameBase(): Promise<void> {
+  await deleteInTree('/tsconfig.json');
+  await clickInTree(page, '/docs');
+  await page.getByTestId('rename').click();
+  await answer('notes-docs');
+  await row(page, '/notes-docs').waitFor();
+}
+
 beforeAll(async () => {
   ide = await startIde();
   page = ide.page;
@@ -239,13 +255,7 @@ describe('demo IDE', () => {
     await boot(page, ide.url);
     const keydown = await windowListeners('keydown');
     await editAndSave(page, '/src/app.ts', '\n// before the import\n');
-    await clickInTree(page, '/tsconfig.json');
-    await page.getByTestId('delete').click();
-    await row(page, '/tsconfig.json').waitFor({ state: 'detached' });
-    await clickInTree(page, '/docs');
-    await page.getByTestId('rename').click();
-    await answer('notes-docs');
-    await row(page, '/notes-docs').waitFor();
+    await deleteAndRenameBase();
     await page.getByTestId('new-folder').click();
     await answer('drafts');
     await row(page, '/notes-docs/drafts').waitFor();
@@ -387,9 +397,7 @@ describe('demo IDE', () => {
     });
     await row(page, '/notes/data.bin').waitFor();
     // Delete a base file; "show deleted" lists it struck through.
-    await clickInTree(page, '/tsconfig.json');
-    await page.getByTestId('delete').click();
-    await row(page, '/tsconfig.json').waitFor({ state: 'detached' });
+    await deleteInTree('/tsconfig.json');
     await page.getByTestId('show-deleted').check();
     await expect(row(page, '/tsconfig.json').getAttribute('data-status')).resolves.toBe('deleted');
     const changes = (await inspect.changes()).map(({ path, change }) => ({ path, change }));
@@ -496,13 +504,7 @@ describe('persistent workspaces', () => {
     await page.waitForFunction(() => (document.body.dataset.workspace ?? 'ephemeral') !== 'ephemeral');
     await page.waitForSelector('body[data-ready="true"]');
     await editAndSave(page, '/src/app.ts', '\n// kept in IndexedDB\n');
-    await clickInTree(page, '/tsconfig.json');
-    await page.getByTestId('delete').click();
-    await row(page, '/tsconfig.json').waitFor({ state: 'detached' });
-    await clickInTree(page, '/docs');
-    await page.getByTestId('rename').click();
-    await answer('notes-docs');
-    await row(page, '/notes-docs').waitFor();
+    await deleteAndRenameBase();
 
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
