@@ -43,6 +43,9 @@ interface Launched {
   browser: Browser;
 }
 
+/** Chromium's stderr lines about storage, over every launch of the test. */
+const storageLog: string[] = [];
+
 async function launch(): Promise<Launched> {
   const child = spawn(
     executablePath,
@@ -63,6 +66,9 @@ async function launch(): Promise<Launched> {
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${seen}`)), 30_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
+      // Chromium's own word on its storage (a corrupt backing store is deleted at open), for a failure's message.
+      for (const line of chunk.toString().split('\n'))
+        if (/indexed|leveldb|corrupt|backing/i.test(line)) storageLog.push(line.slice(0, 300));
       const m = seen.match(/DevTools listening on (ws:\/\/\S+)/);
       if (m?.[1]) {
         clearTimeout(timer);
@@ -105,7 +111,7 @@ describe('killing the whole browser mid-write', () => {
       const launched = await launch();
       try {
         const page = await newPage(launched.browser, acks);
-        const { files, problems } = await page.evaluate((n) => window.crashPage.inspect(n), name);
+        const { files, problems, databases } = await page.evaluate((n) => window.crashPage.inspect(n), name);
         expect(problems).toEqual([]);
         // Every acknowledged operation, plus at most the one whose commit landed before its ack.
         const stored = [acked, acked + 1].find(
@@ -113,7 +119,8 @@ describe('killing the whole browser mid-write', () => {
         );
         expect(
           stored,
-          `after ${acked} acknowledged operations the workspace holds ${JSON.stringify(files)}`,
+          `after ${acked} acknowledged operations (launch ${crash}) the workspace holds ${JSON.stringify(files)}; ` +
+            `databases: ${JSON.stringify(databases)}; Chromium on storage: ${JSON.stringify(storageLog.slice(-20))}`,
         ).toBeDefined();
         done = stored as number;
         if (crash === CRASHES) break;

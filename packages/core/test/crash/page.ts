@@ -13,7 +13,9 @@ declare global {
     ack(i: number): Promise<void>;
     crashPage: {
       run(name: string, from: number): Promise<never>;
-      inspect(name: string): Promise<{ files: Record<string, string>; problems: string[] }>;
+      inspect(
+        name: string,
+      ): Promise<{ files: Record<string, string>; problems: string[]; databases: string[] }>;
     };
   }
 }
@@ -37,7 +39,9 @@ window.crashPage = {
     const files: Record<string, string> = {};
     for (const entry of await ov.readdir('/')) files[`/${entry}`] = await ov.readFile(`/${entry}`, 'utf8');
     const { problems } = await ov.fsck();
-    return { files, problems: problems.map((p) => `${p.kind}: ${p.message}`) };
+    // For a failure's message: whether the workspace's database is there at all.
+    const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
+    return { files, problems: problems.map((p) => `${p.kind}: ${p.message}`), databases };
   },
 };
 document.title = 'ready';
