@@ -51,6 +51,30 @@ async function acquire(): Promise<SharedIndex> {
   }
 }
 
+/** A hold on the realm's shared index: it stays open until every holder has released it. */
+export interface SharedIndexHold {
+  readonly index: NamespaceIndex;
+  /** Gives the hold back (once; later calls do nothing); the last one closes the instance. */
+  release(): void;
+}
+
+/**
+ * The realm's shared index for something other than an overlay that keeps data in it: a zip
+ * layer's parsed directory lives there so that the lower index can be built from it in place.
+ */
+export async function holdSharedIndex(): Promise<SharedIndexHold> {
+  const got = await acquire();
+  let held = true;
+  return {
+    index: got.index,
+    release() {
+      if (!held) return;
+      held = false;
+      if (--got.users === 0) got.index.close();
+    },
+  };
+}
+
 /** One overlay's view of the shared index: its containers and its table of objects. */
 export class EntryStore {
   readonly index: NamespaceIndex;

@@ -1,14 +1,16 @@
 /**
- * The central directory of a zip as the layer needs it: parsed by @vellum/wasm's ZipDirectory,
- * then screened here for what the parser lets through but a layer must not serve (absolute
- * names, backslashes, entries over the size or compression-ratio caps).
+ * The central directory of a zip as the layer needs it: parsed by @vellum/wasm into the realm's
+ * shared index (where the lower index is built from it), then screened here for what the parser
+ * lets through but a layer must not serve (absolute names, backslashes, entries over the size or
+ * compression-ratio caps). No JS object is made per entry: the layer reads each entry's fields
+ * from the parsed table when it needs them.
  */
-import { Kind, WasmFsError, ZipDirectory } from '@vellum/wasm';
+import { Kind, type NamespaceIndex, WasmFsError, type ZipDirectory } from '@vellum/wasm';
 import { FsError } from '../errors.js';
 import { sha256Hex } from '../http/sha256.js';
 import type { ByteSource } from './source.js';
 
-/** One usable entry of the directory. */
+/** One usable entry of the directory, read from the table on demand. */
 export interface ZipRecord {
   /** Normalized path without a leading '/' ('a/b.txt'). */
   readonly path: string;
@@ -43,8 +45,14 @@ export interface DirectoryLimits {
   readonly maxCompressionRatio: number;
 }
 
+/** A parsed and screened directory. */
 export interface CentralDirectory {
-  readonly records: ZipRecord[];
+  /** The parsed table, in the shared index's instance; entries are addressed by their index. */
+  readonly table: ZipDirectory;
+  /** Per entry: 1 when the layer serves it (parsed and passed the screening), else 0. */
+  readonly accepted: Uint8Array;
+  /** Per entry: the stored name's length in bytes (see {@link ZipRecord.rawNameLength}). */
+  readonly rawNameLength: Uint16Array;
   readonly rejected: ZipRejection[];
   /** Where the directory starts: every entry's data lies before it. */
   readonly directoryOffset: number;
@@ -61,8 +69,33 @@ const KINDS: Record<number, ZipRecord['kind'] | undefined> = {
   [Kind.Symlink]: 'symlink',
 };
 
+/** The kind the layer gives entry `i` of `table` (undefined: none it serves). */
+export function kindOf(table: ZipDirectory, i: number): ZipRecord['kind'] | undefined {
+  return KINDS[table.kind(i)];
+}
+
+/** Entry `i` of `table` as a record (for one read; the layer keeps none). */
+export function recordOf(dir: CentralDirectory, i: number): ZipRecord {
+  const t = dir.table;
+  const kind = kindOf(t, i) as ZipRecord['kind'];
+  return {
+    path: t.path(i),
+    kind,
+    mode: t.mode(i) & 0o7777,
+    size: kind === 'dir' ? 0 : t.size(i),
+    compressedSize: t.compressedSize(i),
+    offset: t.offset(i),
+    method: t.method(i),
+    crc32: t.crc32(i),
+    mtimeMs: t.mtimeMs(i),
+    encrypted: t.encrypted(i),
+    rawNameLength: dir.rawNameLength[i] as number,
+  };
+}
+
 /**
- * Reads and screens the directory of the archive in `source`.
+ * Reads and screens the directory of the archive in `source`, parsed into `index`'s instance.
+ * The caller owns the returned table (`table.close()` frees it).
  *
  * @param name How errors and warnings name the archive (its URL or file name).
  */
@@ -70,10 +103,11 @@ export async function readCentralDirectory(
   source: ByteSource,
   name: string,
   limits: DirectoryLimits,
+  index: NamespaceIndex,
 ): Promise<CentralDirectory> {
-  let dir: ZipDirectory;
+  let table: ZipDirectory;
   try {
-    dir = await ZipDirectory.open({ size: source.size, read: (o, n) => source.read(o, n) }, { name });
+    table = await index.openZip({ size: source.size, read: (o, n) => source.read(o, n) }, { name });
   } catch (error) {
     if (error instanceof WasmFsError) {
       throw new FsError('EIO', 'open', name, undefined, { cause: error.cause ?? error });
@@ -81,96 +115,112 @@ export async function readCentralDirectory(
     throw error;
   }
   try {
-    const tail = await source.read(dir.directoryOffset, source.size - dir.directoryOffset);
-    const raw = rawNames(tail, dir.count);
+    const tail = await source.read(table.directoryOffset, source.size - table.directoryOffset);
+    const count = table.count;
+    const raw = scanNames(tail, count);
     const digest = await sha256Hex(tail);
-    const rejected: ZipRejection[] = dir.warnings.map((w) => ({
+    const rejected: ZipRejection[] = table.warnings.map((w) => ({
       name: w.name,
       code: w.code === 'EINVAL' ? 'EINVAL' : 'EIO',
       message: w.message,
     }));
-    const records: ZipRecord[] = [];
-    for (let i = 0; i < dir.count; i++) {
-      if (!dir.usable(i)) continue;
-      const e = dir.entry(i);
-      const stored = raw[i];
-      const kind = KINDS[e.kind];
+    const accepted = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      if (!table.usable(i)) continue;
+      const kind = kindOf(table, i);
       const reject = (code: ZipRejection['code'], message: string): void => {
-        rejected.push({ name: stored?.name ?? e.path, code, message });
+        rejected.push({ name: i < raw.read ? raw.name(i) : table.path(i), code, message });
       };
-      if (stored === undefined || kind === undefined) {
+      const flags = raw.flags[i] as number;
+      if (i >= raw.read || kind === undefined) {
         reject('EIO', 'the directory record could not be read back');
-      } else if (stored.absolute) {
+      } else if ((flags & ABSOLUTE) !== 0) {
         reject('EINVAL', 'the name is an absolute path');
-      } else if (stored.backslash) {
+      } else if ((flags & BACKSLASH) !== 0) {
         reject('EINVAL', 'the name contains a backslash');
-      } else if (kind !== 'dir' && e.size > limits.maxEntrySize) {
-        reject('EFBIG', `the entry is ${e.size} bytes, more than the limit of ${limits.maxEntrySize}`);
+      } else if (kind !== 'dir' && table.size(i) > limits.maxEntrySize) {
+        reject('EFBIG', `the entry is ${table.size(i)} bytes, more than the limit of ${limits.maxEntrySize}`);
       } else if (
         kind !== 'dir' &&
-        e.size > RATIO_FLOOR &&
-        e.size > e.compressedSize * limits.maxCompressionRatio
+        table.size(i) > RATIO_FLOOR &&
+        table.size(i) > table.compressedSize(i) * limits.maxCompressionRatio
       ) {
         reject(
           'EFBIG',
-          `the entry inflates ${e.compressedSize} bytes to ${e.size}, a ratio over the limit of ${limits.maxCompressionRatio}`,
+          `the entry inflates ${table.compressedSize(i)} bytes to ${table.size(i)}, a ratio over the limit of ${limits.maxCompressionRatio}`,
         );
       } else {
-        records.push({
-          path: e.path,
-          kind,
-          mode: e.mode & 0o7777,
-          size: kind === 'dir' ? 0 : e.size,
-          compressedSize: e.compressedSize,
-          offset: e.offset,
-          method: e.method,
-          crc32: e.crc32,
-          mtimeMs: e.mtimeMs,
-          encrypted: e.encrypted,
-          rawNameLength: stored.length,
-        });
+        accepted[i] = 1;
       }
     }
-    return { records, rejected, directoryOffset: dir.directoryOffset, digest };
-  } finally {
-    dir.close();
+    return {
+      table,
+      accepted,
+      rawNameLength: raw.length,
+      rejected,
+      directoryOffset: table.directoryOffset,
+      digest,
+    };
+  } catch (error) {
+    table.close();
+    throw error;
   }
 }
 
-interface RawName {
-  name: string;
-  length: number;
-  absolute: boolean;
-  backslash: boolean;
-}
+const ABSOLUTE = 1;
+const BACKSLASH = 2;
 
 const lenient = new TextDecoder('utf-8', { fatal: false });
 
 /**
- * The stored names of the first `count` records of the directory at the start of `bytes`. The
- * wasm parser normalizes names (it drops a leading '/'), so what the archive really said is read
- * back here: a name that was absolute, or that means a path on Windows, is refused, not repaired.
+ * What the archive really stored as each name, for the first `count` records of the directory at
+ * the start of `bytes`: the wasm parser normalizes names (it drops a leading '/'), so a name that
+ * was absolute, or that means a path on Windows, is found here and refused, not repaired. Only
+ * the record framing and the name bytes are looked at (the parser read everything else); a name
+ * is decoded only when a rejection must quote it.
  */
-function rawNames(bytes: Uint8Array, count: number): (RawName | undefined)[] {
+function scanNames(
+  bytes: Uint8Array,
+  count: number,
+): { read: number; flags: Uint8Array; length: Uint16Array; name(i: number): string } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: (RawName | undefined)[] = [];
+  const flags = new Uint8Array(count);
+  const length = new Uint16Array(count);
+  const starts = new Uint32Array(count);
   let at = 0;
-  for (let i = 0; i < count; i++) {
+  let read = 0;
+  for (; read < count; read++) {
     if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) break;
     const n = view.getUint16(at + 28, true);
     const next = at + 46 + n + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     if (next > bytes.length) break;
-    const name = bytes.subarray(at + 46, at + 46 + n);
-    const first = name[0];
-    const driveLetter =
-      n >= 2 && name[1] === 0x3a && first !== undefined && /[A-Za-z]/.test(String.fromCharCode(first));
-    out.push({
-      name: lenient.decode(name),
-      length: n,
-      absolute: first === 0x2f || driveLetter,
-      backslash: name.includes(0x5c),
-    });
+    const start = at + 46;
+    const first = bytes[start];
+    let f = 0;
+    if (first === 0x2f) f |= ABSOLUTE;
+    else if (n >= 2 && bytes[start + 1] === 0x3a && first !== undefined && isLetter(first)) f |= ABSOLUTE;
+    for (let k = start; k < start + n; k++) {
+      if (bytes[k] === 0x5c) {
+        f |= BACKSLASH;
+        break;
+      }
+    }
+    flags[read] = f;
+    length[read] = n;
+    starts[read] = start;
     at = next;
   }
-  return out;
+  return {
+    read,
+    flags,
+    length,
+    name: (i) => {
+      const start = starts[i] as number;
+      return lenient.decode(bytes.subarray(start, start + (length[i] as number)));
+    },
+  };
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }

@@ -3,6 +3,7 @@
  * Range requests. Listing reads only the central directory; each entry is fetched, inflated and
  * CRC-checked on first read and kept in a byte-bounded cache.
  */
+import { holdSharedIndex, type SharedIndexHold } from '../entry-store.js';
 import { FsError } from '../errors.js';
 import { eio, layerError } from '../http/errors.js';
 import { Fetcher, type NetworkOptions } from '../http/fetcher.js';
@@ -10,7 +11,13 @@ import { ByteLru } from '../http/lru.js';
 import type { TransferStats } from '../http/progress.js';
 import type { LayerWarning } from '../http/warning.js';
 import type { EntryMeta, LowerEntry, LowerLayer } from '../layer.js';
-import { readCentralDirectory, type ZipRecord } from './central-directory.js';
+import {
+  type CentralDirectory,
+  kindOf,
+  readCentralDirectory,
+  recordOf,
+  type ZipRecord,
+} from './central-directory.js';
 import { crc32 } from './crc32.js';
 import { InflateError, inflateRaw } from './inflate.js';
 import { dataStart, LOCAL_HEADER } from './local-header.js';
@@ -47,6 +54,25 @@ export interface ZipLayerOptions extends NetworkOptions, RangeReaderOptions {
 const MAX_TARGET = 4095;
 
 /**
+ * A layer's parsed directory lives in the realm's shared wasm instance: when the layer is
+ * collected its table is freed and its hold on the instance given back.
+ */
+const tables = new FinalizationRegistry<{ directory: CentralDirectory; hold: SharedIndexHold }>(
+  ({ directory, hold }) => {
+    if (!hold.index.closed) directory.table.close();
+    hold.release();
+  },
+);
+
+/** What the OCI markers of a layer add to its listing. */
+interface OciListing {
+  /** Directories marked opaque by a `.wh..wh..opq` (path without '/' → the marker's metadata). */
+  opaque: Map<string, EntryMeta>;
+  /** Entries listed as whiteouts after the archive's own, in order. */
+  whiteouts: string[];
+}
+
+/**
  * A read-only layer over a zip archive.
  *
  * @example
@@ -67,9 +93,15 @@ export class ZipLayer implements LowerLayer {
   readonly #name: string;
   readonly #source: ByteSource;
   readonly #fetcher: Fetcher | undefined;
-  readonly #records: readonly ZipRecord[];
+  /** The parsed directory: entries are read from its wasm table by index, none is kept as an object. */
+  readonly #directory: CentralDirectory;
   readonly #directoryOffset: number;
-  readonly #entries: LowerEntry[];
+  /** Symlink targets, read at open (a symlink must be resolvable without I/O). */
+  readonly #targets = new Map<number, string>();
+  readonly #uid: number;
+  readonly #gid: number;
+  /** Set for a layer opened with `whiteouts: 'oci'`. */
+  #oci: OciListing | undefined;
   readonly #cache: ByteLru<number>;
   /** Data offsets learned from local headers, by entry. */
   readonly #dataAt = new Map<number, number>();
@@ -82,7 +114,7 @@ export class ZipLayer implements LowerLayer {
     name: string;
     source: ByteSource;
     fetcher: Fetcher | undefined;
-    records: ZipRecord[];
+    directory: CentralDirectory;
     directoryOffset: number;
     warnings: LayerWarning[];
     options: ZipLayerOptions;
@@ -92,14 +124,15 @@ export class ZipLayer implements LowerLayer {
     this.#name = init.name;
     this.#source = init.source;
     this.#fetcher = init.fetcher;
-    this.#records = init.records;
+    this.#directory = init.directory;
     this.#directoryOffset = init.directoryOffset;
     this.warnings = init.warnings;
     this.#cache = new ByteLru(o.cacheBytes ?? 32 * 1024 * 1024);
     this.#overRead = o.overRead ?? 256;
     this.#rangedAbove = o.rangedAbove ?? 1024 * 1024;
     this.#inflate = o.inflate ?? 'auto';
-    this.#entries = [];
+    this.#uid = o.uid ?? 0;
+    this.#gid = o.gid ?? 0;
   }
 
   /**
@@ -143,13 +176,20 @@ export class ZipLayer implements LowerLayer {
       name = 'memory.zip';
       source = bytesSource(input instanceof Uint8Array ? input : new Uint8Array(input));
     }
-    let directory: Awaited<ReturnType<typeof readCentralDirectory>>;
+    const hold = await holdSharedIndex();
+    let directory: CentralDirectory;
     try {
-      directory = await readCentralDirectory(source, name, {
-        maxEntrySize: options.maxEntrySize ?? 512 * 1024 * 1024,
-        maxCompressionRatio: options.maxCompressionRatio ?? 1000,
-      });
+      directory = await readCentralDirectory(
+        source,
+        name,
+        {
+          maxEntrySize: options.maxEntrySize ?? 512 * 1024 * 1024,
+          maxCompressionRatio: options.maxCompressionRatio ?? 1000,
+        },
+        hold.index,
+      );
     } catch (error) {
+      hold.release();
       throw layerError(error, 'open', name, options.signal);
     } finally {
       if (source instanceof HttpRangeSource) source.endListing();
@@ -167,11 +207,12 @@ export class ZipLayer implements LowerLayer {
       name,
       source,
       fetcher,
-      records: directory.records,
+      directory,
       directoryOffset: directory.directoryOffset,
       warnings,
       options,
     });
+    tables.register(layer, { directory, hold });
     await layer.#list(options, warn);
     return layer;
   }
@@ -186,13 +227,55 @@ export class ZipLayer implements LowerLayer {
     return this.#source.lazy;
   }
 
-  entries(): Iterable<LowerEntry> {
-    return this.#entries;
+  /**
+   * The entries, made as they are iterated (the layer keeps no object per entry): the archive's
+   * in directory order, left-out ones skipped, then OCI whiteouts and opaque directories not
+   * listed themselves.
+   */
+  *entries(): IterableIterator<LowerEntry> {
+    const d = this.#directory;
+    const t = d.table;
+    const oci = this.#oci;
+    const listed = new Set<string>();
+    for (let i = 0; i < t.count; i++) {
+      if (d.accepted[i] !== 1) continue;
+      const kind = kindOf(t, i);
+      if (kind === 'symlink' && !this.#targets.has(i)) continue;
+      const path = t.path(i);
+      if (oci !== undefined && isOciMarker(path)) continue;
+      const mtimeMs = t.mtimeMs(i);
+      const meta: EntryMeta = {
+        mode: t.mode(i) & 0o7777,
+        uid: this.#uid,
+        gid: this.#gid,
+        atimeMs: mtimeMs,
+        mtimeMs,
+        ctimeMs: mtimeMs,
+        birthtimeMs: mtimeMs,
+      };
+      if (kind === 'file') {
+        const size = t.size(i);
+        yield { ...meta, path: `/${path}`, kind: 'file', size, ref: i, etag: `crc32:${t.crc32(i)}:${size}` };
+      } else if (kind === 'dir') {
+        // The first entry of an opaque directory carries the mark (a duplicate stays as listed).
+        if (oci?.opaque.has(path) === true && !listed.has(path)) {
+          listed.add(path);
+          yield { ...meta, path: `/${path}`, kind: 'dir', opaque: true };
+        } else yield { ...meta, path: `/${path}`, kind: 'dir' };
+      } else if (kind === 'symlink') {
+        yield { ...meta, path: `/${path}`, kind: 'symlink', target: this.#targets.get(i) as string };
+      }
+    }
+    if (oci === undefined) return;
+    for (const w of oci.whiteouts) yield { path: `/${w}`, kind: 'whiteout' };
+    for (const [dir, m] of oci.opaque) {
+      if (!listed.has(dir)) yield { ...m, mode: 0o755, path: `/${dir}`, kind: 'dir', opaque: true };
+    }
   }
 
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
     const i = this.#index(ref);
-    const r = this.#records[i] as ZipRecord;
+    const r = this.#record(i);
     const end = Math.min(r.size, offset + length);
     if (end <= offset) return new Uint8Array(0);
     const cached = this.#cache.get(i);
@@ -207,7 +290,7 @@ export class ZipLayer implements LowerLayer {
   /** The bytes at once when they are in memory (cached, or the archive itself is); `undefined` when they need I/O. */
   readSync(ref: unknown, offset: number, length: number): Uint8Array | undefined {
     const i = this.#index(ref);
-    const r = this.#records[i] as ZipRecord;
+    const r = this.#record(i);
     const end = Math.min(r.size, offset + length);
     if (end <= offset) return new Uint8Array(0);
     const cached = this.#cache.get(i);
@@ -220,10 +303,15 @@ export class ZipLayer implements LowerLayer {
   }
 
   #index(ref: unknown): number {
-    if (typeof ref !== 'number' || this.#records[ref] === undefined) {
+    if (typeof ref !== 'number' || this.#directory.accepted[ref] !== 1) {
       throw new Error(`ZipLayer: unknown entry reference ${String(ref)}`);
     }
     return ref;
+  }
+
+  /** Entry `i`'s fields, read from the table (a short-lived object: reads are per call, not per entry). */
+  #record(i: number): ZipRecord {
+    return recordOf(this.#directory, i);
   }
 
   /** The whole entry, inflated and checked; concurrent readers share one fetch, failures are not kept. */
@@ -232,7 +320,7 @@ export class ZipLayer implements LowerLayer {
   }
 
   async #load(i: number): Promise<Uint8Array> {
-    const r = this.#records[i] as ZipRecord;
+    const r = this.#record(i);
     const path = `/${r.path}`;
     if (r.encrypted)
       throw eio('read', path, `${this.#name}: '${r.path}' is encrypted, which is not supported`);
@@ -279,7 +367,7 @@ export class ZipLayer implements LowerLayer {
    * a bounded over-read, as their length is only known once read) and the data together.
    */
   async #compressed(i: number): Promise<Uint8Array> {
-    const r = this.#records[i] as ZipRecord;
+    const r = this.#record(i);
     const path = `/${r.path}`;
     const limit = this.#directoryOffset - r.offset;
     const known = this.#dataAt.get(i);
@@ -310,7 +398,7 @@ export class ZipLayer implements LowerLayer {
   }
 
   async #readRange(i: number, offset: number, end: number): Promise<Uint8Array> {
-    const r = this.#records[i] as ZipRecord;
+    const r = this.#record(i);
     const path = `/${r.path}`;
     let at = this.#dataAt.get(i);
     if (at === undefined) {
@@ -336,80 +424,77 @@ export class ZipLayer implements LowerLayer {
     }
   }
 
-  /** Builds the entry list: metadata, symlink targets (read now, all together) and OCI whiteouts. */
+  /** Reads the targets of the symlinks (all together) and, for OCI, what the markers add. */
   async #list(options: ZipLayerOptions, warn: (w: LayerWarning) => void): Promise<void> {
-    const uid = options.uid ?? 0;
-    const gid = options.gid ?? 0;
-    const meta = (r: ZipRecord): EntryMeta => ({
-      mode: r.mode,
-      uid,
-      gid,
-      atimeMs: r.mtimeMs,
-      mtimeMs: r.mtimeMs,
-      ctimeMs: r.mtimeMs,
-      birthtimeMs: r.mtimeMs,
-    });
-    const targets = await Promise.all(
-      this.#records.map((r, i) => (r.kind === 'symlink' && r.size <= MAX_TARGET ? this.#load(i) : undefined)),
-    );
+    const d = this.#directory;
+    const t = d.table;
     const oci = options.whiteouts === 'oci';
-    const out = this.#entries;
+    const links: number[] = [];
+    for (let i = 0; i < t.count; i++) {
+      if (d.accepted[i] === 1 && kindOf(t, i) === 'symlink' && !(oci && isOciMarker(t.path(i))))
+        links.push(i);
+    }
+    const decoder = new TextDecoder();
+    const targets = await Promise.all(
+      links.map((i) => (t.size(i) <= MAX_TARGET ? this.#load(i) : undefined)),
+    );
+    links.forEach((i, k) => {
+      const target = targets[k];
+      if (target === undefined || target.length === 0) {
+        warn({
+          kind: 'rejected-entry',
+          name: t.path(i),
+          code: 'EINVAL',
+          message: `${this.#name}: symlink '${t.path(i)}' left out: its target is empty or longer than ${MAX_TARGET} bytes`,
+        });
+      } else this.#targets.set(i, decoder.decode(target));
+    });
+    if (oci) this.#oci = this.#ociListing();
+  }
+
+  /** OCI: the opaque markers, and the whiteouts that hide something of the layers below. */
+  #ociListing(): OciListing {
+    const d = this.#directory;
+    const t = d.table;
     const opaque = new Map<string, EntryMeta>();
     const whiteouts: string[] = [];
     const present = new Set<string>();
-    const decoder = new TextDecoder();
-    this.#records.forEach((r, i) => {
-      const slash = r.path.lastIndexOf('/');
-      const base = r.path.slice(slash + 1);
-      const parent = slash < 0 ? '' : r.path.slice(0, slash);
-      if (oci && base === '.wh..wh..opq') {
-        opaque.set(parent, meta(r));
-        return;
-      }
-      if (oci && base.startsWith('.wh.') && base.length > 4) {
+    for (let i = 0; i < t.count; i++) {
+      if (d.accepted[i] !== 1) continue;
+      const path = t.path(i);
+      const slash = path.lastIndexOf('/');
+      const base = path.slice(slash + 1);
+      const parent = slash < 0 ? '' : path.slice(0, slash);
+      if (base === OPAQUE_MARKER) {
+        const m = t.mtimeMs(i);
+        const mode = t.mode(i) & 0o7777;
+        opaque.set(parent, {
+          mode,
+          uid: this.#uid,
+          gid: this.#gid,
+          atimeMs: m,
+          mtimeMs: m,
+          ctimeMs: m,
+          birthtimeMs: m,
+        });
+      } else if (isOciMarker(path)) {
         whiteouts.push(`${parent ? `${parent}/` : ''}${base.slice(4)}`);
-        return;
+      } else {
+        // Every entry counts, a symlink left out for its target too (as it always has).
+        for (let p = path; p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) present.add(p);
       }
-      for (let p = r.path; p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) present.add(p);
-      const path = `/${r.path}`;
-      switch (r.kind) {
-        case 'file':
-          out.push({
-            ...meta(r),
-            path,
-            kind: 'file',
-            size: r.size,
-            ref: i,
-            etag: `crc32:${r.crc32}:${r.size}`,
-          });
-          break;
-        case 'dir':
-          out.push({ ...meta(r), path, kind: 'dir' });
-          break;
-        case 'symlink': {
-          const target = targets[i];
-          if (target === undefined || target.length === 0) {
-            warn({
-              kind: 'rejected-entry',
-              name: r.path,
-              code: 'EINVAL',
-              message: `${this.#name}: symlink '${r.path}' left out: its target is empty or longer than ${MAX_TARGET} bytes`,
-            });
-            break;
-          }
-          out.push({ ...meta(r), path, kind: 'symlink', target: decoder.decode(target) });
-          break;
-        }
-      }
-    });
-    // OCI: a whiteout hides only what lies in the layers below, never a name of its own layer.
-    for (const w of whiteouts) if (!present.has(w)) out.push({ path: `/${w}`, kind: 'whiteout' });
-    for (const [dir, m] of opaque) {
-      const listed = out.find((e) => e.kind === 'dir' && e.path === `/${dir}`);
-      if (listed?.kind === 'dir') listed.opaque = true;
-      else out.push({ ...m, mode: 0o755, path: `/${dir}`, kind: 'dir', opaque: true });
     }
+    // A whiteout hides only what lies in the layers below, never a name of its own layer.
+    return { opaque, whiteouts: whiteouts.filter((w) => !present.has(w)) };
   }
+}
+
+const OPAQUE_MARKER = '.wh..wh..opq';
+
+/** An OCI marker: `.wh..wh..opq`, or `.wh.<name>` (a whiteout of `<name>`). */
+function isOciMarker(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.startsWith('.wh.') && (base.length > 4 || base === OPAQUE_MARKER);
 }
 
 function hex(n: number): string {
