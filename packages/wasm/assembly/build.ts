@@ -33,7 +33,14 @@ import {
 import { namesBase } from './names';
 import { find, firstChildOf, insertNew, kindOf, link, removeTree, validName } from './namespace';
 import { nodeHighWater, rec } from './nodes';
+import { setOrdinal } from './ordinals';
 import { warn } from './warnings';
+
+/**
+ * A directory laid by this layer over the same directory of a layer below (not made opaque by
+ * this layer): the engine's "merged directory", which reports nlink 1 as the kernel does.
+ */
+export const FLAG_MERGED: u8 = 64;
 
 /** Warning: a later entry of the same layer replaced this one (same path). */
 export const W_DUPLICATE: u32 = 20;
@@ -50,6 +57,15 @@ let failedRef: u32 = 0;
 /** Last component of the last path given to `parentFor`. */
 let nameStart: usize = 0;
 let nameLen: u32 = 0;
+/** Where the layers are laid: the index root, or a directory standing for one overlay's lowers. */
+let buildRoot: u32 = ROOT;
+/** The current layer's next ordinal (see ordinals.ts). */
+let ordinal: u32 = 0;
+
+/** Lays the following layers under `root` instead of the index root (0: the index root). */
+export function setBuildRoot(root: u32): void {
+  buildRoot = root == NONE ? ROOT : root;
+}
 
 export function buildFailedRef(): u32 {
   return failedRef;
@@ -64,10 +80,16 @@ export function beginLayer(l: u32): void {
     gen = 1;
   }
   layer = l;
+  ordinal = 0;
 }
 
 function stamp(id: u32, ref: u32, flags: u8): void {
   const r = rec(id);
+  // Merged: laid over a lower layer's directory now, or earlier in this layer; an opaque mark
+  // of this layer hides what is below, so the directory is this layer's alone.
+  let merged = fromThisLayer(id) ? load<u8>(r + N_FLAGS) & FLAG_MERGED : FLAG_MERGED;
+  if ((flags & FLAG_OPAQUE) != 0) merged = 0;
+  flags |= merged;
   store<u8>(r + N_GEN, gen);
   store<u32>(r + N_LAYER, layer);
   store<u32>(r + N_REF, ref);
@@ -84,7 +106,7 @@ function fromThisLayer(id: u32): bool {
  * Returns the directory, 0 for the root itself, or -error.
  */
 function parentFor(p: usize, len: u32): i32 {
-  let dir = ROOT;
+  let dir = buildRoot;
   let i: u32 = 0;
   let lastStart: u32 = 0;
   let lastLen: u32 = 0;
@@ -121,7 +143,11 @@ function descend(dir: u32, p: usize, n: u32): i32 {
   const h = hashName(dir, p, n);
   const child = tableFind(dir, p, n, h);
   if (child != NONE && kindOf(child) == KIND_DIR) {
-    if (!fromThisLayer(child)) stamp(child, NO_REF, FLAG_IMPLICIT);
+    if (!fromThisLayer(child)) {
+      // This layer's own (implicit) directory here, numbered when first needed.
+      stamp(child, NO_REF, FLAG_IMPLICIT);
+      setOrdinal(child, ordinal++);
+    }
     return <i32>child;
   }
   if (child != NONE) {
@@ -132,6 +158,7 @@ function descend(dir: u32, p: usize, n: u32): i32 {
   // The table held (dir, name) at most as `child`, removed above: the name is free.
   const made = insertNew(dir, p, n, h, KIND_DIR, FLAG_IMPLICIT, layer, NO_REF);
   store<u8>(rec(made) + N_GEN, gen);
+  setOrdinal(made, ordinal++);
   return <i32>made;
 }
 
@@ -157,10 +184,12 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
   if (parent < 0) return parent;
   if (parent == 0) {
     if (kind != KIND_DIR) return -E_INVAL;
-    stamp(ROOT, ref, flags & FLAG_OPAQUE);
-    if ((flags & FLAG_OPAQUE) != 0) dropBelow(ROOT);
-    return <i32>ROOT;
+    stamp(buildRoot, ref, flags & FLAG_OPAQUE);
+    if ((flags & FLAG_OPAQUE) != 0) dropBelow(buildRoot);
+    return <i32>buildRoot;
   }
+  // Every entry below the root takes the next ordinal, whatever becomes of it.
+  const own = ordinal++;
   const dir = <u32>parent;
   const h = hashName(dir, nameStart, nameLen);
   const existing = tableFind(dir, nameStart, nameLen, h);
@@ -170,6 +199,8 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
       if (fromThisLayer(existing) && (load<u8>(r + N_FLAGS) & FLAG_IMPLICIT) == 0) {
         warn(load<u32>(r + N_REF), W_DUPLICATE);
       }
+      // A directory this layer already has keeps its number; one of a lower layer takes this entry's.
+      if (!fromThisLayer(existing)) setOrdinal(existing, own);
       stamp(existing, ref, flags & FLAG_OPAQUE);
       if ((flags & FLAG_OPAQUE) != 0) dropBelow(existing);
       return <i32>existing;
@@ -193,7 +224,20 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
     ref,
   );
   store<u8>(rec(made) + N_GEN, gen);
+  setOrdinal(made, own);
   return <i32>made;
+}
+
+/**
+ * A hard link's place in its layer's numbering, taken where the layer lists it (the link itself
+ * is applied after every entry, so that its target exists): its implicit parents, then one ordinal.
+ */
+export function applyReserve(ref: u32, p: usize, len: u32): i32 {
+  failedRef = ref;
+  const parent = parentFor(p, len);
+  if (parent < 0) return parent;
+  ordinal++;
+  return 0;
 }
 
 /** A hard link of the current layer: `p` becomes another name of the file at `t`. */
@@ -213,7 +257,7 @@ export function applyLink(ref: u32, p: usize, len: u32, t: usize, tlen: u32): i3
 }
 
 function resolveNoFollow(p: usize, len: u32): u32 {
-  let dir = ROOT;
+  let dir = buildRoot;
   let i: u32 = 0;
   while (i < len) {
     if (load<u8>(p + i) == 47) {
@@ -235,7 +279,7 @@ function resolveNoFollow(p: usize, len: u32): u32 {
 /**
  * Applies a batch of entries written by the wrapper: records of
  * [kind u8][flags u8][u16 0][ref u32][len u32][path bytes] (kind 5 = hard link, followed by
- * [tlen u32][target bytes]). Stops at the first fatal error and returns -error; `failedRef`
+ * [tlen u32][target bytes]; kind 6 = a hard link's place in the numbering, see applyReserve). Stops at the first fatal error and returns -error; `failedRef`
  * names the entry. Entries skipped with a warning do not stop the batch.
  */
 export function applyBatch(p: usize, count: u32, end: usize): i32 {
@@ -255,6 +299,9 @@ export function applyBatch(p: usize, count: u32, end: usize): i32 {
       if (at + len + 4 + tlen > end) return -E_INVAL;
       result = applyLink(ref, at, len, at + len + 4, tlen);
       at += len + 4 + tlen;
+    } else if (kind == 6) {
+      result = applyReserve(ref, at, len);
+      at += len;
     } else {
       result = applyEntry(kind, flags, ref, at, len);
       at += len;

@@ -25,8 +25,9 @@ import { find, firstChildOf, isLive, MAX_NAME, namespaceInit, objectOf } from '.
 import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec } from './nodes';
 import { tagOf, tagsBytes } from './tags';
 
-export { applyBatch, applyZipTable, beginLayer, buildFailedRef } from './build';
+export { applyBatch, applyZipTable, beginLayer, buildFailedRef, setBuildRoot } from './build';
 export { find as lookup, insert, link, move, nlinkOf, objectOf, remove, reserve, setKind } from './namespace';
+export { ordinalOf } from './ordinals';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
@@ -227,6 +228,44 @@ export function walkTags(start: u32, p: usize, len: u32): usize {
     const r = rec(child);
     if (load<u32>(r + N_LAYER) != CONTAINER_LINK) break;
     cur = load<u32>(r + N_REF);
+  }
+  store<u32>(out, count);
+  return out;
+}
+
+/** The high bit of a `walkNodes` result: the value is an untagged node's id, not a tag. */
+export const UNTAGGED: u32 = 0x80000000;
+
+/**
+ * `walkTags` for an engine whose lower directories are bulk-built nodes: a directory node that
+ * is not a container link is its own container (the walk goes on below it), and a name without
+ * a tag is written as its node id with UNTAGGED set, so the engine can make its object then.
+ */
+export function walkNodes(start: u32, p: usize, len: u32): usize {
+  let cur = start;
+  let count: u32 = 0;
+  let i: u32 = 0;
+  ensureOut(((<usize>len >> 1) + 2) << 2);
+  while (i < len) {
+    if (load<u8>(p + i) == 47) {
+      i++;
+      continue;
+    }
+    const begin = i;
+    while (i < len && load<u8>(p + i) != 47) i++;
+    const n = i - begin;
+    if (n == 1 && load<u8>(p + begin) == 46) continue;
+    if (n == 2 && load<u16>(p + begin) == 0x2e2e) break;
+    if (n > MAX_NAME) break;
+    const child = find(cur, p + begin, n);
+    if (child == 0) break;
+    count++;
+    const tag = tagOf(child);
+    store<u32>(out + ((<usize>count) << 2), tag != 0 ? tag : child | UNTAGGED);
+    const r = rec(child);
+    if (load<u32>(r + N_LAYER) == CONTAINER_LINK) cur = load<u32>(r + N_REF);
+    else if (load<u8>(r + N_KIND) == KIND_DIR) cur = child;
+    else break;
   }
   store<u32>(out, count);
   return out;

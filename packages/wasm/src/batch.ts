@@ -64,6 +64,19 @@ export class BatchWriter {
     this.count++;
   }
 
+  /** A hard link's place in its layer's numbering (kind 6): its implicit parents and one ordinal. */
+  reserve(path: string, ref: number): void {
+    this.room(8);
+    const at = this.length;
+    this.buf[at] = 6;
+    this.buf[at + 1] = 0;
+    this.view.setUint16(at + 2, 0, true);
+    this.view.setUint32(at + 4, ref, true);
+    this.length = at + 8;
+    this.text(path);
+    this.count++;
+  }
+
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }

@@ -42,6 +42,9 @@ export interface CoreExports {
   applyBatch(p: number, count: number, end: number): number;
   applyZipTable(entries: number, count: number, names: number): number;
   beginLayer(layer: number): void;
+  setBuildRoot(root: number): void;
+  ordinalOf(id: number): number;
+  walkNodes(start: number, p: number, len: number): number;
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
   lookupTag(parent: number, p: number, len: number): number;

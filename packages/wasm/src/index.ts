@@ -5,7 +5,17 @@
  */
 export type { IndexEntry } from './batch.js';
 export { type WasmErrorCode, WasmFsError } from './errors.js';
-export { CONTAINER_LINK, Flag, Kind, NO_REF, ROOT, UPPER, Walk, type WalkStatus } from './layout.js';
+export {
+  CONTAINER_LINK,
+  Flag,
+  Kind,
+  NO_REF,
+  ROOT,
+  UNTAGGED,
+  UPPER,
+  Walk,
+  type WalkStatus,
+} from './layout.js';
 export { loadModule, WASM_URL } from './load.js';
 export {
   type IndexWarning,

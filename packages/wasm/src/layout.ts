@@ -26,7 +26,12 @@ export const Flag = {
   Implicit: 16,
   /** An object kept alive by hard links after its first name went away. */
   Detached: 32,
+  /** A bulk-built directory laid over the same directory of a layer below (not opaque there). */
+  Merged: 64,
 } as const;
+
+/** Set in a `walkNodes` result when the value is an untagged node's id rather than a tag. */
+export const UNTAGGED = 0x80000000;
 
 /**
  * Zip entry table: 32-byte records (assembly/layout.ts). Sizes, offset and mtime (seconds) are

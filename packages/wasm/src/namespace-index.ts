@@ -371,18 +371,50 @@ export class NamespaceIndex {
    * directories merge. Throws EINVAL for a bad path, EIO for a path through a file of the
    * same layer (the index is then incomplete and should be dropped). Duplicates are warnings.
    */
-  addLayer(layer: number, entries: Iterable<IndexEntry>): void {
+  addLayer(layer: number, entries: Iterable<IndexEntry>, root: number = ROOT): void {
     const c = this.c;
-    this.begin(layer);
-    const batch = new BatchWriter();
-    const links = new BatchWriter();
-    for (const entry of entries) {
-      (entry.kind === 'hardlink' ? links : batch).add(entry);
-      if (batch.count === BATCH) this.flush(batch, layer);
+    this.begin(layer, root);
+    try {
+      const batch = new BatchWriter();
+      const links = new BatchWriter();
+      for (const entry of entries) {
+        if (entry.kind === 'hardlink') {
+          // Linked once every entry exists, numbered where listed (see `ordinal`).
+          links.add(entry);
+          batch.reserve(entry.path, entry.ref ?? NO_REF);
+        } else batch.add(entry);
+        if (batch.count >= BATCH) this.flush(batch, layer);
+      }
+      this.flush(batch, layer);
+      this.flush(links, layer);
+      this.collect(layer, c);
+    } finally {
+      c.x.setBuildRoot(ROOT);
     }
-    this.flush(batch, layer);
-    this.flush(links, layer);
-    this.collect(layer, c);
+  }
+
+  /**
+   * The node's position in the numbering of the layer that laid it last (`layer(node)`): the
+   * entries of that layer in the order given, an implicit parent counted where first needed, a
+   * hard link where listed; a merged directory has its topmost layer's. Bulk-built nodes only.
+   */
+  ordinal(node: number): number {
+    return this.c.x.ordinalOf(node) >>> 0;
+  }
+
+  /**
+   * {@link NamespaceIndex.walkTags} for an engine whose lower directories are bulk-built nodes
+   * (a directory node that is not a container link is its own container): a component whose
+   * node has no tag is written as its node id with {@link UNTAGGED} set.
+   */
+  walkNodes(start: number, path: string, out: number[]): number {
+    const c = this.core ?? this.c;
+    const len = c.encode(path);
+    const at = c.x.walkNodes(start, c.input, len) >>> 2;
+    const words = c.words();
+    const n = words[at] as number;
+    for (let i = 0; i < n; i++) out[i] = words[at + 1 + i] as number;
+    return n;
   }
 
   /**
@@ -401,9 +433,9 @@ export class NamespaceIndex {
   }
 
   /** Lays a parsed zip directory over the layers added before it; refs are entry indexes. */
-  addZipLayer(layer: number, zip: ZipDirectory): void {
+  addZipLayer(layer: number, zip: ZipDirectory, root: number = ROOT): void {
     const c = this.c;
-    this.begin(layer);
+    this.begin(layer, root);
     const local = zip.tableIn(c);
     let e = local?.entries ?? 0;
     // 0: the names are in this instance's arena (nodes then share them instead of copying).
@@ -422,6 +454,7 @@ export class NamespaceIndex {
       const r = c.x.applyZipTable(e, count, n);
       if (r < 0) throw indexError(r, 'open', undefined, `lower ${layer}: zip entry ${c.x.buildFailedRef()}`);
     } finally {
+      c.x.setBuildRoot(ROOT);
       if (local === null) {
         c.x.free(e);
         c.x.free(n);
@@ -430,7 +463,12 @@ export class NamespaceIndex {
     this.collect(layer, c);
   }
 
-  private begin(layer: number): void {
+  /** Starts a layer, laid under `root` (a directory of this index; the index root by default). */
+  private begin(layer: number, root: number): void {
+    if (root !== ROOT && (!this.isValid(root) || this.kind(root) !== Kind.Dir)) {
+      throw new WasmFsError('ENOTDIR', 'open', undefined, { cause: new Error(`no directory ${root}`) });
+    }
+    this.c.x.setBuildRoot(root);
     this.c.x.beginLayer(layer >>> 0);
     this.c.x.warningsReset();
   }

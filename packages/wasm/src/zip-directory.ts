@@ -66,6 +66,9 @@ const WARNING: Record<number, { code: WasmErrorCode; message: string }> = {
   11: { code: 'EIO', message: 'an extra field is truncated' },
 };
 
+/** The status byte of an entry left out by `reject` (the parser's own codes are small). */
+const REJECTED_BY_CALLER = 0xff;
+
 /** End record + Zip64 locator + the longest comment: the most a search needs from the tail. */
 const TAIL = 22 + 0xffff + 20;
 /** A central directory above this is refused (4 GiB of wasm memory would not hold its table). */
@@ -198,6 +201,14 @@ export class ZipDirectory {
   private value(i: number, field: number, wideField: number): number {
     if ((this.u8(i, Z.kind) & Z_WIDE) === 0) return this.u32(i, field);
     return this.c.doubles()[(this.wideAt(i) + wideField) >>> 3] as number;
+  }
+
+  /**
+   * Leaves entry `i` out of what {@link NamespaceIndex.addZipLayer} lays (and `usable` reports):
+   * for a caller that refuses entries the parser accepts (e.g. names it screens itself).
+   */
+  reject(i: number): void {
+    this.c.bytes()[this.at(i) + Z.status] = REJECTED_BY_CALLER;
   }
 
   /** False for an entry rejected with a warning (or naming the root). */

@@ -6,6 +6,7 @@ import {
   Kind,
   NamespaceIndex,
   NO_REF,
+  UNTAGGED,
   UPPER,
   Walk,
   WasmFsError,
@@ -309,6 +310,50 @@ describe('NamespaceIndex: resolve', () => {
 });
 
 describe('NamespaceIndex: bulk build of lowers', () => {
+  it('builds under a given root, numbers entries as listed, marks merged directories, walks untagged nodes', async () => {
+    const ix = await make();
+    const root = ix.insert(ix.root, 'lowers', { kind: Kind.Dir });
+    ix.addLayer(
+      1,
+      [
+        { path: '/a/b/c', kind: 'file', ref: 0 },
+        { path: '/a', kind: 'dir', ref: 1 },
+        { path: '/h2', kind: 'hardlink', linkOf: '/h1', ref: 2 },
+        { path: '/h1', kind: 'file', ref: 3 },
+        { path: '/x/y', kind: 'hardlink', linkOf: '/h1', ref: 4 },
+        { path: '/op/old', kind: 'file', ref: 5 },
+      ],
+      root,
+    );
+    expect(ix.lookupPath('/a')).toBe(0);
+    const at = (p: string): number => ix.lookupPath(p, root);
+    // Implicit a (0), a/b (1), c (2); the later entry for /a keeps a's number and takes 3.
+    expect(['/a', '/a/b', '/a/b/c', '/h1', '/x', '/op', '/op/old'].map((p) => ix.ordinal(at(p)))).toEqual([
+      0, 1, 2, 5, 6, 8, 9,
+    ]);
+    expect(ix.object(at('/h2'))).toBe(ix.object(at('/h1')));
+    ix.addLayer(
+      0,
+      [
+        { path: '/a/new', kind: 'file', ref: 0 },
+        { path: '/op', kind: 'dir', ref: 1, opaque: true },
+      ],
+      root,
+    );
+    expect([ix.layer(at('/a')), ix.ordinal(at('/a')), ix.flags(at('/a')) & Flag.Merged]).toEqual([
+      0,
+      0,
+      Flag.Merged,
+    ]);
+    expect([ix.ordinal(at('/op')), ix.flags(at('/op')) & Flag.Merged, at('/op/old')]).toEqual([2, 0, 0]);
+    expect(ix.flags(at('/a/b')) & Flag.Merged).toBe(0);
+    ix.setTag(at('/a'), 7);
+    const out: number[] = [];
+    expect(ix.walkNodes(root, '/a/b/c', out)).toBe(3);
+    expect(out.slice(0, 3)).toEqual([7, at('/a/b') | UNTAGGED, at('/a/b/c') | UNTAGGED].map((v) => v >>> 0));
+    expect(() => ix.addLayer(0, [], at('/h1'))).toThrow(WasmFsError);
+  });
+
   it('merges directories, replaces non-directories, applies whiteouts and opaque marks', async () => {
     const ix = await make();
     ix.addLayer(2, [
