@@ -9,7 +9,7 @@
  * decides whiteouts, redirects, `changes()`, `revert()` and replay), and both must answer
  * lookups at once.
  */
-import { CONTAINER_LINK, Kind, NamespaceIndex, NO_REF, UPPER } from '@vellum/wasm';
+import { CONTAINER_LINK, Kind, NamespaceIndex, NO_REF, UNTAGGED, UPPER } from '@vellum/wasm';
 import { FsError } from './errors.js';
 import type { Node } from './inode.js';
 
@@ -87,8 +87,16 @@ export class EntryStore {
   /** This overlay's live containers, freed together on close. */
   readonly #containers = new Set<number>();
   #closed = false;
-  /** The slots the last `EntryTable.walk` found (reused: a path walk allocates nothing). */
+  /**
+   * What the last `EntryTable.walk` found, per component: a slot, or an untagged lower node's id
+   * with UNTAGGED set (see `found`). Reused: a path walk allocates nothing.
+   */
   readonly walked: number[] = [];
+  /**
+   * Makes the object of a bulk-built lower node on first use (see lower-index.ts); the object is
+   * then tagged on the node, so this runs once per node.
+   */
+  materialize: ((node: number) => Node) | undefined;
   get closed(): boolean {
     return this.#closed;
   }
@@ -120,6 +128,15 @@ export class EntryStore {
     if (--this.#shared.users === 0) this.index.close();
   }
 
+  /** A container for one overlay's lowers, laid by the bulk build; freed on close. */
+  lowerRoot(): number {
+    if (this.#closed) throw new Error('the overlay is closed');
+    const name = (this.#shared.nextContainer++).toString(36);
+    const id = this.index.insert(this.index.root, name, { kind: Kind.Dir });
+    this.#containers.add(id);
+    return id;
+  }
+
   /** A new, empty container owned by `owner` (freed when `owner` is collected). */
   container(owner: object): number {
     if (this.#closed) throw new Error('the overlay is closed');
@@ -132,6 +149,25 @@ export class EntryStore {
 
   object(slot: number): Node | undefined {
     return this.#objects[slot];
+  }
+
+  /** The object of one `walked` value: a slot, or an untagged lower node made now. */
+  found(value: number): Node {
+    if (value >= UNTAGGED) return this.nodeObject(value - UNTAGGED);
+    return this.#objects[value] as Node;
+  }
+
+  /** The object of index node `id`: its tag's, or (a bulk-built lower node) made and tagged now. */
+  nodeObject(id: number): Node {
+    const slot = this.index.tag(id);
+    if (slot !== 0) return this.#objects[slot] as Node;
+    if (this.materialize === undefined) throw new Error(`index node ${id} has no object`);
+    return this.materialize(id);
+  }
+
+  /** Tags lower node `id` with `node` (one more name refers to it; lower names live until close). */
+  attach(id: number, node: Node): void {
+    this.index.setTag(id, this.ref(node));
   }
 
   /** The slot naming `node`, counted once more. */
@@ -176,10 +212,14 @@ export class EntryTable {
   /** This directory's container in the index. */
   readonly id: number;
 
-  constructor(store: EntryStore) {
+  /**
+   * A new container, or (`lower`) a bulk-built lower directory's node, which holds its names
+   * itself and lives as long as the overlay's lowers.
+   */
+  constructor(store: EntryStore, lower?: number) {
     this.store = store;
     this.#index = store.index;
-    this.id = store.container(this);
+    this.id = lower ?? store.container(this);
   }
 
   /**
@@ -190,19 +230,22 @@ export class EntryTable {
    */
   walk(path: string): number {
     if (this.store.closed) throw closedError();
-    return this.#index.walkTags(this.id, path, this.store.walked);
+    return this.#index.walkNodes(this.id, path, this.store.walked);
   }
 
   get(name: string): Node | undefined {
     // A closed overlay's container ids may already name another overlay's directories.
     if (this.store.closed) throw closedError();
     const slot = this.#index.lookupTag(this.id, name);
-    return slot === 0 ? undefined : this.store.object(slot);
+    if (slot !== 0) return this.store.object(slot);
+    // Untagged: absent, or a lower name whose object is not made yet.
+    const id = this.#index.lookup(this.id, name);
+    return id === 0 ? undefined : this.store.nodeObject(id);
   }
 
   has(name: string): boolean {
     if (this.store.closed) throw closedError();
-    return this.#index.lookupTag(this.id, name) !== 0;
+    return this.#index.lookup(this.id, name) !== 0;
   }
 
   get size(): number {
@@ -261,13 +304,11 @@ export class EntryTable {
   }
 
   values(): Node[] {
-    return this.#list().map((id) => this.store.object(this.#index.tag(id)) as Node);
+    return this.#list().map((id) => this.store.nodeObject(id));
   }
 
   entries(): [string, Node][] {
-    return this.#index
-      .children(this.id)
-      .map((id): [string, Node] => [this.#index.name(id), this.store.object(this.#index.tag(id)) as Node]);
+    return this.#list().map((id): [string, Node] => [this.#index.name(id), this.store.nodeObject(id)]);
   }
 
   [Symbol.iterator](): IterableIterator<[string, Node]> {

@@ -146,10 +146,12 @@ export class DirNode extends BaseNode {
     layer: number | 'upper',
     lowerSrc: DirNode | null,
     store: EntryStore,
+    /** A bulk-built lower directory's node in the index: it holds the names (see EntryTable). */
+    lowerNode?: number,
   ) {
     super(ino, meta, layer);
     this.lowerSrc = lowerSrc;
-    this.children = new EntryTable(store);
+    this.children = new EntryTable(store, lowerNode);
   }
 
   setChild(name: string, node: Node): void {

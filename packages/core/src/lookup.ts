@@ -43,7 +43,7 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
   const ahead = store.walked;
   const plain = plainParts(path);
   if (plain !== null && found === plain.length - 1) {
-    const last = store.object(ahead[found - 1] as number) as Node;
+    const last = store.found(ahead[found - 1] as number);
     if (last.kind !== 'symlink' || !opts.follow) return plainLocated(root, store, plain, last);
   }
   const todo = splitPath(path).reverse();
@@ -71,7 +71,7 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
     let child: Node | undefined;
     if (!fast) child = cur.children.get(part);
     // The walk lists every component up to a missing one, which it leaves out.
-    else if (next < found) child = store.object(ahead[next++] as number);
+    else if (next < found) child = store.found(ahead[next++] as number);
     const isLast = todo.length === 0;
     if (child === undefined) {
       if (isLast) return { dirs, names, name: part, node: undefined, trailingSlash };
@@ -136,7 +136,7 @@ function plainLocated(root: DirNode, store: EntryStore, parts: string[], node: N
   const n = parts.length - 1;
   const dirs: DirNode[] = [root];
   const ahead = store.walked;
-  for (let i = 0; i < n - 1; i++) dirs.push(store.object(ahead[i] as number) as DirNode);
+  for (let i = 0; i < n - 1; i++) dirs.push(store.found(ahead[i] as number) as DirNode);
   // `parts` starts with '' (the root's name, before the first slash): it becomes `names`.
   const name = parts.pop() as string;
   return { dirs, names: parts, name, node, trailingSlash: false };

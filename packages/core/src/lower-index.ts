@@ -1,24 +1,23 @@
 /**
- * Builds the merged view of the lowers once, bottom layer first, applying each
- * layer's whiteouts and opaque marks on top of what is below it. Lookups then
- * walk one map per path component, whatever the number of lowers.
+ * Builds the merged view of the lowers once, in wasm: each layer, bottom first, is laid over the
+ * ones below by the index's bulk build (`addZipLayer` for a zip whose directory already lives in
+ * the index, `addLayer` with the entries of any other layer), whiteouts, opaque marks, hard links
+ * and implicit parents applied there, under a directory of the shared index that stands for this
+ * overlay's lowers. No JS object exists per lower entry: a name's object (FileNode, SymlinkNode,
+ * DirNode) is made on first use from its node (kind, layer, ref, ordinal) and the layer's entry,
+ * and kept through the node's tag.
+ *
+ * Inode numbers are what they always were (persisted uppers find lower objects by them):
+ * `lowerInoBase(layer) + ordinal`, the ordinal counted by the build as the layer lists its
+ * entries (an implicit parent where first needed), a merged directory taking its topmost layer's,
+ * a hard link its target's.
  */
+import { Flag, Kind, NO_REF, WasmFsError } from '@vellum/wasm';
+import { bulkOf } from './bulk-lower.js';
 import { EntryStore } from './entry-store.js';
 import { FsError } from './errors.js';
 import { DirNode, FileNode, lowerInoBase, type Node, ROOT_INO, SymlinkNode } from './inode.js';
 import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
-import { splitPath } from './path.js';
-
-/** One layer's own tree before merging: names to entries, whiteouts kept. */
-interface LayerDir {
-  meta: EntryMeta | undefined;
-  ino: number;
-  opaque: boolean;
-  children: Map<string, LayerDir | Node | 'whiteout'>;
-}
-
-const isLayerDir = (x: LayerDir | Node | 'whiteout' | undefined): x is LayerDir =>
-  typeof x === 'object' && !('kind' in x);
 
 /** The merged lowers: a read-only directory tree of shared nodes. */
 export interface LowerIndex {
@@ -26,194 +25,217 @@ export interface LowerIndex {
   /** The wasm index holding every directory's names, of the lowers and of the live tree. */
   store: EntryStore;
   /** Lowers' objects by inode number, for reattaching upper records on open. */
-  byIno(): Map<number, Node>;
+  byIno(): { get(ino: number): Node | undefined };
   /** The lower directory at a path, if any (redirect targets). */
   dirAt(path: string): DirNode | null;
 }
+
+/** Where a layer's entries come from when a node's object is made. */
+type EntryOf = (ref: number) => LowerEntry;
 
 export async function buildLowerIndex(
   lowers: readonly LowerLayer[],
   defaults: EntryMeta,
 ): Promise<LowerIndex> {
   const store = await EntryStore.create();
-  const root = new DirNode(ROOT_INO, defaults, lowers.length > 0 ? lowers.length - 1 : 'upper', null, store);
-  root.lowerPath = '/';
+  const index = store.index;
+  const entryOf: EntryOf[] = [];
+  let top: number;
+  let rootMeta = defaults;
+  let rootCount = 0;
   try {
+    top = store.lowerRoot();
     for (let layer = lowers.length - 1; layer >= 0; layer--) {
-      const tree = await readLayer(lowers[layer] as LowerLayer, layer, defaults);
-      mergeDir(root, tree, layer, '/', store);
+      const root = await layLayer(lowers[layer] as LowerLayer, layer, top, store, entryOf);
+      // The root's metadata is the topmost layer's (its own entry, else the defaults), and a
+      // layer listing the root opaque hides the root's lower contributions.
+      rootMeta = root.meta ?? defaults;
+      rootCount = root.opaque ? 1 : rootCount + 1;
     }
   } catch (error) {
     store.close();
     throw error;
   }
-  let inoMap: Map<number, Node> | undefined;
+  const lowerRoot = top;
+  const root = new DirNode(ROOT_INO, rootMeta, lowers.length > 0 ? 0 : 'upper', null, store, lowerRoot);
+  root.lowerPath = '/';
+  root.lowerCount = rootCount;
+  root.subdirs = index.subdirCount(lowerRoot);
+  store.attach(lowerRoot, root);
+  const prefix = index.pathOf(lowerRoot).length;
+
+  const make = (id: number): Node => {
+    const layer = index.layer(id);
+    const ref = index.ref(id);
+    const ino = lowerInoBase(layer) + index.ordinal(id);
+    const kind = index.kind(id);
+    if (kind === Kind.Dir) {
+      const meta = ref === NO_REF ? defaults : pickMeta((entryOf[layer] as EntryOf)(ref) as EntryMeta);
+      const dir = new DirNode(ino, meta, layer, null, store, id);
+      dir.lowerPath = index.pathOf(id).slice(prefix);
+      dir.lowerCount = (index.flags(id) & Flag.Merged) !== 0 ? 2 : 1;
+      dir.subdirs = index.subdirCount(id);
+      return dir;
+    }
+    const entry = (entryOf[layer] as EntryOf)(ref);
+    if (entry.kind === 'file') {
+      const node = new FileNode(ino, pickMeta(entry), layer, entry.size, {
+        layer,
+        path: entry.path,
+        ref: entry.ref,
+        size: entry.size,
+        mtimeMs: entry.mtimeMs,
+        ...(entry.etag === undefined ? {} : { etag: entry.etag }),
+      });
+      node.nlink = entry.nlink ?? 1;
+      return node;
+    }
+    if (entry.kind === 'symlink') {
+      return new SymlinkNode(ino, pickMeta(entry), layer, entry.target, {
+        layer,
+        path: entry.path,
+        ref: undefined,
+        size: 0,
+        mtimeMs: entry.mtimeMs,
+      });
+    }
+    throw new Error(`lower index node ${id} (${entry.path}) is a ${entry.kind}`);
+  };
+  /** Objects of hard-linked files whose first name a higher layer removed (their node has no tag). */
+  const detached = new Map<number, Node>();
+  store.materialize = (id: number): Node => {
+    // Every name of one object (hard links) shares the object's node, and so its JS object.
+    const object = index.object(id);
+    if (object !== id && !index.isValid(object)) {
+      let node = detached.get(object);
+      if (node === undefined) {
+        node = make(object);
+        detached.set(object, node);
+      }
+      store.attach(id, node);
+      return node;
+    }
+    const tagged = index.tag(object);
+    const node = tagged !== 0 ? (store.object(tagged) as Node) : make(object);
+    if (tagged === 0) store.attach(object, node);
+    if (object !== id) store.attach(id, node);
+    return node;
+  };
+
+  let inoMap: Map<number, number> | undefined;
   return {
     root,
     store,
     byIno() {
       if (!inoMap) {
-        const map = new Map<number, Node>();
-        const visit = (dir: DirNode): void => {
-          map.set(dir.ino, dir);
-          for (const child of dir.children.values()) {
-            if (child.kind === 'dir') visit(child);
-            else map.set(child.ino, child);
+        // Node ids by inode number, found once by a walk of the index; objects made when asked.
+        const map = new Map<number, number>();
+        const visit = (dir: number): void => {
+          for (const id of index.children(dir)) {
+            const object = index.object(id);
+            map.set(lowerInoBase(index.layer(object)) + index.ordinal(object), id);
+            if (index.kind(id) === Kind.Dir) visit(id);
           }
         };
-        visit(root);
+        visit(lowerRoot);
         inoMap = map;
       }
-      return inoMap;
+      const ids = inoMap;
+      return {
+        get: (ino) => {
+          if (ino === ROOT_INO) return root;
+          const id = ids.get(ino);
+          return id === undefined ? undefined : store.nodeObject(id);
+        },
+      };
     },
     dirAt(path) {
-      let dir = root;
-      for (const name of splitPath(path)) {
-        const next = dir.children.get(name);
-        if (next?.kind !== 'dir') return null;
-        dir = next;
-      }
-      return dir;
+      const id = index.lookupPath(path, lowerRoot);
+      if (id === 0 || index.kind(id) !== Kind.Dir) return null;
+      return store.nodeObject(id) as DirNode;
     },
   };
 }
 
-async function readLayer(layer: LowerLayer, index: number, defaults: EntryMeta): Promise<LayerDir> {
-  const base = lowerInoBase(index);
-  let ordinal = 0;
-  const root: LayerDir = { meta: undefined, ino: ROOT_INO, opaque: false, children: new Map() };
-  const links: { path: string; linkOf: string }[] = [];
-  const files = new Map<string, FileNode>();
-
-  const parentOf = (names: string[], path: string): LayerDir => {
-    let dir = root;
-    for (let i = 0; i < names.length - 1; i++) {
-      const name = names[i] as string;
-      let next = dir.children.get(name);
-      if (next === undefined || next === 'whiteout') {
-        // Parents may be implicit (zips often omit directory entries).
-        next = { meta: undefined, ino: base + ordinal++, opaque: false, children: new Map() };
-        dir.children.set(name, next);
-      }
-      if (!isLayerDir(next)) throw layerError(layer, path, 'a path goes through a non-directory');
-      dir = next;
+/**
+ * Lays one layer under `top`. Returns what the layer says of the root itself (bulk builds leave
+ * the root's own entry to the caller).
+ */
+async function layLayer(
+  layer: LowerLayer,
+  at: number,
+  top: number,
+  store: EntryStore,
+  entryOf: EntryOf[],
+): Promise<{ meta: EntryMeta | undefined; opaque: boolean }> {
+  const index = store.index;
+  const warningsBefore = index.warnings.length;
+  const bulk = bulkOf(layer);
+  const table = bulk?.table(index);
+  if (bulk !== undefined && table !== undefined) {
+    entryOf[at] = (ref) => bulk.entry(ref);
+    build(layer, () => index.addZipLayer(at, table, top));
+    for (const w of index.warnings.slice(warningsBefore)) {
+      // As when the engine read the listing itself: a path through a file of the same layer.
+      if (w.code === 'ENOTDIR')
+        throw layerError(layer, bulk.entry(w.ref).path, 'a path goes through a non-directory');
     }
-    return dir;
-  };
-
-  for await (const entry of layer.entries() as AsyncIterable<LowerEntry>) {
-    const names = splitPath(entry.path);
-    if (names.length === 0) {
-      if (entry.kind === 'dir') {
-        root.meta = pickMeta(entry);
-        root.opaque = entry.opaque === true;
-      }
-      continue;
-    }
-    const parent = parentOf(names, entry.path);
-    const name = names[names.length - 1] as string;
-    const ino = base + ordinal++;
-    const source = { layer: index, path: entry.path };
-    switch (entry.kind) {
-      case 'dir': {
-        const existing = parent.children.get(name);
-        if (isLayerDir(existing)) {
-          existing.meta = pickMeta(entry);
-          existing.opaque = entry.opaque === true;
-        } else {
-          parent.children.set(name, {
-            meta: pickMeta(entry),
-            ino,
-            opaque: entry.opaque === true,
-            children: new Map(),
-          });
-        }
-        break;
-      }
-      case 'file': {
-        const node = new FileNode(ino, pickMeta(entry), index, entry.size, {
-          ...source,
-          ref: entry.ref,
-          size: entry.size,
-          mtimeMs: entry.mtimeMs,
-          ...(entry.etag === undefined ? {} : { etag: entry.etag }),
-        });
-        node.nlink = entry.nlink ?? 1;
-        files.set(entry.path, node);
-        parent.children.set(name, node);
-        break;
-      }
-      case 'symlink':
-        parent.children.set(
-          name,
-          new SymlinkNode(ino, pickMeta(entry), index, entry.target, {
-            ...source,
-            ref: undefined,
-            size: 0,
-            mtimeMs: entry.mtimeMs,
-          }),
-        );
-        break;
-      case 'hardlink':
-        links.push({ path: entry.path, linkOf: entry.linkOf });
-        break;
-      case 'whiteout':
-        parent.children.set(name, 'whiteout');
-        break;
+    return { meta: undefined, opaque: false };
+  }
+  const listed: LowerEntry[] = [];
+  const listing = layer.entries();
+  // A synchronous listing (memory) is read without a promise and a turn per entry.
+  if (Symbol.iterator in listing) for (const entry of listing) listed.push(entry);
+  else for await (const entry of listing) listed.push(entry);
+  entryOf[at] = (ref) => listed[ref] as LowerEntry;
+  let root: { meta: EntryMeta | undefined; opaque: boolean } = { meta: undefined, opaque: false };
+  build(layer, () =>
+    index.addLayer(
+      at,
+      listed.map((e, ref) => {
+        if (e.kind === 'dir' && isRoot(e.path)) root = { meta: pickMeta(e), opaque: e.opaque === true };
+        return e.kind === 'hardlink'
+          ? { path: e.path, kind: e.kind, ref, linkOf: e.linkOf }
+          : { path: e.path, kind: e.kind, ref, opaque: e.kind === 'dir' && e.opaque === true };
+      }),
+      top,
+    ),
+  );
+  for (const w of index.warnings.slice(warningsBefore)) {
+    if (w.code === 'EINVAL') {
+      const link = listed[w.ref];
+      const target = link?.kind === 'hardlink' ? link.linkOf : '?';
+      throw layerError(
+        layer,
+        link?.path ?? '/',
+        `hard link to '${target}', which is not a file of this layer`,
+      );
     }
   }
-  for (const { path, linkOf } of links) {
-    const target = files.get(linkOf);
-    if (!target) throw layerError(layer, path, `hard link to '${linkOf}', which is not a file of this layer`);
-    const names = splitPath(path);
-    parentOf(names, path).children.set(names[names.length - 1] as string, target);
-  }
-  root.meta ??= defaults;
-  fillMeta(root, defaults);
   return root;
 }
 
-function fillMeta(dir: LayerDir, defaults: EntryMeta): void {
-  for (const child of dir.children.values()) {
-    if (isLayerDir(child)) {
-      child.meta ??= defaults;
-      fillMeta(child, defaults);
+/** Runs one layer's build, its index errors as the engine reports a bad layer (EIO). */
+function build(layer: LowerLayer, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof WasmFsError) {
+      const why = error.cause instanceof Error ? error.cause.message : error.message;
+      throw new FsError('EIO', 'open', undefined, undefined, {
+        cause: new Error(`lower '${layer.id}': ${why}`, { cause: error }),
+      });
     }
+    throw error;
   }
 }
 
-/** Lays one layer's directory over the merged directory of the layers below it. */
-function mergeDir(target: DirNode, src: LayerDir, layer: number, path: string, store: EntryStore): void {
-  target.setMeta(src.meta as EntryMeta);
-  target.layer = layer;
-  target.lowerCount++;
-  if (src.opaque) {
-    target.children.clear();
-    target.subdirs = 0;
-    target.lowerCount = 1;
+function isRoot(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c !== 47 && !(c === 46 && (i + 1 === path.length || path.charCodeAt(i + 1) === 47))) return false;
   }
-  for (const [name, child] of src.children) {
-    const childPath = path === '/' ? `/${name}` : `${path}/${name}`;
-    if (child === 'whiteout') {
-      target.deleteChild(name);
-    } else if (isLayerDir(child)) {
-      const below = target.children.get(name);
-      let dir: DirNode;
-      if (below?.kind === 'dir') {
-        dir = below;
-      } else {
-        dir = new DirNode(child.ino, child.meta as EntryMeta, layer, null, store);
-        dir.lowerPath = childPath;
-        target.setChild(name, dir);
-      }
-      // A merged directory keeps the inode number of its topmost layer.
-      dir.ino = child.ino;
-      mergeDir(dir, child, layer, childPath, store);
-    } else {
-      target.setChild(name, child);
-    }
-  }
-  target.sorted = undefined;
+  return true;
 }
 
 function pickMeta(e: EntryMeta): EntryMeta {

@@ -49,11 +49,13 @@ export interface DirectoryLimits {
 export interface CentralDirectory {
   /** The parsed table, in the shared index's instance; entries are addressed by their index. */
   readonly table: ZipDirectory;
-  /** Per entry: 1 when the layer serves it (parsed and passed the screening), else 0. */
+  /** Per entry: its kind (`Kind`) when the layer serves it (parsed and passed the screening), else 0. */
   readonly accepted: Uint8Array;
   /** Per entry: the stored name's length in bytes (see {@link ZipRecord.rawNameLength}). */
   readonly rawNameLength: Uint16Array;
   readonly rejected: ZipRejection[];
+  /** The entries the parser accepted and the screening here refused. */
+  readonly screened: number[];
   /** Where the directory starts: every entry's data lies before it. */
   readonly directoryOffset: number;
   /** SHA-256 (hex) of the directory and end records: names, sizes, CRCs, offsets — the content's identity. */
@@ -124,33 +126,36 @@ export async function readCentralDirectory(
       code: w.code === 'EINVAL' ? 'EINVAL' : 'EIO',
       message: w.message,
     }));
-    const accepted = new Uint8Array(count);
+    // Kinds of the usable entries; a rejected one is set back to 0.
+    const accepted = table.kinds();
+    const screened: number[] = [];
     for (let i = 0; i < count; i++) {
-      if (!table.usable(i)) continue;
-      const kind = kindOf(table, i);
-      const reject = (code: ZipRejection['code'], message: string): void => {
-        rejected.push({ name: i < raw.read ? raw.name(i) : table.path(i), code, message });
-      };
+      const code = accepted[i] as number;
+      if (code === 0) continue;
+      const kind = KINDS[code];
       const flags = raw.flags[i] as number;
+      let why: [ZipRejection['code'], string] | undefined;
       if (i >= raw.read || kind === undefined) {
-        reject('EIO', 'the directory record could not be read back');
+        why = ['EIO', 'the directory record could not be read back'];
       } else if ((flags & ABSOLUTE) !== 0) {
-        reject('EINVAL', 'the name is an absolute path');
+        why = ['EINVAL', 'the name is an absolute path'];
       } else if ((flags & BACKSLASH) !== 0) {
-        reject('EINVAL', 'the name contains a backslash');
-      } else if (kind !== 'dir' && table.size(i) > limits.maxEntrySize) {
-        reject('EFBIG', `the entry is ${table.size(i)} bytes, more than the limit of ${limits.maxEntrySize}`);
-      } else if (
-        kind !== 'dir' &&
-        table.size(i) > RATIO_FLOOR &&
-        table.size(i) > table.compressedSize(i) * limits.maxCompressionRatio
-      ) {
-        reject(
-          'EFBIG',
-          `the entry inflates ${table.compressedSize(i)} bytes to ${table.size(i)}, a ratio over the limit of ${limits.maxCompressionRatio}`,
-        );
-      } else {
-        accepted[i] = 1;
+        why = ['EINVAL', 'the name contains a backslash'];
+      } else if (kind !== 'dir') {
+        const size = table.size(i);
+        if (size > limits.maxEntrySize) {
+          why = ['EFBIG', `the entry is ${size} bytes, more than the limit of ${limits.maxEntrySize}`];
+        } else if (size > RATIO_FLOOR && size > table.compressedSize(i) * limits.maxCompressionRatio) {
+          why = [
+            'EFBIG',
+            `the entry inflates ${table.compressedSize(i)} bytes to ${size}, a ratio over the limit of ${limits.maxCompressionRatio}`,
+          ];
+        }
+      }
+      if (why !== undefined) {
+        accepted[i] = 0;
+        screened.push(i);
+        rejected.push({ name: i < raw.read ? raw.name(i) : table.path(i), code: why[0], message: why[1] });
       }
     }
     return {
@@ -158,6 +163,7 @@ export async function readCentralDirectory(
       accepted,
       rawNameLength: raw.length,
       rejected,
+      screened,
       directoryOffset: table.directoryOffset,
       digest,
     };

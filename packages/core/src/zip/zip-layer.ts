@@ -3,6 +3,8 @@
  * Range requests. Listing reads only the central directory; each entry is fetched, inflated and
  * CRC-checked on first read and kept in a byte-bounded cache.
  */
+import { Kind, type NamespaceIndex } from '@vellum/wasm';
+import { BULK_LOWER, type BulkLower } from '../bulk-lower.js';
 import { holdSharedIndex, type SharedIndexHold } from '../entry-store.js';
 import { FsError } from '../errors.js';
 import { eio, layerError } from '../http/errors.js';
@@ -96,6 +98,8 @@ export class ZipLayer implements LowerLayer {
   /** The parsed directory: entries are read from its wasm table by index, none is kept as an object. */
   readonly #directory: CentralDirectory;
   readonly #directoryOffset: number;
+  /** The layer's hold on the shared index its table lives in. */
+  readonly #hold: SharedIndexHold;
   /** Symlink targets, read at open (a symlink must be resolvable without I/O). */
   readonly #targets = new Map<number, string>();
   readonly #uid: number;
@@ -115,6 +119,7 @@ export class ZipLayer implements LowerLayer {
     source: ByteSource;
     fetcher: Fetcher | undefined;
     directory: CentralDirectory;
+    hold: SharedIndexHold;
     directoryOffset: number;
     warnings: LayerWarning[];
     options: ZipLayerOptions;
@@ -125,6 +130,7 @@ export class ZipLayer implements LowerLayer {
     this.#source = init.source;
     this.#fetcher = init.fetcher;
     this.#directory = init.directory;
+    this.#hold = init.hold;
     this.#directoryOffset = init.directoryOffset;
     this.warnings = init.warnings;
     this.#cache = new ByteLru(o.cacheBytes ?? 32 * 1024 * 1024);
@@ -208,6 +214,7 @@ export class ZipLayer implements LowerLayer {
       source,
       fetcher,
       directory,
+      hold,
       directoryOffset: directory.directoryOffset,
       warnings,
       options,
@@ -238,39 +245,65 @@ export class ZipLayer implements LowerLayer {
     const oci = this.#oci;
     const listed = new Set<string>();
     for (let i = 0; i < t.count; i++) {
-      if (d.accepted[i] !== 1) continue;
-      const kind = kindOf(t, i);
-      if (kind === 'symlink' && !this.#targets.has(i)) continue;
-      const path = t.path(i);
-      if (oci !== undefined && isOciMarker(path)) continue;
-      const mtimeMs = t.mtimeMs(i);
-      const meta: EntryMeta = {
-        mode: t.mode(i) & 0o7777,
-        uid: this.#uid,
-        gid: this.#gid,
-        atimeMs: mtimeMs,
-        mtimeMs,
-        ctimeMs: mtimeMs,
-        birthtimeMs: mtimeMs,
-      };
-      if (kind === 'file') {
-        const size = t.size(i);
-        yield { ...meta, path: `/${path}`, kind: 'file', size, ref: i, etag: `crc32:${t.crc32(i)}:${size}` };
-      } else if (kind === 'dir') {
+      if (!this.#listed(i)) continue;
+      const entry = this.#entryAt(i);
+      if (oci !== undefined && entry.kind === 'dir') {
         // The first entry of an opaque directory carries the mark (a duplicate stays as listed).
-        if (oci?.opaque.has(path) === true && !listed.has(path)) {
+        const path = entry.path.slice(1);
+        if (oci.opaque.has(path) && !listed.has(path)) {
           listed.add(path);
-          yield { ...meta, path: `/${path}`, kind: 'dir', opaque: true };
-        } else yield { ...meta, path: `/${path}`, kind: 'dir' };
-      } else if (kind === 'symlink') {
-        yield { ...meta, path: `/${path}`, kind: 'symlink', target: this.#targets.get(i) as string };
+          yield { ...entry, opaque: true };
+          continue;
+        }
       }
+      yield entry;
     }
     if (oci === undefined) return;
     for (const w of oci.whiteouts) yield { path: `/${w}`, kind: 'whiteout' };
     for (const [dir, m] of oci.opaque) {
       if (!listed.has(dir)) yield { ...m, mode: 0o755, path: `/${dir}`, kind: 'dir', opaque: true };
     }
+  }
+
+  /** Whether table entry `i` is one of the archive's own entries in the listing. */
+  #listed(i: number): boolean {
+    const d = this.#directory;
+    if (d.accepted[i] === 0) return false;
+    const t = d.table;
+    if (d.accepted[i] === Kind.Symlink && !this.#targets.has(i)) return false;
+    return this.#oci === undefined || !isOciMarker(t.path(i));
+  }
+
+  /** Table entry `i` as the listing gives it (without an OCI opaque mark). */
+  #entryAt(i: number): LowerEntry {
+    const t = this.#directory.table;
+    const kind = kindOf(t, i);
+    const path = `/${t.path(i)}`;
+    const mtimeMs = t.mtimeMs(i);
+    const meta: EntryMeta = {
+      mode: t.mode(i) & 0o7777,
+      uid: this.#uid,
+      gid: this.#gid,
+      atimeMs: mtimeMs,
+      mtimeMs,
+      ctimeMs: mtimeMs,
+      birthtimeMs: mtimeMs,
+    };
+    if (kind === 'file') {
+      const size = t.size(i);
+      return { ...meta, path, kind: 'file', size, ref: i, etag: `crc32:${t.crc32(i)}:${size}` };
+    }
+    if (kind === 'symlink') return { ...meta, path, kind: 'symlink', target: this.#targets.get(i) as string };
+    return { ...meta, path, kind: 'dir' };
+  }
+
+  /** For the engine's lower index: the table itself is laid in wasm (see bulk-lower.ts). */
+  get [BULK_LOWER](): BulkLower {
+    return {
+      table: (index: NamespaceIndex) =>
+        this.#oci === undefined && this.#hold.index === index ? this.#directory.table : undefined,
+      entry: (ref: number) => this.#entryAt(ref),
+    };
   }
 
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
@@ -303,7 +336,7 @@ export class ZipLayer implements LowerLayer {
   }
 
   #index(ref: unknown): number {
-    if (typeof ref !== 'number' || this.#directory.accepted[ref] !== 1) {
+    if (typeof ref !== 'number' || (this.#directory.accepted[ref] ?? 0) === 0) {
       throw new Error(`ZipLayer: unknown entry reference ${String(ref)}`);
     }
     return ref;
@@ -431,8 +464,7 @@ export class ZipLayer implements LowerLayer {
     const oci = options.whiteouts === 'oci';
     const links: number[] = [];
     for (let i = 0; i < t.count; i++) {
-      if (d.accepted[i] === 1 && kindOf(t, i) === 'symlink' && !(oci && isOciMarker(t.path(i))))
-        links.push(i);
+      if (d.accepted[i] === Kind.Symlink && !(oci && isOciMarker(t.path(i)))) links.push(i);
     }
     const decoder = new TextDecoder();
     const targets = await Promise.all(
@@ -450,6 +482,11 @@ export class ZipLayer implements LowerLayer {
       } else this.#targets.set(i, decoder.decode(target));
     });
     if (oci) this.#oci = this.#ociListing();
+    else {
+      // The table then lists exactly what entries() does: what the layer leaves out is rejected in it.
+      for (const i of d.screened) t.reject(i);
+      for (const i of links) if (!this.#targets.has(i)) t.reject(i);
+    }
   }
 
   /** OCI: the opaque markers, and the whiteouts that hide something of the layers below. */
@@ -460,7 +497,7 @@ export class ZipLayer implements LowerLayer {
     const whiteouts: string[] = [];
     const present = new Set<string>();
     for (let i = 0; i < t.count; i++) {
-      if (d.accepted[i] !== 1) continue;
+      if (d.accepted[i] === 0) continue;
       const path = t.path(i);
       const slash = path.lastIndexOf('/');
       const base = path.slice(slash + 1);
