@@ -33,6 +33,19 @@ class SharedIndex {
 
 let shared: Promise<SharedIndex> | null = null;
 
+/**
+ * The layer value of a container name that stands for a lower non-directory whose object is not
+ * made yet (its ref is the lower node); an untagged name with layer CONTAINER_LINK is the same for
+ * a lower directory (the walk goes on in it). Copy-up copies a directory's names this way.
+ */
+export const LOWER_LINK = 0xfffffffd;
+
+/** A container name's target lower node, if it is a link to one made by `copyFrom` (else 0). */
+export function linkTarget(index: NamespaceIndex, id: number): number {
+  const layer = index.layer(id);
+  return layer === LOWER_LINK || layer === CONTAINER_LINK ? index.ref(id) : 0;
+}
+
 async function acquire(): Promise<SharedIndex> {
   for (;;) {
     shared ??= NamespaceIndex.create().then((index) => new SharedIndex(index));
@@ -197,7 +210,10 @@ export class EntryStore {
   #release(container: number): void {
     if (this.#closed) return;
     this.#containers.delete(container);
-    for (const id of this.index.children(container)) this.unref(this.index.tag(id));
+    for (const id of this.index.children(container)) {
+      const slot = this.index.tag(id);
+      if (slot !== 0) this.unref(slot);
+    }
     this.index.remove(container, { recursive: true });
   }
 }
@@ -248,6 +264,16 @@ export class EntryTable {
     return this.#index.lookup(this.id, name) !== 0;
   }
 
+  /** Whether `name` is a directory, without making a lower entry's object to find out. */
+  isDir(name: string): boolean {
+    if (this.store.closed) throw closedError();
+    const slot = this.#index.lookupTag(this.id, name);
+    if (slot !== 0) return this.store.object(slot)?.kind === 'dir';
+    const id = this.#index.lookup(this.id, name);
+    if (id === 0) return false;
+    return this.#index.kind(linkTarget(this.#index, id) || id) === Kind.Dir;
+  }
+
   get size(): number {
     if (this.store.closed) throw closedError();
     return this.#index.childCount(this.id);
@@ -268,7 +294,8 @@ export class EntryTable {
     const old = this.#index.tag(id);
     this.#index.setTag(id, slot);
     this.#index.setSource(id, layer, ref);
-    this.store.unref(old);
+    // An untagged name (a lower link) held no slot.
+    if (old !== 0) this.store.unref(old);
   }
 
   delete(name: string): boolean {
@@ -277,7 +304,7 @@ export class EntryTable {
     if (id === 0) return false;
     const slot = this.#index.tag(id);
     this.#index.remove(id);
-    this.store.unref(slot);
+    if (slot !== 0) this.store.unref(slot);
     return true;
   }
 
@@ -285,7 +312,7 @@ export class EntryTable {
     for (const id of this.#list()) {
       const slot = this.#index.tag(id);
       this.#index.remove(id);
-      this.store.unref(slot);
+      if (slot !== 0) this.store.unref(slot);
     }
   }
 
@@ -294,9 +321,24 @@ export class EntryTable {
     return this.#index.children(this.id);
   }
 
-  /** Every name of `other` added here (an upper copy of a directory starts with its lower's names). */
+  /**
+   * Every name of `other` added here (an upper copy of a directory starts with its lower's
+   * names). A lower name whose object is not made yet is copied as a link to its lower node
+   * (see LOWER_LINK), so a copy-up makes no object for the names it only carries over.
+   */
   copyFrom(other: EntryTable): void {
-    for (const [name, node] of other.entries()) this.set(name, node);
+    const index = this.#index;
+    for (const id of other.#list()) {
+      const name = index.name(id);
+      const slot = index.tag(id);
+      if (slot !== 0) {
+        this.set(name, this.store.object(slot) as Node);
+        continue;
+      }
+      const target = linkTarget(index, id) || id;
+      const dir = index.kind(target) === Kind.Dir;
+      index.insert(this.id, name, { kind: Kind.File, layer: dir ? CONTAINER_LINK : LOWER_LINK, ref: target });
+    }
   }
 
   keys(): string[] {

@@ -82,11 +82,14 @@ export function readdirOf(ns: Namespace, p: string, o: ReaddirOptions): string[]
   const dirents: Dirent[] = [];
   const list = (dir: DirNode, rel: string, parentPath: string): void => {
     for (const name of dir.names()) {
-      const child = dir.children.get(name) as Node;
       const relName = rel === '' ? name : `${rel}/${name}`;
-      if (o.withFileTypes) dirents.push(new Dirent(name, parentPath, child));
+      // Names alone need no child object (a lower entry's is made on first use): only file
+      // types, or a directory to descend into, do.
+      if (o.withFileTypes) dirents.push(new Dirent(name, parentPath, dir.children.get(name) as Node));
       else names.push(relName);
-      if (o.recursive && child.kind === 'dir') list(child, relName, joinPath(parentPath, name));
+      if (o.recursive && dir.children.isDir(name)) {
+        list(dir.children.get(name) as DirNode, relName, joinPath(parentPath, name));
+      }
     }
   };
   list(loc.node, '', p);

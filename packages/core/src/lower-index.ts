@@ -14,7 +14,7 @@
  */
 import { Flag, Kind, NO_REF, WasmFsError } from '@vellum/wasm';
 import { bulkOf } from './bulk-lower.js';
-import { EntryStore } from './entry-store.js';
+import { EntryStore, linkTarget } from './entry-store.js';
 import { FsError } from './errors.js';
 import { DirNode, FileNode, lowerInoBase, type Node, ROOT_INO, SymlinkNode } from './inode.js';
 import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
@@ -104,6 +104,13 @@ export async function buildLowerIndex(
   /** Objects of hard-linked files whose first name a higher layer removed (their node has no tag). */
   const detached = new Map<number, Node>();
   store.materialize = (id: number): Node => {
+    // A name an upper copy of a directory carried over: the lower node's object.
+    const linked = linkTarget(index, id);
+    if (linked !== 0) {
+      const node = store.nodeObject(linked);
+      store.attach(id, node);
+      return node;
+    }
     // Every name of one object (hard links) shares the object's node, and so its JS object.
     const object = index.object(id);
     if (object !== id && !index.isValid(object)) {

@@ -1,0 +1,65 @@
+/**
+ * The lower index makes no JS object per lower entry until the entry is used: listing names,
+ * opening the overlay and copying up a directory (a write into it) read no entry's metadata;
+ * a stat reads one; a listing with file types reads each.
+ */
+import { describe, expect, it } from 'vitest';
+import { type LowerEntry, type LowerLayer, MemoryUpper, Overlay } from '../src/index.js';
+
+const COUNT = 1000;
+
+/** A lower of COUNT files in /d whose entries count every read of their metadata. */
+function countingLayer(): { layer: LowerLayer; reads: () => number } {
+  let reads = 0;
+  const entries: LowerEntry[] = [];
+  for (let i = 0; i < COUNT; i++) {
+    entries.push({
+      path: `/d/f${i}`,
+      kind: 'file',
+      size: 1,
+      ref: i,
+      get mode() {
+        reads++;
+        return 0o644;
+      },
+      uid: 0,
+      gid: 0,
+      atimeMs: 0,
+      mtimeMs: 0,
+      ctimeMs: 0,
+      birthtimeMs: 0,
+    });
+  }
+  const layer: LowerLayer = {
+    id: 'counting',
+    entries: () => entries,
+    read: async (_ref, _offset, length) => new Uint8Array(Math.min(length, 1)),
+  };
+  return { layer, reads: () => reads };
+}
+
+describe('lower objects are made on first use', () => {
+  it('opening, listing names and copying up a directory make none; stat makes one; withFileTypes makes each', async () => {
+    const { layer, reads } = countingLayer();
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    try {
+      expect(reads()).toBe(0);
+      expect(await ov.readdir('/d')).toHaveLength(COUNT);
+      expect(reads()).toBe(0);
+      await ov.writeFile('/d/new.txt', 'x');
+      expect(reads()).toBe(0);
+      expect((await ov.stat('/d/f7')).size).toBe(1);
+      expect(reads()).toBe(1);
+      expect((await ov.readFile('/d/f7')).length).toBe(1);
+      expect(reads()).toBe(1);
+      const typed = await ov.readdir('/d', { withFileTypes: true });
+      expect(typed.filter((d) => d.isFile())).toHaveLength(COUNT + 1);
+      expect(reads()).toBe(COUNT);
+      // Made once, kept: a second stat reads nothing.
+      await ov.stat('/d/f8');
+      expect(reads()).toBe(COUNT);
+    } finally {
+      await ov.close();
+    }
+  });
+});
