@@ -11,6 +11,7 @@ import { workerSuite } from './worker.js';
 import { workerChromiumSuite } from './worker-chromium.js';
 import { zenfsBackendSuite } from './zenfs-backend.js';
 import { zipHttpSuite } from './zip-http.js';
+import { zipOpenSuite } from './zip-open.js';
 
 registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
@@ -19,4 +20,5 @@ registerSuite(workerChromiumSuite);
 registerSuite(idbChromiumSuite);
 registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
+registerSuite(zipOpenSuite);
 registerSuite(zenfsBackendSuite);
