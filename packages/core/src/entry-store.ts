@@ -26,8 +26,20 @@ class SharedIndex {
   users = 0;
   /** Names of containers under the index root: any unique name will do. */
   nextContainer = 0;
+  #queue: Promise<unknown> = Promise.resolve();
   constructor(index: NamespaceIndex) {
     this.index = index;
+  }
+
+  /**
+   * Runs `fn` when no other exclusive work on the index is in flight. A zip parse keeps its state
+   * in the instance across the awaits of its reads, and the bulk build shares its warning list:
+   * two overlays or layers opening at once must not interleave them.
+   */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 }
 
@@ -67,6 +79,8 @@ async function acquire(): Promise<SharedIndex> {
 /** A hold on the realm's shared index: it stays open until every holder has released it. */
 export interface SharedIndexHold {
   readonly index: NamespaceIndex;
+  /** See {@link SharedIndex.exclusive}. */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T>;
   /** Gives the hold back (once; later calls do nothing); the last one closes the instance. */
   release(): void;
 }
@@ -80,6 +94,7 @@ export async function holdSharedIndex(): Promise<SharedIndexHold> {
   let held = true;
   return {
     index: got.index,
+    exclusive: (fn) => got.exclusive(fn),
     release() {
       if (!held) return;
       held = false;
@@ -127,6 +142,11 @@ export class EntryStore {
 
   static async create(): Promise<EntryStore> {
     return new EntryStore(await acquire());
+  }
+
+  /** See {@link SharedIndex.exclusive}: the bulk build of the lowers runs under it. */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.#shared.exclusive(fn);
   }
 
   /** Frees this overlay's containers and object references; the last overlay drops the instance. */

@@ -12,8 +12,8 @@
  * entries (an implicit parent where first needed), a merged directory taking its topmost layer's,
  * a hard link its target's.
  */
-import { Flag, Kind, NO_REF, WasmFsError } from '@vellum/wasm';
-import { bulkOf } from './bulk-lower.js';
+import { Flag, Kind, NO_REF, WasmFsError, type ZipDirectory } from '@vellum/wasm';
+import { type BulkLower, bulkOf } from './bulk-lower.js';
 import { EntryStore, linkTarget } from './entry-store.js';
 import { FsError } from './errors.js';
 import { DirNode, FileNode, lowerInoBase, type Node, ROOT_INO, SymlinkNode } from './inode.js';
@@ -46,7 +46,10 @@ export async function buildLowerIndex(
   try {
     top = store.lowerRoot();
     for (let layer = lowers.length - 1; layer >= 0; layer--) {
-      const root = await layLayer(lowers[layer] as LowerLayer, layer, top, store, entryOf);
+      const lower = lowers[layer] as LowerLayer;
+      // A layer's listing is read first; its build then runs alone on the shared index.
+      const listing = await listingOf(lower, store);
+      const root = await store.exclusive(() => layLayer(lower, layer, listing, top, store, entryOf));
       // The root's metadata is the topmost layer's (its own entry, else the defaults), and a
       // layer listing the root opaque hides the root's lower contributions.
       rootMeta = root.meta ?? defaults;
@@ -168,18 +171,33 @@ export async function buildLowerIndex(
  * Lays one layer under `top`. Returns what the layer says of the root itself (bulk builds leave
  * the root's own entry to the caller).
  */
-async function layLayer(
+/** A layer's table to lay in place, or its listed entries. */
+type Listing = { table: ZipDirectory; bulk: BulkLower } | { entries: LowerEntry[] };
+
+async function listingOf(layer: LowerLayer, store: EntryStore): Promise<Listing> {
+  const bulk = bulkOf(layer);
+  const table = bulk?.table(store.index);
+  if (bulk !== undefined && table !== undefined) return { table, bulk };
+  const listed: LowerEntry[] = [];
+  const listing = layer.entries();
+  // A synchronous listing (memory) is read without a promise and a turn per entry.
+  if (Symbol.iterator in listing) for (const entry of listing) listed.push(entry);
+  else for await (const entry of listing) listed.push(entry);
+  return { entries: listed };
+}
+
+function layLayer(
   layer: LowerLayer,
   at: number,
+  listing: Listing,
   top: number,
   store: EntryStore,
   entryOf: EntryOf[],
-): Promise<{ meta: EntryMeta | undefined; opaque: boolean }> {
+): { meta: EntryMeta | undefined; opaque: boolean } {
   const index = store.index;
   const warningsBefore = index.warnings.length;
-  const bulk = bulkOf(layer);
-  const table = bulk?.table(index);
-  if (bulk !== undefined && table !== undefined) {
+  if ('table' in listing) {
+    const { table, bulk } = listing;
     entryOf[at] = (ref) => bulk.entry(ref);
     build(layer, () => index.addZipLayer(at, table, top));
     for (const w of index.warnings.slice(warningsBefore)) {
@@ -189,11 +207,7 @@ async function layLayer(
     }
     return { meta: undefined, opaque: false };
   }
-  const listed: LowerEntry[] = [];
-  const listing = layer.entries();
-  // A synchronous listing (memory) is read without a promise and a turn per entry.
-  if (Symbol.iterator in listing) for (const entry of listing) listed.push(entry);
-  else for await (const entry of listing) listed.push(entry);
+  const listed = listing.entries;
   entryOf[at] = (ref) => listed[ref] as LowerEntry;
   let root: { meta: EntryMeta | undefined; opaque: boolean } = { meta: undefined, opaque: false };
   build(layer, () =>

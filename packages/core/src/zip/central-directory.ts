@@ -106,10 +106,14 @@ export async function readCentralDirectory(
   name: string,
   limits: DirectoryLimits,
   index: NamespaceIndex,
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<CentralDirectory> {
   let table: ZipDirectory;
   try {
-    table = await index.openZip({ size: source.size, read: (o, n) => source.read(o, n) }, { name });
+    // The parser keeps its state in the shared instance across its reads: one parse at a time.
+    table = await exclusive(() =>
+      index.openZip({ size: source.size, read: (o, n) => source.read(o, n) }, { name }),
+    );
   } catch (error) {
     if (error instanceof WasmFsError) {
       throw new FsError('EIO', 'open', name, undefined, { cause: error.cause ?? error });

@@ -193,6 +193,7 @@ export class ZipLayer implements LowerLayer {
           maxCompressionRatio: options.maxCompressionRatio ?? 1000,
         },
         hold.index,
+        hold.exclusive,
       );
     } catch (error) {
       hold.release();

@@ -1,0 +1,45 @@
+/**
+ * Zip layers parse into the realm's one shared wasm index, where a parse keeps its state across
+ * the reads it awaits: layers and overlays opened at the same time must not interleave there.
+ */
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { MemoryUpper, Overlay } from '../src/index.js';
+import { ZipLayer } from '../src/zip/index.js';
+
+const encoder = new TextEncoder();
+
+function zipOf(prefix: string, count: number): Blob {
+  const files: Record<string, Uint8Array> = {};
+  for (let i = 0; i < count; i++) files[`${prefix}/d${i % 7}/f${i}.txt`] = encoder.encode(`${prefix} ${i}`);
+  return new Blob([zipSync(files, { level: 0 })]);
+}
+
+describe('zip layers sharing the wasm index', () => {
+  it('opened at once, each lists and reads its own archive; overlays created at once see their own stacks', async () => {
+    // Blobs: every read is a separate await, so concurrent parses would interleave.
+    const sources = ['a', 'b', 'c', 'd'].map((p, k) => zipOf(p, 200 + 50 * k));
+    const layers = await Promise.all(sources.map((s) => ZipLayer.open(s)));
+    const overlays = await Promise.all(
+      layers.map((layer, k) =>
+        Overlay.create({
+          lowers: k === 0 ? [layer] : [layer, layers[0] as ZipLayer],
+          upper: new MemoryUpper(),
+        }),
+      ),
+    );
+    try {
+      for (const [k, ov] of overlays.entries()) {
+        const prefix = ['a', 'b', 'c', 'd'][k] as string;
+        const count = 200 + 50 * k;
+        expect((await ov.readdir('/')).sort()).toEqual(k === 0 ? ['a'] : ['a', prefix].sort());
+        let files = 0;
+        for (const d of await ov.readdir(`/${prefix}`)) files += (await ov.readdir(`/${prefix}/${d}`)).length;
+        expect(files).toBe(count);
+        expect(await ov.readFile(`/${prefix}/d3/f10.txt`, 'utf8')).toBe(`${prefix} 10`);
+      }
+    } finally {
+      await Promise.all(overlays.map((ov) => ov.close()));
+    }
+  });
+});
