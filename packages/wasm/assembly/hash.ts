@@ -7,7 +7,6 @@
 // name. A directory rename rehashes only the moved node: its children are keyed by its id.
 import { allocZeroed } from './heap-util';
 import { N_NAME, N_NAMELEN, N_PARENT } from './layout';
-import { namesBase } from './names';
 import { rec } from './nodes';
 
 const ID_MASK: u32 = 0x3ffffff;
@@ -59,7 +58,7 @@ function home(h: u32): u32 {
 
 function nodeHash(id: u32): u32 {
   const r = rec(id);
-  return hashName(load<u32>(r + N_PARENT), namesBase() + load<u32>(r + N_NAME), <u32>load<u8>(r + N_NAMELEN));
+  return hashName(load<u32>(r + N_PARENT), <usize>load<u32>(r + N_NAME), <u32>load<u8>(r + N_NAMELEN));
 }
 
 function sameBytes(a: usize, b: usize, n: u32): bool {
@@ -88,7 +87,6 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
 export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
   let i = home(h);
   const tag = h << 26;
-  const names = namesBase();
   while (true) {
     const s = load<u32>(slots + ((<usize>i) << 2));
     if (s == 0) return 0;
@@ -98,7 +96,7 @@ export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
       if (
         load<u32>(r + N_PARENT) == parent &&
         <u32>load<u8>(r + N_NAMELEN) == len &&
-        sameBytes(names + load<u32>(r + N_NAME), p, len)
+        sameBytes(<usize>load<u32>(r + N_NAME), p, len)
       )
         return id;
     }

@@ -2,7 +2,7 @@
 // root), stopping at the first symlink so the caller can decide whether to follow it.
 import { KIND_DIR, KIND_SYMLINK, KIND_WHITEOUT, N_PARENT, ROOT } from './layout';
 import { find, isLive, kindOf, MAX_NAME } from './namespace';
-import { nodeHighWater, rec } from './nodes';
+import { rec } from './nodes';
 
 /** The walk reached the end; the result is the node. */
 export const WALK_OK: u32 = 0;
@@ -41,7 +41,7 @@ export function walk(start: u32, p: usize, len: u32): u32 {
   let cur = start;
   let i: u32 = 0;
   status = WALK_OK;
-  if (!isLive(start, nodeHighWater()) || kindOf(start) != KIND_DIR) {
+  if (!isLive(start) || kindOf(start) != KIND_DIR) {
     status = WALK_MISSING;
     return 0;
   }

@@ -39,8 +39,8 @@ export interface CoreExports {
   outBase(): number;
   pathOf(id: number): number;
   listChildren(id: number): number;
-  applyBatch(p: number, count: number, end: number): number;
-  applyZipTable(entries: number, count: number, names: number): number;
+  applyBatch(p: number, count: number, end: number, soft: number): number;
+  applyZipRegion(region: number): number;
   beginLayer(layer: number): void;
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
@@ -81,7 +81,14 @@ export interface CoreExports {
   zipReadZip64(p: number, len: number): number;
   zipRelease(): void;
   zipTable(): number;
-  zipUnpin(): void;
+  zipFirst(): number;
+  zipRegion(): number;
+  zipClose(region: number): void;
+  zipAbort(): void;
+  zipPath(region: number, i: number): number;
+  zipRegionsBytes(): number;
+  zipRegionBytes(region: number): number;
+  zipRegionBuilt(region: number): number;
   zipWide(): number;
   zipWideCount(): number;
   zipZip64At(): number;

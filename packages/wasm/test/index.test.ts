@@ -535,3 +535,120 @@ describe('NamespaceIndex: memory', () => {
     expect(ix.childNames(ix.lookupPath('/pkg3/lib')).length).toBe(Math.ceil((3000 - 3) / 7));
   });
 });
+
+describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () => {
+  const encoder = new TextEncoder();
+  const entries = Array.from({ length: 50 }, (_, i) => ({
+    name: i % 10 === 9 ? `top/s${i}/` : `top/s${i % 3}/f${i}.txt`,
+    data: encoder.encode('x'.repeat(i)),
+    unixMode: i % 10 === 9 ? 0o40755 : 0o100600 + (i % 8),
+    unixTime: 1_600_000_000 + i,
+    method: (i % 2 === 0 ? 0 : 8) as 0 | 8,
+  }));
+  const bytes = writeZip(entries);
+  const source = { size: bytes.byteLength, read: (o: number, n: number) => bytes.subarray(o, o + n) };
+  const snapshot = (dir: Awaited<ReturnType<NamespaceIndex['openZip']>>) =>
+    Array.from({ length: dir.count }, (_, i) => dir.entry(i));
+
+  it('serves the right entry after rename, remove, reinsert, link, setSource, setKind and tags', async () => {
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    const before = snapshot(dir);
+    expect(before[4]).toMatchObject({ path: 'top/s1/f4.txt', size: 4, mode: 0o604, method: 0 });
+    expect(before[9]).toMatchObject({ path: 'top/s9', kind: Kind.Dir, mode: 0o755 });
+    ix.addZipLayer(3, dir);
+    const f4 = ix.lookupPath('/top/s1/f4.txt');
+    const f7 = ix.lookupPath('/top/s1/f7.txt');
+    const f5 = ix.lookupPath('/top/s2/f5.txt');
+    expect([ix.layer(f4), ix.ref(f4), ix.nlink(f4), ix.tag(f4)]).toEqual([3, 4, 1, 0]);
+    // A directory entry is a plain node carrying its entry index.
+    expect(ix.ref(ix.lookupPath('/top/s9'))).toBe(9);
+
+    // Rename into another directory: same node, same entry; the directory still has the entry's path.
+    ix.move(f4, ix.lookupPath('/top/s2'), 'renamed.txt');
+    expect(ix.lookupPath('/top/s1/f4.txt')).toBe(0);
+    expect(ix.lookupPath('/top/s2/renamed.txt')).toBe(f4);
+    expect([ix.pathOf(f4), ix.layer(f4), ix.ref(f4)]).toEqual(['/top/s2/renamed.txt', 3, 4]);
+    // Remove, then reinsert a plain node at the freed path: a new node; the entry is untouched.
+    ix.remove(f7);
+    expect(ix.isValid(f7)).toBe(false);
+    const again = ix.insert(ix.lookupPath('/top/s1'), 'f7.txt', { kind: Kind.File, ref: 77 });
+    expect(again).not.toBe(f7);
+    expect([ix.layer(again), ix.ref(again)]).toEqual([UPPER, 77]);
+    // A hard link to a zip node: one object, two names; the object outlives its first name.
+    const l = ix.link(ix.root, 'hard', f5);
+    expect([ix.object(l), ix.nlink(f5), ix.ref(l), ix.layer(l)]).toEqual([f5, 2, 5, 3]);
+    ix.remove(f5);
+    expect([ix.isValid(f5), ix.nlink(l), ix.ref(l)]).toEqual([false, 1, 5]);
+    // A copy-up: the node's source changes, the entry's values do not.
+    const f8 = ix.lookupPath('/top/s2/f8.txt');
+    ix.setSource(f8, UPPER, 1234);
+    expect([ix.layer(f8), ix.ref(f8)]).toEqual([UPPER, 1234]);
+    ix.setTag(f8, 42);
+    ix.setFlags(f8, Flag.CopiedUp);
+    expect([ix.tag(f8), ix.flags(f8), ix.tag(ix.lookupPath('/top/s0/f0.txt'))]).toEqual([
+      42,
+      Flag.CopiedUp,
+      0,
+    ]);
+    // setKind to a directory gives the zip node a dir record of its own.
+    const f10 = ix.lookupPath('/top/s1/f10.txt');
+    ix.setKind(f10, Kind.Dir);
+    const inner = ix.insert(f10, 'inner', { kind: Kind.File });
+    expect([ix.childCount(f10), ix.lookupPath('/top/s1/f10.txt/inner')]).toEqual([1, inner]);
+    expect(ix.subdirCount(ix.lookupPath('/top/s1'))).toBe(1);
+
+    expect(snapshot(dir)).toEqual(before);
+    // Every other entry still resolves to its own record.
+    for (let i = 0; i < 50; i++) {
+      if ([4, 5, 7, 8, 10].includes(i) || i % 10 === 9) continue;
+      const id = ix.lookupPath(`/${before[i]?.path}`);
+      expect([ix.ref(id), ix.layer(id), ix.pathOf(id)]).toEqual([i, 3, `/${before[i]?.path}`]);
+    }
+    dir.close();
+    // Closed: its records stay (they are nodes) and keep answering for them.
+    expect([ix.ref(f4), ix.layer(f4), ix.pathOf(f4), ix.nlink(l)]).toEqual([4, 3, '/top/s2/renamed.txt', 1]);
+    expect(() => dir.entry(0)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
+  it('grows plain nodes around zip regions, and a second build of one directory copies it', async () => {
+    const ix = await make({ nodes: 16 });
+    const dir = await ix.openZip(source);
+    ix.addZipLayer(1, dir);
+    // A closed directory no node was built from leaves nothing behind.
+    const unused = await ix.openZip(source);
+    unused.close();
+    const up = ix.insert(ix.root, 'up', { kind: Kind.Dir });
+    for (let i = 0; i < 10_000; i++) ix.insert(up, `n${i}`, { kind: Kind.File, ref: i });
+    const second = await ix.openZip(source);
+    ix.addZipLayer(0, second);
+    // Built once already: the second layer is laid from its paths (plain nodes, same refs).
+    ix.addZipLayer(2, second);
+    for (const i of [0, 4999, 9999]) expect(ix.ref(ix.lookupPath(`/up/n${i}`))).toBe(i);
+    const f3 = ix.lookupPath('/top/s0/f3.txt');
+    expect([ix.layer(f3), ix.ref(f3)]).toEqual([2, 3]);
+    expect(snapshot(second)).toEqual(snapshot(dir));
+    expect(ix.nodeCount).toBe(1 + 1 + 10_000 + 1 + 3 + 5 + 45);
+    second.close();
+    dir.close();
+  });
+
+  it('reads paths exactly with more than 65,535 directories and a method above 4094', async () => {
+    const many = writeZip(Array.from({ length: 66_000 }, (_, i) => ({ name: `d${i}/x/f` })));
+    const ix = await make();
+    const dir = await ix.openZip({ size: many.byteLength, read: (o, n) => many.subarray(o, o + n) });
+    for (const i of [0, 65_535, 65_536, 65_999]) expect(dir.path(i)).toBe(`d${i}/x/f`);
+    ix.addZipLayer(0, dir);
+    expect(ix.ref(ix.lookupPath('/d65999/x/f'))).toBe(65_999);
+    expect(dir.path(65_999)).toBe('d65999/x/f');
+    dir.close();
+
+    const odd = writeZip([{ name: 'a', data: new Uint8Array(3), method: 0 }]);
+    const v = new DataView(odd.buffer, odd.byteOffset);
+    const cd = v.getUint32(odd.byteLength - 6, true);
+    v.setUint16(cd + 10, 0xfffe, true);
+    const small = await ix.openZip({ size: odd.byteLength, read: (o, n) => odd.subarray(o, o + n) });
+    expect(small.entry(0)).toMatchObject({ path: 'a', method: 0xfffe, size: 3 });
+    small.close();
+  });
+});
