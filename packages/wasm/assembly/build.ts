@@ -50,12 +50,12 @@ import {
   R_BUILT,
   R_COUNT,
   R_DIRCOUNT,
-  R_DIRIDX,
   R_DIRS,
-  R_DIRWIDE,
   R_FIRST,
   R_LAYER,
   regionAt,
+  revBegin,
+  revPut,
 } from './regions';
 import { warn } from './warnings';
 
@@ -320,9 +320,13 @@ function prefixDir(dirs: usize, d: u32): i32 {
   return <i32>dir;
 }
 
-/** Makes zip record `id` (its name and values written by the parser) a node in `dir`. */
-function adopt(id: u32, dir: u32, h: u32, kind: u8): void {
+/**
+ * Makes zip record `id` (its name, values and prefix written by the parser) a node in `dir`, the
+ * directory node of its prefix (noted in the region's reverse map).
+ */
+function adopt(g: usize, id: u32, dir: u32, h: u32, kind: u8): void {
   const r = rec(id);
+  revPut(g, dir, load<u32>(r + N_PARENT));
   store<u32>(r + N_PARENT, dir);
   store<u8>(r + N_KIND, kind);
   store<u8>(r + N_FLAGS, 0);
@@ -344,12 +348,11 @@ export function applyZipRegion(g: u32): i32 {
   const R = regionAt(g);
   const first = load<u32>(R + R_FIRST);
   const count = load<u32>(R + R_COUNT);
-  const idx = <usize>load<u32>(R + R_DIRIDX);
-  const wide = load<u32>(R + R_DIRWIDE) != 0;
   const dirs = <usize>load<u32>(R + R_DIRS);
   const ndirs = load<u32>(R + R_DIRCOUNT);
   store<u32>(R + R_LAYER, layer);
   store<u32>(R + R_BUILT, 1);
+  revBegin(R);
   // Sizes known up front: every entry and every component of every prefix may become a node.
   let bound: u32 = 0;
   for (let d: u32 = 1; d < ndirs; d++) {
@@ -370,8 +373,7 @@ export function applyZipRegion(g: u32): i32 {
     if (load<u16>(e + Z_METHOD) >> Z_STATUS_SHIFT != 0) continue;
     failedRef = i;
     const kind = <u8>((load<u16>(e + Z_MODE) >> Z_KIND_SHIFT) & 3);
-    const d = wide ? load<u32>(idx + ((<usize>i) << 2)) : <u32>load<u16>(idx + ((<usize>i) << 1));
-    const parent = prefixDir(dirs, d);
+    const parent = prefixDir(dirs, load<u32>(e + N_PARENT));
     if (parent == -E_NOTDIR) {
       warn(i, W_THROUGH_FILE);
       continue;
@@ -400,7 +402,7 @@ export function applyZipRegion(g: u32): i32 {
       const made = insertNew(dir, p, len, h, KIND_DIR, 0, layer, i);
       store<u8>(rec(made) + N_GEN, gen);
     } else {
-      adopt(id, dir, h, kind);
+      adopt(R, id, dir, h, kind);
     }
   }
   setSharedNames(false);

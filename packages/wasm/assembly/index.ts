@@ -23,6 +23,7 @@ import {
 import { namesBase, namesBytes, namesLength } from './names';
 import {
   auxOf,
+  entryPrefix,
   find,
   firstChildOf,
   isLive,
@@ -35,17 +36,7 @@ import {
 } from './namespace';
 import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
-import {
-  R_BUILT,
-  R_DIRIDX,
-  R_DIRS,
-  R_DIRWIDE,
-  R_FIRST,
-  R_OPEN,
-  regionAt,
-  regionBytes,
-  regionsBytes,
-} from './regions';
+import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
 import { tagOf, tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef } from './build';
@@ -229,11 +220,9 @@ export function zipPath(g: u32, i: u32): u32 {
     leaf = <usize>load<u32>(o + O_LEAF);
     leafLen = <usize>load<u32>(o + O_LEAFLEN);
   }
-  const idx = <usize>load<u32>(R + R_DIRIDX);
-  const d =
-    load<u32>(R + R_DIRWIDE) != 0
-      ? load<u32>(idx + ((<usize>i) << 2))
-      : <u32>load<u16>(idx + ((<usize>i) << 1));
+  const d = entryPrefix(id);
+  // Unknown only if its directory closed, and then this is not called.
+  if (d >= load<u32>(R + R_DIRCOUNT)) return 0;
   const dp = <usize>load<u32>(R + R_DIRS) + ((<usize>d) << 3);
   const plen = <usize>load<u32>(dp + 4);
   const n = plen + (plen != 0 ? 1 : 0) + leafLen;

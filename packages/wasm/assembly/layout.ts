@@ -34,24 +34,26 @@ export const FLAG_DETACHED: u8 = 32;
 // (child list ends, counts) is in a dir record (dirs.ts), the engine's tags in a side array
 // (tags.ts), and what a zip node has no room for (a changed source, a link count above 1, a dir
 // record) in the override map (ovr.ts).
+// What a lookup reads (parent, name, its length, kind) is in the first 10 bytes, so that a 44-byte
+// record, which is not aligned to a cache line, rarely has them on two lines.
 export const NODE_SHIFT: u32 = 5;
 export const N_PARENT: usize = 0;
 export const N_NAME: usize = 4; // address of the name's bytes (names.ts)
-export const N_NEXT: usize = 8; // next sibling
-export const N_PREV: usize = 12; // previous sibling
+export const N_NAMELEN: usize = 8; // u8 (names are at most 255 bytes)
+export const N_KIND: usize = 9; // u8
+export const N_FLAGS: usize = 10; // u8
+export const N_GEN: usize = 11; // u8: low byte of the bulk-build generation that last touched it
+export const N_NEXT: usize = 12; // next sibling
+export const N_PREV: usize = 16; // previous sibling
 // Plain nodes only (a zip node's layer and ref are its directory's layer and its entry index).
-export const N_REF: usize = 16;
-export const N_LAYER: usize = 20;
+export const N_REF: usize = 20;
+export const N_LAYER: usize = 24;
 /**
  * Plain nodes only. Directories: their dir record. Other kinds: the object's link count, or, for
  * an extra name of a hard-linked object, AUX_LINK | the object's id (the object holds layer, ref
  * and nlink).
  */
-export const N_AUX: usize = 24;
-export const N_NAMELEN: usize = 28; // u8 (names are at most 255 bytes)
-export const N_KIND: usize = 29; // u8
-export const N_FLAGS: usize = 30; // u8
-export const N_GEN: usize = 31; // u8: low byte of the bulk-build generation that last touched it
+export const N_AUX: usize = 28;
 export const AUX_LINK: u32 = 0x80000000;
 /** Ids must fit the 26 bits a hash slot keeps for them (the other 6 hold hash bits). */
 export const MAX_NODES: u32 = 1 << 26;
@@ -69,9 +71,9 @@ export const D_SUBDIRS: usize = 12;
 // of its path (shared by its node); the directory part is one of the directory's distinct
 // prefixes (zip.ts), so a path is stored once per directory, not once per entry.
 export const Z_STRIDE: usize = 44;
-export const Z_CRC: usize = 16;
-export const Z_CSIZE: usize = 20;
-export const Z_SIZE: usize = 24;
+export const Z_CRC: usize = 20;
+export const Z_CSIZE: usize = 24;
+export const Z_SIZE: usize = 28;
 export const Z_OFFSET: usize = 32; // local header
 export const Z_MTIME: usize = 36; // seconds since the epoch
 /** u16: permission bits (12), kind << 12 (2 bits), Z_WIDE, Z_ENCRYPTED. */
@@ -79,7 +81,7 @@ export const Z_MODE: usize = 40;
 /** u16: method (12 bits; Z_METHOD_WIDE: in the wide record), status << 12 (0 = usable). */
 export const Z_METHOD: usize = 42;
 /** A rejected entry (never a node) keeps its raw name's length here (its name is N_NAME). */
-export const Z_RAWLEN: usize = 12;
+export const Z_RAWLEN: usize = 16;
 export const Z_MODE_MASK: u16 = 0xfff;
 export const Z_KIND_SHIFT: u16 = 12;
 export const Z_WIDE: u16 = 0x4000;

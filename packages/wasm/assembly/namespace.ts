@@ -44,8 +44,8 @@ import {
   regionOfId,
   reserveNodes,
 } from './nodes';
-import { NO_LEAF, O_AUX, O_LAYER, O_LEAF, O_LEAFLEN, O_REF, ovrFind, ovrGet } from './ovr';
-import { R_FIRST, R_LAYER, regionAt } from './regions';
+import { NO_LEAF, O_AUX, O_LAYER, O_LEAF, O_LEAFLEN, O_PREFIX, O_REF, ovrFind, ovrGet } from './ovr';
+import { R_FIRST, R_LAYER, regionAt, revGet } from './regions';
 
 export const MAX_NAME: u32 = 255;
 
@@ -105,14 +105,29 @@ export function setOwnSource(id: u32, layer: u32, ref: u32): void {
   store<u32>(o + O_REF, ref);
 }
 
-/** A zip node is about to take another name: its entry keeps the one it had. */
+/**
+ * The number of the directory prefix of zip record `id`'s entry (regions.ts): in its parent field
+ * while it is not a node, in the override map once its node moved or was detached, else the
+ * prefix of the directory node the build put it in (0xffffffff once its directory closed).
+ */
+export function entryPrefix(id: u32): u32 {
+  const r = rec(id);
+  if (load<u8>(r + N_KIND) == KIND_FREE) return load<u32>(r + N_PARENT);
+  const o = ovrFind(id);
+  if (o != 0 && load<u32>(o + O_LEAFLEN) != NO_LEAF) return load<u32>(o + O_PREFIX);
+  return revGet(regionAt(regionOfId(id)), load<u32>(r + N_PARENT));
+}
+
+/** A zip node is about to take another name or place: its entry keeps the ones it had. */
 function keepEntryName(id: u32): void {
   if (!isZip(id)) return;
-  const r = rec(id);
+  const prefix = entryPrefix(id);
   const o = zipOvr(id);
   if (load<u32>(o + O_LEAFLEN) != NO_LEAF) return;
+  const r = rec(id);
   store<u32>(o + O_LEAF, load<u32>(r + N_NAME));
   store<u32>(o + O_LEAFLEN, <u32>load<u8>(r + N_NAMELEN));
+  store<u32>(o + O_PREFIX, prefix);
 }
 
 /** Sets up an empty namespace holding only the root directory. */
@@ -271,6 +286,9 @@ export function link(parent: u32, p: usize, len: u32, target: u32): i32 {
 
 /** Drops one name; the object record survives (detached) while other hard links remain. */
 function dropNode(id: u32): void {
+  const zip = isZip(id);
+  // A zip record keeps its entry's prefix (its directory reads the entry's path).
+  const prefix = zip ? entryPrefix(id) : 0;
   tableRemove(id);
   unlinkChild(id);
   const r = rec(id);
@@ -278,6 +296,7 @@ function dropNode(id: u32): void {
   if (load<u8>(r + N_KIND) == KIND_DIR) {
     freeDir(auxOf(id));
     freeNode(id);
+    if (zip) store<u32>(r + N_PARENT, prefix);
     return;
   }
   const obj = objectOf(id);
@@ -285,16 +304,30 @@ function dropNode(id: u32): void {
   if (nlink != 0 || !isZip(obj)) setAux(obj, nlink);
   if (obj == id) {
     if (nlink > 0) {
-      store<u8>(r + N_FLAGS, load<u8>(r + N_FLAGS) | FLAG_DETACHED);
-      store<u32>(r + N_PARENT, NONE);
-      // A zip record keeps its entry's name (its directory reads the entry's path).
-      if (!isZip(id)) store<u8>(r + N_NAMELEN, 0);
+      if (zip) keepEntryName(id);
+      store<u8>(rec(id) + N_FLAGS, load<u8>(rec(id) + N_FLAGS) | FLAG_DETACHED);
+      store<u32>(rec(id) + N_PARENT, NONE);
+      if (!zip) store<u8>(rec(id) + N_NAMELEN, 0);
       return;
     }
   } else if (nlink == 0) {
-    freeNode(obj);
+    freeObject(obj);
   }
   freeNode(id);
+  if (zip) store<u32>(rec(id) + N_PARENT, prefix);
+}
+
+/** Frees a detached object whose last name went. */
+function freeObject(obj: u32): void {
+  if (!isZip(obj)) {
+    freeNode(obj);
+    return;
+  }
+  // Its entry's prefix was kept when it was detached.
+  const o = ovrFind(obj);
+  const prefix = o != 0 && load<u32>(o + O_LEAFLEN) != NO_LEAF ? load<u32>(o + O_PREFIX) : 0xffffffff;
+  freeNode(obj);
+  store<u32>(rec(obj) + N_PARENT, prefix);
 }
 
 /** Removes a node and everything below it, deepest first, in one pass. */

@@ -1,8 +1,8 @@
 // The override map: what a zip node (a zip entry's record, nodes.ts) has no field for, kept only
 // for the few zip nodes that need it: a source other than its entry (setSource after a copy-up),
 // a link count above 1 or the object id of a hard link, a dir record (setKind to a directory),
-// and its entry's name once the node was renamed (so the directory still reads the entry's
-// path). Open addressing on the node id; zip records are never reused, so entries are never
+// and its entry's name and prefix once the node was renamed or detached (so the directory still
+// reads the entry's path). Open addressing on the node id; zip records are never reused, so entries are never
 // removed.
 import { allocZeroed } from './heap-util';
 
@@ -11,8 +11,9 @@ export const O_REF: usize = 8;
 export const O_AUX: usize = 12;
 export const O_LEAF: usize = 16; // address of the entry's own name (when O_LEAFLEN != NO_LEAF)
 export const O_LEAFLEN: usize = 20;
+export const O_PREFIX: usize = 24; // the entry's directory prefix (with O_LEAF)
 export const NO_LEAF: u32 = 0xffffffff;
-const O_STRIDE: usize = 24;
+const O_STRIDE: usize = 28;
 
 let map: usize = 0;
 let cap: u32 = 0;

@@ -13,6 +13,7 @@ import {
   KIND_SYMLINK,
   N_NAME,
   N_NAMELEN,
+  N_PARENT,
   WIDE_CSIZE,
   WIDE_INDEX,
   WIDE_METHOD,
@@ -43,11 +44,11 @@ import {
   R_BUILT,
   R_COUNT,
   R_DIRCOUNT,
-  R_DIRIDX,
   R_DIRS,
-  R_DIRWIDE,
   R_FIRST,
   R_OPEN,
+  R_REVCAP,
+  R_REVMAP,
   R_WIDE,
   R_WIDECOUNT,
   regionAt,
@@ -183,10 +184,8 @@ let tmpCap: usize = 0;
 let norm: usize = 0;
 let normCap: usize = 0;
 let errEntry: u32 = 0;
-// Directory prefixes: per entry the prefix's number (u16 until there are more than 65,535), per
-// prefix its bytes (address, length), and while parsing a hash set of them (numbers + 1).
-let dirIdx: usize = 0;
-let dirWide = false;
+// Directory prefixes: per prefix its bytes (address, length), and while parsing a hash set of
+// them (numbers + 1). An entry's prefix number is in its record's parent field (regions.ts).
 let dirs: usize = 0;
 let dirsCap: u32 = 0;
 let dirCount: u32 = 0;
@@ -253,7 +252,7 @@ function dirSetPlace(d: u32): void {
 }
 
 /** The number of directory prefix `p[0..n)` (0: none, the root), added if new. */
-function prefixOf(p: usize, n: u32, entry: u32): u32 {
+function prefixOf(p: usize, n: u32): u32 {
   if (n == 0) return 0;
   const lp = dirs + ((<usize>lastDir) << 3);
   if (load<u32>(lp + 4) == n && sameBytes(<usize>load<u32>(lp), p, n)) return lastDir;
@@ -288,14 +287,6 @@ function prefixOf(p: usize, n: u32, entry: u32): u32 {
   } else {
     dirSetPlace(d);
   }
-  if (d == 0x10000 && !dirWide) {
-    // More than 65,535 prefixes: the per-entry numbers become u32 (widened in place, last first).
-    dirIdx = heap.realloc(dirIdx, (<usize>total) << 2);
-    for (let k: i32 = <i32>entry - 1; k >= 0; k--) {
-      store<u32>(dirIdx + ((<usize>k) << 2), <u32>load<u16>(dirIdx + ((<usize>k) << 1)));
-    }
-    dirWide = true;
-  }
   lastDir = d;
   return d;
 }
@@ -305,7 +296,7 @@ function prefixOf(p: usize, n: u32, entry: u32): u32 {
  * stores it as the entry's name (the last component, in the names arena) and directory prefix.
  * Returns 0, S_ROOT, or a warning code (nothing stored then).
  */
-function putName(e: usize, index: u32, src: usize, n: u32): u8 {
+function putName(e: usize, src: usize, n: u32): u8 {
   if (<usize>n > normCap) {
     normCap = grownCapacity(normCap, n);
     if (norm != 0) heap.free(norm);
@@ -341,9 +332,7 @@ function putName(e: usize, index: u32, src: usize, n: u32): u8 {
   // A normalized path is never longer than the raw name (at most 65,535 bytes) it came from,
   // except CP437 names, which can triple: those are rejected as too long.
   if (o > 0xffff) return W_LONG;
-  const d = prefixOf(norm, leaf == 0 ? 0 : leaf - 1, index);
-  if (dirWide) store<u32>(dirIdx + ((<usize>index) << 2), d);
-  else store<u16>(dirIdx + ((<usize>index) << 1), <u16>d);
+  store<u32>(e + N_PARENT, prefixOf(norm, leaf == 0 ? 0 : leaf - 1));
   const at = nameRoom(o - leaf);
   memory.copy(at, norm + leaf, o - leaf);
   commitNames(o - leaf);
@@ -398,8 +387,6 @@ export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   table = heap.alloc(bytes + 1);
   memory.fill(table, 0, bytes);
   first = addZipChunks(table, n, region);
-  dirIdx = heap.alloc(((<usize>n) << 1) + 2);
-  dirWide = false;
   dirsCap = 64;
   dirs = heap.alloc((<usize>dirsCap) << 3);
   store<u32>(dirs, 0);
@@ -465,8 +452,6 @@ function finish(): void {
   heap.free(dirSet);
   dirSet = 0;
   const g = regionAt(region);
-  store<u32>(g + R_DIRIDX, <u32>dirIdx);
-  store<u32>(g + R_DIRWIDE, dirWide ? 1 : 0);
   store<u32>(g + R_DIRS, <u32>dirs);
   store<u32>(g + R_DIRCOUNT, dirCount);
   store<u32>(g + R_WIDE, <u32>wide);
@@ -604,7 +589,7 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64, inde
     src = tmp;
   }
   if (srcLen == 0) return W_EMPTY;
-  const r = putName(e, index, src, srcLen);
+  const r = putName(e, src, srcLen);
   if (r == S_ROOT && kind != KIND_DIR) return W_EMPTY;
   return r;
 }
@@ -634,8 +619,8 @@ export function zipClose(r: u32): void {
   const g = regionAt(r);
   if (load<u32>(g + R_OPEN) == 0) return;
   store<u32>(g + R_OPEN, 0);
-  for (let f: usize = R_DIRIDX; f <= R_WIDE; f += 4) {
-    if (f == R_DIRWIDE || f == R_DIRCOUNT) continue;
+  for (let f: usize = R_REVMAP; f <= R_WIDE; f += 4) {
+    if (f == R_REVCAP || f == R_DIRCOUNT) continue;
     const p = <usize>load<u32>(g + f);
     if (p != 0) heap.free(p);
     store<u32>(g + f, 0);

@@ -30,16 +30,16 @@ export const Flag = {
 
 /**
  * Zip entry records (assembly/layout.ts): 44 bytes, the node header (name address at 4, name
- * length at 28) and the entry's values. Sizes, offset and mtime (seconds) are u32; `mode` holds
+ * length at 8) and the entry's values. Sizes, offset and mtime (seconds) are u32; `mode` holds
  * the permission bits, the kind << 12, `Z_WIDE` and `Z_ENCRYPTED`; `method` the method (12 bits)
  * and the status << 12. An entry whose values do not fit sets `Z_WIDE` and has a record in the
  * wide list (40 bytes: u32 index, u32 method, then f64 size, compressed size, offset, mtime in ms).
  */
 export const Z_STRIDE = 44;
 export const Z = {
-  crc: 16,
-  csize: 20,
-  size: 24,
+  crc: 20,
+  csize: 24,
+  size: 28,
   offset: 32,
   mtime: 36,
   mode: 40,
