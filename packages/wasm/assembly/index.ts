@@ -34,7 +34,7 @@ import {
   ownRef,
   setOwnSource,
 } from './namespace';
-import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
+import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
 import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
 import { tagOf, tagsBytes } from './tags';
@@ -130,15 +130,16 @@ export function flagsOf(id: u32): u8 {
 export function setFlags(id: u32, flags: u8): void {
   store<u8>(recSafe(id) + N_FLAGS, flags);
 }
+// A detached object (a hard-linked file whose first name went) still answers for its layer and ref.
 export function layerOf(id: u32): u32 {
-  return isLive(id) ? ownLayer(objectOf(id)) : 0;
+  return idExists(id) ? ownLayer(objectOf(id)) : 0;
 }
 export function refOf(id: u32): u32 {
-  return isLive(id) ? ownRef(objectOf(id)) : 0;
+  return idExists(id) ? ownRef(objectOf(id)) : 0;
 }
 /** Sets where an object's bytes come from (e.g. after a copy-up: UPPER and the upper's ref). */
 export function setSource(id: u32, layer: u32, ref: u32): void {
-  if (isLive(id)) setOwnSource(objectOf(id), layer, ref);
+  if (idExists(id)) setOwnSource(objectOf(id), layer, ref);
 }
 export function childCount(id: u32): u32 {
   return isLive(id) && kindOf(id) == KIND_DIR ? load<u32>(dirRec(auxOf(id)) + D_COUNT) : 0;
