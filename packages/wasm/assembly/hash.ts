@@ -83,6 +83,9 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
   return same;
 }
 
+/** The record of the node the last successful tableFind returned (the walk reads its kind). */
+export let foundRec: usize = 0;
+
 /** The node named `p[0..len)` in `parent` (`h` = hashName of them), or 0. */
 export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
   let i = home(h);
@@ -97,8 +100,10 @@ export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
         load<u32>(r + N_PARENT) == parent &&
         <u32>load<u8>(r + N_NAMELEN) == len &&
         sameBytes(<usize>load<u32>(r + N_NAME), p, len)
-      )
+      ) {
+        foundRec = r;
         return id;
+      }
     }
     if (++i == cap) i = 0;
   }

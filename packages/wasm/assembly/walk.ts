@@ -1,6 +1,7 @@
 // The path walk: one hash probe per component, '.' skipped, '..' to the parent (never above the
 // root), stopping at the first symlink so the caller can decide whether to follow it.
-import { KIND_DIR, KIND_SYMLINK, KIND_WHITEOUT, N_PARENT, ROOT } from './layout';
+import { foundRec, hashName, tableFind } from './hash';
+import { KIND_DIR, KIND_SYMLINK, KIND_WHITEOUT, N_KIND, N_PARENT, ROOT } from './layout';
 import { find, isLive, kindOf, MAX_NAME } from './namespace';
 import { rec } from './nodes';
 
@@ -114,9 +115,9 @@ export function lookupPath(start: u32, p: usize, len: u32): u32 {
     const n = j - i;
     if (n <= 2 && load<u8>(p + i) == 46) return lookupSlow(start, p, len);
     if (n > MAX_NAME) return 0;
-    const child = find(cur, p + i, n);
+    const child = tableFind(cur, p + i, n, hashName(cur, p + i, n));
     if (child == 0) return 0;
-    const kind = kindOf(child);
+    const kind = load<u8>(foundRec + N_KIND);
     if (kind != KIND_DIR) {
       if (kind == KIND_WHITEOUT) return 0;
       // A file or symlink ends the walk: only slashes may follow.
