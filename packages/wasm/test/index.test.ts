@@ -652,3 +652,51 @@ describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () =
     small.close();
   });
 });
+
+describe('NamespaceIndex: zip nodes against plain nodes', () => {
+  it('random renames, removals, links, sources and kinds leave both trees and the entries alike', async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `a${i % 4}/b${i % 7}/f${i}`);
+    const bytes = writeZip(names.map((name, i) => ({ name, data: new Uint8Array(i % 5) })));
+    for (let seed = 1; seed <= 8; seed++) {
+      let state = seed;
+      const rand = (n: number): number => {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        return state % n;
+      };
+      const zipped = await make();
+      const dir = await zipped.openZip({ size: bytes.byteLength, read: (o, n) => bytes.subarray(o, o + n) });
+      const before = Array.from({ length: dir.count }, (_, i) => dir.entry(i));
+      zipped.addZipLayer(2, dir);
+      const plain = await make();
+      plain.addLayer(
+        2,
+        names.map((path, ref) => ({ path: `/${path}`, kind: 'file' as const, ref })),
+      );
+      const both = [zipped, plain];
+      for (let step = 0; step < 60; step++) {
+        const files = paths(plain).filter((p) => plain.kind(plain.lookupPath(p)) === Kind.File);
+        const dirs = ['', ...paths(plain).filter((p) => plain.kind(plain.lookupPath(p)) === Kind.Dir)];
+        const file = files[rand(files.length)] as string;
+        const target = dirs[rand(dirs.length)] as string;
+        const op = rand(5);
+        for (const ix of both) {
+          const id = ix.lookupPath(file);
+          const to = ix.lookupPath(target || '/');
+          if (op === 0 && ix.lookup(to, `m${step}`) === 0) ix.move(id, to, `m${step}`);
+          else if (op === 1) ix.remove(id);
+          else if (op === 2) ix.link(to, `l${step}`, id);
+          else if (op === 3) ix.setSource(id, UPPER, 1000 + step);
+          else ix.setTag(id, step + 1);
+        }
+      }
+      const summary = (ix: NamespaceIndex) =>
+        paths(ix).map((p) => {
+          const id = ix.lookupPath(p);
+          return [p, ix.kind(id), ix.layer(id), ix.ref(id), ix.nlink(id), ix.tag(id), ix.pathOf(id)];
+        });
+      expect(summary(zipped)).toEqual(summary(plain));
+      expect(Array.from({ length: dir.count }, (_, i) => dir.entry(i))).toEqual(before);
+      dir.close();
+    }
+  });
+});
