@@ -173,6 +173,11 @@ export class ZipDirectory {
     this.core = null;
   }
 
+  /** @internal The table's address (`Z_STRIDE`-byte records), if it lives in `core`. */
+  tableIn(core: Core): { entries: number; count: number } | null {
+    return this.core === core ? { entries: this.base, count: this.count } : null;
+  }
+
   /** @internal The table's region, if it lives in `core` and no index was built from it yet. */
   regionIn(core: Core): number | null {
     return this.core === core && core.x.zipRegionBuilt(this.region) === 0 ? this.region : null;
