@@ -18,6 +18,7 @@ import {
   ROOT,
   Z_METHOD,
   Z_RAWLEN,
+  Z_REJECTED_BY_CALLER,
   Z_STATUS_SHIFT,
 } from './layout';
 import { namesBase, namesBytes, namesLength } from './names';
@@ -208,7 +209,8 @@ export function zipPath(g: u32, i: u32): u32 {
   if (load<u32>(R + R_OPEN) == 0) return 0;
   const id = load<u32>(R + R_FIRST) + i;
   const e = rec(id);
-  if (load<u16>(e + Z_METHOD) >> Z_STATUS_SHIFT != 0) {
+  const status = load<u16>(e + Z_METHOD) >> Z_STATUS_SHIFT;
+  if (status != 0 && status != Z_REJECTED_BY_CALLER) {
     const n = <usize>load<u32>(e + Z_RAWLEN);
     ensureOut(n);
     memory.copy(out, <usize>load<u32>(e + N_NAME), n);

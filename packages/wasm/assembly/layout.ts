@@ -89,6 +89,8 @@ export const Z_ENCRYPTED: u16 = 0x8000;
 export const Z_METHOD_MASK: u16 = 0xfff;
 export const Z_METHOD_WIDE: u16 = 0xfff;
 export const Z_STATUS_SHIFT: u16 = 12;
+/** Status of an entry its caller left out (ZipDirectory.reject): its name and prefix are kept. */
+export const Z_REJECTED_BY_CALLER: u16 = 15;
 // Wide list record: 40 bytes, in entry order.
 export const WIDE_STRIDE: usize = 40;
 export const WIDE_INDEX: usize = 0; // u32

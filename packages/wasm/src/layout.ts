@@ -52,6 +52,8 @@ export const Z_ENCRYPTED = 0x8000;
 export const Z_METHOD_MASK = 0xfff;
 export const Z_METHOD_WIDE = 0xfff;
 export const Z_STATUS_SHIFT = 12;
+/** The status of an entry left out by `ZipDirectory.reject` (the parser's own codes are 1–12). */
+export const Z_REJECTED_BY_CALLER = 15;
 export const W_STRIDE = 40;
 export const W = { index: 0, method: 4, size: 8, csize: 16, offset: 24, mtime: 32 } as const;
 

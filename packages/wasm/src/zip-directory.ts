@@ -17,6 +17,7 @@ import {
   Z_METHOD_MASK,
   Z_METHOD_WIDE,
   Z_MODE_MASK,
+  Z_REJECTED_BY_CALLER,
   Z_STATUS_SHIFT,
   Z_STRIDE,
   Z_WIDE,
@@ -216,7 +217,34 @@ export class ZipDirectory {
     return this.c.doubles()[(this.wideAt(i) + wideField) >>> 3] as number;
   }
 
-  /** False for an entry rejected with a warning (or naming the root). */
+  /**
+   * Every entry's kind (0 for one rejected with a warning, naming the root, or left out with
+   * {@link ZipDirectory.reject}), read in one pass: for a caller that screens all entries, cheaper
+   * than `usable(i)` and `kind(i)` per entry.
+   */
+  kinds(): Uint8Array {
+    const words = this.c.words();
+    const out = new Uint8Array(this.count);
+    for (let i = 0, at = (this.base + Z.mode) >>> 2; i < this.count; i++, at += Z_STRIDE >>> 2) {
+      // One word: mode (low half) and method/status (high half).
+      const w = words[at] as number;
+      if (w >>> (16 + Z_STATUS_SHIFT) === 0) out[i] = (w >>> Z_KIND_SHIFT) & 3;
+    }
+    return out;
+  }
+
+  /**
+   * Leaves entry `i` out of what {@link NamespaceIndex.addZipLayer} lays (and `usable` reports):
+   * for a caller that refuses entries the parser accepts (e.g. names it screens itself). Its
+   * path and values stay readable.
+   */
+  reject(i: number): void {
+    const b = this.c.bytes();
+    const at = this.at(i) + Z.method + 1;
+    b[at] = ((b[at] as number) & 0x0f) | (Z_REJECTED_BY_CALLER << (Z_STATUS_SHIFT - 8));
+  }
+
+  /** False for an entry rejected with a warning (or naming the root, or left out by `reject`). */
   usable(i: number): boolean {
     return this.u16(i, Z.method) >>> Z_STATUS_SHIFT === 0;
   }

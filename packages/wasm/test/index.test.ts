@@ -611,6 +611,22 @@ describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () =
     expect(() => dir.entry(0)).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 
+  it('lists kinds in one pass and leaves out entries its caller rejects', async () => {
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    const kinds = dir.kinds();
+    expect([kinds[0], kinds[9], kinds.length]).toEqual([Kind.File, Kind.Dir, 50]);
+    dir.reject(4);
+    dir.reject(9);
+    expect([dir.usable(4), dir.kinds()[4], dir.kinds()[9], dir.kinds()[5]]).toEqual([false, 0, 0, Kind.File]);
+    // Its path and values stay readable; the build lays everything else.
+    expect(dir.entry(4)).toMatchObject({ path: 'top/s1/f4.txt', size: 4, mode: 0o604 });
+    ix.addZipLayer(0, dir);
+    expect([ix.lookupPath('/top/s1/f4.txt'), ix.lookupPath('/top/s9')]).toEqual([0, 0]);
+    expect(ix.ref(ix.lookupPath('/top/s2/f5.txt'))).toBe(5);
+    dir.close();
+  });
+
   it('grows plain nodes around zip regions, and a second build of one directory copies it', async () => {
     const ix = await make({ nodes: 16 });
     const dir = await ix.openZip(source);
