@@ -30,7 +30,8 @@ import {
   isLive,
   MAX_NAME,
   namespaceInit,
-  objectOf,
+  nlinkOf as nlinkOfNode,
+  objectOf as objectOfNode,
   ownLayer,
   ownRef,
   setOwnSource,
@@ -41,7 +42,7 @@ import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, re
 import { tagOf, tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef } from './build';
-export { find as lookup, insert, link, move, nlinkOf, objectOf, remove, reserve, setKind } from './namespace';
+export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
@@ -131,16 +132,22 @@ export function flagsOf(id: u32): u8 {
 export function setFlags(id: u32, flags: u8): void {
   store<u8>(recSafe(id) + N_FLAGS, flags);
 }
+export function objectOf(id: u32): u32 {
+  return idExists(id) ? objectOfNode(id) : id;
+}
+export function nlinkOf(id: u32): u32 {
+  return idExists(id) ? nlinkOfNode(id) : 0;
+}
 // A detached object (a hard-linked file whose first name went) still answers for its layer and ref.
 export function layerOf(id: u32): u32 {
-  return idExists(id) ? ownLayer(objectOf(id)) : 0;
+  return idExists(id) ? ownLayer(objectOfNode(id)) : 0;
 }
 export function refOf(id: u32): u32 {
-  return idExists(id) ? ownRef(objectOf(id)) : 0;
+  return idExists(id) ? ownRef(objectOfNode(id)) : 0;
 }
 /** Sets where an object's bytes come from (e.g. after a copy-up: UPPER and the upper's ref). */
 export function setSource(id: u32, layer: u32, ref: u32): void {
-  if (idExists(id)) setOwnSource(objectOf(id), layer, ref);
+  if (idExists(id)) setOwnSource(objectOfNode(id), layer, ref);
 }
 export function childCount(id: u32): u32 {
   return isLive(id) && kindOf(id) == KIND_DIR ? load<u32>(dirRec(auxOf(id)) + D_COUNT) : 0;

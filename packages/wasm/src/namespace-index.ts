@@ -267,7 +267,7 @@ export class NamespaceIndex {
   }
   /** The object behind a name: equal for all hard links of one file. */
   object(node: number): number {
-    return this.c.x.objectOf(node);
+    return this.c.x.objectOf(node) >>> 0;
   }
   nlink(node: number): number {
     return this.c.x.nlinkOf(node);

@@ -611,6 +611,27 @@ describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () =
     expect(() => dir.entry(0)).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 
+  it('answers made-up and stale ids without trapping', async () => {
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    ix.addZipLayer(0, dir);
+    const gone = ix.lookupPath('/top/s0/f0.txt');
+    ix.remove(gone);
+    for (const id of [0, 5000, 123_456_789, 2 ** 26 - 1, 2 ** 31, 2 ** 32 - 1]) {
+      expect([
+        ix.isValid(id),
+        ix.kind(id),
+        ix.flags(id),
+        ix.childCount(id),
+        ix.nlink(id),
+        ix.tag(id),
+      ]).toEqual([false, 0, 0, 0, 0, 0]);
+      expect([ix.layer(id), ix.ref(id), ix.object(id), ix.parent(id)]).toEqual([0, 0, id, 0]);
+    }
+    expect([ix.isValid(gone), ix.kind(gone)]).toEqual([false, 0]);
+    dir.close();
+  });
+
   it('lists kinds in one pass and leaves out entries its caller rejects', async () => {
     const ix = await make();
     const dir = await ix.openZip(source);
