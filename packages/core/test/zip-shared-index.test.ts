@@ -4,7 +4,7 @@
  */
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { MemoryUpper, Overlay } from '../src/index.js';
+import { MemoryLayer, MemoryUpper, Overlay } from '../src/index.js';
 import { ZipLayer } from '../src/zip/index.js';
 
 const encoder = new TextEncoder();
@@ -41,5 +41,48 @@ describe('zip layers sharing the wasm index', () => {
     } finally {
       await Promise.all(overlays.map((ov) => ov.close()));
     }
+  });
+
+  it('a second overlay over the same zip layer numbers its lower inodes as the first', async () => {
+    // The first overlay builds the zip's directory in place in the shared index; a second one over
+    // the same ZipLayer lays it out from its paths. Inode numbers must not depend on which.
+    const opts = { level: 0 as const };
+    const zip = await ZipLayer.open(
+      zipSync({
+        'top/deep/er/f1.txt': [encoder.encode('1'), opts],
+        'top/': [new Uint8Array(0), opts],
+        'shared/z.txt': [encoder.encode('z'), opts],
+        'shared/': [new Uint8Array(0), opts],
+        'top/deep/f2.txt': [encoder.encode('2'), opts],
+        'root.txt': [encoder.encode('3'), opts],
+      }),
+    );
+    const below = MemoryLayer.fromEntries([
+      { path: '/shared/low.txt', kind: 'file', data: 'l' },
+      { path: '/root.txt', kind: 'file', data: 'r' },
+    ]);
+    const listing = async (): Promise<string[]> => {
+      const ov = await Overlay.create({ lowers: [zip, below], upper: new MemoryUpper() });
+      try {
+        const out: string[] = [];
+        const visit = async (dir: string): Promise<void> => {
+          for (const d of await ov.readdir(dir, { withFileTypes: true })) {
+            const path = `${dir === '/' ? '' : dir}/${d.name}`;
+            const st = await ov.lstat(path);
+            out.push(`${path} ${st.ino} ${d.ino} nlink=${st.nlink}`);
+            if (st.isDirectory()) await visit(path);
+          }
+        };
+        await visit('/');
+        return out;
+      } finally {
+        await ov.close();
+      }
+    };
+    const first = await listing();
+    expect(first.length).toBe(9);
+    // Distinct numbers: a numbering that collapsed (e.g. every ordinal 0) would repeat them.
+    expect(new Set(first.map((row) => row.split(' ')[1])).size).toBe(9);
+    expect(await listing()).toEqual(first);
   });
 });

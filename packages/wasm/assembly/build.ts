@@ -5,7 +5,7 @@
 // is a generation stamp per node, so the order of entries inside a layer does not matter for
 // opaque marks, exactly as in the engine's per-layer tree (packages/core/src/lower-index.ts).
 
-import { hashName, tableFind } from './hash';
+import { hashName, tableFind, tableInsert, tableReserve } from './hash';
 import {
   E_INVAL,
   E_NOTDIR,
@@ -17,23 +17,47 @@ import {
   KIND_WHITEOUT,
   N_FLAGS,
   N_GEN,
-  N_LAYER,
+  N_KIND,
+  N_NAME,
+  N_NAMELEN,
   N_NEXT,
-  N_REF,
+  N_PARENT,
   NO_REF,
   NONE,
   ROOT,
-  Z_KIND,
-  Z_KIND_MASK,
-  Z_NAME,
-  Z_NAMELEN,
-  Z_SHIFT,
-  Z_STATUS,
+  Z_KIND_SHIFT,
+  Z_METHOD,
+  Z_MODE,
+  Z_STATUS_SHIFT,
 } from './layout';
-import { namesBase } from './names';
-import { find, firstChildOf, insertNew, kindOf, link, removeTree, validName } from './namespace';
-import { nodeHighWater, rec } from './nodes';
+import { shareName } from './names';
+import {
+  appendChild,
+  find,
+  firstChildOf,
+  insertNew,
+  kindOf,
+  link,
+  ownRef,
+  removals,
+  removeTree,
+  setOwnSource,
+  setSharedNames,
+  validName,
+} from './namespace';
+import { adoptedNode, forEachRecord, liveNodes, rec, reserveNodes } from './nodes';
 import { setOrdinal } from './ordinals';
+import {
+  R_BUILT,
+  R_COUNT,
+  R_DIRCOUNT,
+  R_DIRS,
+  R_FIRST,
+  R_LAYER,
+  regionAt,
+  revBegin,
+  revPut,
+} from './regions';
 import { warn } from './warnings';
 
 /**
@@ -62,9 +86,22 @@ let buildRoot: u32 = ROOT;
 /** The current layer's next ordinal (see ordinals.ts). */
 let ordinal: u32 = 0;
 
+/**
+ * Whether this build records ordinals: only under a given root, one overlay's lowers, which is
+ * what the engine numbers; a build at the index root (a bare index) pays nothing for the side
+ * array (4 bytes per node id).
+ */
+let numbering = false;
+
 /** Lays the following layers under `root` instead of the index root (0: the index root). */
 export function setBuildRoot(root: u32): void {
   buildRoot = root == NONE ? ROOT : root;
+  numbering = buildRoot != ROOT;
+}
+
+/** Records node `id`'s ordinal if this build numbers its nodes. */
+function numberNode(id: u32, ord: u32): void {
+  if (numbering) setOrdinal(id, ord);
 }
 
 export function buildFailedRef(): u32 {
@@ -75,12 +112,15 @@ export function beginLayer(l: u32): void {
   gen++;
   if (gen == 0) {
     // The byte wrapped: forget every stamp so a node stamped 256 layers ago is not "this layer".
-    const high = nodeHighWater();
-    for (let id: u32 = 1; id < high; id++) store<u8>(rec(id) + N_GEN, 0);
+    forEachRecord(clearGen);
     gen = 1;
   }
   layer = l;
   ordinal = 0;
+}
+
+function clearGen(_id: u32, r: usize): void {
+  store<u8>(r + N_GEN, 0);
 }
 
 function stamp(id: u32, ref: u32, flags: u8): void {
@@ -91,8 +131,7 @@ function stamp(id: u32, ref: u32, flags: u8): void {
   if ((flags & FLAG_OPAQUE) != 0) merged = 0;
   flags |= merged;
   store<u8>(r + N_GEN, gen);
-  store<u32>(r + N_LAYER, layer);
-  store<u32>(r + N_REF, ref);
+  setOwnSource(id, layer, ref);
   store<u8>(r + N_FLAGS, flags);
 }
 
@@ -146,7 +185,7 @@ function descend(dir: u32, p: usize, n: u32): i32 {
     if (!fromThisLayer(child)) {
       // This layer's own (implicit) directory here, numbered when first needed.
       stamp(child, NO_REF, FLAG_IMPLICIT);
-      setOrdinal(child, ordinal++);
+      numberNode(child, ordinal++);
     }
     return <i32>child;
   }
@@ -158,7 +197,7 @@ function descend(dir: u32, p: usize, n: u32): i32 {
   // The table held (dir, name) at most as `child`, removed above: the name is free.
   const made = insertNew(dir, p, n, h, KIND_DIR, FLAG_IMPLICIT, layer, NO_REF);
   store<u8>(rec(made) + N_GEN, gen);
-  setOrdinal(made, ordinal++);
+  numberNode(made, ordinal++);
   return <i32>made;
 }
 
@@ -197,17 +236,17 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
     if (kind == KIND_DIR && kindOf(existing) == KIND_DIR) {
       const r = rec(existing);
       if (fromThisLayer(existing) && (load<u8>(r + N_FLAGS) & FLAG_IMPLICIT) == 0) {
-        warn(load<u32>(r + N_REF), W_DUPLICATE);
+        warn(ownRef(existing), W_DUPLICATE);
       }
       // A directory this layer already has keeps its number; one of a lower layer takes this entry's.
-      if (!fromThisLayer(existing)) setOrdinal(existing, own);
+      if (!fromThisLayer(existing)) numberNode(existing, own);
       stamp(existing, ref, flags & FLAG_OPAQUE);
       if ((flags & FLAG_OPAQUE) != 0) dropBelow(existing);
       return <i32>existing;
     }
     if (fromThisLayer(existing)) {
       const r = rec(existing);
-      if ((load<u8>(r + N_FLAGS) & FLAG_IMPLICIT) == 0) warn(load<u32>(r + N_REF), W_DUPLICATE);
+      if ((load<u8>(r + N_FLAGS) & FLAG_IMPLICIT) == 0) warn(ownRef(existing), W_DUPLICATE);
     }
     removeTree(existing);
   }
@@ -224,7 +263,7 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
     ref,
   );
   store<u8>(rec(made) + N_GEN, gen);
-  setOrdinal(made, own);
+  numberNode(made, own);
   return <i32>made;
 }
 
@@ -282,7 +321,7 @@ function resolveNoFollow(p: usize, len: u32): u32 {
  * [tlen u32][target bytes]; kind 6 = a hard link's place in the numbering, see applyReserve). Stops at the first fatal error and returns -error; `failedRef`
  * names the entry. Entries skipped with a warning do not stop the batch.
  */
-export function applyBatch(p: usize, count: u32, end: usize): i32 {
+export function applyBatch(p: usize, count: u32, end: usize, soft: bool): i32 {
   let at = p;
   for (let k: u32 = 0; k < count; k++) {
     if (at + 12 > end) return -E_INVAL;
@@ -306,29 +345,136 @@ export function applyBatch(p: usize, count: u32, end: usize): i32 {
       result = applyEntry(kind, flags, ref, at, len);
       at += len;
     }
+    if (result == -E_NOTDIR && soft) {
+      warn(ref, W_THROUGH_FILE);
+      continue;
+    }
     if (result < 0) return result;
   }
   return 0;
 }
 
+// The zip build's cache: per directory prefix of the region, its directory node, valid while
+// `removals` is what it was when stored (a removal may have taken the node away).
+let cache: usize = 0;
+
 /**
- * Applies a parsed zip entry table (see zip.ts): every usable entry, its index as the ref. Names
- * are read from `names` (the arena, when the table was parsed in this instance: nodes then share
- * the bytes). A path through a file of the same archive skips the entry with a warning instead of
- * failing.
+ * The directory node of prefix `d` (0: the build root), made with its parents if needed (numbered
+ * as `parentFor` numbers them: the same `descend`), or -error.
  */
-export function applyZipTable(entries: usize, count: u32, names: usize): i32 {
-  const inArena = names == 0;
-  for (let i: u32 = 0; i < count; i++) {
-    const e = entries + ((<usize>i) << Z_SHIFT);
-    if (load<u8>(e + Z_STATUS) != 0) continue;
-    // Re-read the arena's address each time: an entry's implicit parents may not grow it, but
-    // a foreign table's names are copied into it.
-    const base = inArena ? namesBase() : names;
-    const kind = load<u8>(e + Z_KIND) & Z_KIND_MASK;
-    const r = applyEntry(kind, 0, i, base + load<u32>(e + Z_NAME), <u32>load<u16>(e + Z_NAMELEN));
-    if (r == -E_NOTDIR) warn(i, W_THROUGH_FILE);
-    else if (r < 0) return r;
+function prefixDir(dirs: usize, d: u32): i32 {
+  if (d == 0) return <i32>buildRoot;
+  const c = cache + ((<usize>d) << 3);
+  if (load<u32>(c + 4) == removals + 1) return <i32>load<u32>(c);
+  const p = <usize>load<u32>(dirs + ((<usize>d) << 3));
+  const len = load<u32>(dirs + ((<usize>d) << 3) + 4);
+  let dir = buildRoot;
+  let i: u32 = 0;
+  while (i < len) {
+    let j = i;
+    while (j < len && load<u8>(p + j) != 47) j++;
+    const next = descend(dir, p + i, j - i);
+    if (next < 0) return next;
+    dir = <u32>next;
+    i = j + 1;
   }
-  return 0;
+  store<u32>(c, dir);
+  store<u32>(c + 4, removals + 1);
+  return <i32>dir;
+}
+
+/**
+ * Makes zip record `id` (its name, values and prefix written by the parser) a node in `dir`, the
+ * directory node of its prefix (noted in the region's reverse map).
+ */
+function adopt(g: usize, id: u32, dir: u32, h: u32, kind: u8): void {
+  const r = rec(id);
+  revPut(g, dir, load<u32>(r + N_PARENT));
+  store<u32>(r + N_PARENT, dir);
+  store<u8>(r + N_KIND, kind);
+  store<u8>(r + N_FLAGS, 0);
+  store<u8>(r + N_GEN, gen);
+  shareName(<u32>load<u8>(r + N_NAMELEN));
+  adoptedNode();
+  appendChild(dir, id);
+  tableInsert(id, h);
+}
+
+/**
+ * Lays zip region `g` (a directory parsed in this instance, not built before) over the layers
+ * applied before it: every usable entry, its index as the ref. A file or symlink entry's record
+ * becomes its node; a directory entry gets a plain node, as do implicit parents. Names are the
+ * arena's bytes, shared. A path through a file of the same archive skips the entry with a
+ * warning instead of failing.
+ */
+export function applyZipRegion(g: u32): i32 {
+  const R = regionAt(g);
+  const first = load<u32>(R + R_FIRST);
+  const count = load<u32>(R + R_COUNT);
+  const dirs = <usize>load<u32>(R + R_DIRS);
+  const ndirs = load<u32>(R + R_DIRCOUNT);
+  store<u32>(R + R_LAYER, layer);
+  store<u32>(R + R_BUILT, 1);
+  revBegin(R);
+  // Sizes known up front: every entry and every component of every prefix may become a node.
+  let bound: u32 = 0;
+  for (let d: u32 = 1; d < ndirs; d++) {
+    const p = <usize>load<u32>(dirs + ((<usize>d) << 3));
+    const len = load<u32>(dirs + ((<usize>d) << 3) + 4);
+    bound++;
+    for (let k: u32 = 0; k < len; k++) if (load<u8>(p + k) == 47) bound++;
+  }
+  reserveNodes(bound + 16);
+  tableReserve(liveNodes() + count + bound);
+  cache = heap.alloc(((<usize>ndirs) << 3) + 8);
+  memory.fill(cache, 0, ((<usize>ndirs) << 3) + 8);
+  setSharedNames(true);
+  let result: i32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const id = first + i;
+    const e = rec(id);
+    if (load<u16>(e + Z_METHOD) >> Z_STATUS_SHIFT != 0) continue;
+    failedRef = i;
+    const kind = <u8>((load<u16>(e + Z_MODE) >> Z_KIND_SHIFT) & 3);
+    const parent = prefixDir(dirs, load<u32>(e + N_PARENT));
+    if (parent == -E_NOTDIR) {
+      warn(i, W_THROUGH_FILE);
+      continue;
+    }
+    if (parent < 0) {
+      result = parent;
+      break;
+    }
+    // Numbered as applyEntry numbers it (the batch path of the same directory must agree).
+    const own = ordinal++;
+    const dir = <u32>parent;
+    const p = <usize>load<u32>(e + N_NAME);
+    const len = <u32>load<u8>(e + N_NAMELEN);
+    const h = hashName(dir, p, len);
+    const existing = tableFind(dir, p, len, h);
+    if (existing != NONE) {
+      const x = rec(existing);
+      const mine = fromThisLayer(existing) && (load<u8>(x + N_FLAGS) & FLAG_IMPLICIT) == 0;
+      if (kind == KIND_DIR && kindOf(existing) == KIND_DIR) {
+        if (mine) warn(ownRef(existing), W_DUPLICATE);
+        if (!fromThisLayer(existing)) numberNode(existing, own);
+        stamp(existing, i, 0);
+        continue;
+      }
+      if (mine) warn(ownRef(existing), W_DUPLICATE);
+      removeTree(existing);
+    }
+    if (kind == KIND_DIR) {
+      const made = insertNew(dir, p, len, h, KIND_DIR, 0, layer, i);
+      store<u8>(rec(made) + N_GEN, gen);
+      numberNode(made, own);
+    } else {
+      adopt(R, id, dir, h, kind);
+      numberNode(id, own);
+    }
+  }
+  setSharedNames(false);
+  heap.free(cache);
+  cache = 0;
+  return result;
 }

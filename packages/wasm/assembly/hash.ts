@@ -7,7 +7,6 @@
 // name. A directory rename rehashes only the moved node: its children are keyed by its id.
 import { allocZeroed } from './heap-util';
 import { N_NAME, N_NAMELEN, N_PARENT } from './layout';
-import { namesBase } from './names';
 import { rec } from './nodes';
 
 const ID_MASK: u32 = 0x3ffffff;
@@ -59,7 +58,7 @@ function home(h: u32): u32 {
 
 function nodeHash(id: u32): u32 {
   const r = rec(id);
-  return hashName(load<u32>(r + N_PARENT), namesBase() + load<u32>(r + N_NAME), <u32>load<u8>(r + N_NAMELEN));
+  return hashName(load<u32>(r + N_PARENT), <usize>load<u32>(r + N_NAME), <u32>load<u8>(r + N_NAMELEN));
 }
 
 function sameBytes(a: usize, b: usize, n: u32): bool {
@@ -84,11 +83,13 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
   return same;
 }
 
+/** The record of the node the last successful tableFind returned (the walk reads its kind). */
+export let foundRec: usize = 0;
+
 /** The node named `p[0..len)` in `parent` (`h` = hashName of them), or 0. */
 export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
   let i = home(h);
   const tag = h << 26;
-  const names = namesBase();
   while (true) {
     const s = load<u32>(slots + ((<usize>i) << 2));
     if (s == 0) return 0;
@@ -98,9 +99,11 @@ export function tableFind(parent: u32, p: usize, len: u32, h: u32): u32 {
       if (
         load<u32>(r + N_PARENT) == parent &&
         <u32>load<u8>(r + N_NAMELEN) == len &&
-        sameBytes(names + load<u32>(r + N_NAME), p, len)
-      )
+        sameBytes(<usize>load<u32>(r + N_NAME), p, len)
+      ) {
+        foundRec = r;
         return id;
+      }
     }
     if (++i == cap) i = 0;
   }

@@ -8,43 +8,63 @@ import {
   D_COUNT,
   D_SUBDIRS,
   KIND_DIR,
-  N_AUX,
   N_FLAGS,
   N_KIND,
-  N_LAYER,
   N_NAME,
   N_NAMELEN,
   N_NEXT,
   N_PARENT,
-  N_REF,
   NONE,
   ROOT,
+  Z_METHOD,
+  Z_RAWLEN,
+  Z_REJECTED_BY_CALLER,
+  Z_STATUS_SHIFT,
 } from './layout';
 import { namesBase, namesBytes, namesLength } from './names';
-import { find, firstChildOf, isLive, MAX_NAME, namespaceInit, objectOf } from './namespace';
-import { liveNodes, nodeHighWater, nodesBase, nodesBytes, rec } from './nodes';
+import {
+  auxOf,
+  entryPrefix,
+  find,
+  firstChildOf,
+  isLive,
+  MAX_NAME,
+  namespaceInit,
+  nlinkOf as nlinkOfNode,
+  objectOf as objectOfNode,
+  ownLayer,
+  ownRef,
+  setOwnSource,
+} from './namespace';
+import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
+import { ordinalsBytes } from './ordinals';
+import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
+import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
 import { tagOf, tagsBytes } from './tags';
 
-export { applyBatch, applyZipTable, beginLayer, buildFailedRef, setBuildRoot } from './build';
-export { find as lookup, insert, link, move, nlinkOf, objectOf, remove, reserve, setKind } from './namespace';
+export { applyBatch, applyZipRegion, beginLayer, buildFailedRef, setBuildRoot } from './build';
+export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
 export { ordinalOf } from './ordinals';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
 export {
+  zipAbort,
   zipCdOffset,
   zipCdSize,
+  zipClose,
   zipCount,
   zipEocdAt,
   zipErrorEntry,
+  zipFirst,
   zipLocate,
   zipParseBegin,
   zipParseChunk,
   zipParsed,
   zipReadZip64,
+  zipRegion,
   zipRelease,
   zipTable,
-  zipUnpin,
   zipWide,
   zipWideCount,
   zipZip64At,
@@ -56,9 +76,22 @@ export function init(nodeCapacity: u32, nameBytes: u32): void {
   namespaceInit(nodeCapacity, nameBytes);
 }
 
-/** Bytes held by the index's own structures (nodes, hash table, dir records, names, tags). */
+/** Bytes held by the index's own structures (nodes, hash table, dir records, names, side arrays). */
 export function indexBytes(): usize {
-  return nodesBytes() + tableBytes() + dirsBytes() + namesBytes() + tagsBytes();
+  return (
+    nodesBytes() + tableBytes() + dirsBytes() + namesBytes() + tagsBytes() + ovrBytes() + ordinalsBytes()
+  );
+}
+
+/** Bytes of the zip regions (records, prefixes, wide lists): the zip nodes live there. */
+export function zipRegionsBytes(): usize {
+  return regionsBytes();
+}
+export function zipRegionBytes(r: u32): usize {
+  return regionBytes(r);
+}
+export function zipRegionBuilt(r: u32): bool {
+  return load<u32>(regionAt(r) + R_BUILT) != 0;
 }
 
 /** Bytes of the names arena (names of nodes and the paths of the zip tables parsed here). */
@@ -75,7 +108,7 @@ export function dirTableBytes(): usize {
   return dirsBytes();
 }
 export function tagArrayBytes(): usize {
-  return tagsBytes();
+  return tagsBytes() + ovrBytes() + ordinalsBytes();
 }
 
 export function alloc(n: usize): usize {
@@ -87,52 +120,57 @@ export function free(p: usize): void {
 }
 
 export function valid(id: u32): bool {
-  return isLive(id, nodeHighWater());
+  return isLive(id);
 }
 
+// Accessors take ids from outside: a made-up or stale id reads as a free node, never traps.
 export function parentOf(id: u32): u32 {
-  return load<u32>(rec(id) + N_PARENT);
+  return load<u32>(recSafe(id) + N_PARENT);
 }
 export function kindOf(id: u32): u8 {
-  return load<u8>(rec(id) + N_KIND);
+  return load<u8>(recSafe(id) + N_KIND);
 }
 export function flagsOf(id: u32): u8 {
-  return load<u8>(rec(id) + N_FLAGS);
+  return load<u8>(recSafe(id) + N_FLAGS);
 }
 export function setFlags(id: u32, flags: u8): void {
-  store<u8>(rec(id) + N_FLAGS, flags);
+  store<u8>(recSafe(id) + N_FLAGS, flags);
 }
+export function objectOf(id: u32): u32 {
+  return idExists(id) ? objectOfNode(id) : id;
+}
+export function nlinkOf(id: u32): u32 {
+  return idExists(id) ? nlinkOfNode(id) : 0;
+}
+// A detached object (a hard-linked file whose first name went) still answers for its layer and ref.
 export function layerOf(id: u32): u32 {
-  return load<u32>(rec(objectOf(id)) + N_LAYER);
+  return idExists(id) ? ownLayer(objectOfNode(id)) : 0;
 }
 export function refOf(id: u32): u32 {
-  return load<u32>(rec(objectOf(id)) + N_REF);
+  return idExists(id) ? ownRef(objectOfNode(id)) : 0;
 }
 /** Sets where an object's bytes come from (e.g. after a copy-up: UPPER and the upper's ref). */
 export function setSource(id: u32, layer: u32, ref: u32): void {
-  const o = rec(objectOf(id));
-  store<u32>(o + N_LAYER, layer);
-  store<u32>(o + N_REF, ref);
+  if (idExists(id)) setOwnSource(objectOfNode(id), layer, ref);
 }
 export function childCount(id: u32): u32 {
-  const r = rec(id);
-  return load<u8>(r + N_KIND) == KIND_DIR ? load<u32>(dirRec(load<u32>(r + N_AUX)) + D_COUNT) : 0;
+  return isLive(id) && kindOf(id) == KIND_DIR ? load<u32>(dirRec(auxOf(id)) + D_COUNT) : 0;
 }
 export function subdirCount(id: u32): u32 {
-  const r = rec(id);
-  return load<u8>(r + N_KIND) == KIND_DIR ? load<u32>(dirRec(load<u32>(r + N_AUX)) + D_SUBDIRS) : 0;
+  return isLive(id) && kindOf(id) == KIND_DIR ? load<u32>(dirRec(auxOf(id)) + D_SUBDIRS) : 0;
 }
 export function firstChild(id: u32): u32 {
-  return firstChildOf(id);
+  return isLive(id) ? firstChildOf(id) : NONE;
 }
 export function nextSibling(id: u32): u32 {
-  return load<u32>(rec(id) + N_NEXT);
+  return load<u32>(recSafe(id) + N_NEXT);
 }
+/** The address of the node's name (names are addressed absolutely: namesBase() is 0). */
 export function nameOffset(id: u32): u32 {
-  return load<u32>(rec(id) + N_NAME);
+  return load<u32>(recSafe(id) + N_NAME);
 }
 export function nameLength(id: u32): u32 {
-  return <u32>load<u8>(rec(id) + N_NAMELEN);
+  return <u32>load<u8>(recSafe(id) + N_NAMELEN);
 }
 
 let out: usize = 0;
@@ -163,15 +201,50 @@ export function pathOf(id: u32): u32 {
     total += nameLength(n) + 1;
   }
   ensureOut(total);
-  const names = namesBase();
   let o = total;
   for (let n = id; n != ROOT; n = parentOf(n)) {
     const len = <usize>nameLength(n);
     o -= len;
-    memory.copy(out + o, names + nameOffset(n), len);
+    memory.copy(out + o, <usize>nameOffset(n), len);
     store<u8>(out + --o, 47);
   }
   return <u32>total;
+}
+
+/**
+ * Writes the path of entry `i` of zip region `g` at outBase() (its directory prefix and its own
+ * name, or the raw name of a rejected entry); returns its length.
+ */
+export function zipPath(g: u32, i: u32): u32 {
+  const R = regionAt(g);
+  if (load<u32>(R + R_OPEN) == 0) return 0;
+  const id = load<u32>(R + R_FIRST) + i;
+  const e = rec(id);
+  const status = load<u16>(e + Z_METHOD) >> Z_STATUS_SHIFT;
+  if (status != 0 && status != Z_REJECTED_BY_CALLER) {
+    const n = <usize>load<u32>(e + Z_RAWLEN);
+    ensureOut(n);
+    memory.copy(out, <usize>load<u32>(e + N_NAME), n);
+    return <u32>n;
+  }
+  let leaf = <usize>load<u32>(e + N_NAME);
+  let leafLen = <usize>load<u8>(e + N_NAMELEN);
+  const o = ovrFind(id);
+  if (o != 0 && load<u32>(o + O_LEAFLEN) != NO_LEAF) {
+    leaf = <usize>load<u32>(o + O_LEAF);
+    leafLen = <usize>load<u32>(o + O_LEAFLEN);
+  }
+  const d = entryPrefix(id);
+  // Unknown only if its directory closed, and then this is not called.
+  if (d >= load<u32>(R + R_DIRCOUNT)) return 0;
+  const dp = <usize>load<u32>(R + R_DIRS) + ((<usize>d) << 3);
+  const plen = <usize>load<u32>(dp + 4);
+  const n = plen + (plen != 0 ? 1 : 0) + leafLen;
+  ensureOut(n);
+  memory.copy(out, <usize>load<u32>(dp), plen);
+  if (plen != 0) store<u8>(out + plen, 47);
+  memory.copy(out + n - leafLen, leaf, leafLen);
+  return <u32>n;
 }
 
 /** Writes the ids of a directory's children, in order, at outBase(); returns how many. */
@@ -225,9 +298,8 @@ export function walkTags(start: u32, p: usize, len: u32): usize {
     if (child == 0) break;
     count++;
     store<u32>(out + ((<usize>count) << 2), tagOf(child));
-    const r = rec(child);
-    if (load<u32>(r + N_LAYER) != CONTAINER_LINK) break;
-    cur = load<u32>(r + N_REF);
+    if (ownLayer(child) != CONTAINER_LINK) break;
+    cur = ownRef(child);
   }
   store<u32>(out, count);
   return out;
@@ -262,9 +334,9 @@ export function walkNodes(start: u32, p: usize, len: u32): usize {
     count++;
     const tag = tagOf(child);
     store<u32>(out + ((<usize>count) << 2), tag != 0 ? tag : child | UNTAGGED);
-    const r = rec(child);
-    if (load<u32>(r + N_LAYER) == CONTAINER_LINK) cur = load<u32>(r + N_REF);
-    else if (load<u8>(r + N_KIND) == KIND_DIR) cur = child;
+    // Layer and ref through the accessors: a zip node has no fields for them (nodes.ts).
+    if (ownLayer(child) == CONTAINER_LINK) cur = ownRef(child);
+    else if (load<u8>(rec(child) + N_KIND) == KIND_DIR) cur = child;
     else break;
   }
   store<u32>(out, count);

@@ -33,9 +33,102 @@ import {
   UPPER,
 } from './layout';
 import { dropName, namesInit, storeName } from './names';
-import { freeNode, liveNodes, newNode, nodeHighWater, nodesInit, rec, reserveNodes } from './nodes';
+import {
+  freeNode,
+  idExists,
+  isZip,
+  liveNodes,
+  newNode,
+  nodesInit,
+  rec,
+  regionOfId,
+  reserveNodes,
+} from './nodes';
+import { NO_LEAF, O_AUX, O_LAYER, O_LEAF, O_LEAFLEN, O_PREFIX, O_REF, ovrFind, ovrGet } from './ovr';
+import { R_FIRST, R_LAYER, regionAt, revGet } from './regions';
 
 export const MAX_NAME: u32 = 255;
+
+/** Bumped by every removal: the zip build's cache of directory nodes is valid while it stands. */
+export let removals: u32 = 0;
+/** Names given to insertNew are already in the arena (a zip build): shared, not copied. */
+let sharedNames = false;
+
+export function setSharedNames(on: bool): void {
+  sharedNames = on;
+}
+
+// A zip node (nodes.ts) has no layer, ref or aux field: its layer is its region's, its ref its
+// entry index, its aux 1 (one link), unless the override map (ovr.ts) says otherwise.
+
+function zipOvr(id: u32): usize {
+  const g = regionAt(regionOfId(id));
+  return ovrGet(id, load<u32>(g + R_LAYER), id - load<u32>(g + R_FIRST), 1);
+}
+
+export function auxOf(id: u32): u32 {
+  if (!isZip(id)) return load<u32>(rec(id) + N_AUX);
+  const o = ovrFind(id);
+  return o == 0 ? 1 : load<u32>(o + O_AUX);
+}
+
+export function setAux(id: u32, aux: u32): void {
+  if (!isZip(id)) store<u32>(rec(id) + N_AUX, aux);
+  else store<u32>(zipOvr(id) + O_AUX, aux);
+}
+
+/** The layer of this name's own record (an extra hard-link name has UPPER). */
+export function ownLayer(id: u32): u32 {
+  if (!isZip(id)) return load<u32>(rec(id) + N_LAYER);
+  const o = ovrFind(id);
+  return o != 0 ? load<u32>(o + O_LAYER) : load<u32>(regionAt(regionOfId(id)) + R_LAYER);
+}
+
+export function ownRef(id: u32): u32 {
+  if (!isZip(id)) return load<u32>(rec(id) + N_REF);
+  const o = ovrFind(id);
+  return o != 0 ? load<u32>(o + O_REF) : id - load<u32>(regionAt(regionOfId(id)) + R_FIRST);
+}
+
+export function setOwnSource(id: u32, layer: u32, ref: u32): void {
+  if (!isZip(id)) {
+    const r = rec(id);
+    store<u32>(r + N_LAYER, layer);
+    store<u32>(r + N_REF, ref);
+    return;
+  }
+  // Setting what the region implies needs no override entry.
+  const g = regionAt(regionOfId(id));
+  if (ovrFind(id) == 0 && layer == load<u32>(g + R_LAYER) && ref == id - load<u32>(g + R_FIRST)) return;
+  const o = zipOvr(id);
+  store<u32>(o + O_LAYER, layer);
+  store<u32>(o + O_REF, ref);
+}
+
+/**
+ * The number of the directory prefix of zip record `id`'s entry (regions.ts): in its parent field
+ * while it is not a node, in the override map once its node moved or was detached, else the
+ * prefix of the directory node the build put it in (0xffffffff once its directory closed).
+ */
+export function entryPrefix(id: u32): u32 {
+  const r = rec(id);
+  if (load<u8>(r + N_KIND) == KIND_FREE) return load<u32>(r + N_PARENT);
+  const o = ovrFind(id);
+  if (o != 0 && load<u32>(o + O_LEAFLEN) != NO_LEAF) return load<u32>(o + O_PREFIX);
+  return revGet(regionAt(regionOfId(id)), load<u32>(r + N_PARENT));
+}
+
+/** A zip node is about to take another name or place: its entry keeps the ones it had. */
+function keepEntryName(id: u32): void {
+  if (!isZip(id)) return;
+  const prefix = entryPrefix(id);
+  const o = zipOvr(id);
+  if (load<u32>(o + O_LEAFLEN) != NO_LEAF) return;
+  const r = rec(id);
+  store<u32>(o + O_LEAF, load<u32>(r + N_NAME));
+  store<u32>(o + O_LEAFLEN, <u32>load<u8>(r + N_NAMELEN));
+  store<u32>(o + O_PREFIX, prefix);
+}
 
 /** Sets up an empty namespace holding only the root directory. */
 export function namespaceInit(nodeCapacity: u32, nameBytes: u32): void {
@@ -43,6 +136,8 @@ export function namespaceInit(nodeCapacity: u32, nameBytes: u32): void {
   tableInit(nodeCapacity);
   namesInit(nameBytes);
   dirsInit(nodeCapacity >> 4);
+  removals = 0;
+  sharedNames = false;
   const r = rec(ROOT);
   store<u8>(r + N_KIND, KIND_DIR);
   store<u32>(r + N_PARENT, ROOT);
@@ -63,8 +158,7 @@ export function kindOf(id: u32): u8 {
 
 /** The dir record of a directory (0 for other kinds). */
 export function dirOf(id: u32): u32 {
-  const r = rec(id);
-  return load<u8>(r + N_KIND) == KIND_DIR ? load<u32>(r + N_AUX) : 0;
+  return load<u8>(rec(id) + N_KIND) == KIND_DIR ? auxOf(id) : 0;
 }
 
 /** The first child of a directory (NONE for an empty one or another kind). */
@@ -75,20 +169,18 @@ export function firstChildOf(id: u32): u32 {
 
 /** The node holding layer, ref and nlink: the node itself unless it is an extra hard-link name. */
 export function objectOf(id: u32): u32 {
-  const r = rec(id);
-  const aux = load<u32>(r + N_AUX);
-  return load<u8>(r + N_KIND) != KIND_DIR && (aux & AUX_LINK) != 0 ? aux & ~AUX_LINK : id;
+  if (load<u8>(rec(id) + N_KIND) == KIND_DIR) return id;
+  const aux = auxOf(id);
+  return (aux & AUX_LINK) != 0 ? aux & ~AUX_LINK : id;
 }
 
 export function nlinkOf(id: u32): u32 {
   const o = objectOf(id);
-  return kindOf(o) == KIND_DIR ? 1 : load<u32>(rec(o) + N_AUX);
+  return kindOf(o) == KIND_DIR ? 1 : auxOf(o);
 }
 
-export function isLive(id: u32, high: u32): bool {
-  return (
-    id != NONE && id < high && kindOf(id) != KIND_FREE && (load<u8>(rec(id) + N_FLAGS) & FLAG_DETACHED) == 0
-  );
+export function isLive(id: u32): bool {
+  return idExists(id) && kindOf(id) != KIND_FREE && (load<u8>(rec(id) + N_FLAGS) & FLAG_DETACHED) == 0;
 }
 
 /** A name must be 1–255 bytes, hold no '/' or NUL, and not be '.' or '..'. */
@@ -107,8 +199,8 @@ export function find(parent: u32, p: usize, len: u32): u32 {
   return tableFind(parent, p, len, hashName(parent, p, len));
 }
 
-function appendChild(parent: u32, id: u32): void {
-  const d = dirRec(load<u32>(rec(parent) + N_AUX));
+export function appendChild(parent: u32, id: u32): void {
+  const d = dirRec(auxOf(parent));
   const last = load<u32>(d + D_LAST);
   const r = rec(id);
   store<u32>(r + N_PREV, last);
@@ -122,7 +214,7 @@ function appendChild(parent: u32, id: u32): void {
 
 function unlinkChild(id: u32): void {
   const r = rec(id);
-  const d = dirRec(load<u32>(rec(load<u32>(r + N_PARENT)) + N_AUX));
+  const d = dirRec(auxOf(load<u32>(r + N_PARENT)));
   const prev = load<u32>(r + N_PREV);
   const next = load<u32>(r + N_NEXT);
   if (prev != NONE) store<u32>(rec(prev) + N_NEXT, next);
@@ -139,7 +231,7 @@ function unlinkChild(id: u32): void {
  * not a directory), -E_INVAL (bad name), -E_EXIST.
  */
 export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, layer: u32, ref: u32): i32 {
-  if (!isLive(parent, nodeHighWater())) return -E_NOENT;
+  if (!isLive(parent)) return -E_NOENT;
   if (kindOf(parent) != KIND_DIR) return -E_NOTDIR;
   if (kind == KIND_FREE || kind > KIND_WHITEOUT) return -E_INVAL;
   if (!validName(p, len)) return -E_INVAL;
@@ -162,7 +254,7 @@ export function insertNew(
   layer: u32,
   ref: u32,
 ): u32 {
-  const off = storeName(p, len);
+  const off = storeName(p, len, sharedNames);
   const aux = kind == KIND_DIR ? newDir() : 1;
   const id = newNode();
   const r = rec(id);
@@ -181,48 +273,66 @@ export function insertNew(
 
 /** Another name for the object of `target` (a non-directory). Returns the new id or -error. */
 export function link(parent: u32, p: usize, len: u32, target: u32): i32 {
-  if (!isLive(target, nodeHighWater())) return -E_NOENT;
+  if (!isLive(target)) return -E_NOENT;
   const kind = kindOf(target);
   if (kind == KIND_DIR || kind == KIND_WHITEOUT || kind == KIND_FREE) return -E_INVAL;
   const obj = objectOf(target);
   const id = insert(parent, p, len, kind, 0, UPPER, NO_REF);
   if (id < 0) return id;
   store<u32>(rec(<u32>id) + N_AUX, AUX_LINK | obj);
-  const o = rec(obj);
-  store<u32>(o + N_AUX, load<u32>(o + N_AUX) + 1);
+  setAux(obj, auxOf(obj) + 1);
   return id;
 }
 
 /** Drops one name; the object record survives (detached) while other hard links remain. */
 function dropNode(id: u32): void {
+  const zip = isZip(id);
+  // A zip record keeps its entry's prefix (its directory reads the entry's path).
+  const prefix = zip ? entryPrefix(id) : 0;
   tableRemove(id);
   unlinkChild(id);
   const r = rec(id);
   dropName(<u32>load<u8>(r + N_NAMELEN));
   if (load<u8>(r + N_KIND) == KIND_DIR) {
-    freeDir(load<u32>(r + N_AUX));
+    freeDir(auxOf(id));
     freeNode(id);
+    if (zip) store<u32>(r + N_PARENT, prefix);
     return;
   }
   const obj = objectOf(id);
-  const o = rec(obj);
-  const nlink = load<u32>(o + N_AUX) - 1;
-  store<u32>(o + N_AUX, nlink);
+  const nlink = auxOf(obj) - 1;
+  if (nlink != 0 || !isZip(obj)) setAux(obj, nlink);
   if (obj == id) {
     if (nlink > 0) {
-      store<u8>(r + N_FLAGS, load<u8>(r + N_FLAGS) | FLAG_DETACHED);
-      store<u32>(r + N_PARENT, NONE);
-      store<u8>(r + N_NAMELEN, 0);
+      if (zip) keepEntryName(id);
+      store<u8>(rec(id) + N_FLAGS, load<u8>(rec(id) + N_FLAGS) | FLAG_DETACHED);
+      store<u32>(rec(id) + N_PARENT, NONE);
+      if (!zip) store<u8>(rec(id) + N_NAMELEN, 0);
       return;
     }
   } else if (nlink == 0) {
-    freeNode(obj);
+    freeObject(obj);
   }
   freeNode(id);
+  if (zip) store<u32>(rec(id) + N_PARENT, prefix);
+}
+
+/** Frees a detached object whose last name went. */
+function freeObject(obj: u32): void {
+  if (!isZip(obj)) {
+    freeNode(obj);
+    return;
+  }
+  // Its entry's prefix was kept when it was detached.
+  const o = ovrFind(obj);
+  const prefix = o != 0 && load<u32>(o + O_LEAFLEN) != NO_LEAF ? load<u32>(o + O_PREFIX) : 0xffffffff;
+  freeNode(obj);
+  store<u32>(rec(obj) + N_PARENT, prefix);
 }
 
 /** Removes a node and everything below it, deepest first, in one pass. */
 export function removeTree(top: u32): void {
+  removals++;
   let n = top;
   while (true) {
     while (firstChildOf(n) != NONE) n = firstChildOf(n);
@@ -236,7 +346,7 @@ export function removeTree(top: u32): void {
 
 /** Removes a name; a directory must be empty unless `recursive`. */
 export function remove(id: u32, recursive: bool): i32 {
-  if (!isLive(id, nodeHighWater())) return -E_NOENT;
+  if (!isLive(id)) return -E_NOENT;
   if (id == ROOT) return -E_INVAL;
   if (!recursive && firstChildOf(id) != NONE) return -E_NOTEMPTY;
   removeTree(id);
@@ -249,7 +359,7 @@ export function remove(id: u32, recursive: bool): i32 {
  * whiteouts it first); a directory cannot move into itself.
  */
 export function move(id: u32, parent: u32, p: usize, len: u32): i32 {
-  if (!isLive(id, nodeHighWater()) || !isLive(parent, nodeHighWater())) return -E_NOENT;
+  if (!isLive(id) || !isLive(parent)) return -E_NOENT;
   if (id == ROOT) return -E_INVAL;
   if (kindOf(parent) != KIND_DIR) return -E_NOTDIR;
   if (!validName(p, len)) return -E_INVAL;
@@ -261,7 +371,8 @@ export function move(id: u32, parent: u32, p: usize, len: u32): i32 {
   tableRemove(id);
   unlinkChild(id);
   dropName(<u32>load<u8>(rec(id) + N_NAMELEN));
-  const off = storeName(p, len);
+  keepEntryName(id);
+  const off = storeName(p, len, false);
   const r = rec(id);
   store<u32>(r + N_PARENT, parent);
   store<u32>(r + N_NAME, off);
@@ -273,7 +384,7 @@ export function move(id: u32, parent: u32, p: usize, len: u32): i32 {
 
 /** Changes a node's kind in place (e.g. a whiteout replaced by a directory keeps its id). */
 export function setKind(id: u32, kind: u8): i32 {
-  if (!isLive(id, nodeHighWater())) return -E_NOENT;
+  if (!isLive(id)) return -E_NOENT;
   if (kind == KIND_FREE || kind > KIND_WHITEOUT) return -E_INVAL;
   const r = rec(id);
   const old = load<u8>(r + N_KIND);
@@ -281,16 +392,16 @@ export function setKind(id: u32, kind: u8): i32 {
   if (objectOf(id) != id || nlinkOf(id) != 1) return -E_INVAL;
   if (id == ROOT) return -E_INVAL;
   if (old == kind) return 0;
-  const pd = dirRec(load<u32>(rec(load<u32>(r + N_PARENT)) + N_AUX));
+  const pd = dirRec(auxOf(load<u32>(r + N_PARENT)));
   if (old == KIND_DIR) {
     store<u32>(pd + D_SUBDIRS, load<u32>(pd + D_SUBDIRS) - 1);
-    freeDir(load<u32>(r + N_AUX));
-    store<u32>(r + N_AUX, 1);
+    freeDir(auxOf(id));
+    setAux(id, 1);
   }
   if (kind == KIND_DIR) {
     store<u32>(pd + D_SUBDIRS, load<u32>(pd + D_SUBDIRS) + 1);
     const d = newDir();
-    store<u32>(rec(id) + N_AUX, d);
+    setAux(id, d);
   }
   store<u8>(rec(id) + N_KIND, kind);
   return 0;

@@ -1,8 +1,9 @@
 // The path walk: one hash probe per component, '.' skipped, '..' to the parent (never above the
 // root), stopping at the first symlink so the caller can decide whether to follow it.
-import { KIND_DIR, KIND_SYMLINK, KIND_WHITEOUT, N_PARENT, ROOT } from './layout';
+import { foundRec, hashName, tableFind } from './hash';
+import { KIND_DIR, KIND_SYMLINK, KIND_WHITEOUT, N_KIND, N_PARENT, ROOT } from './layout';
 import { find, isLive, kindOf, MAX_NAME } from './namespace';
-import { nodeHighWater, rec } from './nodes';
+import { rec } from './nodes';
 
 /** The walk reached the end; the result is the node. */
 export const WALK_OK: u32 = 0;
@@ -41,7 +42,7 @@ export function walk(start: u32, p: usize, len: u32): u32 {
   let cur = start;
   let i: u32 = 0;
   status = WALK_OK;
-  if (!isLive(start, nodeHighWater()) || kindOf(start) != KIND_DIR) {
+  if (!isLive(start) || kindOf(start) != KIND_DIR) {
     status = WALK_MISSING;
     return 0;
   }
@@ -110,14 +111,13 @@ export function lookupPath(start: u32, p: usize, len: u32): u32 {
       i++;
       continue;
     }
-    let j = i;
-    while (j < len && load<u8>(p + j) != 47) j++;
+    const j = slashFrom(p, i + 1, len);
     const n = j - i;
     if (n <= 2 && load<u8>(p + i) == 46) return lookupSlow(start, p, len);
     if (n > MAX_NAME) return 0;
-    const child = find(cur, p + i, n);
+    const child = tableFind(cur, p + i, n, hashName(cur, p + i, n));
     if (child == 0) return 0;
-    const kind = kindOf(child);
+    const kind = load<u8>(foundRec + N_KIND);
     if (kind != KIND_DIR) {
       if (kind == KIND_WHITEOUT) return 0;
       // A file or symlink ends the walk: only slashes may follow.
@@ -128,6 +128,25 @@ export function lookupPath(start: u32, p: usize, len: u32): u32 {
     i = j;
   }
   return cur;
+}
+
+/**
+ * The first '/' in `p[i..len)`, or `len`: eight bytes a step while eight remain (a byte equal to
+ * '/' is a zero byte of the word xor 0x2f..., found by the usual borrow trick), then bytewise.
+ */
+const ONES: u64 = ((<u64>0x01010101) << 32) | <u64>0x01010101;
+const HIGHS: u64 = ONES << 7;
+const SLASHES: u64 = ONES * 0x2f;
+
+function slashFrom(p: usize, i: u32, len: u32): u32 {
+  while (i + 8 <= len) {
+    const v = load<u64>(p + i) ^ SLASHES;
+    const t = (v - ONES) & ~v & HIGHS;
+    if (t != 0) return i + <u32>(ctz<u64>(t) >> 3);
+    i += 8;
+  }
+  while (i < len && load<u8>(p + i) != 47) i++;
+  return i;
 }
 
 function lookupSlow(start: u32, p: usize, len: u32): u32 {

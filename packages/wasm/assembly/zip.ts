@@ -1,8 +1,9 @@
 // The zip central-directory parser. Two steps, so a caller that reads over HTTP fetches only what
 // it needs: `zipLocate` finds the end record in the file's tail (and says where the Zip64 record
-// is, if any, for `zipReadZip64`); `zipParse` turns the central directory into a compact entry
-// table (32-byte records; normalized UTF-8 paths in the names arena, where the index's nodes
-// share them; values over 32 bits in a wide list) that the index consumes.
+// is, if any, for `zipReadZip64`); `zipParse` turns the central directory into a zip region
+// (regions.ts): a 44-byte record per entry (layout.ts) that the index's bulk build makes the
+// entry's node, its name (the path's last component) in the names arena, its directory part one
+// of the region's distinct prefixes, values over 32 bits in a wide list.
 // Every read is bounds-checked against the bytes given: bad input returns an error code or
 // rejects one entry with a warning; it never traps.
 import { grownCapacity } from './heap-util';
@@ -10,8 +11,12 @@ import {
   KIND_DIR,
   KIND_FILE,
   KIND_SYMLINK,
+  N_NAME,
+  N_NAMELEN,
+  N_PARENT,
   WIDE_CSIZE,
   WIDE_INDEX,
+  WIDE_METHOD,
   WIDE_MTIME,
   WIDE_OFFSET,
   WIDE_SIZE,
@@ -19,28 +24,35 @@ import {
   Z_CRC,
   Z_CSIZE,
   Z_ENCRYPTED,
-  Z_KIND,
+  Z_KIND_SHIFT,
   Z_METHOD,
+  Z_METHOD_WIDE,
   Z_MODE,
   Z_MTIME,
-  Z_NAME,
-  Z_NAMELEN,
   Z_OFFSET,
-  Z_SHIFT,
+  Z_RAWLEN,
   Z_SIZE,
-  Z_STATUS,
+  Z_STATUS_SHIFT,
+  Z_STRIDE,
   Z_WIDE,
 } from './layout';
+import { commitNames, compactIfWorth, nameRoom, namesInit, namesReady, pinNames, unpinNames } from './names';
+import { addZipChunks, dropZipChunks, nodesInit, nodesReady } from './nodes';
 import {
-  commitNames,
-  namesBase,
-  namesInit,
-  namesLength,
-  pinNames,
-  reserveNames,
-  trimNames,
-  unpinNames,
-} from './names';
+  newRegion,
+  R_BLOCK,
+  R_BUILT,
+  R_COUNT,
+  R_DIRCOUNT,
+  R_DIRS,
+  R_FIRST,
+  R_OPEN,
+  R_REVCAP,
+  R_REVMAP,
+  R_WIDE,
+  R_WIDECOUNT,
+  regionAt,
+} from './regions';
 import { cp437ToUtf8, crc32, validUtf8 } from './text';
 import { warn, warningsReset } from './warnings';
 
@@ -160,17 +172,38 @@ export function zipReadZip64(p: usize, len: u32): i32 {
   return checkBounds(zip64At);
 }
 
-// The entry table being built.
+// The region being built.
+let region: u32 = 0;
 let table: usize = 0;
+let first: u32 = 0;
 let wide: usize = 0;
 let wideCap: usize = 0;
 let wideCount: u32 = 0;
 let tmp: usize = 0;
 let tmpCap: usize = 0;
+let norm: usize = 0;
+let normCap: usize = 0;
 let errEntry: u32 = 0;
+// Directory prefixes: per prefix its bytes (address, length), and while parsing a hash set of
+// them (numbers + 1). An entry's prefix number is in its record's parent field (regions.ts).
+let dirs: usize = 0;
+let dirsCap: u32 = 0;
+let dirCount: u32 = 0;
+let dirSet: usize = 0;
+let dirSetCap: u32 = 0;
+let lastDir: u32 = 0;
 
+/** The records of the last parse (Z_STRIDE bytes each, entry order). */
 export function zipTable(): usize {
   return table;
+}
+/** Id of the last parse's entry 0 (entry i is id zipFirst() + i). */
+export function zipFirst(): u32 {
+  return first;
+}
+/** The region of the last parse. */
+export function zipRegion(): u32 {
+  return region;
 }
 /** The wide list of the last parse (0 if no entry needed one): WIDE_STRIDE-byte records. */
 export function zipWide(): usize {
@@ -192,23 +225,85 @@ function ensureTmp(n: usize): void {
 
 /** Keeps the raw name of a rejected entry so the warning can name it. */
 function keepRaw(e: usize, src: usize, n: u32): void {
-  reserveNames(n, false);
-  memory.copy(namesBase() + namesLength(), src, n);
-  store<u32>(e + Z_NAME, <u32>namesLength());
-  store<u16>(e + Z_NAMELEN, <u16>n);
+  const at = nameRoom(n);
+  memory.copy(at, src, n);
   commitNames(n);
+  store<u32>(e + N_NAME, <u32>at);
+  store<u32>(e + Z_RAWLEN, n);
+}
+
+function sameBytes(a: usize, b: usize, n: u32): bool {
+  for (let i: u32 = 0; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+function hashBytes(p: usize, n: u32): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i: u32 = 0; i < n; i++) h = (h ^ load<u8>(p + i)) * 0x01000193;
+  return h ^ (h >>> 15);
+}
+
+function dirSetPlace(d: u32): void {
+  const p = <usize>load<u32>(dirs + ((<usize>d) << 3));
+  const n = load<u32>(dirs + ((<usize>d) << 3) + 4);
+  let i = hashBytes(p, n) & (dirSetCap - 1);
+  while (load<u32>(dirSet + ((<usize>i) << 2)) != 0) i = (i + 1) & (dirSetCap - 1);
+  store<u32>(dirSet + ((<usize>i) << 2), d + 1);
+}
+
+/** The number of directory prefix `p[0..n)` (0: none, the root), added if new. */
+function prefixOf(p: usize, n: u32): u32 {
+  if (n == 0) return 0;
+  const lp = dirs + ((<usize>lastDir) << 3);
+  if (load<u32>(lp + 4) == n && sameBytes(<usize>load<u32>(lp), p, n)) return lastDir;
+  let i = hashBytes(p, n) & (dirSetCap - 1);
+  while (true) {
+    const s = load<u32>(dirSet + ((<usize>i) << 2));
+    if (s == 0) break;
+    const q = dirs + ((<usize>(s - 1)) << 3);
+    if (load<u32>(q + 4) == n && sameBytes(<usize>load<u32>(q), p, n)) {
+      lastDir = s - 1;
+      return lastDir;
+    }
+    i = (i + 1) & (dirSetCap - 1);
+  }
+  // A new prefix: its bytes in the arena, its number in the table and the set.
+  const at = nameRoom(n);
+  memory.copy(at, p, n);
+  commitNames(n);
+  if (dirCount == dirsCap) {
+    dirsCap <<= 1;
+    dirs = heap.realloc(dirs, (<usize>dirsCap) << 3);
+  }
+  const d = dirCount++;
+  store<u32>(dirs + ((<usize>d) << 3), <u32>at);
+  store<u32>(dirs + ((<usize>d) << 3) + 4, n);
+  if (dirCount * 2 > dirSetCap) {
+    heap.free(dirSet);
+    dirSetCap <<= 1;
+    dirSet = heap.alloc((<usize>dirSetCap) << 2);
+    memory.fill(dirSet, 0, (<usize>dirSetCap) << 2);
+    for (let k: u32 = 1; k < dirCount; k++) dirSetPlace(k);
+  } else {
+    dirSetPlace(d);
+  }
+  lastDir = d;
+  return d;
 }
 
 /**
- * Normalizes UTF-8 `src[0..n)` into the names arena: '' and '.' components dropped, no
- * leading or trailing '/'. Returns 0, S_ROOT, or a warning code. Sets *isDir via the result
- * of the trailing-slash check done by the caller.
+ * Normalizes UTF-8 `src[0..n)` ('' and '.' components dropped, no leading or trailing '/') and
+ * stores it as the entry's name (the last component, in the names arena) and directory prefix.
+ * Returns 0, S_ROOT, or a warning code (nothing stored then).
  */
 function putName(e: usize, src: usize, n: u32): u8 {
-  reserveNames(n, false);
-  const names = namesBase();
-  const start = namesLength();
-  let o = start;
+  if (<usize>n > normCap) {
+    normCap = grownCapacity(normCap, n);
+    if (norm != 0) heap.free(norm);
+    norm = heap.alloc(normCap);
+  }
+  let o: u32 = 0;
+  let leaf: u32 = 0;
   let i: u32 = 0;
   while (i < n) {
     if (load<u8>(src + i) == 47) {
@@ -227,18 +322,22 @@ function putName(e: usize, src: usize, n: u32): u8 {
     }
     if (len == 2 && load<u16>(src + i) == 0x2e2e) return W_DOTDOT;
     if (len > 255) return W_LONG;
-    if (o != start) store<u8>(names + o++, 47);
-    memory.copy(names + o, src + i, len);
+    if (o != 0) store<u8>(norm + o++, 47);
+    leaf = o;
+    memory.copy(norm + o, src + i, len);
     o += len;
     i = j;
   }
-  if (o == start) return S_ROOT;
+  if (o == 0) return S_ROOT;
   // A normalized path is never longer than the raw name (at most 65,535 bytes) it came from,
-  // except CP437 names, which can triple: those are cut down to the field's width as rejected.
-  if (o - start > 0xffff) return W_LONG;
-  store<u32>(e + Z_NAME, <u32>start);
-  store<u16>(e + Z_NAMELEN, <u16>(o - start));
-  commitNames(o - start);
+  // except CP437 names, which can triple: those are rejected as too long.
+  if (o > 0xffff) return W_LONG;
+  store<u32>(e + N_PARENT, prefixOf(norm, leaf == 0 ? 0 : leaf - 1));
+  const at = nameRoom(o - leaf);
+  memory.copy(at, norm + leaf, o - leaf);
+  commitNames(o - leaf);
+  store<u32>(e + N_NAME, <u32>at);
+  store<u8>(e + N_NAMELEN, <u8>(o - leaf));
   return 0;
 }
 
@@ -271,25 +370,40 @@ let dirAt: f64 = 0;
 
 /**
  * Starts parsing `n` central records of a directory of `size` bytes at file offset `cdAt`
- * (an entry's data must lie before it). Allocates the table; the caller owns it afterwards
- * (several zip layers can live in one instance) and frees it and the wide list with `free`,
- * then calls `zipUnpin` (its names stay in the arena, which cannot compact while it is open).
+ * (an entry's data must lie before it) into a new zip region. The caller owns the region
+ * afterwards (several can live in one instance) and ends it with `zipClose`.
  */
 export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   warningsReset();
   errEntry = 0;
   if (<f64>n * 46 > size) return -Z_ERR_COUNT;
-  table = heap.alloc(((<usize>n) << Z_SHIFT) + 1);
-  memory.fill(table, 0, (<usize>n) << Z_SHIFT);
+  // A standalone directory's instance has no index: records and names still need their tables.
+  if (!nodesReady()) nodesInit(16);
+  if (!namesReady()) namesInit(64);
+  // Before this directory pins the arena: the names of directories closed since can go first.
+  compactIfWorth();
+  region = newRegion();
+  const bytes = <usize>n * Z_STRIDE;
+  table = heap.alloc(bytes + 1);
+  memory.fill(table, 0, bytes);
+  first = addZipChunks(table, n, region);
+  dirsCap = 64;
+  dirs = heap.alloc((<usize>dirsCap) << 3);
+  store<u32>(dirs, 0);
+  store<u32>(dirs + 4, 0);
+  dirCount = 1; // 0: the root (no prefix)
+  dirSetCap = 128;
+  dirSet = heap.alloc((<usize>dirSetCap) << 2);
+  memory.fill(dirSet, 0, (<usize>dirSetCap) << 2);
+  lastDir = 0;
   wide = 0;
   wideCap = 0;
   wideCount = 0;
-  if (namesBase() == 0) namesInit(64);
-  // Names are at most what the records leave after their fixed 46 bytes (names, extra fields,
-  // comments): reserve that bound once (after the table, so what the trim gives back is at the
-  // top of the heap, where the index's next tables go), and trim when the parse ends. Reserved
-  // before pinning, so the paths of zip tables closed since can be compacted away first.
-  reserveNames(<usize>Math.min(size - <f64>n * 46, 268435456.0), true);
+  const g = regionAt(region);
+  store<u32>(g + R_FIRST, first);
+  store<u32>(g + R_COUNT, n);
+  store<u32>(g + R_BLOCK, <u32>table);
+  store<u32>(g + R_OPEN, 1);
   pinNames();
   total = n;
   done = 0;
@@ -317,19 +431,31 @@ export function zipParseChunk(p: usize, len: u32, last: bool): i32 {
     const commentLen = <u32>load<u16>(at + 32);
     const next = at + 46 + nameLen + extraLen + commentLen;
     if (next > end) break;
-    const e = table + ((<usize>i) << Z_SHIFT);
+    const e = table + <usize>i * Z_STRIDE;
     const status = entry(e, at, nameLen, extraLen, dirAt, i);
     if (status != 0) {
-      store<u8>(e + Z_STATUS, status);
-      if (load<u16>(e + Z_NAMELEN) == 0) keepRaw(e, at + 46, nameLen);
+      store<u16>(e + Z_METHOD, load<u16>(e + Z_METHOD) | ((<u16>status) << Z_STATUS_SHIFT));
+      keepRaw(e, at + 46, nameLen);
       if (status != S_ROOT) warn(i, status);
     }
     done++;
     at = next;
   }
   if (done < total && last) return -Z_ERR_TRUNCATED;
-  if (done == total) trimNames();
+  if (done == total) finish();
   return <i32>(at - p);
+}
+
+/** The parse is complete: the region gets its tables, the parse's scratch goes. */
+function finish(): void {
+  if (dirSet == 0) return;
+  heap.free(dirSet);
+  dirSet = 0;
+  const g = regionAt(region);
+  store<u32>(g + R_DIRS, <u32>dirs);
+  store<u32>(g + R_DIRCOUNT, dirCount);
+  store<u32>(g + R_WIDE, <u32>wide);
+  store<u32>(g + R_WIDECOUNT, wideCount);
 }
 
 /** Records parsed so far. */
@@ -340,7 +466,8 @@ export function zipParsed(): u32 {
 function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64, index: u32): u8 {
   const madeBy = load<u16>(at + 4);
   const gp = load<u16>(at + 8);
-  store<u16>(e + Z_METHOD, load<u16>(at + 10));
+  const method = <u32>load<u16>(at + 10);
+  store<u16>(e + Z_METHOD, method >= <u32>Z_METHOD_WIDE ? Z_METHOD_WIDE : <u16>method);
   store<u32>(e + Z_CRC, load<u32>(at + 16));
   const ext = load<u32>(at + 38);
   let mtime = dosToMs(<u32>load<u16>(at + 12), <u32>load<u16>(at + 14));
@@ -412,15 +539,16 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64, inde
   // The entry's local header and data must lie before the central directory.
   if (<f64>offset + 30 + <f64>csize > cdAt) return W_OFFSET;
   const secs = mtime / 1000;
-  let flags: u8 = (gp & 1) != 0 ? Z_ENCRYPTED : 0;
+  let flags: u16 = (gp & 1) != 0 ? Z_ENCRYPTED : 0;
   if (
+    method >= <u32>Z_METHOD_WIDE ||
     size >= 0xffffffff ||
     csize >= 0xffffffff ||
     offset >= 0xffffffff ||
     !(secs >= 0 && secs <= 4294967295.0 && Math.floor(secs) == secs)
   ) {
     flags |= Z_WIDE;
-    addWide(index, <f64>size, <f64>csize, <f64>offset, mtime);
+    addWide(index, method, <f64>size, <f64>csize, <f64>offset, mtime);
   } else {
     store<u32>(e + Z_MTIME, <u32>secs);
     store<u32>(e + Z_CSIZE, <u32>csize);
@@ -444,8 +572,7 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64, inde
   } else if ((ext & 1) != 0) {
     mode &= ~0o222;
   }
-  store<u8>(e + Z_KIND, kind | flags);
-  store<u16>(e + Z_MODE, <u16>mode);
+  store<u16>(e + Z_MODE, <u16>(mode & 0xfff) | ((<u16>kind) << Z_KIND_SHIFT) | flags);
 
   // The name: UTF-8 (flag bit 11 or a matching Unicode path field) or CP437. Unix writers
   // (Info-ZIP zip in a non-UTF-8 locale, many libraries) store UTF-8 without flagging it; a
@@ -467,7 +594,7 @@ function entry(e: usize, at: usize, nameLen: u32, extraLen: u32, cdAt: f64, inde
   return r;
 }
 
-function addWide(index: u32, size: f64, csize: f64, offset: f64, mtime: f64): void {
+function addWide(index: u32, method: u32, size: f64, csize: f64, offset: f64, mtime: f64): void {
   const need = (<usize>wideCount + 1) * WIDE_STRIDE;
   if (need > wideCap) {
     wideCap = grownCapacity(wideCap, need);
@@ -475,6 +602,7 @@ function addWide(index: u32, size: f64, csize: f64, offset: f64, mtime: f64): vo
   }
   const w = wide + <usize>wideCount * WIDE_STRIDE;
   store<u32>(w + WIDE_INDEX, index);
+  store<u32>(w + WIDE_METHOD, method);
   store<f64>(w + WIDE_SIZE, size);
   store<f64>(w + WIDE_CSIZE, csize);
   store<f64>(w + WIDE_OFFSET, offset);
@@ -482,9 +610,35 @@ function addWide(index: u32, size: f64, csize: f64, offset: f64, mtime: f64): vo
   wideCount++;
 }
 
-/** An open table stopped using the arena (see zipParseBegin). */
-export function zipUnpin(): void {
+/**
+ * A zip directory closes: its prefixes and wide list go, and so do its records if no node was
+ * built from them (else they stay: they are nodes, and hold the entries' values, until the
+ * instance is dropped). Its names stay in the arena until it compacts.
+ */
+export function zipClose(r: u32): void {
+  const g = regionAt(r);
+  if (load<u32>(g + R_OPEN) == 0) return;
+  store<u32>(g + R_OPEN, 0);
+  for (let f: usize = R_REVMAP; f <= R_WIDE; f += 4) {
+    if (f == R_REVCAP || f == R_DIRCOUNT) continue;
+    const p = <usize>load<u32>(g + f);
+    if (p != 0) heap.free(p);
+    store<u32>(g + f, 0);
+  }
+  store<u32>(g + R_WIDECOUNT, 0);
+  store<u32>(g + R_DIRCOUNT, 0);
+  if (load<u32>(g + R_BUILT) == 0) {
+    dropZipChunks(load<u32>(g + R_FIRST), load<u32>(g + R_COUNT));
+    heap.free(<usize>load<u32>(g + R_BLOCK));
+    store<u32>(g + R_BLOCK, 0);
+  }
   unpinNames();
+}
+
+/** A parse failed: its region goes (its scratch too). */
+export function zipAbort(): void {
+  finish();
+  zipClose(region);
 }
 
 /** Frees the parser's scratch (tables and names belong to the caller). */
@@ -492,4 +646,7 @@ export function zipRelease(): void {
   if (tmp != 0) heap.free(tmp);
   tmp = 0;
   tmpCap = 0;
+  if (norm != 0) heap.free(norm);
+  norm = 0;
+  normCap = 0;
 }

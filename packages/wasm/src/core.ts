@@ -39,8 +39,8 @@ export interface CoreExports {
   outBase(): number;
   pathOf(id: number): number;
   listChildren(id: number): number;
-  applyBatch(p: number, count: number, end: number): number;
-  applyZipTable(entries: number, count: number, names: number): number;
+  applyBatch(p: number, count: number, end: number, soft: number): number;
+  applyZipRegion(region: number): number;
   beginLayer(layer: number): void;
   setBuildRoot(root: number): void;
   ordinalOf(id: number): number;
@@ -84,7 +84,14 @@ export interface CoreExports {
   zipReadZip64(p: number, len: number): number;
   zipRelease(): void;
   zipTable(): number;
-  zipUnpin(): void;
+  zipFirst(): number;
+  zipRegion(): number;
+  zipClose(region: number): void;
+  zipAbort(): void;
+  zipPath(region: number, i: number): number;
+  zipRegionsBytes(): number;
+  zipRegionBytes(region: number): number;
+  zipRegionBuilt(region: number): number;
   zipWide(): number;
   zipWideCount(): number;
   zipZip64At(): number;
@@ -186,11 +193,26 @@ export class Core {
     let mem = this.u8;
     if (mem.length === 0) mem = this.bytes();
     const p = this.scratch;
-    for (let i = 0; i < n; i++) {
+    // Four chars a word: one typed-array store per four chars (a store per char cost a third of
+    // a lookup). The scratch block is 8-aligned; a non-ASCII char anywhere redoes it all below.
+    const words = this.u32;
+    const w = p >>> 2;
+    let any = 0;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const a = s.charCodeAt(i);
+      const b = s.charCodeAt(i + 1);
+      const c = s.charCodeAt(i + 2);
+      const d = s.charCodeAt(i + 3);
+      any |= a | b | c | d;
+      words[w + (i >>> 2)] = a | (b << 8) | (c << 16) | (d << 24);
+    }
+    for (; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) return encoder.encodeInto(s, mem.subarray(p, p + n * 3)).written;
+      any |= c;
       mem[p + i] = c;
     }
+    if (any >= 0x80) return encoder.encodeInto(s, mem.subarray(p, p + n * 3)).written;
     return n;
   }
 

@@ -34,29 +34,33 @@ export const Flag = {
 export const UNTAGGED = 0x80000000;
 
 /**
- * Zip entry table: 32-byte records (assembly/layout.ts). Sizes, offset and mtime (seconds) are
- * u32; an entry whose values do not fit sets `Z_WIDE` in its kind byte and has a record in the
- * wide list (40 bytes: u32 index, then f64 size, compressed size, offset, mtime in ms).
+ * Zip entry records (assembly/layout.ts): 44 bytes, the node header (name address at 4, name
+ * length at 8) and the entry's values. Sizes, offset and mtime (seconds) are u32; `mode` holds
+ * the permission bits, the kind << 12, `Z_WIDE` and `Z_ENCRYPTED`; `method` the method (12 bits)
+ * and the status << 12. An entry whose values do not fit sets `Z_WIDE` and has a record in the
+ * wide list (40 bytes: u32 index, u32 method, then f64 size, compressed size, offset, mtime in ms).
  */
-export const Z_STRIDE = 32;
+export const Z_STRIDE = 44;
 export const Z = {
-  name: 0,
-  crc: 4,
-  csize: 8,
-  size: 12,
-  offset: 16,
-  mtime: 20,
-  nameLen: 24,
-  mode: 26,
-  method: 28,
-  kind: 30,
-  status: 31,
+  crc: 20,
+  csize: 24,
+  size: 28,
+  offset: 32,
+  mtime: 36,
+  mode: 40,
+  method: 42,
 } as const;
-export const Z_KIND_MASK = 7;
-export const Z_WIDE = 16;
-export const Z_ENCRYPTED = 32;
+export const Z_MODE_MASK = 0xfff;
+export const Z_KIND_SHIFT = 12;
+export const Z_WIDE = 0x4000;
+export const Z_ENCRYPTED = 0x8000;
+export const Z_METHOD_MASK = 0xfff;
+export const Z_METHOD_WIDE = 0xfff;
+export const Z_STATUS_SHIFT = 12;
+/** The status of an entry left out by `ZipDirectory.reject` (the parser's own codes are 1–12). */
+export const Z_REJECTED_BY_CALLER = 15;
 export const W_STRIDE = 40;
-export const W = { index: 0, size: 8, csize: 16, offset: 24, mtime: 32 } as const;
+export const W = { index: 0, method: 4, size: 8, csize: 16, offset: 24, mtime: 32 } as const;
 
 /** Index operation errors, as returned (negated) by the wasm side. */
 export const E = { EEXIST: 1, ENOENT: 2, ENOTDIR: 3, EINVAL: 4, EISDIR: 5, ENOTEMPTY: 6 } as const;

@@ -66,6 +66,11 @@ const BUILD_WARNING: Record<number, { code: WasmErrorCode; message: string }> = 
 };
 
 const MAX_HOPS = 40;
+const ZIP_KINDS: Record<number, IndexEntry['kind'] | undefined> = {
+  [Kind.File]: 'file',
+  [Kind.Dir]: 'dir',
+  [Kind.Symlink]: 'symlink',
+};
 /** Entries per applyBatch call: bounds the JS-side buffer, not correctness. */
 const BATCH = 4096;
 
@@ -262,7 +267,7 @@ export class NamespaceIndex {
   }
   /** The object behind a name: equal for all hard links of one file. */
   object(node: number): number {
-    return this.c.x.objectOf(node);
+    return this.c.x.objectOf(node) >>> 0;
   }
   nlink(node: number): number {
     return this.c.x.nlinkOf(node);
@@ -432,35 +437,34 @@ export class NamespaceIndex {
     return parseZip(this.c, false, source, options);
   }
 
-  /** Lays a parsed zip directory over the layers added before it; refs are entry indexes. */
+  /**
+   * Lays a parsed zip directory over the layers added before it; refs are entry indexes. A
+   * directory parsed into this index ({@link NamespaceIndex.openZip}) and not built before is
+   * built in place: a file or symlink entry's record becomes its node. Any other is laid out
+   * from its paths. Either way the layer is laid under `root` and numbered alike (see `ordinal`).
+   */
   addZipLayer(layer: number, zip: ZipDirectory, root: number = ROOT): void {
     const c = this.c;
     this.begin(layer, root);
-    const local = zip.tableIn(c);
-    let e = local?.entries ?? 0;
-    // 0: the names are in this instance's arena (nodes then share them instead of copying).
-    let n = 0;
-    let count = local?.count ?? 0;
-    if (local === null) {
-      // The directory lives in another instance: copy its table and names in for the build.
-      const copy = zip.table();
-      e = c.put(copy.entries);
-      n = c.put(copy.names);
-      count = copy.count;
-    }
-    // Room for the entries plus a margin for implicit parent directories, grown once.
-    c.x.reserve(count + (count >> 4) + 64);
     try {
-      const r = c.x.applyZipTable(e, count, n);
-      if (r < 0) throw indexError(r, 'open', undefined, `lower ${layer}: zip entry ${c.x.buildFailedRef()}`);
+      const region = zip.regionIn(c);
+      if (region !== null) {
+        const r = c.x.applyZipRegion(region);
+        if (r < 0)
+          throw indexError(r, 'open', undefined, `lower ${layer}: zip entry ${c.x.buildFailedRef()}`);
+      } else {
+        const batch = new BatchWriter();
+        for (let i = 0; i < zip.count; i++) {
+          if (!zip.usable(i)) continue;
+          batch.add({ path: zip.path(i), kind: ZIP_KINDS[zip.kind(i)] ?? 'file', ref: i });
+          if (batch.count === BATCH) this.flush(batch, layer, true);
+        }
+        this.flush(batch, layer, true);
+      }
+      this.collect(layer, c);
     } finally {
       c.x.setBuildRoot(ROOT);
-      if (local === null) {
-        c.x.free(e);
-        c.x.free(n);
-      }
     }
-    this.collect(layer, c);
   }
 
   /** Starts a layer, laid under `root` (a directory of this index; the index root by default). */
@@ -473,12 +477,13 @@ export class NamespaceIndex {
     this.c.x.warningsReset();
   }
 
-  private flush(batch: BatchWriter, layer: number): void {
+  /** With `soft` (a zip's entries), a path through a non-directory is a warning, not an error. */
+  private flush(batch: BatchWriter, layer: number, soft = false): void {
     if (batch.count === 0) return;
     const c = this.c;
     const p = c.put(batch.bytes());
     try {
-      const r = c.x.applyBatch(p, batch.count, p + batch.length);
+      const r = c.x.applyBatch(p, batch.count, p + batch.length, soft ? 1 : 0);
       if (r < 0) {
         const ref = c.x.buildFailedRef();
         const why =
@@ -527,10 +532,12 @@ export class NamespaceIndex {
   }
 
   /**
-   * Where the instance's memory goes: the index's own structures, and the rest of the linear
-   * memory (zip tables parsed into this index — see {@link ZipDirectory.tableBytes} —, buffers,
-   * allocator overhead, free heap). `names` holds the paths of those zip tables too, which the
-   * nodes built from them share.
+   * Where the instance's memory goes: the index's own structures (`nodes`: the plain node chunks;
+   * `tags`: the engine's tags and the zip nodes' overrides), and the rest of the linear memory
+   * (zip tables parsed into this index — `zip`, part of `rest`, see
+   * {@link ZipDirectory.tableBytes}: their records are the nodes built from them —, buffers,
+   * allocator overhead, free heap). `names` holds the zip entries' names and directory prefixes
+   * too, which the nodes built from them share.
    */
   memoryBreakdown(): {
     nodes: number;
@@ -540,6 +547,7 @@ export class NamespaceIndex {
     tags: number;
     rest: number;
     total: number;
+    zip: number;
   } {
     const x = this.c.x;
     const parts = {
@@ -551,6 +559,6 @@ export class NamespaceIndex {
     };
     const total = this.c.memoryBytes();
     const own = parts.nodes + parts.hash + parts.dirs + parts.names + parts.tags;
-    return { ...parts, rest: total - own, total };
+    return { ...parts, rest: total - own, total, zip: x.zipRegionsBytes() };
   }
 }

@@ -1,12 +1,27 @@
 /**
- * A zip archive's central directory, parsed in wasm into a compact entry table (32 bytes per
- * entry plus its UTF-8 path in the instance's names arena; values over 32 bits in a wide list).
- * Entries are read by index; no JS object exists per entry unless asked for with
- * {@link ZipDirectory.entry}.
+ * A zip archive's central directory, parsed in wasm into a compact entry table (a 44-byte record
+ * per entry, its name in the instance's names arena, the directory part of its path stored once
+ * per directory; values over 32 bits in a wide list). Parsed into a namespace index
+ * (`NamespaceIndex.openZip`), a file or symlink entry's record becomes its node. Entries are read
+ * by index; no JS object exists per entry unless asked for with {@link ZipDirectory.entry}.
  */
 import { Core } from './core.js';
 import { type WasmErrorCode, WasmFsError } from './errors.js';
-import { type Kind, W, W_STRIDE, Z, Z_ENCRYPTED, Z_KIND_MASK, Z_STRIDE, Z_WIDE } from './layout.js';
+import {
+  type Kind,
+  W,
+  W_STRIDE,
+  Z,
+  Z_ENCRYPTED,
+  Z_KIND_SHIFT,
+  Z_METHOD_MASK,
+  Z_METHOD_WIDE,
+  Z_MODE_MASK,
+  Z_REJECTED_BY_CALLER,
+  Z_STATUS_SHIFT,
+  Z_STRIDE,
+  Z_WIDE,
+} from './layout.js';
 
 /** Random access to the bytes of a zip file (a Blob, an HTTP range reader, a buffer). */
 export interface ZipSource {
@@ -66,9 +81,6 @@ const WARNING: Record<number, { code: WasmErrorCode; message: string }> = {
   11: { code: 'EIO', message: 'an extra field is truncated' },
 };
 
-/** The status byte of an entry left out by `reject` (the parser's own codes are small). */
-const REJECTED_BY_CALLER = 0xff;
-
 /** End record + Zip64 locator + the longest comment: the most a search needs from the tail. */
 const TAIL = 22 + 0xffff + 20;
 /** A central directory above this is refused (4 GiB of wasm memory would not hold its table). */
@@ -98,6 +110,8 @@ export class ZipDirectory {
   /** False when the table lives in a namespace index's instance (see NamespaceIndex.openZip). */
   private readonly owned: boolean;
   private readonly base: number;
+  /** The region (assembly/regions.ts) its records make up in the instance. */
+  private readonly region: number;
   /** The wide list (0 if no entry needed one) and its length. */
   private readonly wide: number;
   private readonly wideCount: number;
@@ -108,6 +122,7 @@ export class ZipDirectory {
     this.count = count;
     this.directoryOffset = directoryOffset;
     this.base = core.x.zipTable();
+    this.region = core.x.zipRegion();
     this.wide = core.x.zipWide();
     this.wideCount = core.x.zipWideCount();
     this.warnings = this.readWarnings();
@@ -153,26 +168,25 @@ export class ZipDirectory {
 
   /** Releases the directory's memory (its table, or its whole instance if it owns one). */
   close(): void {
-    if (this.core !== null && !this.owned) {
-      this.core.x.free(this.base);
-      if (this.wide !== 0) this.core.x.free(this.wide);
-      // Its paths stay in the arena (nodes may share them) until the arena compacts.
-      this.core.x.zipUnpin();
-    }
+    // In an index's instance, records the index made nodes of stay (they are those nodes); the
+    // rest of the table goes. Its names stay in the arena until it compacts.
+    if (this.core !== null && !this.owned) this.core.x.zipClose(this.region);
     this.core = null;
   }
 
-  /** @internal The table's address, if it lives in `core` (no copy needed to index it). */
+  /** @internal The table's address (`Z_STRIDE`-byte records), if it lives in `core`. */
   tableIn(core: Core): { entries: number; count: number } | null {
     return this.core === core ? { entries: this.base, count: this.count } : null;
+  }
+
+  /** @internal The table's region, if it lives in `core` and no index was built from it yet. */
+  regionIn(core: Core): number | null {
+    return this.core === core && core.x.zipRegionBuilt(this.region) === 0 ? this.region : null;
   }
 
   private at(i: number): number {
     if (!(i >= 0 && i < this.count)) throw new RangeError(`no zip entry ${i}`);
     return this.base + i * Z_STRIDE;
-  }
-  private u8(i: number, field: number): number {
-    return this.c.bytes()[this.at(i) + field] as number;
   }
   private u16(i: number, field: number): number {
     const b = this.c.bytes();
@@ -199,44 +213,53 @@ export class ZipDirectory {
   }
   /** A size, offset or mtime: the 32-bit field, or the wide record's f64 for a wide entry. */
   private value(i: number, field: number, wideField: number): number {
-    if ((this.u8(i, Z.kind) & Z_WIDE) === 0) return this.u32(i, field);
+    if ((this.u16(i, Z.mode) & Z_WIDE) === 0) return this.u32(i, field);
     return this.c.doubles()[(this.wideAt(i) + wideField) >>> 3] as number;
   }
 
   /**
-   * Every entry's kind (0 for one rejected with a warning or naming the root), read in one pass:
-   * for a caller that screens all entries, cheaper than `usable(i)` and `kind(i)` per entry.
+   * Every entry's kind (0 for one rejected with a warning, naming the root, or left out with
+   * {@link ZipDirectory.reject}), read in one pass: for a caller that screens all entries, cheaper
+   * than `usable(i)` and `kind(i)` per entry.
    */
   kinds(): Uint8Array {
-    const b = this.c.bytes();
+    const words = this.c.words();
     const out = new Uint8Array(this.count);
-    for (let i = 0, at = this.base; i < this.count; i++, at += Z_STRIDE) {
-      if (b[at + Z.status] === 0) out[i] = (b[at + Z.kind] as number) & Z_KIND_MASK;
+    for (let i = 0, at = (this.base + Z.mode) >>> 2; i < this.count; i++, at += Z_STRIDE >>> 2) {
+      // One word: mode (low half) and method/status (high half).
+      const w = words[at] as number;
+      if (w >>> (16 + Z_STATUS_SHIFT) === 0) out[i] = (w >>> Z_KIND_SHIFT) & 3;
     }
     return out;
   }
 
   /**
    * Leaves entry `i` out of what {@link NamespaceIndex.addZipLayer} lays (and `usable` reports):
-   * for a caller that refuses entries the parser accepts (e.g. names it screens itself).
+   * for a caller that refuses entries the parser accepts (e.g. names it screens itself). Its
+   * path and values stay readable.
    */
   reject(i: number): void {
-    this.c.bytes()[this.at(i) + Z.status] = REJECTED_BY_CALLER;
+    const b = this.c.bytes();
+    const at = this.at(i) + Z.method + 1;
+    b[at] = ((b[at] as number) & 0x0f) | (Z_REJECTED_BY_CALLER << (Z_STATUS_SHIFT - 8));
   }
 
-  /** False for an entry rejected with a warning (or naming the root). */
+  /** False for an entry rejected with a warning (or naming the root, or left out by `reject`). */
   usable(i: number): boolean {
-    return this.u8(i, Z.status) === 0;
+    return this.u16(i, Z.method) >>> Z_STATUS_SHIFT === 0;
   }
+  /** The entry's normalized path (a rejected entry's raw name), whatever the index did with its node. */
   path(i: number): string {
     const c = this.c;
-    return c.text(c.x.namesBase() + this.u32(i, Z.name), this.u16(i, Z.nameLen));
+    this.at(i);
+    const len = c.x.zipPath(this.region, i);
+    return c.text(c.x.outBase(), len);
   }
   kind(i: number): Kind {
-    return (this.u8(i, Z.kind) & Z_KIND_MASK) as Kind;
+    return ((this.u16(i, Z.mode) >>> Z_KIND_SHIFT) & 3) as Kind;
   }
   mode(i: number): number {
-    return this.u16(i, Z.mode);
+    return this.u16(i, Z.mode) & Z_MODE_MASK;
   }
   size(i: number): number {
     return this.value(i, Z.size, W.size);
@@ -248,17 +271,19 @@ export class ZipDirectory {
     return this.value(i, Z.offset, W.offset);
   }
   method(i: number): number {
-    return this.u16(i, Z.method);
+    const m = this.u16(i, Z.method) & Z_METHOD_MASK;
+    if (m !== Z_METHOD_WIDE || (this.u16(i, Z.mode) & Z_WIDE) === 0) return m;
+    return this.c.words()[(this.wideAt(i) + W.method) >>> 2] as number;
   }
   crc32(i: number): number {
     return this.u32(i, Z.crc);
   }
   mtimeMs(i: number): number {
-    if ((this.u8(i, Z.kind) & Z_WIDE) === 0) return this.u32(i, Z.mtime) * 1000;
+    if ((this.u16(i, Z.mode) & Z_WIDE) === 0) return this.u32(i, Z.mtime) * 1000;
     return this.c.doubles()[(this.wideAt(i) + W.mtime) >>> 3] as number;
   }
   encrypted(i: number): boolean {
-    return (this.u8(i, Z.kind) & Z_ENCRYPTED) !== 0;
+    return (this.u16(i, Z.mode) & Z_ENCRYPTED) !== 0;
   }
 
   entry(i: number): ZipEntry {
@@ -283,18 +308,27 @@ export class ZipDirectory {
   }
 
   /**
-   * The raw table (copies), for {@link NamespaceIndex.addZipLayer} into another instance: the
-   * records and the names arena their offsets point into.
+   * The raw table (copies): the records (assembly/layout.ts, `Z_STRIDE` bytes each, names as
+   * addresses in the instance's memory), and `names` with every entry's path, UTF-8, each
+   * followed by a NUL, in entry order.
    */
   table(): { entries: Uint8Array; names: Uint8Array; count: number } {
     const c = this.c;
-    const mem = c.bytes();
-    const names = c.x.namesBase();
-    return {
-      entries: mem.slice(this.base, this.base + this.count * Z_STRIDE),
-      names: mem.slice(names, names + c.x.namesLength()),
-      count: this.count,
-    };
+    const entries = c.bytes().slice(this.base, this.base + this.count * Z_STRIDE);
+    const paths: Uint8Array[] = [];
+    let length = 0;
+    for (let i = 0; i < this.count; i++) {
+      const n = c.x.zipPath(this.region, i);
+      paths.push(c.bytes().slice(c.x.outBase(), c.x.outBase() + n));
+      length += n + 1;
+    }
+    const names = new Uint8Array(length);
+    let at = 0;
+    for (const p of paths) {
+      names.set(p, at);
+      at += p.byteLength + 1;
+    }
+    return { entries, names, count: this.count };
   }
 
   /** Bytes of wasm memory the directory's instance holds (shared with an index's, see openZip). */
@@ -302,9 +336,13 @@ export class ZipDirectory {
     return this.c.memoryBytes();
   }
 
-  /** Bytes of its entry table and wide list (its paths are in the instance's names arena). */
+  /**
+   * Bytes of its entry table: the records (which an index's nodes built from it share), the
+   * directory prefixes and each entry's prefix number, the wide list (the entries' own names are
+   * in the instance's names arena).
+   */
   get tableBytes(): number {
-    return this.count * Z_STRIDE + this.wideCount * W_STRIDE;
+    return this.c.x.zipRegionBytes(this.region);
   }
 }
 
@@ -385,11 +423,7 @@ export async function parseZip(
     }
   } catch (error) {
     // In a shared instance the table of a failed parse must not outlive it.
-    if (!owned) {
-      x.free(x.zipTable());
-      if (x.zipWide() !== 0) x.free(x.zipWide());
-      x.zipUnpin();
-    }
+    if (!owned) x.zipAbort();
     throw error;
   } finally {
     x.free(w);

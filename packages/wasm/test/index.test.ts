@@ -310,6 +310,91 @@ describe('NamespaceIndex: resolve', () => {
 });
 
 describe('NamespaceIndex: bulk build of lowers', () => {
+  it('lays a zip under a build root and numbers it alike in place and from its paths', async () => {
+    const dirMode = 0o40755;
+    const zip = writeZip([
+      { name: 'a/b/c.txt' },
+      { name: 'a/', unixMode: dirMode },
+      { name: 'low/x.txt' },
+      { name: 'low/', unixMode: dirMode },
+      { name: 'file' },
+      { name: 'file/under.txt' },
+      { name: 'dup.txt' },
+      { name: 'dup.txt' },
+      { name: 'ldir/', unixMode: dirMode },
+      { name: 'lfile/', unixMode: dirMode },
+      { name: 'ldir2' },
+      { name: 'sym', unixMode: 0o120777, data: new TextEncoder().encode('a') },
+    ]);
+    const ix = await make();
+    const dir = await ix.openZip({ size: zip.byteLength, read: (o, n) => zip.subarray(o, o + n) });
+    const rows = (root: number): string[] => {
+      const out: string[] = [];
+      const visit = (node: number, path: string): void => {
+        for (const name of ix.childNames(node).sort()) {
+          const id = ix.lookup(node, name);
+          const merged = (ix.flags(id) & Flag.Merged) !== 0 ? ' merged' : '';
+          out.push(
+            `${path}/${name} ${ix.kind(id)} ${ix.layer(id)}:${ix.ref(id)} #${ix.ordinal(id)}${merged}`,
+          );
+          if (ix.kind(id) === Kind.Dir) visit(id, `${path}/${name}`);
+        }
+      };
+      visit(root, '');
+      return out;
+    };
+    const lay = (root: number): void => {
+      ix.addLayer(
+        1,
+        [
+          { path: '/low/old.txt', kind: 'file', ref: 0 },
+          { path: '/ldir', kind: 'dir', ref: 1 },
+          { path: '/lfile', kind: 'file', ref: 2 },
+          { path: '/ldir2/in', kind: 'file', ref: 3 },
+        ],
+        root,
+      );
+      ix.addZipLayer(0, dir, root);
+    };
+    // The first build of a directory parsed here is in place (a file entry's record is its node,
+    // so entries 0 and 2 are nodes two ids apart); the second lays the same directory from its
+    // paths (plain nodes, made after the implicit parents).
+    const inPlace = ix.insert(ix.root, 'one', { kind: Kind.Dir });
+    lay(inPlace);
+    const fromPaths = ix.insert(ix.root, 'two', { kind: Kind.Dir });
+    lay(fromPaths);
+    const gap = (root: number): number =>
+      ix.lookupPath('/low/x.txt', root) - ix.lookupPath('/a/b/c.txt', root);
+    expect(gap(inPlace)).toBe(2);
+    expect(gap(fromPaths)).not.toBe(2);
+    // Implicit a (0), a/b (1), c.txt (2); the entry for a/ keeps a's number and takes 3; low, a
+    // lower directory first needed here, 4 (merged); file/under.txt goes through a file (no number);
+    // ldir/ over the lower directory takes its entry's (merged); lfile/ replaces a lower file.
+    const expected = [
+      '/a 2 0:1 #0',
+      '/a/b 2 0:4294967295 #1',
+      '/a/b/c.txt 1 0:0 #2',
+      '/dup.txt 1 0:7 #9',
+      '/file 1 0:4 #7',
+      '/ldir 2 0:8 #10 merged',
+      '/ldir2 1 0:10 #12',
+      '/lfile 2 0:9 #11',
+      '/low 2 0:3 #4 merged',
+      '/low/old.txt 1 1:0 #1',
+      '/low/x.txt 1 0:2 #5',
+      '/sym 3 0:11 #13',
+    ];
+    expect(rows(inPlace)).toEqual(expected);
+    expect(rows(fromPaths)).toEqual(expected);
+    expect(ix.lookupPath('/a')).toBe(0);
+    // Each build warns alike: file/under.txt through a file, the first dup.txt replaced.
+    const once = [
+      [5, 'ENOTDIR'],
+      [6, 'EEXIST'],
+    ];
+    expect(ix.warnings.map((w) => [w.ref, w.code])).toEqual([...once, ...once]);
+  });
+
   it('builds under a given root, numbers entries as listed, marks merged directories, walks untagged nodes', async () => {
     const ix = await make();
     const root = ix.insert(ix.root, 'lowers', { kind: Kind.Dir });
@@ -578,5 +663,207 @@ describe('NamespaceIndex: memory', () => {
       expect([ix.ref(id), ix.layer(id), ix.pathOf(id)]).toEqual([i, 1, `/pkg${i % 7}/lib/mod-${i}.js`]);
     }
     expect(ix.childNames(ix.lookupPath('/pkg3/lib')).length).toBe(Math.ceil((3000 - 3) / 7));
+  });
+});
+
+describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () => {
+  const encoder = new TextEncoder();
+  const entries = Array.from({ length: 50 }, (_, i) => ({
+    name: i % 10 === 9 ? `top/s${i}/` : `top/s${i % 3}/f${i}.txt`,
+    data: encoder.encode('x'.repeat(i)),
+    unixMode: i % 10 === 9 ? 0o40755 : 0o100600 + (i % 8),
+    unixTime: 1_600_000_000 + i,
+    method: (i % 2 === 0 ? 0 : 8) as 0 | 8,
+  }));
+  const bytes = writeZip(entries);
+  const source = { size: bytes.byteLength, read: (o: number, n: number) => bytes.subarray(o, o + n) };
+  const snapshot = (dir: Awaited<ReturnType<NamespaceIndex['openZip']>>) =>
+    Array.from({ length: dir.count }, (_, i) => dir.entry(i));
+
+  it('serves the right entry after rename, remove, reinsert, link, setSource, setKind and tags', async () => {
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    const before = snapshot(dir);
+    expect(before[4]).toMatchObject({ path: 'top/s1/f4.txt', size: 4, mode: 0o604, method: 0 });
+    expect(before[9]).toMatchObject({ path: 'top/s9', kind: Kind.Dir, mode: 0o755 });
+    ix.addZipLayer(3, dir);
+    const f4 = ix.lookupPath('/top/s1/f4.txt');
+    const f7 = ix.lookupPath('/top/s1/f7.txt');
+    const f5 = ix.lookupPath('/top/s2/f5.txt');
+    expect([ix.layer(f4), ix.ref(f4), ix.nlink(f4), ix.tag(f4)]).toEqual([3, 4, 1, 0]);
+    // A directory entry is a plain node carrying its entry index.
+    expect(ix.ref(ix.lookupPath('/top/s9'))).toBe(9);
+
+    // Rename into another directory: same node, same entry; the directory still has the entry's path.
+    ix.move(f4, ix.lookupPath('/top/s2'), 'renamed.txt');
+    expect(ix.lookupPath('/top/s1/f4.txt')).toBe(0);
+    expect(ix.lookupPath('/top/s2/renamed.txt')).toBe(f4);
+    expect([ix.pathOf(f4), ix.layer(f4), ix.ref(f4)]).toEqual(['/top/s2/renamed.txt', 3, 4]);
+    // Remove, then reinsert a plain node at the freed path: a new node; the entry is untouched.
+    ix.remove(f7);
+    expect(ix.isValid(f7)).toBe(false);
+    const again = ix.insert(ix.lookupPath('/top/s1'), 'f7.txt', { kind: Kind.File, ref: 77 });
+    expect(again).not.toBe(f7);
+    expect([ix.layer(again), ix.ref(again)]).toEqual([UPPER, 77]);
+    // A hard link to a zip node: one object, two names; the object outlives its first name.
+    const l = ix.link(ix.root, 'hard', f5);
+    expect([ix.object(l), ix.nlink(f5), ix.ref(l), ix.layer(l)]).toEqual([f5, 2, 5, 3]);
+    ix.remove(f5);
+    expect([ix.isValid(f5), ix.nlink(l), ix.ref(l)]).toEqual([false, 1, 5]);
+    // A copy-up: the node's source changes, the entry's values do not.
+    const f8 = ix.lookupPath('/top/s2/f8.txt');
+    ix.setSource(f8, UPPER, 1234);
+    expect([ix.layer(f8), ix.ref(f8)]).toEqual([UPPER, 1234]);
+    ix.setTag(f8, 42);
+    ix.setFlags(f8, Flag.CopiedUp);
+    expect([ix.tag(f8), ix.flags(f8), ix.tag(ix.lookupPath('/top/s0/f0.txt'))]).toEqual([
+      42,
+      Flag.CopiedUp,
+      0,
+    ]);
+    // setKind to a directory gives the zip node a dir record of its own.
+    const f10 = ix.lookupPath('/top/s1/f10.txt');
+    ix.setKind(f10, Kind.Dir);
+    const inner = ix.insert(f10, 'inner', { kind: Kind.File });
+    expect([ix.childCount(f10), ix.lookupPath('/top/s1/f10.txt/inner')]).toEqual([1, inner]);
+    expect(ix.subdirCount(ix.lookupPath('/top/s1'))).toBe(1);
+
+    expect(snapshot(dir)).toEqual(before);
+    // Every other entry still resolves to its own record.
+    for (let i = 0; i < 50; i++) {
+      if ([4, 5, 7, 8, 10].includes(i) || i % 10 === 9) continue;
+      const id = ix.lookupPath(`/${before[i]?.path}`);
+      expect([ix.ref(id), ix.layer(id), ix.pathOf(id)]).toEqual([i, 3, `/${before[i]?.path}`]);
+    }
+    dir.close();
+    // Closed: its records stay (they are nodes) and keep answering for them.
+    expect([ix.ref(f4), ix.layer(f4), ix.pathOf(f4), ix.nlink(l)]).toEqual([4, 3, '/top/s2/renamed.txt', 1]);
+    expect(() => dir.entry(0)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
+  it('answers made-up and stale ids without trapping', async () => {
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    ix.addZipLayer(0, dir);
+    const gone = ix.lookupPath('/top/s0/f0.txt');
+    ix.remove(gone);
+    for (const id of [0, 5000, 123_456_789, 2 ** 26 - 1, 2 ** 31, 2 ** 32 - 1]) {
+      expect([
+        ix.isValid(id),
+        ix.kind(id),
+        ix.flags(id),
+        ix.childCount(id),
+        ix.nlink(id),
+        ix.tag(id),
+      ]).toEqual([false, 0, 0, 0, 0, 0]);
+      expect([ix.layer(id), ix.ref(id), ix.object(id), ix.parent(id)]).toEqual([0, 0, id, 0]);
+    }
+    expect([ix.isValid(gone), ix.kind(gone)]).toEqual([false, 0]);
+    dir.close();
+  });
+
+  it('lists kinds in one pass and leaves out entries its caller rejects', async () => {
+    const ix = await make();
+    const dir = await ix.openZip(source);
+    const kinds = dir.kinds();
+    expect([kinds[0], kinds[9], kinds.length]).toEqual([Kind.File, Kind.Dir, 50]);
+    dir.reject(4);
+    dir.reject(9);
+    expect([dir.usable(4), dir.kinds()[4], dir.kinds()[9], dir.kinds()[5]]).toEqual([false, 0, 0, Kind.File]);
+    // Its path and values stay readable; the build lays everything else.
+    expect(dir.entry(4)).toMatchObject({ path: 'top/s1/f4.txt', size: 4, mode: 0o604 });
+    ix.addZipLayer(0, dir);
+    expect([ix.lookupPath('/top/s1/f4.txt'), ix.lookupPath('/top/s9')]).toEqual([0, 0]);
+    expect(ix.ref(ix.lookupPath('/top/s2/f5.txt'))).toBe(5);
+    dir.close();
+  });
+
+  it('grows plain nodes around zip regions, and a second build of one directory copies it', async () => {
+    const ix = await make({ nodes: 16 });
+    const dir = await ix.openZip(source);
+    ix.addZipLayer(1, dir);
+    // A closed directory no node was built from leaves nothing behind.
+    const unused = await ix.openZip(source);
+    unused.close();
+    const up = ix.insert(ix.root, 'up', { kind: Kind.Dir });
+    for (let i = 0; i < 10_000; i++) ix.insert(up, `n${i}`, { kind: Kind.File, ref: i });
+    const second = await ix.openZip(source);
+    ix.addZipLayer(0, second);
+    // Built once already: the second layer is laid from its paths (plain nodes, same refs).
+    ix.addZipLayer(2, second);
+    for (const i of [0, 4999, 9999]) expect(ix.ref(ix.lookupPath(`/up/n${i}`))).toBe(i);
+    const f3 = ix.lookupPath('/top/s0/f3.txt');
+    expect([ix.layer(f3), ix.ref(f3)]).toEqual([2, 3]);
+    expect(snapshot(second)).toEqual(snapshot(dir));
+    expect(ix.nodeCount).toBe(1 + 1 + 10_000 + 1 + 3 + 5 + 45);
+    second.close();
+    dir.close();
+  });
+
+  it('reads paths exactly with more than 65,535 directories and a method above 4094', async () => {
+    const many = writeZip(Array.from({ length: 66_000 }, (_, i) => ({ name: `d${i}/x/f` })));
+    const ix = await make();
+    const dir = await ix.openZip({ size: many.byteLength, read: (o, n) => many.subarray(o, o + n) });
+    for (const i of [0, 65_535, 65_536, 65_999]) expect(dir.path(i)).toBe(`d${i}/x/f`);
+    ix.addZipLayer(0, dir);
+    expect(ix.ref(ix.lookupPath('/d65999/x/f'))).toBe(65_999);
+    expect(dir.path(65_999)).toBe('d65999/x/f');
+    dir.close();
+
+    const odd = writeZip([{ name: 'a', data: new Uint8Array(3), method: 0 }]);
+    const v = new DataView(odd.buffer, odd.byteOffset);
+    const cd = v.getUint32(odd.byteLength - 6, true);
+    v.setUint16(cd + 10, 0xfffe, true);
+    const small = await ix.openZip({ size: odd.byteLength, read: (o, n) => odd.subarray(o, o + n) });
+    expect(small.entry(0)).toMatchObject({ path: 'a', method: 0xfffe, size: 3 });
+    small.close();
+  });
+});
+
+describe('NamespaceIndex: zip nodes against plain nodes', () => {
+  it('random renames, removals, links, sources and kinds leave both trees and the entries alike', async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `a${i % 4}/b${i % 7}/f${i}`);
+    const bytes = writeZip(names.map((name, i) => ({ name, data: new Uint8Array(i % 5) })));
+    for (let seed = 1; seed <= 8; seed++) {
+      let state = seed;
+      const rand = (n: number): number => {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        return state % n;
+      };
+      const zipped = await make();
+      const dir = await zipped.openZip({ size: bytes.byteLength, read: (o, n) => bytes.subarray(o, o + n) });
+      const before = Array.from({ length: dir.count }, (_, i) => dir.entry(i));
+      zipped.addZipLayer(2, dir);
+      const plain = await make();
+      plain.addLayer(
+        2,
+        names.map((path, ref) => ({ path: `/${path}`, kind: 'file' as const, ref })),
+      );
+      const both = [zipped, plain];
+      for (let step = 0; step < 60; step++) {
+        const files = paths(plain).filter((p) => plain.kind(plain.lookupPath(p)) === Kind.File);
+        const dirs = ['', ...paths(plain).filter((p) => plain.kind(plain.lookupPath(p)) === Kind.Dir)];
+        const file = files[rand(files.length)] as string;
+        const target = dirs[rand(dirs.length)] as string;
+        const op = rand(5);
+        for (const ix of both) {
+          const id = ix.lookupPath(file);
+          const to = ix.lookupPath(target || '/');
+          if (op === 0 && ix.lookup(to, `m${step}`) === 0) ix.move(id, to, `m${step}`);
+          else if (op === 1) ix.remove(id);
+          else if (op === 2) ix.link(to, `l${step}`, id);
+          else if (op === 3) ix.setSource(id, UPPER, 1000 + step);
+          else ix.setTag(id, step + 1);
+        }
+      }
+      const summary = (ix: NamespaceIndex) =>
+        paths(ix).map((p) => {
+          const id = ix.lookupPath(p);
+          return [p, ix.kind(id), ix.layer(id), ix.ref(id), ix.nlink(id), ix.tag(id), ix.pathOf(id)];
+        });
+      expect(summary(zipped)).toEqual(summary(plain));
+      expect(Array.from({ length: dir.count }, (_, i) => dir.entry(i))).toEqual(before);
+      dir.close();
+    }
   });
 });
