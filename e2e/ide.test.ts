@@ -568,6 +568,41 @@ describe('persistent workspaces', () => {
     await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('kept in IndexedDB');
   });
 
+  it('a workspace whose database the browser deleted says so instead of opening empty', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    const id = await page.evaluate(() => document.body.dataset.workspace);
+    expect(id).not.toBe('ephemeral');
+    const database = `vellum-upper:vellum-ide:${id}`;
+    // What Chromium does to a store it finds corrupt at startup: the database is gone. The worker's
+    // connection closes itself on the versionchange, so the deletion is not blocked.
+    await page.evaluate(
+      (name) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase(name);
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        }),
+      database,
+    );
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+
+    await page.reload();
+    const lost = page.getByTestId('workspace-lost');
+    await lost.waitFor();
+    await expect(lost.textContent()).resolves.toMatch(/saved changes of workspace "lesson work" are gone/);
+    // Nothing was made in its place, and the page did not boot into an empty workspace.
+    await expect(databases()).resolves.not.toContain(database);
+    await expect(page.evaluate(() => document.body.dataset.ready)).resolves.not.toBe('true');
+    await shot('09-workspace-lost');
+
+    await page.getByTestId('lost-reopen').click();
+    await page.waitForSelector('body[data-ready="true"]');
+    await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe(id);
+    await expectChanges(page, 0);
+    await expect(databases()).resolves.toContain(database);
+  });
+
   it('delete removes the workspace and returns to the ephemeral one', async () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');

@@ -18,7 +18,9 @@ import {
   openEphemeral,
   openEphemeralFs,
   openPersistent,
+  reopenLostEmpty,
   type Workspace,
+  WorkspaceLostError,
 } from './workspace.js';
 import { findWorkspace } from './workspaces/registry.js';
 
@@ -132,6 +134,20 @@ try {
   const lowers = await servedStack(new URL('layers/', document.baseURI).href);
   await mount(lowers, await openFromUrl(lowers, progress), started);
 } catch (error) {
-  progress.fail(error);
-  throw error;
+  if (!(error instanceof WorkspaceLostError)) {
+    progress.fail(error);
+    throw error;
+  }
+  const { record } = error;
+  progress.lost(error.message, {
+    reopenEmpty: () => {
+      reopenLostEmpty(record);
+      window.location.reload();
+    },
+    remove: async () => {
+      await deletePersistent(record);
+      window.location.assign(workspaceUrl(undefined));
+    },
+  });
+  console.warn(error);
 }

@@ -89,22 +89,55 @@ export async function openPersistent(
   options: Pick<WorkerFsOptions, 'onProgress'> = {},
 ): Promise<Workspace> {
   const base = baseOf(lowers);
-  const fs = await WorkerFs.open(
-    descriptors(lowers),
-    { type: 'idb', name: databaseOf(record.id) },
-    { ...options, onLowerChange: 'open' },
-  );
-  const ws: Workspace = { record, fs, base, lowerNames: lowers.map((l) => l.name), drift: undefined };
+  let fs: WorkerFs;
+  try {
+    fs = await WorkerFs.open(
+      descriptors(lowers),
+      { type: 'idb', name: databaseOf(record.id), mustExist: record.stored === true },
+      { ...options, onLowerChange: 'open' },
+    );
+  } catch (error) {
+    await base.close();
+    if ((error as { code?: unknown }).code === 'ENOENT') throw new WorkspaceLostError(record, error);
+    throw error;
+  }
+  const opened = record.stored === true ? record : { ...record, stored: true };
+  if (opened !== record) updateWorkspace(opened);
+  const ws: Workspace = { record: opened, fs, base, lowerNames: lowers.map((l) => l.name), drift: undefined };
   const now = await stampFiles(base);
   if (record.baseStamps === undefined) {
     // Made by an older version of the IDE (content hashes): this base becomes its reference.
-    ws.record = { ...record, baseStamps: now };
+    ws.record = { ...opened, baseStamps: now };
     updateWorkspace(ws.record);
     return ws;
   }
   const drift = baseDrift(record.baseStamps, now, await fs.changes(), fs.client.baseChanges);
   ws.drift = drift.changed.length > 0 ? drift : undefined;
   return ws;
+}
+
+/**
+ * A saved workspace whose database is gone: the browser deleted it (Chromium drops an origin's
+ * whole IndexedDB when it finds the store corrupt at startup, which a killed browser can leave) or
+ * it was cleared. Said as such, rather than opening the workspace empty as if never changed.
+ */
+export class WorkspaceLostError extends Error {
+  readonly code = 'ENOENT';
+  readonly record: WorkspaceRecord;
+  constructor(record: WorkspaceRecord, cause: unknown) {
+    super(
+      `The saved changes of workspace "${record.name}" are gone: its IndexedDB database no longer exists ` +
+        '(the browser deletes a database it finds corrupt, for example after it was killed, and clearing ' +
+        'site data removes it too).',
+      { cause },
+    );
+    this.record = record;
+  }
+}
+
+/** Lets a lost workspace open again, empty: its next open makes a new database. */
+export function reopenLostEmpty(record: WorkspaceRecord): void {
+  updateWorkspace({ ...record, stored: false });
 }
 
 /** Accepts the current base: the warning goes away until the base changes again. */

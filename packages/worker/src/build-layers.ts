@@ -55,9 +55,9 @@ const LOWERS: Record<string, LowerBuilder> = {
 const UPPERS: Record<string, UpperBuilder> = {
   memory: () => new MemoryUpper(),
   idb: async (d, events) => {
-    const { name, writeBack, durability, whenLocked } = d as IndexedDBUpperDescriptor;
+    const { name, writeBack, durability, whenLocked, mustExist } = d as IndexedDBUpperDescriptor;
     const { IndexedDBUpper } = await import('@vellum/core/idb');
-    const upper = new IndexedDBUpper({ name, writeBack, durability, whenLocked });
+    const upper = new IndexedDBUpper({ name, writeBack, durability, whenLocked, mustExist });
     if (whenLocked !== undefined) upper.onRemoteChange((change) => events.remoteChange(change));
     return upper;
   },

@@ -102,6 +102,11 @@ export interface IndexedDBUpperDescriptor {
    * view (no reopening; inode numbers kept) and then emits a `remote-change` event.
    */
   whenLocked?: 'read-only' | 'wait';
+  /**
+   * Fail with ENOENT instead of creating the database when it does not exist (see
+   * `IndexedDBUpperOptions.mustExist`): for reopening a workspace that was saved before.
+   */
+  mustExist?: boolean;
 }
 
 /** Every kind of upper a worker can build. */

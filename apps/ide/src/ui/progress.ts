@@ -35,6 +35,18 @@ export class BootProgress {
     row.text.textContent = `${formatBytes(p.loaded)} / ${formatBytes(p.total)}`;
   }
 
+  /** Ends the boot on a saved workspace whose database is gone: says so, and offers the two ways on. */
+  lost(message: string, actions: { reopenEmpty: () => void; remove: () => Promise<void> }): void {
+    this.#message.textContent = message;
+    this.#message.classList.add('error');
+    this.#message.dataset.testid = 'workspace-lost';
+    const reopen = el('button', { type: 'button', 'data-testid': 'lost-reopen' }, 'Open it empty');
+    const remove = el('button', { type: 'button', 'data-testid': 'lost-delete' }, 'Delete the workspace');
+    reopen.addEventListener('click', () => actions.reopenEmpty());
+    remove.addEventListener('click', () => void actions.remove());
+    this.#list.replaceChildren(el('div', { class: 'boot-actions' }, reopen, remove));
+  }
+
   fail(error: unknown): void {
     this.#message.textContent = `Could not load the sample project: ${error instanceof Error ? error.message : String(error)}`;
     this.#message.classList.add('error');

@@ -13,6 +13,11 @@ export interface WorkspaceRecord {
    * missing in records made by older versions, which kept content hashes instead.
    */
   baseStamps?: Record<string, string>;
+  /**
+   * Its database was made (it was opened once): from then on it must exist, and a missing one means
+   * the browser deleted it (as Chromium does with a store it finds corrupt), not a new workspace.
+   */
+  stored?: boolean;
 }
 
 const KEY = 'vellum-ide:workspaces';

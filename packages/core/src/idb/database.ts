@@ -9,6 +9,7 @@
  * deleting the workspace from another connection is never blocked.
  */
 import { promisifyRequest } from 'idb-keyval';
+import { FsError } from '../errors.js';
 
 export const STORE = 'upper';
 const VERSION = 1;
@@ -24,6 +25,13 @@ export interface DatabaseOptions {
    * commit only once the data is flushed to disk; browsers without the option ignore it.
    */
   durability?: IDBTransactionDurability;
+  /**
+   * Fail with ENOENT instead of creating the database when it does not exist. For a workspace
+   * that was saved before: Chromium deletes an origin's whole IndexedDB when it finds the store
+   * corrupt at startup (a torn LevelDB log after the browser was killed twice), and without this
+   * the workspace would silently open empty, as if it had never been changed.
+   */
+  mustExist?: boolean;
 }
 
 /** Runs `fn` on the raw object store inside one transaction; resolves once the transaction completed. */
@@ -60,6 +68,7 @@ export class Database {
   readonly name: string;
   readonly #factory: IDBFactory;
   readonly #durability: IDBTransactionDurability;
+  readonly #mustExist: boolean;
   #db: Promise<IDBDatabase> | undefined;
   /** Told when another connection deletes (or upgrades) the database under this one. */
   onVersionChange: (() => void) | undefined;
@@ -68,15 +77,31 @@ export class Database {
     this.name = databaseName(name);
     this.#factory = options.factory ?? globalFactory();
     this.#durability = options.durability ?? 'strict';
+    this.#mustExist = options.mustExist === true;
   }
 
   #open(): Promise<IDBDatabase> {
     if (this.#db) return this.#db;
     const request = this.#factory.open(this.name, VERSION);
-    request.onupgradeneeded = () => {
+    let missing = false;
+    request.onupgradeneeded = (event) => {
+      if (event.oldVersion === 0 && this.#mustExist) {
+        // Aborting the upgrade of a database that did not exist leaves none behind.
+        missing = true;
+        request.transaction?.abort();
+        return;
+      }
       request.result.createObjectStore(STORE);
     };
-    const opened = promisifyRequest(request).then((db) => {
+    const connected = promisifyRequest(request).catch((error: unknown) => {
+      if (!missing) throw error;
+      throw new FsError('ENOENT', 'open', this.name, undefined, {
+        cause: new Error(
+          `the database '${this.name}' does not exist (deleted, or cleared by the browser), and mustExist is set`,
+        ),
+      });
+    });
+    const opened = connected.then((db) => {
       // Another connection wants to delete or upgrade: let it, and reopen on next use.
       db.onversionchange = () => {
         db.close();
