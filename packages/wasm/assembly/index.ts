@@ -268,50 +268,18 @@ export function lookupTag(parent: u32, p: usize, len: u32): u32 {
 /** The layer value of a name whose `ref` is the container holding its directory's names. */
 export const CONTAINER_LINK: u32 = 0xfffffffe;
 
-/**
- * The engine's path walk through its containers (a container per directory, names tagged with
- * the engine's objects), in one call: each component of `p[0..len)` is looked up in the current
- * container and its tag written at outBase(); a name whose layer is CONTAINER_LINK continues in
- * the container its ref names. Empty and '.' components are skipped. Stops before '..' (the
- * engine's chain of parents decides where it leads) and a component over 255 bytes, and after a
- * missing name (not written) or a name that is not a directory. Returns where the result is: a
- * count, then that many tags (one call, not a second one for outBase()).
- */
-export function walkTags(start: u32, p: usize, len: u32): usize {
-  let cur = start;
-  let count: u32 = 0;
-  let i: u32 = 0;
-  // Room for every component up front: growing `out` does not keep what it held.
-  ensureOut(((<usize>len >> 1) + 2) << 2);
-  while (i < len) {
-    if (load<u8>(p + i) == 47) {
-      i++;
-      continue;
-    }
-    const begin = i;
-    while (i < len && load<u8>(p + i) != 47) i++;
-    const n = i - begin;
-    if (n == 1 && load<u8>(p + begin) == 46) continue;
-    if (n == 2 && load<u16>(p + begin) == 0x2e2e) break;
-    if (n > MAX_NAME) break;
-    const child = find(cur, p + begin, n);
-    if (child == 0) break;
-    count++;
-    store<u32>(out + ((<usize>count) << 2), tagOf(child));
-    if (ownLayer(child) != CONTAINER_LINK) break;
-    cur = ownRef(child);
-  }
-  store<u32>(out, count);
-  return out;
-}
-
 /** The high bit of a `walkNodes` result: the value is an untagged node's id, not a tag. */
 export const UNTAGGED: u32 = 0x80000000;
 
 /**
- * `walkTags` for an engine whose lower directories are bulk-built nodes: a directory node that
- * is not a container link is its own container (the walk goes on below it), and a name without
- * a tag is written as its node id with UNTAGGED set, so the engine can make its object then.
+ * The engine's path walk, in one call. A directory's names live in a container: a bulk-built
+ * lower directory is its own container, an upper directory's name links to one (layer
+ * CONTAINER_LINK, the container as ref). Each component of `p[0..len)` is looked up in the
+ * current container and written at outBase(): its tag, or, for a node without one, its id with
+ * UNTAGGED set (the engine makes its object then). Empty and '.' components are skipped. Stops
+ * before '..' (the engine's chain of parents decides where it leads) and a component over 255
+ * bytes, and after a missing name (not written) or a name that is not a directory. Returns
+ * where the result is: a count, then that many values (one call, not a second one for outBase()).
  */
 export function walkNodes(start: u32, p: usize, len: u32): usize {
   let cur = start;

@@ -48,7 +48,6 @@ export interface CoreExports {
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
   lookupTag(parent: number, p: number, len: number): number;
-  walkTags(start: number, p: number, len: number): number;
   insert(
     parent: number,
     p: number,

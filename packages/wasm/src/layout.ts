@@ -7,7 +7,7 @@
 export const ROOT = 1;
 /** Entry reference meaning "no entry of the layer" (an implicit directory). */
 export const NO_REF = 0xffffffff;
-/** The layer of a name whose ref is the container of its directory's names (see `walkTags`). */
+/** The layer of a name whose ref is the container of its directory's names (see `walkNodes`). */
 export const CONTAINER_LINK = 0xfffffffe;
 /** The layer number of nodes born in the upper. */
 export const UPPER = 0xffffffff;

@@ -139,24 +139,6 @@ export class NamespaceIndex {
   }
 
   /**
-   * For an engine that keeps a container per directory (names tagged with its objects, a
-   * directory's name pointing at that directory's container with layer `CONTAINER_LINK`
-   * and the container as ref): the tags of the leading components of `path` from container
-   * `start`, in one call, copied into `out`; returns how many. Stops before '..' and a component
-   * over 255 bytes, and after a missing name (not listed) or a name that does not link to a
-   * container.
-   */
-  walkTags(start: number, path: string, out: number[]): number {
-    const c = this.core ?? this.c;
-    const len = c.encode(path);
-    const at = c.x.walkTags(start, c.input, len) >>> 2;
-    const words = c.words();
-    const n = words[at] as number;
-    for (let i = 0; i < n; i++) out[i] = words[at + 1 + i] as number;
-    return n;
-  }
-
-  /**
    * The node at `path` without following symlinks (a symlink is returned only as the last
    * component); 0 if absent or hidden by a whiteout.
    */
@@ -408,9 +390,11 @@ export class NamespaceIndex {
   }
 
   /**
-   * {@link NamespaceIndex.walkTags} for an engine whose lower directories are bulk-built nodes
-   * (a directory node that is not a container link is its own container): a component whose
-   * node has no tag is written as its node id with {@link UNTAGGED} set.
+   * The engine's path walk from container `start`, in one call: for each leading component of
+   * `path`, the tag of its node, or its node id with {@link UNTAGGED} set when it has no tag,
+   * copied into `out`; returns how many. A bulk-built directory is its own container; a name
+   * with layer `CONTAINER_LINK` continues in the container its ref names. Stops before '..' and
+   * a component over 255 bytes, and after a missing name (not listed) or a non-directory.
    */
   walkNodes(start: number, path: string, out: number[]): number {
     const c = this.core ?? this.c;

@@ -178,7 +178,7 @@ describe('NamespaceIndex: rename, remove, hard links', () => {
 });
 
 describe('NamespaceIndex: containers (the engine: a container per directory, names tagged)', () => {
-  it('lookupTag finds a tag by (container, name); walkTags crosses linked containers in one call', async () => {
+  it('lookupTag finds a tag by (container, name); walkNodes crosses linked containers in one call', async () => {
     const ix = await make({ nodes: 4 });
     const top = ix.insert(ix.root, 'top', { kind: Kind.Dir });
     const sub = ix.insert(ix.root, 'sub', { kind: Kind.Dir });
@@ -192,7 +192,7 @@ describe('NamespaceIndex: containers (the engine: a container per directory, nam
     expect(ix.lookupTag(sub, 'bé')).toBe(12);
     expect(ix.lookupTag(sub, 'zz')).toBe(0);
     const out: number[] = [];
-    const walk = (path: string): number[] => out.slice(0, ix.walkTags(top, path, out));
+    const walk = (path: string): number[] => out.slice(0, ix.walkNodes(top, path, out));
     expect(walk('/a/bé/f')).toEqual([11, 12, 13]);
     expect(walk('a//./bé/')).toEqual([11, 12]);
     // A missing name is left out; a non-directory ends the walk; '..' stops it before.
