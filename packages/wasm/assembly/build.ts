@@ -54,6 +54,7 @@ import {
   R_DIRS,
   R_FIRST,
   R_LAYER,
+  R_LIVE,
   regionAt,
   revBegin,
   revPut,
@@ -396,6 +397,7 @@ function adopt(g: usize, id: u32, dir: u32, h: u32, kind: u8): void {
   store<u8>(r + N_GEN, gen);
   shareName(<u32>load<u8>(r + N_NAMELEN));
   adoptedNode();
+  store<u32>(g + R_LIVE, load<u32>(g + R_LIVE) + 1);
   appendChild(dir, id);
   tableInsert(id, h);
 }

@@ -46,6 +46,7 @@ import {
 } from './nodes';
 import { NO_LEAF, O_AUX, O_LAYER, O_LEAF, O_LEAFLEN, O_PREFIX, O_REF, ovrFind, ovrGet } from './ovr';
 import { R_FIRST, R_LAYER, regionAt, revGet } from './regions';
+import { reclaimRegions } from './zip';
 
 export const MAX_NAME: u32 = 255;
 
@@ -350,6 +351,8 @@ export function remove(id: u32, recursive: bool): i32 {
   if (id == ROOT) return -E_INVAL;
   if (!recursive && firstChildOf(id) != NONE) return -E_NOTEMPTY;
   removeTree(id);
+  // The last node of a closed zip directory may just have gone (an overlay closing).
+  reclaimRegions();
   return 0;
 }
 

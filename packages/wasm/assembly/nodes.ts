@@ -7,6 +7,7 @@
 // record is never reused for another node: it keeps its entry's values for as long as the
 // directory lives, whatever happens to its node.
 import { KIND_FREE, MAX_NODES, N_KIND, N_NEXT, NODE_SHIFT, Z_STRIDE } from './layout';
+import { regionNodeGone } from './regions';
 import { clearTag } from './tags';
 
 export const CHUNK_SHIFT: u32 = 12;
@@ -177,8 +178,12 @@ export function freeNode(id: u32): void {
   const r = rec(id);
   store<u8>(r + N_KIND, KIND_FREE);
   live--;
-  // A zip record keeps its entry's values (its directory reads them by entry index): not reused.
-  if (isZip(id)) return;
+  // A zip record keeps its entry's values (its directory reads them by entry index): not reused
+  // while its region lives; the region is freed whole once closed and none of its records is a node.
+  if (isZip(id)) {
+    regionNodeGone(regionOfId(id));
+    return;
+  }
   store<u32>(r + N_NEXT, freeHead);
   freeHead = id;
 }
@@ -194,19 +199,36 @@ export function adoptedNode(): void {
  */
 export function addZipChunks(block: usize, count: u32, region: u32): u32 {
   const n = (count + CHUNK_MASK) >> CHUNK_SHIFT;
-  ensureChunks(chunkCount + n);
-  const c0 = chunkCount;
+  // The ids of a freed region come back: an overlay opened and closed over and over must not
+  // run through the id space (nor grow the id-indexed side arrays).
+  const c0 = freeChunkRun(n);
+  if (c0 == chunkCount) {
+    ensureChunks(chunkCount + n);
+    chunkCount += n;
+  }
   for (let k: u32 = 0; k < n; k++) {
     const e = entry(c0 + k);
     store<u32>(e + C_BASE, <u32>(block + ((<usize>k) << CHUNK_SHIFT) * Z_STRIDE) | 1);
     store<u32>(e + C_LIMIT, k + 1 < n ? CHUNK_IDS : count - (k << CHUNK_SHIFT));
     store<u32>(e + C_REGION, region);
   }
-  chunkCount += n;
   return c0 << CHUNK_SHIFT;
 }
 
-/** Drops a region's chunks (its directory closed before any node was built from it). */
+/** The first of `n` consecutive chunk entries without records, or chunkCount if none. */
+function freeChunkRun(n: u32): u32 {
+  let run: u32 = 0;
+  for (let c: u32 = 0; c < chunkCount; c++) {
+    if (load<u32>(entry(c) + C_BASE) != 0) {
+      run = 0;
+      continue;
+    }
+    if (++run == n) return c + 1 - n;
+  }
+  return chunkCount;
+}
+
+/** Drops a region's chunks (its records are freed): their ids may serve a later region. */
 export function dropZipChunks(first: u32, count: u32): void {
   const c0 = first >> CHUNK_SHIFT;
   const n = (count + CHUNK_MASK) >> CHUNK_SHIFT;

@@ -15,6 +15,13 @@ export function ordinalOf(id: u32): u32 {
   return id < ordCap ? load<u32>(ords + ((<usize>id) << 2)) : 0;
 }
 
+/** Ids `[first, first + count)` lose their ordinals (a freed zip region's). */
+export function clearOrdinals(first: u32, count: u32): void {
+  if (first >= ordCap) return;
+  const end = first + count > ordCap ? ordCap : first + count;
+  memory.fill(ords + ((<usize>first) << 2), 0, (<usize>(end - first)) << 2);
+}
+
 export function setOrdinal(id: u32, ordinal: u32): void {
   if (id >= ordCap) {
     let next = nodeCapacity();

@@ -2,8 +2,8 @@
 // for the few zip nodes that need it: a source other than its entry (setSource after a copy-up),
 // a link count above 1 or the object id of a hard link, a dir record (setKind to a directory),
 // and its entry's name and prefix once the node was renamed or detached (so the directory still
-// reads the entry's path). Open addressing on the node id; zip records are never reused, so entries are never
-// removed.
+// reads the entry's path). Open addressing on the node id; entries go only when a zip region is
+// freed whole (`ovrDropRange`, which rebuilds the map).
 import { allocZeroed } from './heap-util';
 
 export const O_LAYER: usize = 4;
@@ -56,6 +56,24 @@ export function ovrGet(id: u32, layer: u32, ref: u32, aux: u32): usize {
   store<u32>(e + O_LEAFLEN, NO_LEAF);
   used++;
   return e;
+}
+
+/** Drops the entries of ids `[first, first + count)` (a freed zip region's, before reuse). */
+export function ovrDropRange(first: u32, count: u32): void {
+  if (used == 0) return;
+  const old = map;
+  map = allocZeroed(<usize>cap * O_STRIDE);
+  used = 0;
+  for (let j: u32 = 0; j < cap; j++) {
+    const e = old + <usize>j * O_STRIDE;
+    const key = load<u32>(e);
+    if (key == 0 || (key >= first && key - first < count)) continue;
+    let i = slotOf(key, cap);
+    while (load<u32>(map + <usize>i * O_STRIDE) != 0) i = (i + 1) & (cap - 1);
+    memory.copy(map + <usize>i * O_STRIDE, e, O_STRIDE);
+    used++;
+  }
+  heap.free(old);
 }
 
 function grow(): void {

@@ -22,7 +22,8 @@ export const R_DIRCOUNT: usize = 32;
 export const R_WIDE: usize = 36;
 export const R_WIDECOUNT: usize = 40;
 export const R_OPEN: usize = 44; // 1 while its directory is open (its paths can be read)
-const R_STRIDE: usize = 48;
+export const R_LIVE: usize = 48; // its records that are nodes now
+const R_STRIDE: usize = 52;
 
 let regs: usize = 0;
 let cap: usize = 0;
@@ -34,6 +35,24 @@ export function regionAt(r: u32): usize {
 
 export function regionCount(): u32 {
   return count;
+}
+
+/** Set when a closed region's last node went: its records can be freed (see zip.ts). */
+let reclaimable = false;
+
+/** One of region `r`'s records stopped being a node. */
+export function regionNodeGone(r: u32): void {
+  const g = regionAt(r);
+  const live = load<u32>(g + R_LIVE) - 1;
+  store<u32>(g + R_LIVE, live);
+  if (live == 0 && load<u32>(g + R_OPEN) == 0) reclaimable = true;
+}
+
+/** Whether a region may have become free since the last call. */
+export function takeReclaimable(): bool {
+  const was = reclaimable;
+  reclaimable = false;
+  return was;
 }
 
 export function newRegion(): u32 {

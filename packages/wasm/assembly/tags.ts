@@ -25,6 +25,13 @@ export function setTag(id: u32, tag: u32): void {
   store<u32>(tags + ((<usize>id) << 2), tag);
 }
 
+/** Ids `[first, first + count)` start untagged (a freed zip region's, before they are reused). */
+export function clearTags(first: u32, count: u32): void {
+  if (first >= tagCap) return;
+  const end = first + count > tagCap ? tagCap : first + count;
+  memory.fill(tags + ((<usize>first) << 2), 0, (<usize>(end - first)) << 2);
+}
+
 /** A reused id starts untagged. */
 export function clearTag(id: u32): void {
   if (id < tagCap) store<u32>(tags + ((<usize>id) << 2), 0);

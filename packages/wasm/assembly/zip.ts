@@ -38,6 +38,8 @@ import {
 } from './layout';
 import { commitNames, compactIfWorth, nameRoom, namesInit, namesReady, pinNames, unpinNames } from './names';
 import { addZipChunks, dropZipChunks, nodesInit, nodesReady } from './nodes';
+import { clearOrdinals } from './ordinals';
+import { ovrDropRange } from './ovr';
 import {
   newRegion,
   R_BLOCK,
@@ -46,13 +48,17 @@ import {
   R_DIRCOUNT,
   R_DIRS,
   R_FIRST,
+  R_LIVE,
   R_OPEN,
   R_REVCAP,
   R_REVMAP,
   R_WIDE,
   R_WIDECOUNT,
   regionAt,
+  regionCount,
+  takeReclaimable,
 } from './regions';
+import { clearTags } from './tags';
 import { cp437ToUtf8, crc32, validUtf8 } from './text';
 import { warn, warningsReset } from './warnings';
 
@@ -611,9 +617,9 @@ function addWide(index: u32, method: u32, size: f64, csize: f64, offset: f64, mt
 }
 
 /**
- * A zip directory closes: its prefixes and wide list go, and so do its records if no node was
- * built from them (else they stay: they are nodes, and hold the entries' values, until the
- * instance is dropped). Its names stay in the arena until it compacts.
+ * A zip directory closes: its prefixes and wide list go, and so do its records if none of them
+ * is a node (never built, or every node built from them removed since); else they go when the
+ * last one is removed (`reclaimRegions`). Its names stay in the arena until it compacts.
  */
 export function zipClose(r: u32): void {
   const g = regionAt(r);
@@ -627,12 +633,33 @@ export function zipClose(r: u32): void {
   }
   store<u32>(g + R_WIDECOUNT, 0);
   store<u32>(g + R_DIRCOUNT, 0);
-  if (load<u32>(g + R_BUILT) == 0) {
-    dropZipChunks(load<u32>(g + R_FIRST), load<u32>(g + R_COUNT));
-    heap.free(<usize>load<u32>(g + R_BLOCK));
-    store<u32>(g + R_BLOCK, 0);
-  }
+  if (load<u32>(g + R_BUILT) == 0 || load<u32>(g + R_LIVE) == 0) freeRecords(g);
   unpinNames();
+}
+
+/** Frees a closed region's records; their ids are cleared of tags, ordinals and overrides for reuse. */
+function freeRecords(g: usize): void {
+  const first = load<u32>(g + R_FIRST);
+  const count = load<u32>(g + R_COUNT);
+  clearTags(first, count);
+  clearOrdinals(first, count);
+  ovrDropRange(first, count);
+  dropZipChunks(first, count);
+  heap.free(<usize>load<u32>(g + R_BLOCK));
+  store<u32>(g + R_BLOCK, 0);
+}
+
+/**
+ * Frees the records of every closed region none of whose records is a node any more. Called after
+ * removals: a region's last node may go long after its directory closed (an overlay closing).
+ */
+export function reclaimRegions(): void {
+  if (!takeReclaimable()) return;
+  for (let r: u32 = 0; r < regionCount(); r++) {
+    const g = regionAt(r);
+    if (load<u32>(g + R_OPEN) == 0 && load<u32>(g + R_BLOCK) != 0 && load<u32>(g + R_LIVE) == 0)
+      freeRecords(g);
+  }
 }
 
 /** A parse failed: its region goes (its scratch too). */

@@ -664,6 +664,58 @@ describe('NamespaceIndex: memory', () => {
     }
     expect(ix.childNames(ix.lookupPath('/pkg3/lib')).length).toBe(Math.ceil((3000 - 3) / 7));
   });
+
+  it('frees a zip built in place once it is closed and its nodes are gone, and reuses its ids', async () => {
+    // An overlay's life in the shared index, again and again, while another zip stays open (so the
+    // instance lives): parse, build under the overlay's directory, tag, close the directory, remove
+    // the overlay's directory. The records go with the last node, in either order of the two.
+    const zip = writeZip(Array.from({ length: 5000 }, (_, i) => ({ name: `d${i % 13}/f-${i}.txt` })));
+    const source = { size: zip.byteLength, read: (o: number, n: number) => zip.subarray(o, o + n) };
+    const ix = await make();
+    const keep = await ix.openZip({
+      size: writeZip([{ name: 'kept.txt' }]).byteLength,
+      read: (() => {
+        const b = writeZip([{ name: 'kept.txt' }]);
+        return (o: number, n: number) => b.subarray(o, o + n);
+      })(),
+    });
+    const round = async (closeFirst: boolean): Promise<{ zip: number; first: number }> => {
+      const dir = await ix.openZip(source);
+      const root = ix.insert(ix.root, 'overlay', { kind: Kind.Dir });
+      ix.addZipLayer(0, dir, root);
+      const id = ix.lookupPath('/d3/f-3.txt', root);
+      expect([ix.ref(id), ix.ordinal(id) > 0 || ix.ordinal(id) === 0]).toEqual([3, true]);
+      // A tag and an override (a rename) that must not reach the next zip given these ids.
+      ix.setTag(id, 77);
+      ix.move(id, ix.lookupPath('/d3', root), 'renamed.txt');
+      const first = ix.lookupPath('/d0/f-0.txt', root);
+      if (closeFirst) dir.close();
+      ix.remove(root, { recursive: true });
+      if (!closeFirst) dir.close();
+      return { zip: ix.memoryBreakdown().zip, first };
+    };
+    const seen: { zip: number; first: number }[] = [];
+    for (let r = 0; r < 12; r++) seen.push(await round(r % 2 === 0));
+    // Nothing of the closed zips is left: only the open one's records, whatever the order.
+    expect(new Set(seen.map((s) => s.zip)).size).toBe(1);
+    expect(seen[0]?.zip).toBeLessThan(5000 * 44);
+    // Their ids came back: every round's zip got the same first id.
+    expect(new Set(seen.map((s) => s.first)).size).toBe(1);
+    // A zip given reused ids starts clean: no tag, no override, its own names.
+    const dir = await ix.openZip(source);
+    const root = ix.insert(ix.root, 'fresh', { kind: Kind.Dir });
+    ix.addZipLayer(0, dir, root);
+    const id = ix.lookupPath('/d3/f-3.txt', root);
+    expect([ix.tag(id), ix.name(id), ix.pathOf(id), dir.path(3)]).toEqual([
+      0,
+      'f-3.txt',
+      '/fresh/d3/f-3.txt',
+      'd3/f-3.txt',
+    ]);
+    expect(ix.lookupPath('/d3/renamed.txt', root)).toBe(0);
+    dir.close();
+    keep.close();
+  });
 });
 
 describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () => {
