@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs';
 import { tornTailAt, trimTornTails } from './crash/leveldb-tail.js';
 import { filesAfter } from './crash/ops.js';
-import { chromiumPath, type PageServer, servePages } from './pages.js';
+import { chromiumPath, openCrashPage, type PageServer, servePages } from './pages.js';
 
 const CRASHES = Number(process.env.VELLUM_BROWSER_CRASHES ?? 5);
 
@@ -127,13 +127,7 @@ async function kill({ child, browser }: Launched): Promise<void> {
 async function newPage(browser: Browser, acks: number[]): Promise<Page> {
   const context = browser.contexts()[0];
   if (!context) throw new Error('the launched Chromium has no default context');
-  const page = await context.newPage();
-  await page.exposeFunction('ack', (i: number) => {
-    acks.push(i);
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-  return page;
+  return openCrashPage(context, url, acks);
 }
 
 describe('killing the whole browser mid-write', () => {

@@ -9,7 +9,7 @@
 import type { BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesAfter } from './crash/ops.js';
-import { openPages, type PageSession } from './pages.js';
+import { openCrashPage, openPages, type PageSession } from './pages.js';
 
 const CRASHES = Number(process.env.VELLUM_CRASHES ?? 20);
 
@@ -26,15 +26,7 @@ afterAll(async () => {
   await pages?.close();
 });
 
-async function newPage(acks: number[]): Promise<Page> {
-  const page = await context.newPage();
-  await page.exposeFunction('ack', (i: number) => {
-    acks.push(i);
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
-  return page;
-}
+const newPage = (acks: number[]): Promise<Page> => openCrashPage(context, url, acks);
 
 describe('crashing the page mid-write', () => {
   it(`keeps every acknowledged operation (${CRASHES} renderer crashes at random moments)`, async () => {

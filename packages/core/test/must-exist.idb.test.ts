@@ -12,6 +12,10 @@ import { MemoryLayer, Overlay } from '../src/index.js';
 
 const lower = (): MemoryLayer => MemoryLayer.fromTree({ 'base.txt': 'base' }, { id: 'base' });
 
+/** An overlay over the one-file lower on workspace 'w' of `factory`. */
+const openW = (factory: IDBFactory, mustExist?: boolean): Promise<Overlay> =>
+  Overlay.create({ lowers: [lower()], upper: new IndexedDBUpper({ name: 'w', factory, mustExist }) });
+
 async function databases(factory: IDBFactory): Promise<string[]> {
   return (await factory.databases()).map((d) => d.name ?? '');
 }
@@ -19,35 +23,23 @@ async function databases(factory: IDBFactory): Promise<string[]> {
 describe('IndexedDBUpper mustExist', () => {
   it('opens a database that exists and shows what it holds', async () => {
     const factory = new IDBFactory();
-    const first = await Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory }),
-    });
+    const first = await openW(factory);
     await first.writeFile('/saved.txt', 'kept');
     await first.close();
-    const again = await Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory, mustExist: true }),
-    });
+    const again = await openW(factory, true);
     expect(await again.readFile('/saved.txt', 'utf8')).toBe('kept');
     await again.close();
   });
 
   it('fails with ENOENT on a database that is gone, and leaves none behind', async () => {
     const factory = new IDBFactory();
-    const first = await Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory }),
-    });
+    const first = await openW(factory);
     await first.writeFile('/saved.txt', 'kept');
     await first.close();
     await IndexedDBUpper.delete('w', { factory });
     expect(await databases(factory)).toEqual([]);
 
-    const opening = Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory, mustExist: true }),
-    });
+    const opening = openW(factory, true);
     await expect(opening).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open', path: databaseName('w') });
     await opening.catch((error: Error) => {
       expect(String((error.cause as Error).message)).toMatch(/does not exist/);
@@ -55,25 +47,16 @@ describe('IndexedDBUpper mustExist', () => {
     expect(await databases(factory)).toEqual([]);
 
     // Without the option the same name opens as a new, empty workspace (the silent case).
-    const fresh = await Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory }),
-    });
+    const fresh = await openW(factory);
     await expect(fresh.readdir('/')).resolves.toEqual(['base.txt']);
     await fresh.close();
   });
 
   it('an open upper whose database is deleted under it fails its next commit with ENOENT', async () => {
     const factory = new IDBFactory();
-    const made = await Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory }),
-    });
+    const made = await openW(factory);
     await made.close();
-    const ov = await Overlay.create({
-      lowers: [lower()],
-      upper: new IndexedDBUpper({ name: 'w', factory, mustExist: true }),
-    });
+    const ov = await openW(factory, true);
     await IndexedDBUpper.delete('w', { factory });
     await expect(ov.writeFile('/late.txt', 'x')).rejects.toMatchObject({ code: 'ENOENT' });
     // The refused write left the view as it was.

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright';
+import { type BrowserContext, chromium, type Page } from 'playwright';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, locateBrowser } from '../../../scripts/find-browser.mjs';
 
@@ -53,4 +53,18 @@ export async function openPages(folder: string): Promise<PageSession> {
       await server.close();
     },
   };
+}
+
+/**
+ * Opens the crash page at `url` in `context`, each acknowledged operation's number pushed onto
+ * `acks` (the page calls `ack(i)` once its operation resolved), and waits until it is ready.
+ */
+export async function openCrashPage(context: BrowserContext, url: string, acks: number[]): Promise<Page> {
+  const page = await context.newPage();
+  await page.exposeFunction('ack', (i: number) => {
+    acks.push(i);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+  return page;
 }
