@@ -98,3 +98,18 @@ export async function editAndSave(page: Page, path: string, text: string): Promi
   await page.keyboard.press('Control+s');
   await page.waitForSelector('[data-testid="title-dirty"][hidden]', { state: 'attached' });
 }
+
+/**
+ * Imports `zip` as the new topmost lower through the IDE's file input, after marking the page
+ * not ready, so that a wait for `data-ready="true"` sees the reopened workspace, not the old one.
+ */
+export async function importZip(page: Page, zip: Uint8Array): Promise<void> {
+  await page.evaluate(() => {
+    document.body.dataset.ready = 'pending';
+  });
+  await page.getByTestId('import-lower-input').setInputFiles({
+    name: 'extra.zip',
+    mimeType: 'application/zip',
+    buffer: Buffer.from(zip),
+  });
+}

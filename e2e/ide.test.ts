@@ -22,6 +22,7 @@ import {
   expectChanges,
   type Ide,
   ideRoot,
+  importZip,
   row,
   SHOTS,
   startIde,
@@ -230,14 +231,7 @@ describe('demo IDE', () => {
       ],
       Date.UTC(2025, 2, 1),
     );
-    await page.evaluate(() => {
-      document.body.dataset.ready = 'pending';
-    });
-    await page.getByTestId('import-lower-input').setInputFiles({
-      name: 'extra.zip',
-      mimeType: 'application/zip',
-      buffer: Buffer.from(zip),
-    });
+    await importZip(page, zip);
     await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
     await expect(row(page, '/IMPORTED.md').textContent()).resolves.toContain('L0 extra');
     await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 extra');
@@ -269,24 +263,18 @@ describe('demo IDE', () => {
     const changes = await inspect.changes();
     expect(changes.length).toBeGreaterThanOrEqual(4);
     const listing = await inspect.listing('workspace');
-    await page.evaluate(() => {
-      document.body.dataset.ready = 'pending';
-    });
     // The zip adds a file, and has its own versions of a file edited and a file deleted here.
-    await page.getByTestId('import-lower-input').setInputFiles({
-      name: 'extra.zip',
-      mimeType: 'application/zip',
-      buffer: Buffer.from(
-        zipLayerBytes(
-          [
-            { path: '/IMPORTED.md', kind: 'file', data: 'imported\n' },
-            { path: '/src/app.ts', kind: 'file', data: "// the zip's app.ts\n" },
-            { path: '/tsconfig.json', kind: 'file', data: '{}\n' },
-          ],
-          Date.UTC(2025, 2, 1),
-        ),
+    await importZip(
+      page,
+      zipLayerBytes(
+        [
+          { path: '/IMPORTED.md', kind: 'file', data: 'imported\n' },
+          { path: '/src/app.ts', kind: 'file', data: "// the zip's app.ts\n" },
+          { path: '/tsconfig.json', kind: 'file', data: '{}\n' },
+        ],
+        Date.UTC(2025, 2, 1),
       ),
-    });
+    );
     await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
     await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe('ephemeral');
     // The same changes, and the same tree apart from what the zip adds: the upper still wins.
@@ -551,16 +539,10 @@ describe('persistent workspaces', () => {
     await page.waitForSelector('body[data-ready="true"]');
     const id = await page.evaluate(() => document.body.dataset.workspace);
     expect(id).not.toBe('ephemeral');
-    await page.evaluate(() => {
-      document.body.dataset.ready = 'pending';
-    });
-    await page.getByTestId('import-lower-input').setInputFiles({
-      name: 'extra.zip',
-      mimeType: 'application/zip',
-      buffer: Buffer.from(
-        zipLayerBytes([{ path: '/IMPORTED.md', kind: 'file', data: 'imported\n' }], Date.UTC(2025, 2, 1)),
-      ),
-    });
+    await importZip(
+      page,
+      zipLayerBytes([{ path: '/IMPORTED.md', kind: 'file', data: 'imported\n' }], Date.UTC(2025, 2, 1)),
+    );
     // The IndexedDB upper was closed and opened again (its writer lock released in between).
     await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
     await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe(id);
