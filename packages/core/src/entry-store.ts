@@ -2,7 +2,7 @@
  * Where every directory's entries live: the wasm namespace index of `@vellum/wasm`. Each
  * directory object owns one index directory (its container); each name in it is an index node
  * whose tag is a slot of this store's side table of objects. A name is resolved by one hash probe
- * in wasm (`lookupTag`), and no JS map of names exists.
+ * in wasm (`lookupNode`), and no JS map of names exists.
  *
  * Containers, not one merged tree, because the engine's directories are copy-on-write: an upper
  * copy of a lower directory has names of its own while the lower directory stays as it was (it
@@ -272,11 +272,9 @@ export class EntryTable {
   get(name: string): Node | undefined {
     // A closed overlay's container ids may already name another overlay's directories.
     if (this.store.closed) throw closedError();
-    const slot = this.#index.lookupTag(this.id, name);
-    if (slot !== 0) return this.store.object(slot);
-    // Untagged: absent, or a lower name whose object is not made yet.
-    const id = this.#index.lookup(this.id, name);
-    return id === 0 ? undefined : this.store.nodeObject(id);
+    // One wasm call: a slot, or a lower name whose object is made now, or nothing.
+    const value = this.#index.lookupNode(this.id, name);
+    return value === 0 ? undefined : this.store.found(value);
   }
 
   has(name: string): boolean {
@@ -287,10 +285,10 @@ export class EntryTable {
   /** Whether `name` is a directory, without making a lower entry's object to find out. */
   isDir(name: string): boolean {
     if (this.store.closed) throw closedError();
-    const slot = this.#index.lookupTag(this.id, name);
-    if (slot !== 0) return this.store.object(slot)?.kind === 'dir';
-    const id = this.#index.lookup(this.id, name);
-    if (id === 0) return false;
+    const value = this.#index.lookupNode(this.id, name);
+    if (value === 0) return false;
+    if (value < UNTAGGED) return this.store.object(value)?.kind === 'dir';
+    const id = value - UNTAGGED;
     return this.#index.kind(linkTarget(this.#index, id) || id) === Kind.Dir;
   }
 

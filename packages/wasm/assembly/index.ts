@@ -257,12 +257,15 @@ export function listChildren(id: u32): u32 {
 }
 
 /**
- * The tag of child `name` of `parent` (0 if absent or untagged): the engine's per-component
- * lookup in one call instead of two.
+ * Child `name` of `parent` as the engine's per-component lookup wants it, in one call: its tag,
+ * or its id with UNTAGGED set when it has none (a bulk-built lower name whose object is not made
+ * yet), or 0 when absent — the encoding of a `walkNodes` result.
  */
-export function lookupTag(parent: u32, p: usize, len: u32): u32 {
+export function lookupNode(parent: u32, p: usize, len: u32): u32 {
   const id = find(parent, p, len);
-  return id == 0 ? 0 : tagOf(id);
+  if (id == 0) return 0;
+  const tag = tagOf(id);
+  return tag != 0 ? tag : id | UNTAGGED;
 }
 
 /** The layer value of a name whose `ref` is the container holding its directory's names. */

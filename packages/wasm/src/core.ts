@@ -47,7 +47,7 @@ export interface CoreExports {
   walkNodes(start: number, p: number, len: number): number;
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
-  lookupTag(parent: number, p: number, len: number): number;
+  lookupNode(parent: number, p: number, len: number): number;
   insert(
     parent: number,
     p: number,

@@ -129,13 +129,14 @@ export class NamespaceIndex {
   }
 
   /**
-   * The tag of the child `name` of `parent`, or 0 when there is none (or it is untagged): for
-   * an engine that keeps its objects in a side table, one wasm call per component.
+   * The child `name` of `parent` for an engine that keeps its objects in a side table, in one
+   * wasm call: its tag, its node id with {@link UNTAGGED} set when it has no tag, or 0 when
+   * there is no such child (the encoding of {@link NamespaceIndex.walkNodes}).
    */
-  lookupTag(parent: number, name: string): number {
+  lookupNode(parent: number, name: string): number {
     const c = this.core ?? this.c;
     const len = c.encode(name);
-    return c.x.lookupTag(parent, c.input, len) >>> 0;
+    return c.x.lookupNode(parent, c.input, len) >>> 0;
   }
 
   /**

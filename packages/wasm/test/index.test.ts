@@ -178,7 +178,7 @@ describe('NamespaceIndex: rename, remove, hard links', () => {
 });
 
 describe('NamespaceIndex: containers (the engine: a container per directory, names tagged)', () => {
-  it('lookupTag finds a tag by (container, name); walkNodes crosses linked containers in one call', async () => {
+  it('lookupNode finds a tag by (container, name); walkNodes crosses linked containers in one call', async () => {
     const ix = await make({ nodes: 4 });
     const top = ix.insert(ix.root, 'top', { kind: Kind.Dir });
     const sub = ix.insert(ix.root, 'sub', { kind: Kind.Dir });
@@ -189,8 +189,11 @@ describe('NamespaceIndex: containers (the engine: a container per directory, nam
     link(sub, 'bé', deep, 12);
     ix.setTag(ix.insert(deep, 'f', { kind: Kind.File }), 13);
     ix.setTag(ix.insert(deep, 'g', { kind: Kind.File }), 14);
-    expect(ix.lookupTag(sub, 'bé')).toBe(12);
-    expect(ix.lookupTag(sub, 'zz')).toBe(0);
+    expect(ix.lookupNode(sub, 'bé')).toBe(12);
+    expect(ix.lookupNode(sub, 'zz')).toBe(0);
+    // An untagged name answers with its id, marked.
+    const bare = ix.insert(sub, 'bare', { kind: Kind.File });
+    expect(ix.lookupNode(sub, 'bare')).toBe((bare | UNTAGGED) >>> 0);
     const out: number[] = [];
     const walk = (path: string): number[] => out.slice(0, ix.walkNodes(top, path, out));
     expect(walk('/a/bé/f')).toEqual([11, 12, 13]);
