@@ -176,7 +176,7 @@ export const zenfsBackendSuite: Suite<State> = {
     ctx.note(
       "Both backends sit behind the same ZenFS VFS code (path resolution, vnode cache, handles), so the figures include ZenFS's own per-call cost. " +
         'Vellum `statSync` = engine `lstatSync` plus, for a path below the root, `realpathSync` of its parent (a path crossing a symlink must be ENOENT for ZenFS to resolve it); ' +
-        'its `readSync` reads the whole file with `readFileSync` (the engine has no sync ranged read yet); reads never copy up (`no_atime`).',
+        "its `readSync` reads only the asked range through the engine's descriptors (`openSync`, `readSync`, `closeSync`); reads never copy up (`no_atime`).",
     );
     for (const row of rows) {
       if (row.ratio != null && row.unit === 'ns/op')
