@@ -9,7 +9,7 @@
  * decides whiteouts, redirects, `changes()`, `revert()` and replay), and both must answer
  * lookups at once.
  */
-import { CONTAINER_LINK, Kind, NamespaceIndex, NO_REF, UNTAGGED, UPPER } from '@vellum/wasm';
+import { CONTAINER_LINK, Kind, LOWER_LINK, NamespaceIndex, NO_REF, UNTAGGED, UPPER } from '@vellum/wasm';
 import { FsError } from './errors.js';
 import type { Node } from './inode.js';
 
@@ -46,13 +46,10 @@ class SharedIndex {
 let shared: Promise<SharedIndex> | null = null;
 
 /**
- * The layer value of a container name that stands for a lower non-directory whose object is not
- * made yet (its ref is the lower node); an untagged name with layer CONTAINER_LINK is the same for
- * a lower directory (the walk goes on in it). Copy-up copies a directory's names this way.
+ * A container name's target lower node, if it is a link to one made by `copyFrom` (else 0): an
+ * untagged name with layer LOWER_LINK (a non-directory) or CONTAINER_LINK (a directory) stands for
+ * the lower node its ref names, whose object is not made yet.
  */
-export const LOWER_LINK = 0xfffffffd;
-
-/** A container name's target lower node, if it is a link to one made by `copyFrom` (else 0). */
 export function linkTarget(index: NamespaceIndex, id: number): number {
   const layer = index.layer(id);
   return layer === LOWER_LINK || layer === CONTAINER_LINK ? index.ref(id) : 0;
@@ -216,6 +213,11 @@ export class EntryStore {
     return slot;
   }
 
+  /** One more name refers to `slot` (which names an object already). */
+  refSlot(slot: number): void {
+    this.#refs[slot] = (this.#refs[slot] as number) + 1;
+  }
+
   /** One name fewer refers to `slot`; the last one frees it. */
   unref(slot: number): void {
     const left = (this.#refs[slot] as number) - 1;
@@ -341,22 +343,14 @@ export class EntryTable {
 
   /**
    * Every name of `other` added here (an upper copy of a directory starts with its lower's
-   * names). A lower name whose object is not made yet is copied as a link to its lower node
-   * (see LOWER_LINK), so a copy-up makes no object for the names it only carries over.
+   * names), in one wasm call (`copyChildren`): a lower name whose object is not made yet is copied
+   * as a link to its lower node (LOWER_LINK, or CONTAINER_LINK for a directory), so a copy-up makes
+   * no object and no string for the names it only carries over; a name with an object counts one
+   * more reference to it.
    */
   copyFrom(other: EntryTable): void {
-    const index = this.#index;
-    for (const id of other.#list()) {
-      const name = index.name(id);
-      const slot = index.tag(id);
-      if (slot !== 0) {
-        this.set(name, this.store.object(slot) as Node);
-        continue;
-      }
-      const target = linkTarget(index, id) || id;
-      const dir = index.kind(target) === Kind.Dir;
-      index.insert(this.id, name, { kind: Kind.File, layer: dir ? CONTAINER_LINK : LOWER_LINK, ref: target });
-    }
+    if (this.store.closed) throw closedError();
+    for (const slot of this.#index.copyChildren(this.id, other.id)) this.store.refSlot(slot);
   }
 
   keys(): string[] {

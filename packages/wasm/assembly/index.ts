@@ -2,20 +2,23 @@
 // memory is released by dropping the instance, since wasm memory never shrinks.
 
 import { dirRec, dirsBytes } from './dirs';
-import { tableBytes } from './hash';
+import { hashName, tableBytes } from './hash';
 import { grownCapacity } from './heap-util';
 import {
   D_COUNT,
   D_SUBDIRS,
   KIND_DIR,
+  KIND_FILE,
   N_FLAGS,
   N_KIND,
   N_NAME,
   N_NAMELEN,
   N_NEXT,
   N_PARENT,
+  NO_REF,
   NONE,
   ROOT,
+  UPPER,
   Z_METHOD,
   Z_RAWLEN,
   Z_REJECTED_BY_CALLER,
@@ -27,6 +30,7 @@ import {
   entryPrefix,
   find,
   firstChildOf,
+  insertNew,
   isLive,
   MAX_NAME,
   namespaceInit,
@@ -34,13 +38,14 @@ import {
   objectOf as objectOfNode,
   ownLayer,
   ownRef,
+  reserve,
   setOwnSource,
 } from './namespace';
 import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
 import { ordinalsBytes } from './ordinals';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
 import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
-import { tagOf, tagsBytes } from './tags';
+import { setTag, tagOf, tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef, setBuildRoot } from './build';
 export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
@@ -270,6 +275,63 @@ export function lookupNode(parent: u32, p: usize, len: u32): u32 {
 
 /** The layer value of a name whose `ref` is the container holding its directory's names. */
 export const CONTAINER_LINK: u32 = 0xfffffffe;
+
+/** The layer value of a container name standing for a lower non-directory not made yet. */
+export const LOWER_LINK: u32 = 0xfffffffd;
+
+let scratch: usize = 0;
+
+/**
+ * The engine's copy-up of a directory's names, in one call: every name of `src`, in order, is
+ * added to the empty container `dst` as `EntryTable.set`/`copyFrom` would add it one by one — a
+ * tagged name keeps its tag (a directory's object as a CONTAINER_LINK to its container, any other
+ * object as UPPER), an untagged one becomes a link to its lower node (CONTAINER_LINK for a
+ * directory, LOWER_LINK otherwise). Per name that was a JS string decoded, encoded again and six
+ * calls; here it is a copy of its bytes and an insert. Returns where the copied tags are (a count,
+ * then the tags: the engine counts each reference once more), or 0 when `dst` is not an empty
+ * live directory or `src` not a live directory.
+ */
+export function copyChildren(dst: u32, src: u32): usize {
+  if (!isLive(dst) || kindOf(dst) != KIND_DIR || !isLive(src) || kindOf(src) != KIND_DIR) return 0;
+  const count = childCount(src);
+  if (childCount(dst) != 0) return 0;
+  reserve(count);
+  ensureOut((<usize>count + 1) << 2);
+  // insertNew may compact the names arena, which would move the source name: copy it out first.
+  if (scratch == 0) scratch = heap.alloc(MAX_NAME);
+  let tagged: u32 = 0;
+  for (let c = firstChildOf(src); c != NONE; c = load<u32>(rec(c) + N_NEXT)) {
+    const r = rec(c);
+    const len = <u32>load<u8>(r + N_NAMELEN);
+    memory.copy(scratch, <usize>load<u32>(r + N_NAME), len);
+    const tag = tagOf(c);
+    let layer: u32;
+    let ref: u32;
+    if (tag != 0) {
+      const own = ownLayer(c);
+      if (own == CONTAINER_LINK) {
+        layer = CONTAINER_LINK;
+        ref = ownRef(c);
+      } else if (load<u8>(r + N_KIND) == KIND_DIR) {
+        layer = CONTAINER_LINK;
+        ref = c;
+      } else {
+        layer = UPPER;
+        ref = NO_REF;
+      }
+      store<u32>(out + ((<usize>++tagged) << 2), tag);
+    } else {
+      const own = layerOf(c);
+      const target = own == LOWER_LINK || own == CONTAINER_LINK ? refOf(c) : c;
+      layer = kindOf(target) == KIND_DIR ? CONTAINER_LINK : LOWER_LINK;
+      ref = target;
+    }
+    const id = insertNew(dst, scratch, len, hashName(dst, scratch, len), KIND_FILE, 0, layer, ref);
+    if (tag != 0) setTag(id, tag);
+  }
+  store<u32>(out, tagged);
+  return out;
+}
 
 /** The high bit of a `walkNodes` result: the value is an untagged node's id, not a tag. */
 export const UNTAGGED: u32 = 0x80000000;

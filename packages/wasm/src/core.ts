@@ -45,6 +45,7 @@ export interface CoreExports {
   setBuildRoot(root: number): void;
   ordinalOf(id: number): number;
   walkNodes(start: number, p: number, len: number): number;
+  copyChildren(dst: number, src: number): number;
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
   lookupNode(parent: number, p: number, len: number): number;

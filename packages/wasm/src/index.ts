@@ -9,6 +9,7 @@ export {
   CONTAINER_LINK,
   Flag,
   Kind,
+  LOWER_LINK,
   NO_REF,
   ROOT,
   UNTAGGED,

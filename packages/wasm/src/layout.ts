@@ -9,6 +9,11 @@ export const ROOT = 1;
 export const NO_REF = 0xffffffff;
 /** The layer of a name whose ref is the container of its directory's names (see `walkNodes`). */
 export const CONTAINER_LINK = 0xfffffffe;
+/**
+ * The layer of a container name standing for a lower non-directory whose object is not made yet (its
+ * ref is the lower node); see `copyChildren`.
+ */
+export const LOWER_LINK = 0xfffffffd;
 /** The layer number of nodes born in the upper. */
 export const UPPER = 0xffffffff;
 

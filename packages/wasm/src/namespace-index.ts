@@ -319,6 +319,37 @@ export class NamespaceIndex {
     return r;
   }
 
+  /**
+   * Adds every name of directory `src`, in order, to the empty directory `dst`, the way the
+   * engine's copy-up of a directory wants them: a tagged name keeps its tag (a directory's object
+   * as a {@link CONTAINER_LINK} to its container, any other as {@link UPPER}), an untagged one
+   * becomes a link to its lower node ({@link CONTAINER_LINK} for a directory, {@link LOWER_LINK}
+   * otherwise). One call for the whole directory. Returns the tags copied, in order (each is one
+   * more reference the caller counts). Throws ENOTEMPTY if `dst` has names, ENOTDIR if either is
+   * not a live directory.
+   *
+   * @example
+   * ```ts
+   * const copy = index.insert(index.root, 'copy', { kind: Kind.Dir });
+   * for (const tag of index.copyChildren(copy, lowerDir)) refs[tag]++;
+   * ```
+   */
+  copyChildren(dst: number, src: number): number[] {
+    const c = this.c;
+    const at = c.x.copyChildren(dst, src) >>> 2;
+    if (at === 0) {
+      const dirs = c.x.kindOf(dst) === Kind.Dir && c.x.kindOf(src) === Kind.Dir;
+      throw new WasmFsError(dirs ? 'ENOTEMPTY' : 'ENOTDIR', 'copychildren', undefined, {
+        cause: new Error(`cannot copy the names of node ${src} into node ${dst}`),
+      });
+    }
+    const words = c.words();
+    const n = words[at] as number;
+    const tags: number[] = new Array(n);
+    for (let i = 0; i < n; i++) tags[i] = words[at + 1 + i] as number;
+    return tags;
+  }
+
   /** A new name for the object of `target` (a non-directory): a hard link. */
   link(parent: number, name: string, target: number): number {
     const c = this.c;

@@ -4,6 +4,7 @@ import {
   CONTAINER_LINK,
   Flag,
   Kind,
+  LOWER_LINK,
   NamespaceIndex,
   NO_REF,
   UNTAGGED,
@@ -214,6 +215,54 @@ describe('NamespaceIndex: containers (the engine: a container per directory, nam
     const long = walk(`/a/bé${'/d'.repeat(300)}`);
     expect(long.length).toBe(302);
     expect(long[301]).toBe(399);
+  });
+});
+
+describe('NamespaceIndex: copyChildren (the engine copying a directory up)', () => {
+  it('copies every name in order, byte for byte, as links or with its tag; refuses a non-empty target', async () => {
+    const ix = await make({ nodes: 4 });
+    const zip = writeZip([
+      { name: 'd/a.txt', data: new TextEncoder().encode('a') },
+      { name: 'd/sub/x' },
+      { name: 'd/ü-名' },
+      { name: 'd/moved' },
+    ]);
+    const dir = await ix.openZip({ size: zip.byteLength, read: (o, n) => zip.subarray(o, o + n) });
+    const root = ix.insert(ix.root, 'lower', { kind: Kind.Dir });
+    ix.addZipLayer(0, dir, root);
+    const d = ix.lookupPath('/d', root);
+    // A zip node renamed in place reads its new name; one tagged; a container name as the engine sets it.
+    ix.move(ix.lookup(d, 'moved'), d, 'renamed');
+    ix.setTag(ix.lookup(d, 'a.txt'), 7);
+    const up = ix.insert(ix.root, 'up', { kind: Kind.Dir });
+    ix.setTag(ix.insert(d, 'cont', { kind: Kind.File, layer: CONTAINER_LINK, ref: up }), 9);
+    const copy = ix.insert(ix.root, 'copy', { kind: Kind.Dir });
+    expect(ix.copyChildren(copy, d)).toEqual([7, 9]);
+    const row = (id: number): unknown[] => [ix.name(id), ix.kind(id), ix.layer(id), ix.ref(id), ix.tag(id)];
+    const sub = ix.lookup(d, 'sub');
+    expect(ix.children(copy).map(row)).toEqual([
+      ['a.txt', Kind.File, UPPER, NO_REF, 7],
+      ['sub', Kind.File, CONTAINER_LINK, sub, 0],
+      ['ü-名', Kind.File, LOWER_LINK, ix.lookup(d, 'ü-名'), 0],
+      ['renamed', Kind.File, LOWER_LINK, ix.lookup(d, 'renamed'), 0],
+      ['cont', Kind.File, CONTAINER_LINK, up, 9],
+    ]);
+    // The copy answers lookups and walks like the source: through the link into the lower dir.
+    const out: number[] = [];
+    expect(ix.walkNodes(copy, '/sub/x', out)).toBe(2);
+    expect(out[1]).toBe((ix.lookup(sub, 'x') | UNTAGGED) >>> 0);
+    // A copy of the copy keeps the links (not links to links) and the tags.
+    const again = ix.insert(ix.root, 'again', { kind: Kind.Dir });
+    expect(ix.copyChildren(again, copy)).toEqual([7, 9]);
+    expect(ix.children(again).map(row)).toEqual(ix.children(copy).map(row));
+    expect(() => ix.copyChildren(again, d)).toThrow(expect.objectContaining({ code: 'ENOTEMPTY' }));
+    expect(() => ix.copyChildren(ix.lookup(d, 'a.txt'), d)).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    expect(() => ix.copyChildren(ix.insert(ix.root, 'e', { kind: Kind.Dir }), 99_999)).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    dir.close();
   });
 });
 
