@@ -7,7 +7,9 @@
  * Containers, not one merged tree, because the engine's directories are copy-on-write: an upper
  * copy of a lower directory has names of its own while the lower directory stays as it was (it
  * decides whiteouts, redirects, `changes()`, `revert()` and replay), and both must answer
- * lookups at once.
+ * lookups at once. The upper copy's container holds only what changed and merges the lower
+ * directory in wasm (`setBelow`): a lookup or walk that misses it, and meets no whiteout there,
+ * goes on in the lower directory, so a copy-up of a directory costs one call whatever its size.
  */
 import { CONTAINER_LINK, Kind, LOWER_LINK, NamespaceIndex, NO_REF, UNTAGGED, UPPER } from '@vellum/wasm';
 import { FsError } from './errors.js';
@@ -241,14 +243,25 @@ export class EntryStore {
 }
 
 /**
- * A directory's names, with the part of the `Map` interface the engine uses. Insertion order is
- * kept (the index's sibling lists), as a `Map`'s is: replacing a name keeps its place.
+ * A directory's names, with the part of the `Map` interface the engine uses. An upper copy of a
+ * lower directory merges it (`mergeOver`): its container holds only the names that changed (added,
+ * replaced, and a whiteout node per lower name removed), and lookups, walks and listings fall
+ * through to the lower directory in wasm — so copying a directory up costs the same whatever its
+ * size. Listing order is stable: the lower directory's order, then names added here.
  */
 export class EntryTable {
   readonly store: EntryStore;
   readonly #index: NamespaceIndex;
   /** This directory's container in the index. */
   readonly id: number;
+  /** A bulk-built lower directory's own node (it is its own container), else false. */
+  readonly #lower: boolean;
+  /** The lower directory this container merges (0: none). */
+  #below = 0;
+  /** Whiteout nodes in the container: lower names removed here. */
+  #hidden = 0;
+  /** Names of the container that replace a lower name of the same spelling. */
+  #replacing = 0;
 
   /**
    * A new container, or (`lower`) a bulk-built lower directory's node, which holds its names
@@ -257,6 +270,7 @@ export class EntryTable {
   constructor(store: EntryStore, lower?: number) {
     this.store = store;
     this.#index = store.index;
+    this.#lower = lower !== undefined;
     this.id = lower ?? store.container(this);
   }
 
@@ -281,7 +295,7 @@ export class EntryTable {
 
   has(name: string): boolean {
     if (this.store.closed) throw closedError();
-    return this.#index.lookup(this.id, name) !== 0;
+    return this.#index.lookupNode(this.id, name) !== 0;
   }
 
   /** Whether `name` is a directory, without making a lower entry's object to find out. */
@@ -296,7 +310,10 @@ export class EntryTable {
 
   get size(): number {
     if (this.store.closed) throw closedError();
-    return this.#index.childCount(this.id);
+    const own = this.#index.childCount(this.id);
+    if (this.#below === 0) return own;
+    // Each whiteout hides a lower name and is not one; each replacement counts once.
+    return this.#index.childCount(this.#below) + own - 2 * this.#hidden - this.#replacing;
   }
 
   set(name: string, node: Node): void {
@@ -306,6 +323,15 @@ export class EntryTable {
     const layer = node.kind === 'dir' ? CONTAINER_LINK : UPPER;
     const ref = node.kind === 'dir' ? node.children.id : NO_REF;
     let id = this.#index.lookup(this.id, name);
+    if (id !== 0 && this.#index.kind(id) === Kind.Whiteout) {
+      // The lower name comes back, as this object.
+      this.#index.remove(id);
+      this.#hidden--;
+      this.#replacing++;
+      id = 0;
+    } else if (id === 0 && this.#below !== 0 && this.#index.lookup(this.#below, name) !== 0) {
+      this.#replacing++;
+    }
     if (id === 0) {
       id = this.#index.insert(this.id, name, { kind: Kind.File, layer, ref });
       this.#index.setTag(id, slot);
@@ -321,36 +347,68 @@ export class EntryTable {
   delete(name: string): boolean {
     if (this.store.closed) throw closedError();
     const id = this.#index.lookup(this.id, name);
-    if (id === 0) return false;
-    const slot = this.#index.tag(id);
-    this.#index.remove(id);
-    if (slot !== 0) this.store.unref(slot);
+    const below = this.#below !== 0 && this.#index.lookup(this.#below, name) !== 0;
+    if (id !== 0) {
+      if (this.#index.kind(id) === Kind.Whiteout) return false;
+      const slot = this.#index.tag(id);
+      this.#index.remove(id);
+      if (slot !== 0) this.store.unref(slot);
+      if (below) this.#replacing--;
+    } else if (!below) {
+      return false;
+    }
+    if (below) {
+      this.#index.insert(this.id, name, { kind: Kind.Whiteout });
+      this.#hidden++;
+    }
     return true;
   }
 
   clear(): void {
-    for (const id of this.#list()) {
+    if (this.store.closed) throw closedError();
+    for (const id of this.#index.children(this.id)) {
       const slot = this.#index.tag(id);
       this.#index.remove(id);
       if (slot !== 0) this.store.unref(slot);
     }
+    this.#mergeNothing();
   }
 
   #list(): number[] {
     if (this.store.closed) throw closedError();
-    return this.#index.children(this.id);
+    return this.#below === 0 ? this.#index.children(this.id) : this.#index.listMerged(this.id);
+  }
+
+  #mergeNothing(): void {
+    if (this.#below !== 0) this.#index.setBelow(this.id, 0);
+    this.#below = 0;
+    this.#hidden = 0;
+    this.#replacing = 0;
   }
 
   /**
-   * Every name of `other` added here (an upper copy of a directory starts with its lower's
-   * names), in one wasm call (`copyChildren`): a lower name whose object is not made yet is copied
-   * as a link to its lower node (LOWER_LINK, or CONTAINER_LINK for a directory), so a copy-up makes
-   * no object and no string for the names it only carries over; a name with an object counts one
-   * more reference to it.
+   * This empty table starts as a copy of `other` (an upper copy of a directory starts with its
+   * lower's names). Over a lower directory that is one wasm call (`setBelow`) whatever its size:
+   * the container merges it. Over another container its own names are copied in one call
+   * (`copyChildren`: links to lower nodes stay links, whiteouts stay whiteouts) and it merges
+   * what that one merges; each name with an object counts one more reference to it.
    */
   copyFrom(other: EntryTable): void {
     if (this.store.closed) throw closedError();
+    if (other.#lower) {
+      if (this.#index.childCount(this.id) !== 0) {
+        throw new FsError('ENOTEMPTY', 'copyup', undefined, undefined, {
+          cause: new Error('a directory copied up starts empty'),
+        });
+      }
+      this.#index.setBelow(this.id, other.id);
+      this.#below = other.id;
+      return;
+    }
     for (const slot of this.#index.copyChildren(this.id, other.id)) this.store.refSlot(slot);
+    this.#below = other.#below;
+    this.#hidden = other.#hidden;
+    this.#replacing = other.#replacing;
   }
 
   keys(): string[] {

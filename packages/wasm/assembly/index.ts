@@ -2,23 +2,19 @@
 // memory is released by dropping the instance, since wasm memory never shrinks.
 
 import { dirRec, dirsBytes } from './dirs';
-import { hashName, tableBytes } from './hash';
-import { grownCapacity } from './heap-util';
+import { tableBytes } from './hash';
 import {
   D_COUNT,
   D_SUBDIRS,
   KIND_DIR,
-  KIND_FILE,
   N_FLAGS,
   N_KIND,
   N_NAME,
   N_NAMELEN,
   N_NEXT,
   N_PARENT,
-  NO_REF,
   NONE,
   ROOT,
-  UPPER,
   Z_METHOD,
   Z_RAWLEN,
   Z_REJECTED_BY_CALLER,
@@ -28,28 +24,37 @@ import { namesBase, namesBytes, namesLength } from './names';
 import {
   auxOf,
   entryPrefix,
-  find,
   firstChildOf,
-  insertNew,
   isLive,
-  MAX_NAME,
   namespaceInit,
   nlinkOf as nlinkOfNode,
   objectOf as objectOfNode,
   ownLayer,
   ownRef,
-  reserve,
   setOwnSource,
 } from './namespace';
 import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
 import { ordinalsBytes } from './ordinals';
+import { ensureOut } from './out';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
 import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
-import { setTag, tagOf, tagsBytes } from './tags';
+import { tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef, setBuildRoot } from './build';
+export {
+  belowDir,
+  CONTAINER_LINK,
+  copyChildren,
+  LOWER_LINK,
+  listMerged,
+  lookupNode,
+  setBelow,
+  UNTAGGED,
+  walkNodes,
+} from './containers';
 export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
 export { ordinalOf } from './ordinals';
+export { outBase } from './out';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
@@ -178,25 +183,10 @@ export function nameLength(id: u32): u32 {
   return <u32>load<u8>(recSafe(id) + N_NAMELEN);
 }
 
-let out: usize = 0;
-let outCap: usize = 0;
-
-/** The output buffer of pathOf/listChildren (valid until the next call that writes it). */
-export function outBase(): usize {
-  return out;
-}
-
-function ensureOut(n: usize): void {
-  if (n <= outCap) return;
-  outCap = grownCapacity(outCap, n);
-  if (out != 0) heap.free(out);
-  out = heap.alloc(outCap);
-}
-
 /** Writes the node's absolute path (UTF-8) at outBase(); returns its length, 0 if it has none. */
 export function pathOf(id: u32): u32 {
   if (id == ROOT) {
-    ensureOut(1);
+    const out = ensureOut(1);
     store<u8>(out, 47);
     return 1;
   }
@@ -205,7 +195,7 @@ export function pathOf(id: u32): u32 {
     if (n == NONE) return 0;
     total += nameLength(n) + 1;
   }
-  ensureOut(total);
+  const out = ensureOut(total);
   let o = total;
   for (let n = id; n != ROOT; n = parentOf(n)) {
     const len = <usize>nameLength(n);
@@ -228,7 +218,7 @@ export function zipPath(g: u32, i: u32): u32 {
   const status = load<u16>(e + Z_METHOD) >> Z_STATUS_SHIFT;
   if (status != 0 && status != Z_REJECTED_BY_CALLER) {
     const n = <usize>load<u32>(e + Z_RAWLEN);
-    ensureOut(n);
+    const out = ensureOut(n);
     memory.copy(out, <usize>load<u32>(e + N_NAME), n);
     return <u32>n;
   }
@@ -245,7 +235,7 @@ export function zipPath(g: u32, i: u32): u32 {
   const dp = <usize>load<u32>(R + R_DIRS) + ((<usize>d) << 3);
   const plen = <usize>load<u32>(dp + 4);
   const n = plen + (plen != 0 ? 1 : 0) + leafLen;
-  ensureOut(n);
+  const out = ensureOut(n);
   memory.copy(out, <usize>load<u32>(dp), plen);
   if (plen != 0) store<u8>(out + plen, 47);
   memory.copy(out + n - leafLen, leaf, leafLen);
@@ -255,123 +245,8 @@ export function zipPath(g: u32, i: u32): u32 {
 /** Writes the ids of a directory's children, in order, at outBase(); returns how many. */
 export function listChildren(id: u32): u32 {
   const n = childCount(id);
-  ensureOut((<usize>n) << 2);
+  const out = ensureOut((<usize>n) << 2);
   let i: usize = 0;
   for (let c = firstChild(id); c != NONE; c = nextSibling(c)) store<u32>(out + (i++ << 2), c);
   return n;
-}
-
-/**
- * Child `name` of `parent` as the engine's per-component lookup wants it, in one call: its tag,
- * or its id with UNTAGGED set when it has none (a bulk-built lower name whose object is not made
- * yet), or 0 when absent — the encoding of a `walkNodes` result.
- */
-export function lookupNode(parent: u32, p: usize, len: u32): u32 {
-  const id = find(parent, p, len);
-  if (id == 0) return 0;
-  const tag = tagOf(id);
-  return tag != 0 ? tag : id | UNTAGGED;
-}
-
-/** The layer value of a name whose `ref` is the container holding its directory's names. */
-export const CONTAINER_LINK: u32 = 0xfffffffe;
-
-/** The layer value of a container name standing for a lower non-directory not made yet. */
-export const LOWER_LINK: u32 = 0xfffffffd;
-
-let scratch: usize = 0;
-
-/**
- * The engine's copy-up of a directory's names, in one call: every name of `src`, in order, is
- * added to the empty container `dst` as `EntryTable.set`/`copyFrom` would add it one by one — a
- * tagged name keeps its tag (a directory's object as a CONTAINER_LINK to its container, any other
- * object as UPPER), an untagged one becomes a link to its lower node (CONTAINER_LINK for a
- * directory, LOWER_LINK otherwise). Per name that was a JS string decoded, encoded again and six
- * calls; here it is a copy of its bytes and an insert. Returns where the copied tags are (a count,
- * then the tags: the engine counts each reference once more), or 0 when `dst` is not an empty
- * live directory or `src` not a live directory.
- */
-export function copyChildren(dst: u32, src: u32): usize {
-  if (!isLive(dst) || kindOf(dst) != KIND_DIR || !isLive(src) || kindOf(src) != KIND_DIR) return 0;
-  const count = childCount(src);
-  if (childCount(dst) != 0) return 0;
-  reserve(count);
-  ensureOut((<usize>count + 1) << 2);
-  // insertNew may compact the names arena, which would move the source name: copy it out first.
-  if (scratch == 0) scratch = heap.alloc(MAX_NAME);
-  let tagged: u32 = 0;
-  for (let c = firstChildOf(src); c != NONE; c = load<u32>(rec(c) + N_NEXT)) {
-    const r = rec(c);
-    const len = <u32>load<u8>(r + N_NAMELEN);
-    memory.copy(scratch, <usize>load<u32>(r + N_NAME), len);
-    const tag = tagOf(c);
-    let layer: u32;
-    let ref: u32;
-    if (tag != 0) {
-      const own = ownLayer(c);
-      if (own == CONTAINER_LINK) {
-        layer = CONTAINER_LINK;
-        ref = ownRef(c);
-      } else if (load<u8>(r + N_KIND) == KIND_DIR) {
-        layer = CONTAINER_LINK;
-        ref = c;
-      } else {
-        layer = UPPER;
-        ref = NO_REF;
-      }
-      store<u32>(out + ((<usize>++tagged) << 2), tag);
-    } else {
-      const own = layerOf(c);
-      const target = own == LOWER_LINK || own == CONTAINER_LINK ? refOf(c) : c;
-      layer = kindOf(target) == KIND_DIR ? CONTAINER_LINK : LOWER_LINK;
-      ref = target;
-    }
-    const id = insertNew(dst, scratch, len, hashName(dst, scratch, len), KIND_FILE, 0, layer, ref);
-    if (tag != 0) setTag(id, tag);
-  }
-  store<u32>(out, tagged);
-  return out;
-}
-
-/** The high bit of a `walkNodes` result: the value is an untagged node's id, not a tag. */
-export const UNTAGGED: u32 = 0x80000000;
-
-/**
- * The engine's path walk, in one call. A directory's names live in a container: a bulk-built
- * lower directory is its own container, an upper directory's name links to one (layer
- * CONTAINER_LINK, the container as ref). Each component of `p[0..len)` is looked up in the
- * current container and written at outBase(): its tag, or, for a node without one, its id with
- * UNTAGGED set (the engine makes its object then). Empty and '.' components are skipped. Stops
- * before '..' (the engine's chain of parents decides where it leads) and a component over 255
- * bytes, and after a missing name (not written) or a name that is not a directory. Returns
- * where the result is: a count, then that many values (one call, not a second one for outBase()).
- */
-export function walkNodes(start: u32, p: usize, len: u32): usize {
-  let cur = start;
-  let count: u32 = 0;
-  let i: u32 = 0;
-  ensureOut(((<usize>len >> 1) + 2) << 2);
-  while (i < len) {
-    if (load<u8>(p + i) == 47) {
-      i++;
-      continue;
-    }
-    const begin = i;
-    while (i < len && load<u8>(p + i) != 47) i++;
-    const n = i - begin;
-    if (n == 1 && load<u8>(p + begin) == 46) continue;
-    if (n == 2 && load<u16>(p + begin) == 0x2e2e) break;
-    if (n > MAX_NAME) break;
-    const child = find(cur, p + begin, n);
-    if (child == 0) break;
-    count++;
-    const tag = tagOf(child);
-    store<u32>(out + ((<usize>count) << 2), tag != 0 ? tag : child | UNTAGGED);
-    // Layer and ref through the accessors: a zip node has no fields for them (nodes.ts).
-    if (ownLayer(child) == CONTAINER_LINK) cur = ownRef(child);
-    else if (load<u8>(rec(child) + N_KIND) == KIND_DIR) cur = child;
-    else break;
-  }
-  store<u32>(out, count);
-  return out;
 }

@@ -25,6 +25,8 @@ export const FLAG_METACOPY: u8 = 8;
 export const FLAG_IMPLICIT: u8 = 16;
 /** An object record kept after its first name went away because other hard links remain. */
 export const FLAG_DETACHED: u8 = 32;
+/** A container that merges a lower directory, its ref (containers.ts). */
+export const FLAG_BELOW: u8 = 128;
 
 // Node record: 32 bytes for a node made by the index (a plain node). Records are addressed by id
 // through a chunk table (nodes.ts: 4096 ids a chunk), so the table grows without copying, and a

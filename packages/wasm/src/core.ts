@@ -46,6 +46,9 @@ export interface CoreExports {
   ordinalOf(id: number): number;
   walkNodes(start: number, p: number, len: number): number;
   copyChildren(dst: number, src: number): number;
+  listMerged(dir: number): number;
+  setBelow(dir: number, below: number): number;
+  belowDir(dir: number): number;
   buildFailedRef(): number;
   lookup(parent: number, p: number, len: number): number;
   lookupNode(parent: number, p: number, len: number): number;

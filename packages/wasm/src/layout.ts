@@ -33,6 +33,8 @@ export const Flag = {
   Detached: 32,
   /** A bulk-built directory laid over the same directory of a layer below (not opaque there). */
   Merged: 64,
+  /** A container merging a lower directory: lookups that miss it fall through (see `setBelow`). */
+  Below: 128,
 } as const;
 
 /** Set in a `walkNodes` result when the value is an untagged node's id rather than a tag. */

@@ -279,6 +279,46 @@ export class NamespaceIndex {
     return Array.from(c.words().subarray(base, base + n));
   }
 
+  /**
+   * The names of a container as the engine sees them, as node ids: with {@link setBelow}, the
+   * lower directory's names in its order (each replaced by the container's own name of that
+   * spelling, left out under a whiteout), then the container's other names; else its children.
+   * Whiteouts are never listed.
+   */
+  listMerged(dir: number): number[] {
+    const c = this.c;
+    const at = c.x.listMerged(dir) >>> 2;
+    const words = c.words();
+    return Array.from(words.subarray(at + 1, at + 1 + (words[at] as number)));
+  }
+
+  /**
+   * Makes the empty directory `dir` merge the directory `below` (0: stop merging): a lookup,
+   * `lookupNode` or `walkNodes` that misses `dir` (and meets no whiteout there) looks in `below`,
+   * and {@link listMerged} lists both. An upper copy of a lower directory is made this way in one
+   * call, whatever its size. Throws ENOTDIR if either is not a live directory, ENOTEMPTY if `dir`
+   * has names.
+   *
+   * @example
+   * ```ts
+   * const copy = index.insert(index.root, 'copy', { kind: Kind.Dir });
+   * index.setBelow(copy, lowerDir);
+   * index.insert(copy, 'gone', { kind: Kind.Whiteout }); // hides lowerDir's 'gone'
+   * ```
+   */
+  setBelow(dir: number, below: number): void {
+    if (this.c.x.setBelow(dir, below) !== 0) return;
+    const dirs = this.kind(dir) === Kind.Dir && (below === 0 || this.kind(below) === Kind.Dir);
+    throw new WasmFsError(dirs ? 'ENOTEMPTY' : 'ENOTDIR', 'setbelow', undefined, {
+      cause: new Error(`node ${dir} cannot merge node ${below}`),
+    });
+  }
+
+  /** The directory `dir` merges ({@link setBelow}), 0 for none. */
+  below(dir: number): number {
+    return this.c.x.belowDir(dir) >>> 0;
+  }
+
   /** Names of the visible children (whiteouts left out), in order. */
   childNames(dir: number): string[] {
     return this.children(dir)

@@ -266,6 +266,54 @@ describe('NamespaceIndex: copyChildren (the engine copying a directory up)', () 
   });
 });
 
+describe('NamespaceIndex: setBelow (an upper copy merging its lower directory)', () => {
+  it('falls through to the lower directory unless the container has the name or a whiteout for it', async () => {
+    const ix = await make({ nodes: 4 });
+    const lower = ix.insert(ix.root, 'lower', { kind: Kind.Dir });
+    const lowerSub = ix.insert(lower, 'sub', { kind: Kind.Dir });
+    const x = ix.insert(lowerSub, 'x', { kind: Kind.File });
+    for (const name of ['a', 'b', 'c', 'd']) ix.insert(lower, name, { kind: Kind.File });
+    const top = ix.insert(ix.root, 'top', { kind: Kind.Dir });
+    ix.setBelow(top, lower);
+    expect(ix.below(top)).toBe(lower);
+    expect(ix.flags(top) & Flag.Below).toBe(Flag.Below);
+    const id = (name: string): number => ix.lookup(lower, name);
+    expect(ix.listMerged(top)).toEqual(['sub', 'a', 'b', 'c', 'd'].map(id));
+    expect(ix.lookupNode(top, 'b')).toBe((id('b') | UNTAGGED) >>> 0);
+    // Replace b, hide c, add e: the lower order, b's replacement in b's place, c gone, e last.
+    const b2 = ix.insert(top, 'b', { kind: Kind.File });
+    ix.setTag(b2, 21);
+    ix.insert(top, 'c', { kind: Kind.Whiteout });
+    const e = ix.insert(top, 'e', { kind: Kind.File });
+    ix.insert(top, 'gone', { kind: Kind.Whiteout }); // a whiteout over nothing lists nothing
+    expect(ix.listMerged(top)).toEqual([id('sub'), id('a'), b2, id('d'), e]);
+    expect(ix.lookupNode(top, 'b')).toBe(21);
+    expect(ix.lookupNode(top, 'c')).toBe(0);
+    expect(ix.lookupNode(top, 'gone')).toBe(0);
+    expect(ix.lookupNode(top, 'zz')).toBe(0);
+    const out: number[] = [];
+    // The walk falls through into the lower subdirectory, and stops at a whiteout.
+    expect(ix.walkNodes(top, '/sub/x', out)).toBe(2);
+    expect(out.slice(0, 2)).toEqual([(lowerSub | UNTAGGED) >>> 0, (x | UNTAGGED) >>> 0]);
+    expect(ix.walkNodes(top, '/c/x', out)).toBe(0);
+    // A copy of the container copies its own names (whiteouts included) and merges the same dir.
+    const again = ix.insert(ix.root, 'again', { kind: Kind.Dir });
+    expect(ix.copyChildren(again, top)).toEqual([21]);
+    expect(ix.below(again)).toBe(lower);
+    expect(ix.listMerged(again).map((n) => ix.name(n))).toEqual(['sub', 'a', 'b', 'd', 'e']);
+    expect(ix.lookupNode(again, 'c')).toBe(0);
+    // Only an empty live directory can start merging; 0 stops it.
+    expect(() => ix.setBelow(top, lower)).toThrow(expect.objectContaining({ code: 'ENOTEMPTY' }));
+    expect(() => ix.setBelow(ix.insert(ix.root, 'f', { kind: Kind.Dir }), x)).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    ix.setBelow(top, 0);
+    expect(ix.below(top)).toBe(0);
+    expect(ix.lookupNode(top, 'a')).toBe(0);
+    expect(ix.listMerged(top)).toEqual([b2, e]); // whiteouts are never listed
+  });
+});
+
 describe('NamespaceIndex: lookupPath', () => {
   it('agrees with the full walk on random trees and paths (dots, slashes, symlinks, whiteouts)', async () => {
     const names = ['a', 'b', '.x', 'ü', 'c.txt'];
