@@ -39,7 +39,17 @@ import {
 import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
 import { ordinalsBytes } from './ordinals';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
-import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
+import {
+  R_BUILT,
+  R_DIRCOUNT,
+  R_DIRS,
+  R_FIRST,
+  R_OPEN,
+  regionAt,
+  regionBytes,
+  regionsBytes,
+  regionsNameBytes,
+} from './regions';
 import { tagOf, tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef, setBuildRoot } from './build';
@@ -94,9 +104,12 @@ export function zipRegionBuilt(r: u32): bool {
   return load<u32>(regionAt(r) + R_BUILT) != 0;
 }
 
-/** Bytes of the names arena (names of nodes and the paths of the zip tables parsed here). */
+/**
+ * Bytes of names: the arena (the index's own nodes' names) and every zip region's names chunks
+ * (its entries' names, which its nodes share, its prefixes).
+ */
 export function nameArenaBytes(): usize {
-  return namesBytes();
+  return namesBytes() + regionsNameBytes();
 }
 export function nodeTableBytes(): usize {
   return nodesBytes();

@@ -23,7 +23,9 @@ export const R_WIDE: usize = 36;
 export const R_WIDECOUNT: usize = 40;
 export const R_OPEN: usize = 44; // 1 while its directory is open (its paths can be read)
 export const R_LIVE: usize = 48; // its records that are nodes now
-const R_STRIDE: usize = 52;
+export const R_NAMES: usize = 52; // its last names chunk (zipnames.ts), 0 once freed
+export const R_NAMEBYTES: usize = 56; // bytes of its names chunks
+const R_STRIDE: usize = 60;
 
 let regs: usize = 0;
 let cap: usize = 0;
@@ -81,6 +83,13 @@ export function regionBytes(r: u32): usize {
 export function regionsBytes(): usize {
   let bytes: usize = 0;
   for (let r: u32 = 0; r < count; r++) bytes += regionBytes(r);
+  return bytes;
+}
+
+/** Bytes of every region's names chunks (counted with the names arena, not in regionBytes). */
+export function regionsNameBytes(): usize {
+  let bytes: usize = 0;
+  for (let r: u32 = 0; r < count; r++) bytes += <usize>load<u32>(regionAt(r) + R_NAMEBYTES);
   return bytes;
 }
 
