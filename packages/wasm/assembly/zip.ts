@@ -386,7 +386,10 @@ export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   // A standalone directory's instance has no index: its records still need the chunk table.
   if (!nodesReady()) nodesInit(16);
   region = newRegion();
-  zipNamesBegin(region);
+  // The raw names are at most what the records leave of the directory: a first chunk that size
+  // (up to 64 KiB) makes fewer, larger chunks of a big directory's names.
+  const raw = size - <f64>n * 46;
+  zipNamesBegin(region, raw < 65536 ? <usize>raw : 65536);
   const bytes = <usize>n * Z_STRIDE;
   table = heap.alloc(bytes + 1);
   memory.fill(table, 0, bytes);

@@ -18,10 +18,16 @@ let region: u32 = 0;
 let cur: usize = 0;
 let curCap: usize = 0;
 let curLen: usize = 0;
+/** The size of the region's first chunk. */
+let hint: usize = 0;
 
-/** Names written from now on belong to region `r` (the one being parsed). */
-export function zipNamesBegin(r: u32): void {
+/**
+ * Names written from now on belong to region `r` (the one being parsed); its first chunk is
+ * `firstChunk` bytes (within 4 to 64 KiB), later ones half of what it holds.
+ */
+export function zipNamesBegin(r: u32, firstChunk: usize): void {
   region = r;
+  hint = firstChunk;
   cur = 0;
   curCap = 0;
   curLen = 0;
@@ -32,7 +38,7 @@ export function zipNameRoom(n: usize): usize {
   if (curLen + n <= curCap) return cur + curLen;
   const g = regionAt(region);
   const held = <usize>load<u32>(g + R_NAMEBYTES);
-  let size = held >> 1;
+  let size = held == 0 ? hint : held >> 1;
   if (size < 4096) size = 4096;
   if (size > MAX_CHUNK) size = MAX_CHUNK;
   if (n + HEADER > size) size = n + HEADER;
@@ -68,7 +74,7 @@ export function zipNamesEnd(): void {
 /** Frees region `g`'s names chunks (its records and overrides are freed with them). */
 export function zipNamesFree(g: usize): void {
   // A parse abandoned half way: nothing more is written to its chunks.
-  if (cur != 0 && g == regionAt(region)) zipNamesBegin(region);
+  if (cur != 0 && g == regionAt(region)) zipNamesBegin(region, 0);
   let chunk = <usize>load<u32>(g + R_NAMES);
   while (chunk != 0) {
     const before = <usize>load<u32>(chunk);
