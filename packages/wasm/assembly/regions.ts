@@ -57,7 +57,19 @@ export function takeReclaimable(): bool {
   return was;
 }
 
+/**
+ * A region for a directory about to be parsed: the number of one closed and freed (records and
+ * names gone: nothing refers to it, its ZipDirectory is closed) if any, so that directories
+ * opened and closed over and over do not grow this table, else a new one.
+ */
 export function newRegion(): u32 {
+  for (let r: u32 = 0; r < count; r++) {
+    const g = regionAt(r);
+    if (load<u32>(g + R_OPEN) == 0 && load<u32>(g + R_BLOCK) == 0) {
+      memory.fill(g, 0, R_STRIDE);
+      return r;
+    }
+  }
   const need = (<usize>count + 1) * R_STRIDE;
   if (need > cap) {
     cap = grownCapacity(cap, need);
