@@ -1,7 +1,7 @@
 // Zip regions: one per zip directory parsed in this instance. A region's records are in one block
 // (nodes.ts maps their ids); what the directory needs besides (the distinct directory prefixes of
-// its paths, the wide list) is named here, and the layer its nodes belong to once the bulk build
-// made nodes of them.
+// its paths, the wide list, its names chunks: zipnames.ts) is named here, and the layer its nodes
+// belong to once the bulk build made nodes of them.
 //
 // An entry's path is its prefix and its own name. A record that is not a node keeps its prefix's
 // number in its parent field; the build replaces it by the directory node it puts the entry in and
