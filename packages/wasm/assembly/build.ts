@@ -30,7 +30,6 @@ import {
   Z_MODE,
   Z_STATUS_SHIFT,
 } from './layout';
-import { shareName } from './names';
 import {
   appendChild,
   find,
@@ -42,7 +41,6 @@ import {
   removals,
   removeTree,
   setOwnSource,
-  setSharedNames,
   validName,
 } from './namespace';
 import { adoptedNode, forEachRecord, liveNodes, rec, reserveNodes } from './nodes';
@@ -395,7 +393,6 @@ function adopt(g: usize, id: u32, dir: u32, h: u32, kind: u8): void {
   store<u8>(r + N_KIND, kind);
   store<u8>(r + N_FLAGS, 0);
   store<u8>(r + N_GEN, gen);
-  shareName(<u32>load<u8>(r + N_NAMELEN));
   adoptedNode();
   store<u32>(g + R_LIVE, load<u32>(g + R_LIVE) + 1);
   appendChild(dir, id);
@@ -405,8 +402,9 @@ function adopt(g: usize, id: u32, dir: u32, h: u32, kind: u8): void {
 /**
  * Lays zip region `g` (a directory parsed in this instance, not built before) over the layers
  * applied before it: every usable entry, its index as the ref. A file or symlink entry's record
- * becomes its node; a directory entry gets a plain node, as do implicit parents. Names are the
- * arena's bytes, shared. A path through a file of the same archive skips the entry with a
+ * becomes its node, its name the entry's (in the region's chunks); a directory entry gets a plain
+ * node, as do implicit parents, with a copy of its name in the names arena (a plain node may
+ * outlive the region, so it never points into the region's chunks). A path through a file of the same archive skips the entry with a
  * warning instead of failing.
  */
 export function applyZipRegion(g: u32): i32 {
@@ -430,7 +428,6 @@ export function applyZipRegion(g: u32): i32 {
   tableReserve(liveNodes() + count + bound);
   cache = heap.alloc(((<usize>ndirs) << 3) + 8);
   memory.fill(cache, 0, ((<usize>ndirs) << 3) + 8);
-  setSharedNames(true);
   let result: i32 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const id = first + i;
@@ -475,7 +472,6 @@ export function applyZipRegion(g: u32): i32 {
       numberNode(id, own);
     }
   }
-  setSharedNames(false);
   heap.free(cache);
   cache = 0;
   return result;

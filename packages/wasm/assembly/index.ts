@@ -37,7 +37,17 @@ import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe
 import { ordinalsBytes } from './ordinals';
 import { ensureOut } from './out';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
-import { R_BUILT, R_DIRCOUNT, R_DIRS, R_FIRST, R_OPEN, regionAt, regionBytes, regionsBytes } from './regions';
+import {
+  R_BUILT,
+  R_DIRCOUNT,
+  R_DIRS,
+  R_FIRST,
+  R_OPEN,
+  regionAt,
+  regionBytes,
+  regionsBytes,
+  regionsNameBytes,
+} from './regions';
 import { tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef, setBuildRoot } from './build';
@@ -104,9 +114,12 @@ export function zipRegionBuilt(r: u32): bool {
   return load<u32>(regionAt(r) + R_BUILT) != 0;
 }
 
-/** Bytes of the names arena (names of nodes and the paths of the zip tables parsed here). */
+/**
+ * Bytes of names: the arena (the index's own nodes' names) and every zip region's names chunks
+ * (its entries' names, which its nodes share, its prefixes).
+ */
 export function nameArenaBytes(): usize {
-  return namesBytes();
+  return namesBytes() + regionsNameBytes();
 }
 export function nodeTableBytes(): usize {
   return nodesBytes();

@@ -40,7 +40,7 @@ export const FLAG_BELOW: u8 = 128;
 // record, which is not aligned to a cache line, rarely has them on two lines.
 export const NODE_SHIFT: u32 = 5;
 export const N_PARENT: usize = 0;
-export const N_NAME: usize = 4; // address of the name's bytes (names.ts)
+export const N_NAME: usize = 4; // address of the name's bytes (names.ts; a zip entry's: zipnames.ts)
 export const N_NAMELEN: usize = 8; // u8 (names are at most 255 bytes)
 export const N_KIND: usize = 9; // u8
 export const N_FLAGS: usize = 10; // u8

@@ -1,14 +1,13 @@
-// The names arena: every node's name as UTF-8 bytes, in chunks (half of what it holds so far,
-// from 4 to 64 KiB, or one name's size), so
-// it grows without moving what it holds; a node's N_NAME is the address of its bytes. A zip
-// directory parsed into the index writes its entries' names (the last component of each path)
-// and its distinct directory prefixes here, and the nodes built from it point at those bytes
-// instead of copying them (one copy of each name). Bytes no live node uses (dropped names, the
-// names of entries that are not nodes, prefixes) are reclaimed by compaction when they outweigh
-// the live bytes — but never while a zip directory that points into the arena is open
-// (`pinNames`).
+// The names arena: the names of the index's own nodes as UTF-8 bytes, in chunks (half of what it
+// holds so far, from 4 to 64 KiB, or one name's size), so it grows without moving what it holds;
+// a node's N_NAME is the address of its bytes. A zip node's name is its entry's, in its region's
+// own chunks (zipnames.ts), until it is renamed: then the new name is here. Only node records
+// point into the arena (a name given to insert or move is copied), so compaction can rewrite
+// every pointer: bytes no live node uses (removed and renamed names) are reclaimed when they
+// outweigh the live ones.
 import { KIND_FREE, N_KIND, N_NAME, N_NAMELEN } from './layout';
-import { forEachRecord } from './nodes';
+import { forEachRecord, isZip } from './nodes';
+import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrFind } from './ovr';
 
 const CHUNK: usize = 65536;
 
@@ -24,8 +23,6 @@ let total: usize = 0;
 let written: usize = 0;
 /** Name bytes of live nodes (what compaction would keep). */
 let liveBytes: usize = 0;
-/** Open zip directories whose names are in the arena: compaction would move them. */
-let pins: u32 = 0;
 
 /** Names are addressed absolutely: their base is 0 (kept for the exports' sake). */
 export function namesBase(): usize {
@@ -66,46 +63,29 @@ export function namesInit(cap: usize): void {
   total = 0;
   written = 0;
   liveBytes = 0;
-  pins = 0;
   addChunk(cap < 64 ? 64 : cap);
 }
 
-export function pinNames(): void {
-  pins++;
-}
-
-/**
- * A zip directory closed. Its names no node took (those of entries that are not nodes, its
- * prefixes) are dead: if they are a good part of the arena, it compacts now, while no directory
- * points into it.
- */
-export function unpinNames(): void {
-  if (pins > 0) pins--;
-  const dead = written - liveBytes;
-  if (pins == 0 && dead > liveBytes >> 1 && dead > 4096) compact(0);
-}
-
-/** A live node let go of its name (removed or renamed). */
+/** A node let go of an arena name (removed or renamed; see `inArena`). */
 export function dropName(len: u32): void {
   liveBytes -= len;
 }
 
-/** A live node took a name already in the arena. */
-export function shareName(len: u32): void {
-  liveBytes += len;
+/**
+ * Whether record `r` (id `id`) names itself with arena bytes: a plain node does, a zip node only
+ * once renamed (its entry's own name, in its region, is then the override's O_LEAF).
+ */
+export function inArena(id: u32, r: usize): bool {
+  if (!isZip(id)) return true;
+  const o = ovrFind(id);
+  return o != 0 && load<u32>(o + O_LEAFLEN) != NO_LEAF && load<u32>(o + O_LEAF) != load<u32>(r + N_NAME);
 }
 
-/** Compacts now if no zip directory is open and the dead bytes outweigh the live ones. */
-export function compactIfWorth(): void {
-  const dead = written - liveBytes;
-  if (pins == 0 && dead > liveBytes && dead > 4096) compact(0);
-}
-
-/** Where `n` bytes can be written (then `commitNames(n)`); valid until the next call here. */
-export function nameRoom(n: usize): usize {
+/** Where `n` bytes can be appended (compacting first if worth it). */
+function nameRoom(n: usize): usize {
   if (curLen + n <= curCap) return cur + curLen;
   const dead = written - liveBytes;
-  if (pins == 0 && dead > liveBytes && dead > 4096) compact(n);
+  if (dead > liveBytes && dead > 4096) compact(n);
   if (curLen + n > curCap) {
     // Small arenas stay small; a big one wastes at most one chunk's tail.
     let size = total >> 1;
@@ -116,37 +96,35 @@ export function nameRoom(n: usize): usize {
   return cur + curLen;
 }
 
-/** Marks `n` bytes written at nameRoom()'s address as used. */
-export function commitNames(n: usize): void {
-  curLen += n;
-  written += n;
-}
-
 /**
- * The address of a new node's name `src[0..len)`: `src` itself when `shared` (a name already in
- * the arena, e.g. a zip entry's), else a copy appended.
+ * The address of a copy of name `src[0..len)` appended for a node. `src` must not be in the arena
+ * (making room may compact it): a name from JS, or a zip entry's name or prefix in its region.
  */
-export function storeName(src: usize, len: u32, shared: bool): u32 {
+export function storeName(src: usize, len: u32): u32 {
   liveBytes += len;
-  if (shared) return <u32>src;
   const at = nameRoom(len);
   memory.copy(at, src, len);
-  commitNames(len);
+  curLen += len;
+  written += len;
   return <u32>at;
 }
 
 let fresh: usize = 0;
 let freshLen: usize = 0;
 
-function keepName(_id: u32, r: usize): void {
-  if (load<u8>(r + N_KIND) == KIND_FREE) return;
+function keepName(id: u32, r: usize): void {
+  if (load<u8>(r + N_KIND) == KIND_FREE || !inArena(id, r)) return;
   const n = <usize>load<u8>(r + N_NAMELEN);
   memory.copy(fresh + freshLen, <usize>load<u32>(r + N_NAME), n);
   store<u32>(r + N_NAME, <u32>(fresh + freshLen));
   freshLen += n;
 }
 
-/** Rewrites the arena as one chunk with only the names of live nodes (records updated in place). */
+/**
+ * Rewrites the arena as one chunk with only the names of live nodes (records updated in place):
+ * records are the only pointers into it. (A zip record that is not a node keeps a renamed name's
+ * address, but that name is never read: its entry's is in the override map.)
+ */
 function compact(need: usize): void {
   const size = liveBytes + (need > 4096 ? need : 4096);
   fresh = heap.alloc(size);

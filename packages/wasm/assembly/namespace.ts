@@ -32,7 +32,7 @@ import {
   ROOT,
   UPPER,
 } from './layout';
-import { dropName, namesInit, storeName } from './names';
+import { dropName, inArena, namesInit, storeName } from './names';
 import {
   freeNode,
   idExists,
@@ -52,12 +52,6 @@ export const MAX_NAME: u32 = 255;
 
 /** Bumped by every removal: the zip build's cache of directory nodes is valid while it stands. */
 export let removals: u32 = 0;
-/** Names given to insertNew are already in the arena (a zip build): shared, not copied. */
-let sharedNames = false;
-
-export function setSharedNames(on: bool): void {
-  sharedNames = on;
-}
 
 // A zip node (nodes.ts) has no layer, ref or aux field: its layer is its region's, its ref its
 // entry index, its aux 1 (one link), unless the override map (ovr.ts) says otherwise.
@@ -138,7 +132,6 @@ export function namespaceInit(nodeCapacity: u32, nameBytes: u32): void {
   namesInit(nameBytes);
   dirsInit(nodeCapacity >> 4);
   removals = 0;
-  sharedNames = false;
   const r = rec(ROOT);
   store<u8>(r + N_KIND, KIND_DIR);
   store<u32>(r + N_PARENT, ROOT);
@@ -227,8 +220,7 @@ function unlinkChild(id: u32): void {
 }
 
 /**
- * Adds a child. `p` must not point into the names arena unless it is a name already stored there
- * (then it is shared, not copied). Returns the new id, or a negative error: -E_NOTDIR (parent is
+ * Adds a child, its name copied into the names arena (`p` must not point into the arena). Returns the new id, or a negative error: -E_NOTDIR (parent is
  * not a directory), -E_INVAL (bad name), -E_EXIST.
  */
 export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, layer: u32, ref: u32): i32 {
@@ -255,7 +247,7 @@ export function insertNew(
   layer: u32,
   ref: u32,
 ): u32 {
-  const off = storeName(p, len, sharedNames);
+  const off = storeName(p, len);
   const aux = kind == KIND_DIR ? newDir() : 1;
   const id = newNode();
   const r = rec(id);
@@ -293,7 +285,7 @@ function dropNode(id: u32): void {
   tableRemove(id);
   unlinkChild(id);
   const r = rec(id);
-  dropName(<u32>load<u8>(r + N_NAMELEN));
+  if (inArena(id, r)) dropName(<u32>load<u8>(r + N_NAMELEN));
   if (load<u8>(r + N_KIND) == KIND_DIR) {
     freeDir(auxOf(id));
     freeNode(id);
@@ -373,9 +365,9 @@ export function move(id: u32, parent: u32, p: usize, len: u32): i32 {
   if (existing != NONE) return -E_EXIST;
   tableRemove(id);
   unlinkChild(id);
-  dropName(<u32>load<u8>(rec(id) + N_NAMELEN));
+  if (inArena(id, rec(id))) dropName(<u32>load<u8>(rec(id) + N_NAMELEN));
   keepEntryName(id);
-  const off = storeName(p, len, false);
+  const off = storeName(p, len);
   const r = rec(id);
   store<u32>(r + N_PARENT, parent);
   store<u32>(r + N_NAME, off);

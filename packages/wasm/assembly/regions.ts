@@ -1,7 +1,7 @@
 // Zip regions: one per zip directory parsed in this instance. A region's records are in one block
 // (nodes.ts maps their ids); what the directory needs besides (the distinct directory prefixes of
-// its paths, the wide list) is named here, and the layer its nodes belong to once the bulk build
-// made nodes of them.
+// its paths, the wide list, its names chunks: zipnames.ts) is named here, and the layer its nodes
+// belong to once the bulk build made nodes of them.
 //
 // An entry's path is its prefix and its own name. A record that is not a node keeps its prefix's
 // number in its parent field; the build replaces it by the directory node it puts the entry in and
@@ -23,7 +23,9 @@ export const R_WIDE: usize = 36;
 export const R_WIDECOUNT: usize = 40;
 export const R_OPEN: usize = 44; // 1 while its directory is open (its paths can be read)
 export const R_LIVE: usize = 48; // its records that are nodes now
-const R_STRIDE: usize = 52;
+export const R_NAMES: usize = 52; // its last names chunk (zipnames.ts), 0 once freed
+export const R_NAMEBYTES: usize = 56; // bytes of its names chunks
+const R_STRIDE: usize = 60;
 
 let regs: usize = 0;
 let cap: usize = 0;
@@ -55,7 +57,19 @@ export function takeReclaimable(): bool {
   return was;
 }
 
+/**
+ * A region for a directory about to be parsed: the number of one closed and freed (records and
+ * names gone: nothing refers to it, its ZipDirectory is closed) if any, so that directories
+ * opened and closed over and over do not grow this table, else a new one.
+ */
 export function newRegion(): u32 {
+  for (let r: u32 = 0; r < count; r++) {
+    const g = regionAt(r);
+    if (load<u32>(g + R_OPEN) == 0 && load<u32>(g + R_BLOCK) == 0) {
+      memory.fill(g, 0, R_STRIDE);
+      return r;
+    }
+  }
   const need = (<usize>count + 1) * R_STRIDE;
   if (need > cap) {
     cap = grownCapacity(cap, need);
@@ -81,6 +95,13 @@ export function regionBytes(r: u32): usize {
 export function regionsBytes(): usize {
   let bytes: usize = 0;
   for (let r: u32 = 0; r < count; r++) bytes += regionBytes(r);
+  return bytes;
+}
+
+/** Bytes of every region's names chunks (counted with the names arena, not in regionBytes). */
+export function regionsNameBytes(): usize {
+  let bytes: usize = 0;
+  for (let r: u32 = 0; r < count; r++) bytes += <usize>load<u32>(regionAt(r) + R_NAMEBYTES);
   return bytes;
 }
 

@@ -2,8 +2,8 @@
 // it needs: `zipLocate` finds the end record in the file's tail (and says where the Zip64 record
 // is, if any, for `zipReadZip64`); `zipParse` turns the central directory into a zip region
 // (regions.ts): a 44-byte record per entry (layout.ts) that the index's bulk build makes the
-// entry's node, its name (the path's last component) in the names arena, its directory part one
-// of the region's distinct prefixes, values over 32 bits in a wide list.
+// entry's node, its name (the path's last component) in the region's names chunks (zipnames.ts),
+// its directory part one of the region's distinct prefixes, values over 32 bits in a wide list.
 // Every read is bounds-checked against the bytes given: bad input returns an error code or
 // rejects one entry with a warning; it never traps.
 import { grownCapacity } from './heap-util';
@@ -36,7 +36,6 @@ import {
   Z_STRIDE,
   Z_WIDE,
 } from './layout';
-import { commitNames, compactIfWorth, nameRoom, namesInit, namesReady, pinNames, unpinNames } from './names';
 import { addZipChunks, dropZipChunks, nodesInit, nodesReady } from './nodes';
 import { clearOrdinals } from './ordinals';
 import { ovrDropRange } from './ovr';
@@ -61,6 +60,7 @@ import {
 import { clearTags } from './tags';
 import { cp437ToUtf8, crc32, validUtf8 } from './text';
 import { warn, warningsReset } from './warnings';
+import { zipNameRoom, zipNamesBegin, zipNamesCommit, zipNamesEnd, zipNamesFree } from './zipnames';
 
 // Fatal errors (returned negated); the wrapper words them.
 export const Z_ERR_NO_EOCD: i32 = 1;
@@ -231,9 +231,9 @@ function ensureTmp(n: usize): void {
 
 /** Keeps the raw name of a rejected entry so the warning can name it. */
 function keepRaw(e: usize, src: usize, n: u32): void {
-  const at = nameRoom(n);
+  const at = zipNameRoom(n);
   memory.copy(at, src, n);
-  commitNames(n);
+  zipNamesCommit(n);
   store<u32>(e + N_NAME, <u32>at);
   store<u32>(e + Z_RAWLEN, n);
 }
@@ -274,9 +274,9 @@ function prefixOf(p: usize, n: u32): u32 {
     i = (i + 1) & (dirSetCap - 1);
   }
   // A new prefix: its bytes in the arena, its number in the table and the set.
-  const at = nameRoom(n);
+  const at = zipNameRoom(n);
   memory.copy(at, p, n);
-  commitNames(n);
+  zipNamesCommit(n);
   if (dirCount == dirsCap) {
     dirsCap <<= 1;
     dirs = heap.realloc(dirs, (<usize>dirsCap) << 3);
@@ -299,7 +299,7 @@ function prefixOf(p: usize, n: u32): u32 {
 
 /**
  * Normalizes UTF-8 `src[0..n)` ('' and '.' components dropped, no leading or trailing '/') and
- * stores it as the entry's name (the last component, in the names arena) and directory prefix.
+ * stores it as the entry's name (the last component, in the region's names) and directory prefix.
  * Returns 0, S_ROOT, or a warning code (nothing stored then).
  */
 function putName(e: usize, src: usize, n: u32): u8 {
@@ -339,9 +339,9 @@ function putName(e: usize, src: usize, n: u32): u8 {
   // except CP437 names, which can triple: those are rejected as too long.
   if (o > 0xffff) return W_LONG;
   store<u32>(e + N_PARENT, prefixOf(norm, leaf == 0 ? 0 : leaf - 1));
-  const at = nameRoom(o - leaf);
+  const at = zipNameRoom(o - leaf);
   memory.copy(at, norm + leaf, o - leaf);
-  commitNames(o - leaf);
+  zipNamesCommit(o - leaf);
   store<u32>(e + N_NAME, <u32>at);
   store<u8>(e + N_NAMELEN, <u8>(o - leaf));
   return 0;
@@ -383,12 +383,13 @@ export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   warningsReset();
   errEntry = 0;
   if (<f64>n * 46 > size) return -Z_ERR_COUNT;
-  // A standalone directory's instance has no index: records and names still need their tables.
+  // A standalone directory's instance has no index: its records still need the chunk table.
   if (!nodesReady()) nodesInit(16);
-  if (!namesReady()) namesInit(64);
-  // Before this directory pins the arena: the names of directories closed since can go first.
-  compactIfWorth();
   region = newRegion();
+  // The raw names are at most what the records leave of the directory: a first chunk that size
+  // (up to 64 KiB) makes fewer, larger chunks of a big directory's names.
+  const raw = size - <f64>n * 46;
+  zipNamesBegin(region, raw < 65536 ? <usize>raw : 65536);
   const bytes = <usize>n * Z_STRIDE;
   table = heap.alloc(bytes + 1);
   memory.fill(table, 0, bytes);
@@ -410,7 +411,6 @@ export function zipParseBegin(n: u32, size: f64, cdAt: f64): i32 {
   store<u32>(g + R_COUNT, n);
   store<u32>(g + R_BLOCK, <u32>table);
   store<u32>(g + R_OPEN, 1);
-  pinNames();
   total = n;
   done = 0;
   dirAt = cdAt;
@@ -457,6 +457,7 @@ function finish(): void {
   if (dirSet == 0) return;
   heap.free(dirSet);
   dirSet = 0;
+  zipNamesEnd();
   const g = regionAt(region);
   store<u32>(g + R_DIRS, <u32>dirs);
   store<u32>(g + R_DIRCOUNT, dirCount);
@@ -617,9 +618,9 @@ function addWide(index: u32, method: u32, size: f64, csize: f64, offset: f64, mt
 }
 
 /**
- * A zip directory closes: its prefixes and wide list go, and so do its records if none of them
- * is a node (never built, or every node built from them removed since); else they go when the
- * last one is removed (`reclaimRegions`). Its names stay in the arena until it compacts.
+ * A zip directory closes: its prefixes table and wide list go, and so do its records and names
+ * if none of its records is a node (never built, or every node built from them removed since);
+ * else they go when the last one is removed (`reclaimRegions`).
  */
 export function zipClose(r: u32): void {
   const g = regionAt(r);
@@ -634,10 +635,12 @@ export function zipClose(r: u32): void {
   store<u32>(g + R_WIDECOUNT, 0);
   store<u32>(g + R_DIRCOUNT, 0);
   if (load<u32>(g + R_BUILT) == 0 || load<u32>(g + R_LIVE) == 0) freeRecords(g);
-  unpinNames();
 }
 
-/** Frees a closed region's records; their ids are cleared of tags, ordinals and overrides for reuse. */
+/**
+ * Frees a closed region's records and names; their ids are cleared of tags, ordinals and
+ * overrides for reuse. Nothing else points at its names (zipnames.ts).
+ */
 function freeRecords(g: usize): void {
   const first = load<u32>(g + R_FIRST);
   const count = load<u32>(g + R_COUNT);
@@ -647,6 +650,7 @@ function freeRecords(g: usize): void {
   dropZipChunks(first, count);
   heap.free(<usize>load<u32>(g + R_BLOCK));
   store<u32>(g + R_BLOCK, 0);
+  zipNamesFree(g);
 }
 
 /**

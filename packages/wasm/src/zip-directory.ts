@@ -1,6 +1,6 @@
 /**
  * A zip archive's central directory, parsed in wasm into a compact entry table (a 44-byte record
- * per entry, its name in the instance's names arena, the directory part of its path stored once
+ * per entry, its name in names chunks the table owns, the directory part of its path stored once
  * per directory; values over 32 bits in a wide list). Parsed into a namespace index
  * (`NamespaceIndex.openZip`), a file or symlink entry's record becomes its node. Entries are read
  * by index; no JS object exists per entry unless asked for with {@link ZipDirectory.entry}.
@@ -168,8 +168,8 @@ export class ZipDirectory {
 
   /** Releases the directory's memory (its table, or its whole instance if it owns one). */
   close(): void {
-    // In an index's instance, records the index made nodes of stay (they are those nodes); the
-    // rest of the table goes. Its names stay in the arena until it compacts.
+    // In an index's instance, records the index made nodes of stay (they are those nodes), and
+    // with them the table's names; the rest goes. Table and names go with its last node.
     if (this.core !== null && !this.owned) this.core.x.zipClose(this.region);
     this.core = null;
   }
@@ -338,8 +338,8 @@ export class ZipDirectory {
 
   /**
    * Bytes of its entry table: the records (which an index's nodes built from it share), the
-   * directory prefixes and each entry's prefix number, the wide list (the entries' own names are
-   * in the instance's names arena).
+   * directory prefixes and each entry's prefix number, the wide list (its names chunks — the
+   * entries' own names and the prefixes' bytes — are counted in the index's `names`).
    */
   get tableBytes(): number {
     return this.c.x.zipRegionBytes(this.region);
