@@ -151,6 +151,41 @@ describe('resolve answers what locate answers', () => {
   });
 });
 
+describe('symlink hops', () => {
+  it('follows 40 and refuses the 41st (ELOOP), as locate does', async () => {
+    // s0 → d/s1 → ../s2 → d/s3 → … → f: alternately down into /d and back up.
+    const top: Tree = { f: file('f') };
+    const inD: Tree = {};
+    for (let i = 0; i <= 40; i++) {
+      const next = i === 40 ? (i % 2 === 0 ? 'f' : '../f') : i % 2 === 0 ? `d/s${i + 1}` : `../s${i + 1}`;
+      (i % 2 === 0 ? top : inD)[`s${i}`] = symlink(next);
+    }
+    top.d = dir(inD);
+    const lowers = await buildLowerIndex([MemoryLayer.fromTree(top)], META);
+    try {
+      const { root } = replay(await new MemoryUpper().load(), lowers, () => undefined);
+      // What each answers: an error code, or the kind of object reached.
+      const cases: [string, boolean, string][] = [
+        ['/s0', true, 'ELOOP'],
+        ['/s0', false, 'symlink'],
+        ['/d/s1', true, 'file'],
+        ['/d/s1', false, 'symlink'],
+        ['/s0/', false, 'ELOOP'],
+        ['/d/s1/', false, 'ENOTDIR'],
+      ];
+      for (const [path, follow, answer] of cases) {
+        const want = byLocate(root, path, follow);
+        const got = byResolve(root, path, follow);
+        expect('code' in got ? got.code : 'node' in got ? got.node.kind : 'missing', path).toBe(answer);
+        if ('node' in want && 'node' in got) expect(got.node).toBe(want.node);
+        else expect(got, path).toEqual(want);
+      }
+    } finally {
+      lowers.store.close();
+    }
+  });
+});
+
 describe("'..' at the overlay's root", () => {
   // Two overlays share the realm's index, each under a directory of its own: a '..' that
   // climbed past an overlay's root would land among the other overlay's containers.
