@@ -1,7 +1,10 @@
 /**
- * Path walk over the merged namespace: one wasm call for the components up to the first
- * symlink or '..', then one hash probe per component; symlinks followed in every component
- * (ELOOP after 40), `..` never above the root.
+ * Path walk over the merged namespace, symlinks followed in every component (ELOOP after 40),
+ * `..` never above the overlay's root. Two forms with the same answers and errors:
+ * - `resolve` / `resolveReal` for read-only calls: the object alone (and its canonical path),
+ *   one wasm walk per stretch of the path between symlinks and '..';
+ * - `locate` for writers: the chain of parents too; one wasm call for the components up to the
+ *   first symlink or '..', then one hash probe per component.
  */
 
 import type { EntryStore } from './entry-store.js';
