@@ -17,7 +17,7 @@ import {
   writeDataSync,
 } from './file-data.js';
 import type { DirNode, FileNode, Node } from './inode.js';
-import { type Located, locatedPath } from './lookup.js';
+import type { Located } from './lookup.js';
 import type { Namespace } from './namespace.js';
 import type { OpenMode } from './open-flags.js';
 import { joinPath, splitPath } from './path.js';
@@ -59,6 +59,13 @@ export function existing(
   return loc as Located & { node: Node };
 }
 
+/** The object a read-only call reaches, without the chain of parents writers need; ENOENT if none. */
+export function reach(ns: Namespace, p: string, follow: boolean, syscall: string): Node {
+  const node = ns.resolve(p, { follow, syscall, display: p });
+  if (node === undefined) throw new FsError('ENOENT', syscall, p);
+  return node;
+}
+
 // ── reading ───────────────────────────────────────────────────────────────
 
 export function readFileOf(
@@ -67,7 +74,7 @@ export function readFileOf(
   encoding: string | null | undefined,
   io: DataIo,
 ): Maybe<Uint8Array | string> {
-  const { node } = existing(ns, p, true, 'open');
+  const node = reach(ns, p, true, 'open');
   if (node.kind === 'dir') throw new FsError('EISDIR', 'read');
   if (node.kind !== 'file') throw new FsError('ENOENT', 'open', p);
   return andThen(io.read(ns, node, 0, node.size), (bytes) =>
@@ -76,8 +83,8 @@ export function readFileOf(
 }
 
 export function readdirOf(ns: Namespace, p: string, o: ReaddirOptions): string[] | Dirent[] {
-  const loc = existing(ns, p, true, 'scandir');
-  if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', p);
+  const node = reach(ns, p, true, 'scandir');
+  if (node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', p);
   const names: string[] = [];
   const dirents: Dirent[] = [];
   const list = (dir: DirNode, rel: string, parentPath: string): void => {
@@ -92,22 +99,22 @@ export function readdirOf(ns: Namespace, p: string, o: ReaddirOptions): string[]
       }
     }
   };
-  list(loc.node, '', p);
+  list(node, '', p);
   return o.withFileTypes ? dirents : names;
 }
 
 export function readlinkOf(ns: Namespace, p: string): string {
-  const { node } = existing(ns, p, false, 'readlink');
+  const node = reach(ns, p, false, 'readlink');
   if (node.kind !== 'symlink') throw new FsError('EINVAL', 'readlink', p);
   return node.target;
 }
 
 export function realpathOf(ns: Namespace, p: string): string {
-  return locatedPath(existing(ns, p, true, 'realpath'));
+  return ns.resolveReal(p, { follow: true, syscall: 'realpath', display: p }).path;
 }
 
 export function statOf(ns: Namespace, p: string, follow: boolean): Stats {
-  return new Stats(existing(ns, p, follow, follow ? 'stat' : 'lstat').node);
+  return new Stats(reach(ns, p, follow, follow ? 'stat' : 'lstat'));
 }
 
 // ── creating ──────────────────────────────────────────────────────────────

@@ -5,7 +5,7 @@
 import { FsError } from './errors.js';
 import { DirNode, FIRST_UPPER_INO, type Node, ROOT_INO, toUpperInode } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperChange, UpperLayer, UpperMeta, UpperSnapshot } from './layer.js';
-import { type Located, locate, type WalkOptions } from './lookup.js';
+import { type Located, locate, resolve, resolveReal, type WalkOptions } from './lookup.js';
 import type { LowerIndex } from './lower-index.js';
 import { replay } from './replay.js';
 import { captureState, Txn } from './txn.js';
@@ -71,6 +71,16 @@ export class Namespace {
 
   locate(path: string, opts: WalkOptions): Located {
     return locate(this.root, path, opts);
+  }
+
+  /** What a read-only call needs: the object alone, no chain of parents (see `resolve`). */
+  resolve(path: string, opts: WalkOptions): Node | undefined {
+    return resolve(this.root, path, opts);
+  }
+
+  /** The object and its canonical path (see `resolveReal`). */
+  resolveReal(path: string, opts: WalkOptions): { node: Node; path: string } {
+    return resolveReal(this.root, path, opts);
   }
 
   /**

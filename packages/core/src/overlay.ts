@@ -10,13 +10,13 @@ import {
   ASYNC_IO,
   andThen,
   type DataIo,
-  existing,
   linkOp,
   locate,
   type Maybe,
   mkdirOp,
   openOp,
   type ReaddirOptions,
+  reach,
   readdirOf,
   readFileOf,
   readlinkOf,
@@ -34,7 +34,6 @@ import {
 import { checkSnapshot, type FsckReport } from './fsck.js';
 import type { DirNode, Node } from './inode.js';
 import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
-import { locatedPath } from './lookup.js';
 import { buildLowerIndex } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
@@ -245,7 +244,7 @@ export class Overlay {
 
   async access(path: PathLike, _mode?: number): Promise<void> {
     await this.#settled();
-    existing(this.#ns, pathToString(path), true, 'access');
+    reach(this.#ns, pathToString(path), true, 'access');
   }
 
   async readFile(
@@ -332,7 +331,7 @@ export class Overlay {
     const p = pathToString(path);
     if (!m.write && !m.create) {
       await this.#settled();
-      return new FileHandle(this.#ns, existing(this.#ns, p, true, 'open').node, m, p, this.#fds);
+      return new FileHandle(this.#ns, reach(this.#ns, p, true, 'open'), m, p, this.#fds);
     }
     const node = await this.#mutate('open', p, (tx) => openOp(this.#ns, tx, p, m, mode ?? 0o666, ASYNC_IO));
     return new FileHandle(this.#ns, node, m, p, this.#fds);
@@ -456,7 +455,7 @@ export class Overlay {
   accessSync(path: PathLike, _mode?: number): void {
     const p = pathToString(path);
     this.#readableNow('access', p);
-    existing(this.#ns, p, true, 'access');
+    reach(this.#ns, p, true, 'access');
   }
 
   readFileSync(path: PathLike, options?: { encoding?: null; flag?: string | number } | null): Uint8Array;
@@ -603,7 +602,7 @@ export class Overlay {
     const p = pathToString(path);
     if (!m.write && !m.create) {
       this.#readableNow('open', p);
-      return new FileHandle(this.#ns, existing(this.#ns, p, true, 'open').node, m, p, this.#fds).fd;
+      return new FileHandle(this.#ns, reach(this.#ns, p, true, 'open'), m, p, this.#fds).fd;
     }
     const node = this.#mutateSync('open', p, (tx) => openOp(this.#ns, tx, p, m, mode ?? 0o666, SYNC_IO));
     return new FileHandle(this.#ns, node, m, p, this.#fds).fd;
@@ -681,7 +680,7 @@ export class Overlay {
 
   /** Which layer serves `path` (without following a final symlink), and whether it was copied up. */
   origin(path: PathLike): Origin {
-    const { node } = existing(this.#ns, pathToString(path), false, 'origin');
+    const node = reach(this.#ns, pathToString(path), false, 'origin');
     const copiedUp = node.upper && node.layer !== 'upper';
     const lowerLayer = node.layer === 'upper' ? undefined : node.layer;
     const origin: Origin = {
@@ -718,8 +717,9 @@ export class Overlay {
    */
   async walk(path: PathLike = '/'): Promise<WalkEntry[]> {
     await this.#settled();
-    const loc = existing(this.#ns, pathToString(path), true, 'scandir');
-    if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', pathToString(path));
+    const p = pathToString(path);
+    const { node, path: real } = this.#ns.resolveReal(p, { follow: true, syscall: 'scandir', display: p });
+    if (node.kind !== 'dir') throw new FsError('ENOTDIR', 'scandir', p);
     const out: WalkEntry[] = [];
     const visit = (dir: DirNode, at: string): void => {
       for (const name of dir.names()) {
@@ -729,7 +729,7 @@ export class Overlay {
         if (child.kind === 'dir') visit(child, childPath);
       }
     };
-    visit(loc.node, locatedPath(loc));
+    visit(node, real);
     return out;
   }
 
@@ -826,7 +826,7 @@ interface CopySource {
 }
 
 function copySource(ns: Namespace, from: string, io: DataIo): Maybe<CopySource> {
-  const { node } = existing(ns, from, true, 'copyfile');
+  const node = reach(ns, from, true, 'copyfile');
   if (node.kind === 'dir') throw new FsError('EISDIR', 'copyfile');
   if (node.kind !== 'file') throw new FsError('ENOENT', 'copyfile');
   return andThen(io.read(ns, node, 0, node.size), (bytes) => ({ node, bytes }));
