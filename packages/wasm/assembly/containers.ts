@@ -34,7 +34,7 @@ import {
   ownRef,
   reserve,
 } from './namespace';
-import { rec } from './nodes';
+import { rec, recSafe } from './nodes';
 import { ensureOut } from './out';
 import { setTag, tagOf } from './tags';
 
@@ -47,10 +47,14 @@ export const LOWER_LINK: u32 = 0xfffffffd;
 /** The high bit of a `walkNodes` result: the value is an untagged node's id, not a tag. */
 export const UNTAGGED: u32 = 0x80000000;
 
-/** The lower directory a container merges (0: none). */
+/**
+ * The lower directory a container merges (0: none). Any id may come here (a walk's start, a
+ * lookup's parent from outside): a made-up one reads a zeroed record, a freed one is no directory.
+ */
 function belowOf(container: u32): u32 {
-  const r = rec(container);
-  return (load<u8>(r + N_FLAGS) & FLAG_BELOW) != 0 ? ownRef(container) : 0;
+  const r = recSafe(container);
+  if ((load<u8>(r + N_FLAGS) & FLAG_BELOW) == 0 || load<u8>(r + N_KIND) != KIND_DIR) return 0;
+  return load<u32>(r + N_REF);
 }
 
 /**

@@ -909,6 +909,12 @@ describe('NamespaceIndex: zip nodes (a file entry’s record is its node)', () =
         ix.tag(id),
       ]).toEqual([false, 0, 0, 0, 0, 0]);
       expect([ix.layer(id), ix.ref(id), ix.object(id), ix.parent(id)]).toEqual([0, 0, id, 0]);
+      // The engine's container calls: nothing found, nothing merged, refused.
+      expect([ix.lookupNode(id, 'top'), ix.walkNodes(id, '/top/s0', []), ix.below(id)]).toEqual([0, 0, 0]);
+      expect(ix.listMerged(id)).toEqual([]);
+      expect(() => ix.setBelow(id, ix.root)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+      if (id !== 0) expect(() => ix.setBelow(ix.root, id)).toThrow(); // 0 means: merge nothing
+      expect(() => ix.copyChildren(id, ix.root)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
     }
     expect([ix.isValid(gone), ix.kind(gone)]).toEqual([false, 0]);
     dir.close();
