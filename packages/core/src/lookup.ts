@@ -3,8 +3,8 @@
  * `..` never above the overlay's root. Two forms with the same answers and errors:
  * - `resolve` / `resolveReal` for read-only calls: the object alone (and its canonical path),
  *   one wasm walk per stretch of the path between symlinks and '..';
- * - `locate` for writers: the chain of parents too; one wasm call for the components up to the
- *   first symlink or '..', then one hash probe per component.
+ * - `locate` for writers: the chain of parents too, also one wasm walk per stretch of the path
+ *   between symlinks and '..'.
  */
 
 import type { EntryStore } from './entry-store.js';
@@ -40,9 +40,9 @@ export interface WalkOptions {
 /** Resolves `path` from `root`; throws ENOENT/ENOTDIR/ELOOP/ENAMETOOLONG like the kernel. */
 export function locate(root: DirNode, path: string, opts: WalkOptions): Located {
   // The leading components, resolved in one wasm call; once a symlink or '..' changes what
-  // follows, each component is looked up on its own.
+  // follows, the rest is walked again from where it leads.
   const store = root.children.store;
-  const found = root.children.walk(path);
+  let found = root.children.walk(path);
   const ahead = store.walked;
   const plain = plainParts(path);
   if (plain !== null && found === plain.length - 1) {
@@ -71,10 +71,18 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
     if (part.length > MAX_NAME_BYTES / 3 && utf8Length(part) > MAX_NAME_BYTES) {
       throw walkError('ENAMETOOLONG', opts);
     }
+    if (!fast) {
+      // A symlink or '..' changed where the path goes: the rest of it, from here, in one walk.
+      todo.push(part);
+      found = cur.children.walk(restOf(todo));
+      todo.pop();
+      next = 0;
+      fast = true;
+    }
     let child: Node | undefined;
-    if (!fast) child = cur.children.get(part);
-    // The walk lists every component up to a missing one, which it leaves out.
-    else if (next < found) child = store.found(ahead[next++] as number);
+    // The walk lists every component up to a missing one, which it leaves out; it stops before
+    // '..' (handled above, which walks again after it) and after a non-directory.
+    if (next < found) child = store.found(ahead[next++] as number);
     const isLast = todo.length === 0;
     if (child === undefined) {
       if (isLast) return { dirs, names, name: part, node: undefined, trailingSlash };
@@ -313,6 +321,13 @@ function resolveFrom(
 function dirOf(root: DirNode, store: EntryStore, chain: number[]): DirNode {
   const value = chain[chain.length - 1] as number;
   return value === 0 ? root : (store.found(value) as DirNode);
+}
+
+/** The components still to walk (`todo` holds them last first), as a relative path. */
+function restOf(todo: string[]): string {
+  let rest = todo[todo.length - 1] as string;
+  for (let i = todo.length - 2; i >= 0; i--) rest += `/${todo[i]}`;
+  return rest;
 }
 
 /**

@@ -257,6 +257,20 @@ describe('what a path costs', () => {
       expect(cost('/a/b/abs/f/g')).toEqual([2, 0]);
       // Up to '..', then the rest from the directory it leads to.
       expect(cost('/a/b/../../d/e/f/g')).toEqual([2, 0]);
+      // Writers (which keep the chain of parents) walk the same way; the first write copies up
+      // d, e and f (lookups of its own), so it is not counted.
+      ov.utimesSync('/d/e/f/g', 0, 0);
+      const write = (path: string): [number, number] => {
+        walks.mockClear();
+        probes.mockClear();
+        ov.utimesSync(path, 1, 2);
+        return [walks.mock.calls.length, probes.mock.calls.length];
+      };
+      expect(write('/d/e/f/g')).toEqual([1, 0]);
+      expect(write('/a/b/link/f/g')).toEqual([2, 0]);
+      expect(write('/a/b/abs/f/g')).toEqual([2, 0]);
+      expect(write('/a/b/../../d/e/f/g')).toEqual([2, 0]);
+      expect(ov.statSync('/d/e/f/g').mtimeMs).toBe(2000);
     } finally {
       await ov.close();
     }
