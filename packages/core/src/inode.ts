@@ -137,8 +137,13 @@ export class DirNode extends BaseNode {
   lowerPath = '';
   opaque = false;
   redirect: string | undefined;
-  /** Cached sorted names, dropped on every change of `children`. */
+  /**
+   * Cached sorted names, kept in step with `children` by setChild/deleteChild (a name spliced in
+   * or out: a listing after one create in a big directory does not sort it all again). An upper
+   * copy starts with its lower directory's array, copied before its first change.
+   */
   sorted: string[] | undefined;
+  #sortedShared = false;
 
   constructor(
     ino: number,
@@ -158,8 +163,8 @@ export class DirNode extends BaseNode {
     const old = this.children.get(name);
     if (old?.kind === 'dir') this.subdirs--;
     if (node.kind === 'dir') this.subdirs++;
-    if (old === undefined) this.sorted = undefined;
     this.children.set(name, node);
+    if (old === undefined) this.#sortedEdit(name, true);
   }
 
   deleteChild(name: string): void {
@@ -167,13 +172,37 @@ export class DirNode extends BaseNode {
     if (old === undefined) return;
     if (old.kind === 'dir') this.subdirs--;
     this.children.delete(name);
-    this.sorted = undefined;
+    this.#sortedEdit(name, false);
   }
 
   /** Names in a stable order: the same tree always lists the same way. */
   names(): string[] {
-    if (!this.sorted) this.sorted = this.children.keys().sort(compareNames);
+    if (!this.sorted) {
+      this.sorted = this.children.keys().sort(compareNames);
+      this.#sortedShared = false;
+    }
     return this.sorted;
+  }
+
+  /** Puts `name` into (or takes it out of) the cached sorted names, if there are any. */
+  #sortedEdit(name: string, add: boolean): void {
+    let sorted = this.sorted;
+    if (sorted === undefined) return;
+    if (this.#sortedShared) {
+      sorted = sorted.slice();
+      this.sorted = sorted;
+      this.#sortedShared = false;
+    }
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareNames(sorted[mid] as string, name) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const there = sorted[lo] === name;
+    if (add && !there) sorted.splice(lo, 0, name);
+    else if (!add && there) sorted.splice(lo, 1);
   }
 
   /** A merged directory (in the upper over a lower, or in several lowers) reports nlink 1, as the kernel does. */
@@ -193,7 +222,10 @@ export class DirNode extends BaseNode {
     );
     copy.children.copyFrom(this.children);
     copy.subdirs = this.subdirs;
+    // Shared until either side changes (a lower directory never does).
     copy.sorted = this.sorted;
+    copy.#sortedShared = this.sorted !== undefined;
+    this.#sortedShared = copy.#sortedShared;
     copy.upper = true;
     return copy;
   }

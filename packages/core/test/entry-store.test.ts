@@ -160,6 +160,41 @@ describe('copy-up of a directory (EntryTable.copyFrom)', () => {
   });
 });
 
+describe('DirNode.names(): the cached sorted names follow every change', () => {
+  it('equals the sorted keys through random sets, deletes and copies, and a copy never changes its source', async () => {
+    const lowers = await buildLowerIndex([MemoryLayer.fromTree({ d: { b: '1', d: '2', f: '3' } })], META);
+    try {
+      const d = lowers.root.children.get('d') as DirNode;
+      const pool = ['a', 'b', 'c', 'd', 'e', 'f', 'ü'];
+      const op = fc.oneof(
+        fc.record({ set: fc.constantFrom(...pool), at: fc.nat() }),
+        fc.record({ del: fc.constantFrom(...pool), at: fc.nat() }),
+        fc.record({ list: fc.nat() }),
+        fc.record({ copy: fc.nat() }),
+      );
+      fc.assert(
+        fc.property(fc.boolean(), fc.array(op, { maxLength: 40 }), (listFirst, ops) => {
+          if (listFirst) d.names();
+          // Any copy may change after others were made from it.
+          const copies = [d.copyUp()];
+          const pick = (i: number): DirNode => copies[i % copies.length] as DirNode;
+          for (const o of ops) {
+            if ('set' in o) pick(o.at).setChild(o.set, file(7));
+            else if ('del' in o) pick(o.at).deleteChild(o.del);
+            else if ('list' in o) pick(o.list).names();
+            else copies.push(pick(o.copy).copyUp());
+            for (const c of copies) expect(c.names()).toEqual(c.children.keys().sort());
+          }
+          expect(d.names()).toEqual(['b', 'd', 'f']);
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      lowers.store.close();
+    }
+  });
+});
+
 describe('the overlay and its wasm index', () => {
   it('open overlays share one index; each close frees its own names; a closed overlay is EBADF', async () => {
     const lower = () => MemoryLayer.fromTree({ d: { f: 'x' } });
