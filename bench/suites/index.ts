@@ -4,6 +4,7 @@
  */
 import { registerSuite } from '../lib/harness.js';
 import { copyUpSuite } from './copy-up.js';
+import { dirCopyUpSuite } from './dir-copy-up.js';
 import { idbChromiumSuite } from './idb-chromium.js';
 import { lookupSuite } from './lookup.js';
 import { wasmSuite } from './wasm.js';
@@ -15,6 +16,7 @@ import { zipOpenSuite } from './zip-open.js';
 
 registerSuite(lookupSuite);
 registerSuite(copyUpSuite);
+registerSuite(dirCopyUpSuite);
 registerSuite(workerSuite);
 registerSuite(workerChromiumSuite);
 registerSuite(idbChromiumSuite);
