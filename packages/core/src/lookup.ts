@@ -389,14 +389,6 @@ function utf8Length(s: string): number {
   return n;
 }
 
-/** The canonical path of a located name. */
-export function locatedPath(loc: Located): string {
-  if (loc.dirs.length === 0) return '/';
-  let p = '';
-  for (let i = 1; i < loc.names.length; i++) p += `/${loc.names[i]}`;
-  return `${p}/${loc.name}`;
-}
-
 /** The parent directory of a located name (the root's parent is itself). */
 export function parentOf(loc: Located): DirNode {
   return loc.dirs[loc.dirs.length - 1] as DirNode;

@@ -10,10 +10,18 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type EntryMeta, MemoryLayer, MemoryUpper, Overlay, type Tree, type TreeNode } from '../src/index.js';
 import type { DirNode, Node } from '../src/inode.js';
-import { locate, locatedPath, resolve, resolveReal } from '../src/lookup.js';
+import { type Located, locate, resolve, resolveReal } from '../src/lookup.js';
 import { buildLowerIndex } from '../src/lower-index.js';
 import { replay } from '../src/replay.js';
 import { dir, file, symlink } from '../src/tree.js';
+
+/** The canonical path of a located name, from the chain `locate` keeps (what realpath used). */
+function locatedPath(loc: Located): string {
+  if (loc.dirs.length === 0) return '/';
+  let p = '';
+  for (let i = 1; i < loc.names.length; i++) p += `/${loc.names[i]}`;
+  return `${p}/${loc.name}`;
+}
 
 const NAMES = ['a', 'b', 'c'] as const;
 const LONG = 'n'.repeat(256);
