@@ -404,8 +404,8 @@ function adopt(g: usize, id: u32, dir: u32, h: u32, kind: u8): void {
  * applied before it: every usable entry, its index as the ref. A file or symlink entry's record
  * becomes its node, its name the entry's (in the region's chunks); a directory entry gets a plain
  * node, as do implicit parents, with a copy of its name in the names arena (a plain node may
- * outlive the region, so it never points into the region's chunks). A path through a file of the same archive skips the entry with a
- * warning instead of failing.
+ * outlive the region, so it never points into the region's chunks). A path through a file of the
+ * same archive skips the entry with a warning instead of failing.
  */
 export function applyZipRegion(g: u32): i32 {
   const R = regionAt(g);

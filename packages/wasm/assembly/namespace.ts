@@ -220,8 +220,9 @@ function unlinkChild(id: u32): void {
 }
 
 /**
- * Adds a child, its name copied into the names arena (`p` must not point into the arena). Returns the new id, or a negative error: -E_NOTDIR (parent is
- * not a directory), -E_INVAL (bad name), -E_EXIST.
+ * Adds a child, its name copied into the names arena (`p` must not point into the arena, which
+ * may compact while the name is stored). Returns the new id, or a negative error: -E_NOTDIR
+ * (parent is not a directory), -E_INVAL (bad name), -E_EXIST.
  */
 export function insert(parent: u32, p: usize, len: u32, kind: u8, flags: u8, layer: u32, ref: u32): i32 {
   if (!isLive(parent)) return -E_NOENT;
