@@ -13,6 +13,7 @@ async function make(): Promise<NamespaceIndex> {
   open.push(index);
   return index;
 }
+
 afterEach(() => {
   for (const index of open.splice(0)) index.close();
 });
@@ -24,6 +25,14 @@ const sourceOf = (zip: Uint8Array): Source => ({
 });
 const zipA = sourceOf(makeZip(10_000));
 const zipB = sourceOf(makeZip(10_000));
+
+/** An index with zip A parsed and built under its own directory: the zip kept open throughout. */
+async function withZipA(): Promise<{ ix: NamespaceIndex; a: ZipDirectory }> {
+  const ix = await make();
+  const a = await ix.openZip(zipA);
+  ix.addZipLayer(0, a, ix.insert(ix.root, 'a', { kind: Kind.Dir }));
+  return { ix, a };
+}
 
 /** Every node below `dir` (depth first) as [id, name, path]. */
 function tree(ix: NamespaceIndex, dir = ix.root): [number, string, string][] {
@@ -49,9 +58,7 @@ async function overlayRound(ix: NamespaceIndex, closeFirst: boolean): Promise<vo
 
 describe('NamespaceIndex: a zip region’s names', () => {
   it('are released with the region while another zip stays open: memory stops growing', async () => {
-    const ix = await make();
-    const a = await ix.openZip(zipA);
-    ix.addZipLayer(0, a, ix.insert(ix.root, 'a', { kind: Kind.Dir }));
+    const { ix, a } = await withZipA();
     const memory: number[] = [];
     const names: number[] = [];
     for (let r = 0; r < 40; r++) {
@@ -67,9 +74,7 @@ describe('NamespaceIndex: a zip region’s names', () => {
   });
 
   it('and the rest of a closed region go for good: thousands of small overlays do not grow memory', async () => {
-    const ix = await make();
-    const a = await ix.openZip(zipA);
-    ix.addZipLayer(0, a, ix.insert(ix.root, 'a', { kind: Kind.Dir }));
+    const { ix, a } = await withZipA();
     const tiny = sourceOf(writeZip([{ name: 'dir/file.txt' }]));
     const memory: number[] = [];
     for (let r = 0; r < 4000; r++) {
@@ -87,9 +92,7 @@ describe('NamespaceIndex: a zip region’s names', () => {
   });
 
   it('read the same after rounds in both close orders, and a directory built from a freed region keeps its name', async () => {
-    const ix = await make();
-    const a = await ix.openZip(zipA);
-    ix.addZipLayer(0, a, ix.insert(ix.root, 'a', { kind: Kind.Dir }));
+    const { ix, a } = await withZipA();
     const aPaths = entryPaths(a);
     const aZip = ix.memoryBreakdown().zip;
 
@@ -157,9 +160,7 @@ describe('NamespaceIndex: a zip region’s names', () => {
   });
 
   it('keep renamed zip nodes right while the names arena compacts under an open zip', async () => {
-    const ix = await make();
-    const a = await ix.openZip(zipA);
-    ix.addZipLayer(0, a, ix.insert(ix.root, 'a', { kind: Kind.Dir }));
+    const { ix, a } = await withZipA();
     const aPaths = entryPaths(a);
     // Every third file of A renamed: its new name in the arena, its entry's in the override map.
     for (let i = 0; i < a.count; i += 3) {
