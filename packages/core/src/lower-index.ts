@@ -12,7 +12,7 @@
  * entries (an implicit parent where first needed), a merged directory taking its topmost layer's,
  * a hard link its target's.
  */
-import { Flag, Kind, NO_REF, WasmFsError, type ZipDirectory } from '@vellum/wasm';
+import { Flag, type IndexWarning, Kind, NO_REF, WasmFsError, type ZipDirectory } from '@vellum/wasm';
 import { type BulkLower, bulkOf } from './bulk-lower.js';
 import { EntryStore, linkTarget } from './entry-store.js';
 import { FsError } from './errors.js';
@@ -195,12 +195,10 @@ function layLayer(
   entryOf: EntryOf[],
 ): { meta: EntryMeta | undefined; opaque: boolean } {
   const index = store.index;
-  const warningsBefore = index.warnings.length;
   if ('table' in listing) {
     const { table, bulk } = listing;
     entryOf[at] = (ref) => bulk.entry(ref);
-    build(layer, () => index.addZipLayer(at, table, top));
-    for (const w of index.warnings.slice(warningsBefore)) {
+    for (const w of build(layer, () => index.addZipLayer(at, table, top))) {
       // As when the engine read the listing itself: a path through a file of the same layer.
       if (w.code === 'ENOTDIR')
         throw layerError(layer, bulk.entry(w.ref).path, 'a path goes through a non-directory');
@@ -210,7 +208,7 @@ function layLayer(
   const listed = listing.entries;
   entryOf[at] = (ref) => listed[ref] as LowerEntry;
   let root: { meta: EntryMeta | undefined; opaque: boolean } = { meta: undefined, opaque: false };
-  build(layer, () =>
+  const warnings = build(layer, () =>
     index.addLayer(
       at,
       listed.map((e, ref) => {
@@ -222,7 +220,7 @@ function layLayer(
       top,
     ),
   );
-  for (const w of index.warnings.slice(warningsBefore)) {
+  for (const w of warnings) {
     if (w.code === 'EINVAL') {
       const link = listed[w.ref];
       const target = link?.kind === 'hardlink' ? link.linkOf : '?';
@@ -237,9 +235,9 @@ function layLayer(
 }
 
 /** Runs one layer's build, its index errors as the engine reports a bad layer (EIO). */
-function build(layer: LowerLayer, fn: () => void): void {
+function build(layer: LowerLayer, fn: () => readonly IndexWarning[]): readonly IndexWarning[] {
   try {
-    fn();
+    return fn();
   } catch (error) {
     if (error instanceof WasmFsError) {
       const why = error.cause instanceof Error ? error.cause.message : error.message;

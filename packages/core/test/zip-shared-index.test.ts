@@ -4,6 +4,7 @@
  */
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { holdSharedIndex } from '../src/entry-store.js';
 import { MemoryLayer, MemoryUpper, Overlay } from '../src/index.js';
 import { ZipLayer } from '../src/zip/index.js';
 
@@ -85,4 +86,42 @@ describe('zip layers sharing the wasm index', () => {
     expect(new Set(first.map((row) => row.split(' ')[1])).size).toBe(9);
     expect(await listing()).toEqual(first);
   });
+
+  it('keeps no build warnings of overlays closed: 50 rounds over lowers with duplicate names', async () => {
+    const hold = await holdSharedIndex();
+    try {
+      const twice = MemoryLayer.fromEntries([
+        { kind: 'file', path: '/dup.txt', data: 'first' },
+        { kind: 'file', path: '/dup.txt', data: 'second' },
+      ]);
+      const files: Record<string, Uint8Array> = { 'z/a.txt': encoder.encode('one') };
+      // fflate writes each key once: the second 'z/a.txt' is patched in by renaming another entry.
+      const twiceZip = zipSync({ ...files, 'z/b.txt': encoder.encode('two') }, { level: 0 });
+      const patched = renameAll(twiceZip, 'z/b.txt', 'z/a.txt');
+      const zipLayer = await ZipLayer.open(new Blob([patched]));
+      const before = hold.index.warnings.length;
+      for (let round = 0; round < 50; round++) {
+        const ov = await Overlay.create({ lowers: [twice, zipLayer], upper: new MemoryUpper() });
+        expect(await ov.readFile('/dup.txt', 'utf8')).toBe('second');
+        expect(await ov.readFile('/z/a.txt', 'utf8')).toBe('two');
+        // Both builds warned while the overlay lives.
+        expect(hold.index.warnings.length).toBe(before + 2);
+        await ov.close();
+      }
+      expect(hold.index.warnings.length).toBe(before);
+    } finally {
+      hold.release();
+    }
+  });
 });
+
+/** `data` with every occurrence of the bytes of `from` replaced by `to` (same length). */
+function renameAll(data: Uint8Array, from: string, to: string): Uint8Array<ArrayBuffer> {
+  const a = encoder.encode(from);
+  const b = encoder.encode(to);
+  const out = data.slice();
+  for (let i = 0; i + a.length <= out.length; i++) {
+    if (a.every((x, k) => out[i + k] === x)) out.set(b, i);
+  }
+  return out;
+}

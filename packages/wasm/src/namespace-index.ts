@@ -92,7 +92,11 @@ export class NamespaceIndex {
   /** The root directory's id. */
   readonly root = ROOT;
   private core: Core | null;
-  private layerWarnings: IndexWarning[] = [];
+  /**
+   * Build warnings by the directory the layer was laid under: they go with it when it is removed,
+   * so an index shared by overlays that come and go does not keep every build's warnings.
+   */
+  private layerWarnings = new Map<number, IndexWarning[]>();
   private constructor(core: Core) {
     this.core = core;
   }
@@ -414,6 +418,8 @@ export class NamespaceIndex {
   remove(node: number, options: { recursive?: boolean } = {}): void {
     const r = this.c.x.remove(node, options.recursive === true ? 1 : 0);
     if (r < 0) throw indexError(r, 'remove');
+    // Checked before any id is handed out again, so a removed root cannot pass for a live one.
+    for (const root of this.layerWarnings.keys()) if (!this.isValid(root)) this.layerWarnings.delete(root);
   }
 
   /** Changes a node's kind in place (e.g. a whiteout becoming a directory keeps its id). */
@@ -428,9 +434,10 @@ export class NamespaceIndex {
    * Lays one lower layer over the layers added before it: add the lowest layer first.
    * Whiteouts delete, opaque directories drop what is below, non-directories replace,
    * directories merge. Throws EINVAL for a bad path, EIO for a path through a file of the
-   * same layer (the index is then incomplete and should be dropped). Duplicates are warnings.
+   * same layer (the index is then incomplete and should be dropped). Duplicates are warnings:
+   * returned, and kept in {@link NamespaceIndex.warnings} until `root` is removed.
    */
-  addLayer(layer: number, entries: Iterable<IndexEntry>, root: number = ROOT): void {
+  addLayer(layer: number, entries: Iterable<IndexEntry>, root: number = ROOT): readonly IndexWarning[] {
     const c = this.c;
     this.begin(layer, root);
     try {
@@ -446,7 +453,7 @@ export class NamespaceIndex {
       }
       this.flush(batch, layer);
       this.flush(links, layer);
-      this.collect(layer, c);
+      return this.collect(layer, root, c);
     } finally {
       c.x.setBuildRoot(ROOT);
     }
@@ -498,8 +505,9 @@ export class NamespaceIndex {
    * directory parsed into this index ({@link NamespaceIndex.openZip}) and not built before is
    * built in place: a file or symlink entry's record becomes its node. Any other is laid out
    * from its paths. Either way the layer is laid under `root` and numbered alike (see `ordinal`).
+   * Returns the build's warnings, kept in {@link NamespaceIndex.warnings} until `root` is removed.
    */
-  addZipLayer(layer: number, zip: ZipDirectory, root: number = ROOT): void {
+  addZipLayer(layer: number, zip: ZipDirectory, root: number = ROOT): readonly IndexWarning[] {
     const c = this.c;
     this.begin(layer, root);
     try {
@@ -517,7 +525,7 @@ export class NamespaceIndex {
         }
         this.flush(batch, layer, true);
       }
-      this.collect(layer, c);
+      return this.collect(layer, root, c);
     } finally {
       c.x.setBuildRoot(ROOT);
     }
@@ -556,20 +564,27 @@ export class NamespaceIndex {
     }
   }
 
-  private collect(layer: number, c: Core): void {
+  private collect(layer: number, root: number, c: Core): readonly IndexWarning[] {
     const n = c.x.warningCount();
     const base = c.x.warningsBase() >>> 2;
     const words = c.words();
+    const found: IndexWarning[] = [];
     for (let i = 0; i < n; i++) {
       const ref = words[base + 2 * i] as number;
       const w = BUILD_WARNING[words[base + 2 * i + 1] as number];
-      if (w) this.layerWarnings.push({ layer, ref, ...w });
+      if (w) found.push({ layer, ref, ...w });
     }
+    if (found.length > 0) {
+      const kept = this.layerWarnings.get(root);
+      if (kept === undefined) this.layerWarnings.set(root, [...found]);
+      else kept.push(...found);
+    }
+    return found;
   }
 
-  /** Warnings of every layer added so far. */
+  /** Warnings of every layer added so far, but for those laid under a directory since removed. */
   get warnings(): readonly IndexWarning[] {
-    return this.layerWarnings;
+    return [...this.layerWarnings.values()].flat();
   }
 
   // ── Accounting ────────────────────────────────────────────────────────────────────────────

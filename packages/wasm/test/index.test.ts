@@ -578,6 +578,35 @@ describe('NamespaceIndex: bulk build of lowers', () => {
     expect(ix.warnings).toEqual([]);
   });
 
+  it("returns a build's warnings and keeps them only while the directory it was laid under lives", async () => {
+    const ix = await make();
+    const dup = [
+      { path: '/a', kind: 'file' as const, ref: 0 },
+      { path: '/a', kind: 'file' as const, ref: 1 },
+    ];
+    const roots = [1, 2, 3].map((k) => ix.insert(ix.root, `r${k}`, { kind: Kind.Dir }));
+    const returned = roots.map((root, k) => ix.addLayer(k, dup, root));
+    expect(returned.map((w) => w.map((x) => [x.layer, x.ref, x.code]))).toEqual([
+      [[0, 0, 'EEXIST']],
+      [[1, 0, 'EEXIST']],
+      [[2, 0, 'EEXIST']],
+    ]);
+    expect(ix.warnings.map((w) => w.layer)).toEqual([0, 1, 2]);
+    ix.remove(roots[1] as number, { recursive: true });
+    expect(ix.warnings.map((w) => w.layer)).toEqual([0, 2]);
+    // Removed with its parent: the subtree holding a build root takes the warnings along.
+    const outer = ix.insert(ix.root, 'outer', { kind: Kind.Dir });
+    const inner = ix.insert(outer, 'inner', { kind: Kind.Dir });
+    ix.addLayer(7, dup, inner);
+    expect(ix.warnings.map((w) => w.layer)).toEqual([0, 2, 7]);
+    ix.remove(outer, { recursive: true });
+    // The freed ids handed out again do not bring the warnings back.
+    ix.insert(ix.root, 'again', { kind: Kind.Dir });
+    ix.insert(ix.root, 'again2', { kind: Kind.Dir });
+    expect(ix.warnings.map((w) => w.layer)).toEqual([0, 2]);
+    expect(ix.addLayer(3, [{ path: '/b', kind: 'file', ref: 0 }], roots[0])).toEqual([]);
+  });
+
   it('warns about duplicates (later wins) and fails on a path through a file of the same layer', async () => {
     const ix = await make();
     ix.addLayer(0, [
