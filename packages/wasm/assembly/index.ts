@@ -33,7 +33,7 @@ import {
   ownRef,
   setOwnSource,
 } from './namespace';
-import { idExists, liveNodes, nodeHighWater, nodesBase, nodesBytes, rec, recSafe } from './nodes';
+import { idExists, liveNodes, nodeHighWater, nodesBytes, rec, recSafe } from './nodes';
 import { ordinalsBytes } from './ordinals';
 import { ensureOut } from './out';
 import { NO_LEAF, O_LEAF, O_LEAFLEN, ovrBytes, ovrFind } from './ovr';
@@ -89,7 +89,7 @@ export {
   zipWideCount,
   zipZip64At,
 } from './zip';
-export { liveNodes, namesBase, namesLength, nodeHighWater, nodesBase };
+export { liveNodes, namesBase, namesLength, nodeHighWater };
 
 /** Creates the root; sizes are hints (everything grows on demand). */
 export function init(nodeCapacity: u32, nameBytes: u32): void {

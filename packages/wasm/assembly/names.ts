@@ -39,10 +39,6 @@ export function namesLength(): usize {
   return written;
 }
 
-export function namesReady(): bool {
-  return list != 0;
-}
-
 function addChunk(size: usize): void {
   if (listCount == listCap) {
     listCap = listCap == 0 ? 16 : listCap << 1;

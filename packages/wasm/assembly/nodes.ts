@@ -55,11 +55,6 @@ export function nodesBytes(): usize {
   return plainBytes;
 }
 
-/** Kept for the exports' sake: records are addressed through chunks, there is no one base. */
-export function nodesBase(): usize {
-  return 0;
-}
-
 function ensureChunks(n: u32): void {
   if (n > MAX_CHUNKS) abort('too many nodes');
   if (n <= chunkCap) return;

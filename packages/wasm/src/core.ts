@@ -102,7 +102,6 @@ export interface CoreExports {
   namesBase(): number;
   namesLength(): number;
   nodeHighWater(): number;
-  nodesBase(): number;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
