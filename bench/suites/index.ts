@@ -7,6 +7,7 @@ import { copyUpSuite } from './copy-up.js';
 import { dirCopyUpSuite } from './dir-copy-up.js';
 import { idbChromiumSuite } from './idb-chromium.js';
 import { lookupSuite } from './lookup.js';
+import { symlinksSuite } from './symlinks.js';
 import { wasmSuite } from './wasm.js';
 import { workerSuite } from './worker.js';
 import { workerChromiumSuite } from './worker-chromium.js';
@@ -15,6 +16,7 @@ import { zipHttpSuite } from './zip-http.js';
 import { zipOpenSuite } from './zip-open.js';
 
 registerSuite(lookupSuite);
+registerSuite(symlinksSuite);
 registerSuite(copyUpSuite);
 registerSuite(dirCopyUpSuite);
 registerSuite(workerSuite);
