@@ -318,3 +318,72 @@ describe('what a path costs', () => {
     }
   });
 });
+
+describe('symlink targets in the index follow the names', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('through rename, unlink, replacement, copy-up, revert, reset and close', async () => {
+    // Holds the realm's index open, so that what the overlay under test leaves can be counted.
+    const keeper = await Overlay.create({
+      lowers: [MemoryLayer.fromTree({ k: symlink('x') })],
+      upper: new MemoryUpper(),
+    });
+    const resolves = vi.spyOn(NamespaceIndex.prototype, 'resolveNodes');
+    await keeper.stat('/');
+    const index = resolves.mock.contexts[0] as NamespaceIndex;
+    const before = index.targetCount;
+    const ov = await Overlay.create({
+      lowers: [
+        MemoryLayer.fromTree({
+          a: file('A'),
+          b: file('B'),
+          l: symlink('a'),
+          d: dir({ s: symlink('../b'), a: file('DA') }),
+        }),
+      ],
+      upper: new MemoryUpper(),
+    });
+    try {
+      const read = (p: string): Promise<string> => ov.readFile(p, 'utf8');
+      expect(await read('/l')).toBe('A');
+      expect(await read('/d/s')).toBe('B');
+      expect(index.targetCount).toBe(before + 2);
+      // Renamed within its directory, and into another one: a relative target now starts there.
+      await ov.rename('/l', '/m');
+      expect(await read('/m')).toBe('A');
+      await expect(ov.stat('/l')).rejects.toMatchObject({ code: 'ENOENT' });
+      await ov.rename('/m', '/d/m');
+      expect(await read('/d/m')).toBe('DA');
+      // Another symlink at the old name, then a file, then a directory.
+      await ov.symlink('b', '/l');
+      expect(await read('/l')).toBe('B');
+      await ov.unlink('/l');
+      await ov.writeFile('/l', 'F');
+      expect(await read('/l')).toBe('F');
+      await expect(ov.stat('/l/x')).rejects.toMatchObject({ code: 'ENOTDIR' });
+      await ov.rm('/l');
+      await ov.mkdir('/l');
+      await ov.writeFile('/l/x', 'X');
+      expect(await read('/l/x')).toBe('X');
+      // A symlink renamed over another one takes its place; a copied-up symlink keeps its target.
+      await ov.rename('/d/m', '/d/s');
+      expect(await read('/d/s')).toBe('DA');
+      await ov.symlink('../b', '/d/t');
+      await ov.lutimes('/d/t', 1, 1);
+      expect(await read('/d/t')).toBe('B');
+      await ov.revert('/d/s');
+      expect(await read('/d/s')).toBe('B');
+      await ov.reset();
+      expect(await read('/l')).toBe('A');
+      expect(await read('/d/s')).toBe('B');
+      await expect(ov.stat('/d/t')).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await ov.close();
+    }
+    // The closed overlay's names went, and their targets with them.
+    expect(index.targetCount).toBe(before);
+    await keeper.close();
+  });
+});

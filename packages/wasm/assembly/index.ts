@@ -1,9 +1,9 @@
 // The module's exports. Each instance holds one namespace (and/or one parsed zip directory);
 // memory is released by dropping the instance, since wasm memory never shrinks.
 
+import { CONTAINER_LINK } from './containers';
 import { dirRec, dirsBytes } from './dirs';
 import { tableBytes } from './hash';
-import { CONTAINER_LINK } from './containers';
 import {
   D_COUNT,
   D_SUBDIRS,

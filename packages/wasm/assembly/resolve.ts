@@ -74,7 +74,7 @@ function moreAfter(a: usize, i: u32, end: u32): bool {
 }
 
 /** The value the engine reads for a node: its tag, or its id with UNTAGGED set. */
-function valueOf(id: u32): u32 {
+function engineValue(id: u32): u32 {
   const tag = tagOf(id);
   return tag != 0 ? tag : id | UNTAGGED;
 }
@@ -132,7 +132,8 @@ function finish(status: u32, value: u32, id: u32, last: bool, flags: u32, leaf: 
  */
 export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
   depth = 0;
-  if (!isLive(root) || load<u8>(rec(root) + N_KIND) != KIND_DIR) return finish(RESOLVE_ENOENT, 0, 0, false, 0, 0);
+  if (!isLive(root) || load<u8>(rec(root) + N_KIND) != KIND_DIR)
+    return finish(RESOLVE_ENOENT, 0, 0, false, 0, 0);
   if (dirs == 0) {
     dirsCap = 64;
     dirs = heap.alloc((<usize>dirsCap) << 3);
@@ -185,9 +186,10 @@ export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
       continue;
     }
     const last = saved == 0 && !moreAfter(a, i, end);
-    if (last && !follow && !slash) return finish(RESOLVE_FOUND, valueOf(child), child, true, flags, child);
+    if (last && !follow && !slash)
+      return finish(RESOLVE_FOUND, engineValue(child), child, true, flags, child);
     const t = targetOf(child);
-    if (t == 0) return finish(RESOLVE_NONDIR, valueOf(child), child, last, flags, child);
+    if (t == 0) return finish(RESOLVE_NONDIR, engineValue(child), child, last, flags, child);
     if (++hops > MAX_HOPS) return finish(RESOLVE_ELOOP, 0, 0, false, 0, 0);
     const tlen = targetLen(t);
     if (tlen == 0) return finish(RESOLVE_ENOENT, 0, 0, false, 0, 0);
@@ -204,5 +206,5 @@ export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
     if (load<u8>(a) == 47) depth = 0;
   }
   const top = load<u32>(dirs + ((<usize>depth) << 3) + 4);
-  return finish(RESOLVE_FOUND, top == 0 ? 0 : valueOf(top), top, true, flags, 0);
+  return finish(RESOLVE_FOUND, top == 0 ? 0 : engineValue(top), top, true, flags, 0);
 }

@@ -6,7 +6,7 @@
 import { BatchWriter, type IndexEntry } from './batch.js';
 import { Core } from './core.js';
 import { indexError, type WasmErrorCode, WasmFsError } from './errors.js';
-import { E, Kind, NO_REF, ROOT, type ResolveStatus, UPPER, Walk, type WalkStatus } from './layout.js';
+import { E, Kind, NO_REF, type ResolveStatus, ROOT, UPPER, Walk, type WalkStatus } from './layout.js';
 import { parseZip, type ZipDirectory, type ZipSource } from './zip-directory.js';
 
 /** How a node is created. `layer`/`ref` say which layer's entry serves it. */

@@ -124,7 +124,14 @@ describe('resolveNodes: the whole walk in one call', () => {
     // A lower tree laid by the bulk build under its own directory, and an upper container over
     // its /a that is reached as /up.
     const lower = ix.insert(ix.root, 'lower', { kind: Kind.Dir });
-    ix.addLayer(0, [{ path: '/a/b/f', kind: 'file', ref: 1 }, { path: '/a/b/s', kind: 'symlink', ref: 2 }], lower);
+    ix.addLayer(
+      0,
+      [
+        { path: '/a/b/f', kind: 'file', ref: 1 },
+        { path: '/a/b/s', kind: 'symlink', ref: 2 },
+      ],
+      lower,
+    );
     const root = ix.insert(ix.root, 'ov', { kind: Kind.Dir });
     const up = ix.insert(ix.root, 'up', { kind: Kind.Dir });
     ix.setBelow(up, ix.lookup(lower, 'a'));
@@ -192,13 +199,17 @@ describe('setTarget: what a name keeps', () => {
     // Many names set and removed: the map and the targets' blocks are reused.
     const before = ix.memoryBytes;
     for (let round = 0; round < 20; round++) {
-      const ids = Array.from({ length: 500 }, (_, i) => link(root, `l${i}`, 10 + i, `t/${'x'.repeat(i % 50)}`));
+      const ids = Array.from({ length: 500 }, (_, i) =>
+        link(root, `l${i}`, 10 + i, `t/${'x'.repeat(i % 50)}`),
+      );
       for (const id of ids) ix.remove(id);
     }
     expect(ix.targetCount).toBe(0);
     const after = ix.memoryBytes;
     for (let round = 0; round < 20; round++) {
-      const ids = Array.from({ length: 500 }, (_, i) => link(root, `l${i}`, 10 + i, `t/${'x'.repeat(i % 50)}`));
+      const ids = Array.from({ length: 500 }, (_, i) =>
+        link(root, `l${i}`, 10 + i, `t/${'x'.repeat(i % 50)}`),
+      );
       for (const id of ids) ix.remove(id);
     }
     expect(ix.memoryBytes).toBe(after);
