@@ -54,7 +54,7 @@ async function containers(): Promise<{
     return id;
   };
   const out: number[] = [];
-  const ask = (path: string, flags = ResolveFlag.Follow): [ResolveStatus, number, number, string] => {
+  const ask = (path: string, flags: number = ResolveFlag.Follow): [ResolveStatus, number, number, string] => {
     const status = ix.resolveNodes(root, path, flags | ResolveFlag.Path, out);
     const found = status === Resolve.Found || status === Resolve.NonDir;
     return [status, out[0] as number, out[2] as number, found ? ix.resolvedPath() : ''];
