@@ -242,6 +242,40 @@ describe('setTarget: what a name keeps', () => {
       expect(ix.target(s)).toBeUndefined();
     }
   });
+
+  it('overlays over a zip of symlinks opened and closed while another zip stays open: memory stops growing', async () => {
+    const ix = await make();
+    const bytes = (t: string): Uint8Array => new TextEncoder().encode(t);
+    const kept = writeZip([{ name: 'k', data: bytes('k'), unixMode: 0o100644 }]);
+    const keptDir = await ix.openZip({ size: kept.byteLength, read: (o, n) => kept.subarray(o, o + n) });
+    ix.addZipLayer(0, keptDir, ix.insert(ix.root, 'kept', { kind: Kind.Dir }));
+    const entries = [{ name: 'f', data: bytes('f'), unixMode: 0o100644 }];
+    for (let i = 0; i < 300; i++)
+      entries.push({ name: `s${i}`, data: bytes(`${'../'.repeat(i % 4)}f`), unixMode: 0o120777 });
+    const zip = writeZip(entries);
+    const source = { size: zip.byteLength, read: (o: number, n: number) => zip.subarray(o, o + n) };
+    const memory: number[] = [];
+    const out: number[] = [];
+    for (let round = 1; round <= 30; round++) {
+      const dir = await ix.openZip(source);
+      const root = ix.insert(ix.root, 'ov', { kind: Kind.Dir });
+      ix.addZipLayer(1, dir, root);
+      for (let i = 0; i < 300; i++) {
+        ix.setTarget(ix.lookup(root, `s${i}`), `${'../'.repeat(i % 4)}f`);
+        expect(ix.resolveNodes(root, `/s${i}`, ResolveFlag.Follow | ResolveFlag.Path, out)).toBe(
+          Resolve.NonDir,
+        );
+        expect(ix.resolvedPath()).toBe('/f');
+      }
+      expect(ix.targetCount).toBe(300);
+      if (round % 2 === 0) dir.close();
+      ix.remove(root, { recursive: true });
+      if (round % 2 !== 0) dir.close();
+      expect(ix.targetCount).toBe(0);
+      memory.push(ix.memoryBytes);
+    }
+    expect(memory[29]).toBe(memory[3]);
+  });
 });
 
 describe('bad ids get clean answers', () => {
