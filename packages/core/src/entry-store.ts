@@ -11,7 +11,16 @@
  * directory in wasm (`setBelow`): a lookup or walk that misses it, and meets no whiteout there,
  * goes on in the lower directory, so a copy-up of a directory costs one call whatever its size.
  */
-import { CONTAINER_LINK, Kind, LOWER_LINK, NamespaceIndex, NO_REF, UNTAGGED, UPPER } from '@vellum/wasm';
+import {
+  CONTAINER_LINK,
+  Kind,
+  LOWER_LINK,
+  NamespaceIndex,
+  NO_REF,
+  type ResolveStatus,
+  UNTAGGED,
+  UPPER,
+} from '@vellum/wasm';
 import { FsError } from './errors.js';
 import type { Node } from './inode.js';
 
@@ -119,6 +128,11 @@ export class EntryStore {
    * with UNTAGGED set (see `found`). Reused: a path walk allocates nothing.
    */
   readonly walked: number[] = [];
+  /**
+   * What the last `EntryTable.resolve` found: the value (as in `walked`; 0 for the root it
+   * started at), the node id, and 1 if it is the last component. Reused like `walked`.
+   */
+  readonly resolved: number[] = [0, 0, 0];
   /**
    * Makes the object of a bulk-built lower node on first use (see lower-index.ts); the object is
    * then tagged on the node, so this runs once per node.
@@ -285,6 +299,16 @@ export class EntryTable {
     return this.#index.walkNodes(this.id, path, this.store.walked);
   }
 
+  /**
+   * The whole read-only walk of `path` from this directory (an overlay's root) in one wasm call,
+   * symlinks whose targets the index holds followed there (`NamespaceIndex.resolveNodes`; flags
+   * `ResolveFlag`). Returns the status; the result is in `store.resolved`.
+   */
+  resolve(path: string, flags: number): ResolveStatus {
+    if (this.store.closed) throw closedError();
+    return this.#index.resolveNodes(this.id, path, flags, this.store.resolved);
+  }
+
   get(name: string): Node | undefined {
     // A closed overlay's container ids may already name another overlay's directories.
     if (this.store.closed) throw closedError();
@@ -335,11 +359,15 @@ export class EntryTable {
     if (id === 0) {
       id = this.#index.insert(this.id, name, { kind: Kind.File, layer, ref });
       this.#index.setTag(id, slot);
+      // A symlink's target, for walks that follow it without asking the engine.
+      if (node.kind === 'symlink') this.#index.setTarget(id, node.target);
       return;
     }
     const old = this.#index.tag(id);
+    // A new tag drops the target the index held for the name's old object.
     this.#index.setTag(id, slot);
     this.#index.setSource(id, layer, ref);
+    if (node.kind === 'symlink') this.#index.setTarget(id, node.target);
     // An untagged name (a lower link) held no slot.
     if (old !== 0) this.store.unref(old);
   }

@@ -2,11 +2,13 @@
  * Path walk over the merged namespace, symlinks followed in every component (ELOOP after 40),
  * `..` never above the overlay's root. Two forms with the same answers and errors:
  * - `resolve` / `resolveReal` for read-only calls: the object alone (and its canonical path),
- *   one wasm walk per stretch of the path between symlinks and '..';
+ *   one wasm call for the whole path, symlinks and '..' included (a symlink whose target the
+ *   index does not hold yet costs one call more, once);
  * - `locate` for writers: the chain of parents too, also one wasm walk per stretch of the path
  *   between symlinks and '..'.
  */
 
+import { Resolve, ResolveFlag } from '@vellum/wasm';
 import type { EntryStore } from './entry-store.js';
 import { FsError } from './errors.js';
 import type { DirNode, Node } from './inode.js';
@@ -118,209 +120,81 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
 /**
  * What a read-only call needs from a path: the object it leads to, or undefined when only the
  * last component is missing. The same answers and errors as {@link locate}, without the chain
- * of parents: a path costs one wasm walk (`EntryTable.walk`) per segment — the whole path, then
- * after each symlink followed or `..` the rest of it from the right directory — and makes only
- * the final name's object (and, past a symlink or `..`, those of the directories it must
- * return to).
+ * of parents, in one wasm call (`EntryTable.resolve`): the index follows symlinks whose targets
+ * it holds and applies '..' itself. A symlink it holds no target for yet (a lower one not
+ * followed before) is handed back once: its target is given to the index and the walk asked
+ * again. Makes only the final name's object.
  */
 export function resolve(root: DirNode, path: string, opts: WalkOptions): Node | undefined {
-  return resolveFrom(root, path, opts, null);
+  return resolveFrom(root, path, opts, opts.follow ? ResolveFlag.Follow : 0);
 }
 
 /**
  * {@link resolve}, and the canonical path of what it found (`realpath`): symlinks followed,
- * `.`/`..` applied. Throws ENOENT when the last component is missing.
+ * `.`/`..` applied, made in the same wasm call from the names of the directories walked through.
+ * Throws ENOENT when the last component is missing.
  */
 export function resolveReal(root: DirNode, path: string, opts: WalkOptions): { node: Node; path: string } {
-  const names: string[] = [];
-  const node = resolveFrom(root, path, opts, names);
+  const node = resolveFrom(root, path, opts, (opts.follow ? ResolveFlag.Follow : 0) | ResolveFlag.Path);
   if (node === undefined) throw walkError('ENOENT', opts);
-  return { node, path: `/${names.join('/')}` };
+  return { node, path: realPath };
 }
 
-// Where `seek` found the component the walk stopped at, and what surrounds it. Module state
-// rather than a result object: the walk is the hot path and allocates nothing for a plain path.
-/** Start of the component after the listed ones. */
-let compBegin = 0;
-/** Just past it. */
-let compEnd = 0;
-/** Just past the last listed component (where the rest after a symlink starts). */
-let listedEnd = 0;
+/** The canonical path `resolveFrom` found when asked for it (ResolveFlag.Path). */
+let realPath = '/';
 
 /**
- * Finds the component after the first `listed` ones of `s` (empty and '.' components do not
- * count; '..' does). Returns false when there is none (the walk used up the path).
+ * Every symlink a walk can meet before ELOOP (41), each handed back at most once, and the walk
+ * that follows them all: more rounds mean the index did not keep a target it was given.
  */
-function seek(s: string, listed: number): boolean {
-  const n = s.length;
-  let count = 0;
-  let i = 0;
-  listedEnd = 0;
-  while (i < n) {
-    if (s.charCodeAt(i) === 47 /* / */) {
-      i++;
-      continue;
+const MAX_ROUNDS = MAX_SYMLINK_HOPS + 2;
+
+function resolveFrom(root: DirNode, path: string, opts: WalkOptions, flags: number): Node | undefined {
+  const table = root.children;
+  const store = table.store;
+  const out = store.resolved;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const status = table.resolve(path, flags);
+    if (status === Resolve.Found) {
+      // The path first: making the object may call the index, which reuses its output.
+      if ((flags & ResolveFlag.Path) !== 0) realPath = store.index.resolvedPath();
+      const value = out[0] as number;
+      return value === 0 ? root : store.found(value);
     }
-    const begin = i;
-    while (i < n && s.charCodeAt(i) !== 47) i++;
-    if (i - begin === 1 && s.charCodeAt(begin) === 46 /* . */) continue;
-    if (count === listed) {
-      compBegin = begin;
-      compEnd = i;
-      return true;
+    if (status === Resolve.NonDir) {
+      // A non-directory the index cannot tell from a symlink without a target (an upper name,
+      // or a lower symlink not followed before).
+      if ((flags & ResolveFlag.Path) !== 0) realPath = store.index.resolvedPath();
+      const last = out[2] === 1;
+      const id = out[1] as number;
+      const node = store.found(out[0] as number);
+      if (node.kind === 'symlink') {
+        store.index.setTarget(id, node.target);
+        continue;
+      }
+      if (!last || endsInSlash(path)) throw walkError('ENOTDIR', opts);
+      return node;
     }
-    count++;
-    listedEnd = i;
+    if (status === Resolve.MissingLast) return undefined;
+    throw walkError(RESOLVE_CODES[status] ?? 'ENOENT', opts);
   }
-  return false;
+  throw new FsError('EIO', opts.syscall, opts.display, undefined, {
+    cause: new Error('the index did not keep the symlink targets it was given'),
+  });
 }
 
-/** How many '..' components `skipUps` found. */
-let ups = 0;
-
-/**
- * Counts the '..' components `s` starts with (in `ups`; '.' and empty ones between them do not
- * matter) and returns where the rest of `s` starts.
- */
-function skipUps(s: string): number {
-  const n = s.length;
-  let i = 0;
-  let after = 0;
-  ups = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 47) {
-      i++;
-      continue;
-    }
-    if (c !== 46) break;
-    const next = i + 1 < n ? s.charCodeAt(i + 1) : 47;
-    if (next === 47) {
-      i++;
-      continue;
-    }
-    if (next !== 46 || (i + 2 < n && s.charCodeAt(i + 2) !== 47)) break;
-    i += 2;
-    after = i;
-    ups++;
-  }
-  return after;
-}
-
-/** Whether `s[from..]` holds another component ('..' counts, '.' and empty ones do not). */
-function moreAfter(s: string, from: number): boolean {
-  const n = s.length;
-  for (let i = from; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 47) continue;
-    if (c !== 46) return true;
-    if (i + 1 < n && s.charCodeAt(i + 1) !== 47) return true;
-    i++;
-  }
-  return false;
-}
-
-/** The first `count` components of `s` (see `seek`), appended to `out`. */
-function pushNames(s: string, count: number, out: string[]): void {
-  for (const part of splitPath(s)) {
-    if (count-- === 0) return;
-    out.push(part);
-  }
-}
+const RESOLVE_CODES: Record<number, 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG'> = {
+  [Resolve.NoEnt]: 'ENOENT',
+  [Resolve.NotDir]: 'ENOTDIR',
+  [Resolve.Loop]: 'ELOOP',
+  [Resolve.NameTooLong]: 'ENAMETOOLONG',
+};
 
 /** The path ends in '/' or '/.': its last component must then be a directory (as in `locate`). */
 function endsInSlash(path: string): boolean {
   const n = path.length;
   const c = path.charCodeAt(n - 1);
   return c === 47 || (c === 46 && n >= 2 && path.charCodeAt(n - 2) === 47);
-}
-
-function resolveFrom(
-  root: DirNode,
-  path: string,
-  opts: WalkOptions,
-  names: string[] | null,
-): Node | undefined {
-  const store = root.children.store;
-  const walked = store.walked;
-  // The directories from the root to `dir` (`walked` values; 0 is the root), kept once a
-  // symlink or '..' makes the walk go on: '..' pops one, never the root. Not made for a plain path.
-  let chain: number[] | null = null;
-  let dir = root;
-  let rest = path;
-  let hops = 0;
-  for (;;) {
-    // Leading '..' components go up here: the walk would stop at each of them.
-    const from = skipUps(rest);
-    if (ups > 0) {
-      if (chain !== null) {
-        // Pops, not a `length` store: that is a slow builtin call (3% of a stat through a symlink).
-        for (let n = ups; n > 0 && chain.length > 1; n--) {
-          chain.pop();
-          names?.pop();
-        }
-        dir = dirOf(root, store, chain);
-      }
-      rest = rest.slice(from);
-    }
-    const listed = dir.children.walk(rest);
-    const more = seek(rest, listed);
-    let at = dir;
-    if (listed > 0) {
-      const last = store.found(walked[listed - 1] as number);
-      if (last.kind !== 'dir') {
-        // The walk stops after a non-directory: the end of the path, or a symlink to go through.
-        const isLast = !more;
-        if (last.kind === 'symlink' && (!isLast || opts.follow || endsInSlash(path))) {
-          if (++hops > MAX_SYMLINK_HOPS) throw walkError('ELOOP', opts);
-          if (last.target === '') throw walkError('ENOENT', opts);
-          const after = rest.slice(listedEnd);
-          if (last.target.charCodeAt(0) === 47) {
-            chain = [0];
-            if (names !== null) names.length = 0;
-          } else {
-            chain ??= [0];
-            for (let i = 0; i < listed - 1; i++) chain.push(walked[i] as number);
-            if (names !== null) pushNames(rest, listed - 1, names);
-          }
-          rest = last.target + after;
-          dir = dirOf(root, store, chain);
-          continue;
-        }
-        if (!isLast || endsInSlash(path)) throw walkError('ENOTDIR', opts);
-        if (names !== null) pushNames(rest, listed, names);
-        return last;
-      }
-      at = last;
-    }
-    if (!more) {
-      if (names !== null) pushNames(rest, listed, names);
-      return at;
-    }
-    // The walk stopped before a component of `at`: '..', a name too long, or a missing name.
-    const isDotDot =
-      compEnd - compBegin === 2 && rest.charCodeAt(compBegin) === 46 && rest.charCodeAt(compBegin + 1) === 46;
-    if (isDotDot) {
-      chain ??= [0];
-      for (let i = 0; i < listed; i++) chain.push(walked[i] as number);
-      if (names !== null) pushNames(rest, listed, names);
-      // The loop's start takes this '..' and any after it, and moves `dir` up.
-      rest = rest.slice(compBegin);
-      continue;
-    }
-    const len = compEnd - compBegin;
-    if (len > MAX_NAME_BYTES / 3 && utf8Length(rest.slice(compBegin, compEnd)) > MAX_NAME_BYTES) {
-      throw walkError('ENAMETOOLONG', opts);
-    }
-    if (moreAfter(rest, compEnd)) throw walkError('ENOENT', opts);
-    return undefined;
-  }
-}
-
-/** The directory at the end of a resolve chain. */
-function dirOf(root: DirNode, store: EntryStore, chain: number[]): DirNode {
-  const value = chain[chain.length - 1] as number;
-  return value === 0 ? root : (store.found(value) as DirNode);
 }
 
 /** The components still to walk (`todo` holds them last first), as a relative path. */

@@ -124,7 +124,13 @@ async function applyOps(layers: MemoryLayer[], ops: Op[]): Promise<MemoryUpper> 
 }
 
 describe('resolve answers what locate answers', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('on random trees, uppers and paths', async () => {
+    const resolves = vi.spyOn(NamespaceIndex.prototype, 'resolveNodes');
+    const targets = vi.spyOn(NamespaceIndex.prototype, 'setTarget');
     await fc.assert(
       fc.asyncProperty(
         fc.array(treeArb(2), { minLength: 1, maxLength: 2 }),
@@ -147,6 +153,14 @@ describe('resolve answers what locate answers', () => {
                 } else {
                   expect(got, `${path} (follow ${follow})`).toEqual(want);
                 }
+                // Every symlink on the way has its target in the index now: one wasm call, and
+                // the same answer.
+                resolves.mockClear();
+                targets.mockClear();
+                expect(byResolve(root, path, follow), `${path} (follow ${follow}): again`).toEqual(got);
+                // resolve, then resolveReal unless resolve threw.
+                expect(resolves.mock.calls.length, `${path}: calls`).toBe('code' in got ? 1 : 2);
+                expect(targets.mock.calls.length, `${path}: targets set`).toBe(0);
               }
             }
           } finally {
@@ -239,34 +253,52 @@ describe('what a path costs', () => {
     vi.restoreAllMocks();
   });
 
-  it('one wasm walk per segment: through a symlink or ..', async () => {
+  it('reads: one wasm call for the whole path, symlinks and .. included; writers: one walk per segment', async () => {
     const ov = await Overlay.create({
       lowers: [
         MemoryLayer.fromTree({
           d: dir({ e: dir({ f: dir({ g: file('g') }) }) }),
           a: dir({ b: dir({ link: symlink('../../d/e'), abs: symlink('/d/e') }) }),
+          // Three symlinks in a chain, each relative to its own directory.
+          c1: symlink('a/b/c2'),
+          n: dir({ c3: symlink('../d/e') }),
         }),
       ],
       upper: new MemoryUpper(),
     });
     try {
-      ov.statSync('/a/b/link/f/g'); // objects made once, before counting
+      ov.statSync('/d/e/f/g'); // objects made once, before counting
       const walks = vi.spyOn(NamespaceIndex.prototype, 'walkNodes');
+      const resolves = vi.spyOn(NamespaceIndex.prototype, 'resolveNodes');
+      const targets = vi.spyOn(NamespaceIndex.prototype, 'setTarget');
       const probes = vi.spyOn(NamespaceIndex.prototype, 'lookupNode');
-      const cost = (path: string): [number, number] => {
+      const cost = (path: string): [number, number, number] => {
         walks.mockClear();
+        resolves.mockClear();
+        targets.mockClear();
         probes.mockClear();
         expect(ov.statSync(path).size).toBe(1);
-        return [walks.mock.calls.length, probes.mock.calls.length];
+        const wasm = walks.mock.calls.length + resolves.mock.calls.length + probes.mock.calls.length;
+        return [wasm, targets.mock.calls.length, resolves.mock.calls.length];
       };
-      expect(cost('/d/e/f/g')).toEqual([1, 0]);
-      // The path up to the symlink, then its target joined with the rest.
-      expect(cost('/a/b/link/f/g')).toEqual([2, 0]);
-      expect(cost('/a/b/abs/f/g')).toEqual([2, 0]);
-      // Up to '..', then the rest from the directory it leads to.
-      expect(cost('/a/b/../../d/e/f/g')).toEqual([2, 0]);
-      // Writers (which keep the chain of parents) walk the same way; the first write copies up
-      // d, e and f (lookups of its own), so it is not counted.
+      expect(cost('/d/e/f/g')).toEqual([1, 0, 1]);
+      // The first walk through a lower symlink hands it back once: its target goes to the index.
+      expect(cost('/a/b/link/f/g')).toEqual([2, 1, 2]);
+      expect(cost('/a/b/link/f/g')).toEqual([1, 0, 1]);
+      expect(cost('/a/b/abs/f/g')).toEqual([2, 1, 2]);
+      expect(cost('/a/b/abs/f/g')).toEqual([1, 0, 1]);
+      // '..' is applied in the same call.
+      expect(cost('/a/b/../../d/e/f/g')).toEqual([1, 0, 1]);
+      // /c1 → a/b/c2 (made in the upper, its target set as it is made) → ../../n/c3 → ../d/e
+      ov.symlinkSync('../../n/c3', '/a/b/c2');
+      expect(cost('/c1/f/g')).toEqual([3, 2, 3]);
+      expect(cost('/c1/f/g')).toEqual([1, 0, 1]);
+      expect(ov.realpathSync('/c1/f/g')).toBe('/d/e/f/g');
+      resolves.mockClear();
+      expect(ov.realpathSync('/a/b/link/../e/f/../f/g')).toBe('/d/e/f/g');
+      expect(resolves.mock.calls.length).toBe(1);
+      // Writers (which keep the chain of parents) still walk one segment per call; the first
+      // write copies up d, e and f (lookups of its own), so it is not counted.
       ov.utimesSync('/d/e/f/g', 0, 0);
       const write = (path: string): [number, number] => {
         walks.mockClear();
@@ -279,8 +311,79 @@ describe('what a path costs', () => {
       expect(write('/a/b/abs/f/g')).toEqual([2, 0]);
       expect(write('/a/b/../../d/e/f/g')).toEqual([2, 0]);
       expect(ov.statSync('/d/e/f/g').mtimeMs).toBe(2000);
+      // Through the copied-up directories: still one call.
+      expect(cost('/c1/f/g')).toEqual([1, 0, 1]);
     } finally {
       await ov.close();
     }
+  });
+});
+
+describe('symlink targets in the index follow the names', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('through rename, unlink, replacement, copy-up, revert, reset and close', async () => {
+    // Holds the realm's index open, so that what the overlay under test leaves can be counted.
+    const keeper = await Overlay.create({
+      lowers: [MemoryLayer.fromTree({ k: symlink('x') })],
+      upper: new MemoryUpper(),
+    });
+    const resolves = vi.spyOn(NamespaceIndex.prototype, 'resolveNodes');
+    await keeper.stat('/');
+    const index = resolves.mock.contexts[0] as NamespaceIndex;
+    const before = index.targetCount;
+    const ov = await Overlay.create({
+      lowers: [
+        MemoryLayer.fromTree({
+          a: file('A'),
+          b: file('B'),
+          l: symlink('a'),
+          d: dir({ s: symlink('../b'), a: file('DA') }),
+        }),
+      ],
+      upper: new MemoryUpper(),
+    });
+    try {
+      const read = (p: string): Promise<string> => ov.readFile(p, 'utf8');
+      expect(await read('/l')).toBe('A');
+      expect(await read('/d/s')).toBe('B');
+      expect(index.targetCount).toBe(before + 2);
+      // Renamed within its directory, and into another one: a relative target now starts there.
+      await ov.rename('/l', '/m');
+      expect(await read('/m')).toBe('A');
+      await expect(ov.stat('/l')).rejects.toMatchObject({ code: 'ENOENT' });
+      await ov.rename('/m', '/d/m');
+      expect(await read('/d/m')).toBe('DA');
+      // Another symlink at the old name, then a file, then a directory.
+      await ov.symlink('b', '/l');
+      expect(await read('/l')).toBe('B');
+      await ov.unlink('/l');
+      await ov.writeFile('/l', 'F');
+      expect(await read('/l')).toBe('F');
+      await expect(ov.stat('/l/x')).rejects.toMatchObject({ code: 'ENOTDIR' });
+      await ov.rm('/l');
+      await ov.mkdir('/l');
+      await ov.writeFile('/l/x', 'X');
+      expect(await read('/l/x')).toBe('X');
+      // A symlink renamed over another one takes its place; a copied-up symlink keeps its target.
+      await ov.rename('/d/m', '/d/s');
+      expect(await read('/d/s')).toBe('DA');
+      await ov.symlink('../b', '/d/t');
+      await ov.lutimes('/d/t', 1, 1);
+      expect(await read('/d/t')).toBe('B');
+      await ov.revert('/d/s');
+      expect(await read('/d/s')).toBe('B');
+      await ov.reset();
+      expect(await read('/l')).toBe('A');
+      expect(await read('/d/s')).toBe('B');
+      await expect(ov.stat('/d/t')).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await ov.close();
+    }
+    // The closed overlay's names went, and their targets with them.
+    expect(index.targetCount).toBe(before);
+    await keeper.close();
   });
 });

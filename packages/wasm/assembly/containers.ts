@@ -36,6 +36,7 @@ import {
 } from './namespace';
 import { rec, recSafe } from './nodes';
 import { ensureOut } from './out';
+import { copyTarget } from './symlinks';
 import { setTag, tagOf } from './tags';
 
 /** The layer value of a name whose `ref` is the container holding its directory's names. */
@@ -61,7 +62,7 @@ function belowOf(container: u32): u32 {
  * Child `name` of container `dir` as the engine sees it: found in the container unless there is a
  * whiteout there, else in the lower directory it merges. 0 when absent.
  */
-function findMerged(dir: u32, p: usize, len: u32): u32 {
+export function findMerged(dir: u32, p: usize, len: u32): u32 {
   const id = find(dir, p, len);
   if (id != 0) return load<u8>(rec(id) + N_KIND) == KIND_WHITEOUT ? 0 : id;
   const below = belowOf(dir);
@@ -240,7 +241,11 @@ export function copyChildren(dst: u32, src: u32): usize {
       ref = target;
     }
     const id = insertNew(dst, scratch, len, hashName(dst, scratch, len), kind, 0, layer, ref);
-    if (tag != 0) setTag(id, tag);
+    if (tag != 0) {
+      setTag(id, tag);
+      // The same object under the same tag: a symlink keeps the target the engine gave its name.
+      copyTarget(c, id);
+    }
   }
   merge(dst, belowOf(src));
   store<u32>(out, tagged);

@@ -1,12 +1,14 @@
 // The module's exports. Each instance holds one namespace (and/or one parsed zip directory);
 // memory is released by dropping the instance, since wasm memory never shrinks.
 
+import { CONTAINER_LINK } from './containers';
 import { dirRec, dirsBytes } from './dirs';
 import { tableBytes } from './hash';
 import {
   D_COUNT,
   D_SUBDIRS,
   KIND_DIR,
+  KIND_WHITEOUT,
   N_FLAGS,
   N_KIND,
   N_NAME,
@@ -48,6 +50,7 @@ import {
   regionsBytes,
   regionsNameBytes,
 } from './regions';
+import { putTarget, targetAddr, targetCount, targetEntry, targetLen, targetsBytes } from './symlinks';
 import { tagsBytes } from './tags';
 
 export { applyBatch, applyZipRegion, beginLayer, buildFailedRef, setBuildRoot } from './build';
@@ -65,6 +68,7 @@ export {
 export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
 export { ordinalOf } from './ordinals';
 export { outBase } from './out';
+export { resolveNodes } from './resolve';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
@@ -89,7 +93,7 @@ export {
   zipWideCount,
   zipZip64At,
 } from './zip';
-export { liveNodes, namesBase, namesLength, nodeHighWater };
+export { liveNodes, namesBase, namesLength, nodeHighWater, targetCount };
 
 /** Creates the root; sizes are hints (everything grows on demand). */
 export function init(nodeCapacity: u32, nameBytes: u32): void {
@@ -99,7 +103,14 @@ export function init(nodeCapacity: u32, nameBytes: u32): void {
 /** Bytes held by the index's own structures (nodes, hash table, dir records, names, side arrays). */
 export function indexBytes(): usize {
   return (
-    nodesBytes() + tableBytes() + dirsBytes() + namesBytes() + tagsBytes() + ovrBytes() + ordinalsBytes()
+    nodesBytes() +
+    tableBytes() +
+    dirsBytes() +
+    namesBytes() +
+    tagsBytes() +
+    ovrBytes() +
+    ordinalsBytes() +
+    targetsBytes()
   );
 }
 
@@ -131,7 +142,31 @@ export function dirTableBytes(): usize {
   return dirsBytes();
 }
 export function tagArrayBytes(): usize {
-  return tagsBytes() + ovrBytes() + ordinalsBytes();
+  return tagsBytes() + ovrBytes() + ordinalsBytes() + targetsBytes();
+}
+
+/**
+ * Sets the target of symlink name `id` (`p[0..len)`, UTF-8) for `resolveNodes`, under the name's
+ * current tag. Returns false, setting nothing, unless `id` is a live non-directory name (not a
+ * whiteout, not a container's link to a directory).
+ */
+export function setTarget(id: u32, p: usize, len: u32): bool {
+  if (!isLive(id)) return false;
+  const kind = load<u8>(rec(id) + N_KIND);
+  if (kind == KIND_DIR || kind == KIND_WHITEOUT || ownLayer(id) == CONTAINER_LINK) return false;
+  putTarget(id, p, len);
+  return true;
+}
+
+/** Writes the target set for `id` (and still valid) at outBase(); returns its length, -1 if none. */
+export function targetOf(id: u32): i32 {
+  const e = targetEntry(id);
+  if (e == 0) return -1;
+  const len = targetLen(e);
+  const addr = targetAddr(e);
+  const out = ensureOut(len == 0 ? 1 : len);
+  memory.copy(out, addr, len);
+  return <i32>len;
 }
 
 export function alloc(n: usize): usize {

@@ -46,6 +46,7 @@ import {
 } from './nodes';
 import { NO_LEAF, O_AUX, O_LAYER, O_LEAF, O_LEAFLEN, O_PREFIX, O_REF, ovrFind, ovrGet } from './ovr';
 import { R_FIRST, R_LAYER, regionAt, revGet } from './regions';
+import { dropTarget } from './symlinks';
 import { reclaimRegions } from './zip';
 
 export const MAX_NAME: u32 = 255;
@@ -388,6 +389,7 @@ export function setKind(id: u32, kind: u8): i32 {
   if (objectOf(id) != id || nlinkOf(id) != 1) return -E_INVAL;
   if (id == ROOT) return -E_INVAL;
   if (old == kind) return 0;
+  dropTarget(id);
   const pd = dirRec(auxOf(load<u32>(r + N_PARENT)));
   if (old == KIND_DIR) {
     store<u32>(pd + D_SUBDIRS, load<u32>(pd + D_SUBDIRS) - 1);

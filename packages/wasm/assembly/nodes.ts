@@ -8,6 +8,7 @@
 // directory lives, whatever happens to its node.
 import { KIND_FREE, MAX_NODES, N_KIND, N_NEXT, NODE_SHIFT, Z_STRIDE } from './layout';
 import { regionNodeGone } from './regions';
+import { dropTarget } from './symlinks';
 import { clearTag } from './tags';
 
 export const CHUNK_SHIFT: u32 = 12;
@@ -173,6 +174,7 @@ export function freeNode(id: u32): void {
   const r = rec(id);
   store<u8>(r + N_KIND, KIND_FREE);
   live--;
+  dropTarget(id);
   // A zip record keeps its entry's values (its directory reads them by entry index): not reused
   // while its region lives; the region is freed whole once closed and none of its records is a node.
   if (isZip(id)) {

@@ -1,6 +1,7 @@
 // The engine's tag per node (a u32 it uses, e.g., as an index into its own side table), in a side
 // array allocated on the first setTag: an index nobody tags pays nothing for it.
 import { nodeCapacity } from './nodes';
+import { dropTarget } from './symlinks';
 
 let tags: usize = 0;
 let tagCap: u32 = 0;
@@ -14,6 +15,8 @@ export function tagOf(id: u32): u32 {
 }
 
 export function setTag(id: u32, tag: u32): void {
+  // Another object under this name: the target set for the old one is not its.
+  if (tag != tagOf(id)) dropTarget(id);
   if (id >= tagCap) {
     if (tag == 0) return;
     let next = nodeCapacity();

@@ -57,6 +57,7 @@ import {
   regionCount,
   takeReclaimable,
 } from './regions';
+import { dropTargetRange } from './symlinks';
 import { clearTags } from './tags';
 import { cp437ToUtf8, crc32, validUtf8 } from './text';
 import { warn, warningsReset } from './warnings';
@@ -645,6 +646,7 @@ function freeRecords(g: usize): void {
   const first = load<u32>(g + R_FIRST);
   const count = load<u32>(g + R_COUNT);
   clearTags(first, count);
+  dropTargetRange(first, count);
   clearOrdinals(first, count);
   ovrDropRange(first, count);
   dropZipChunks(first, count);

@@ -45,6 +45,10 @@ export interface CoreExports {
   setBuildRoot(root: number): void;
   ordinalOf(id: number): number;
   walkNodes(start: number, p: number, len: number): number;
+  resolveNodes(root: number, p: number, len: number, flags: number): number;
+  setTarget(id: number, p: number, len: number): number;
+  targetOf(id: number): number;
+  targetCount(): number;
   copyChildren(dst: number, src: number): number;
   listMerged(dir: number): number;
   setBelow(dir: number, below: number): number;

@@ -72,6 +72,30 @@ export const W = { index: 0, method: 4, size: 8, csize: 16, offset: 24, mtime: 3
 /** Index operation errors, as returned (negated) by the wasm side. */
 export const E = { EEXIST: 1, ENOENT: 2, ENOTDIR: 3, EINVAL: 4, EISDIR: 5, ENOTEMPTY: 6 } as const;
 
+/**
+ * What {@link NamespaceIndex.resolveNodes} answers (assembly/resolve.ts): the node found, the
+ * last component missing, an error, or `NonDir` — a non-directory where it matters whether it is
+ * a symlink, and the index has no target for it (the caller looks, sets one, and asks again).
+ */
+export const Resolve = {
+  Found: 0,
+  MissingLast: 1,
+  NoEnt: 2,
+  NotDir: 3,
+  Loop: 4,
+  NameTooLong: 5,
+  NonDir: 6,
+} as const;
+export type ResolveStatus = (typeof Resolve)[keyof typeof Resolve];
+
+/** Flags of {@link NamespaceIndex.resolveNodes}. */
+export const ResolveFlag = {
+  /** Follow a symlink in the last component. */
+  Follow: 1,
+  /** Write the canonical path (read it with `resolvedPath`). */
+  Path: 2,
+} as const;
+
 /** Walk results (see assembly/walk.ts). */
 export const Walk = { Ok: 0, MissingLast: 1, Missing: 2, NotDir: 3, Symlink: 4, NameTooLong: 5 } as const;
 export type WalkStatus = (typeof Walk)[keyof typeof Walk];

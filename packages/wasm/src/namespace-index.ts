@@ -6,7 +6,7 @@
 import { BatchWriter, type IndexEntry } from './batch.js';
 import { Core } from './core.js';
 import { indexError, type WasmErrorCode, WasmFsError } from './errors.js';
-import { E, Kind, NO_REF, ROOT, UPPER, Walk, type WalkStatus } from './layout.js';
+import { E, Kind, NO_REF, type ResolveStatus, ROOT, UPPER, Walk, type WalkStatus } from './layout.js';
 import { parseZip, type ZipDirectory, type ZipSource } from './zip-directory.js';
 
 /** How a node is created. `layer`/`ref` say which layer's entry serves it. */
@@ -97,6 +97,8 @@ export class NamespaceIndex {
    * so an index shared by overlays that come and go does not keep every build's warnings.
    */
   private layerWarnings = new Map<number, IndexWarning[]>();
+  /** Where the last resolveNodes wrote its result (a word index), for resolvedPath. */
+  private resolvedAt = 0;
   private constructor(core: Core) {
     this.core = core;
   }
@@ -483,6 +485,86 @@ export class NamespaceIndex {
     const n = words[at] as number;
     for (let i = 0; i < n; i++) out[i] = words[at + 1 + i] as number;
     return n;
+  }
+
+  /**
+   * The engine's whole read-only path walk from container `root` (its overlay's root) in one
+   * call, symlinks included: like {@link walkNodes}, and a symlink whose target was given with
+   * {@link setTarget} is followed in wasm (in every component but the last; in the last with
+   * `ResolveFlag.Follow` or a path ending in '/'), ELOOP after 40 hops, an empty target ENOENT,
+   * an absolute target from `root` again, a relative one from the symlink's directory, '..' back
+   * to the directory walked through and never above `root`. Returns the status; `out[0]` gets
+   * the node's value (its tag, or its id with {@link UNTAGGED} set; 0 for `root` itself),
+   * `out[1]` its node id, `out[2]` 1 if it is the last component. `Resolve.NonDir` is a
+   * non-directory without a target where it matters: if it is a symlink, set its target and ask
+   * again; else it is ENOTDIR before the last component, the result as the last. With
+   * `ResolveFlag.Path`, {@link resolvedPath} gives the canonical path (Found, NonDir).
+   *
+   * @example
+   * ```ts
+   * const out: number[] = [];
+   * let status = index.resolveNodes(root, '/node_modules/pkg/index.js', ResolveFlag.Follow, out);
+   * if (status === Resolve.NonDir && isSymlink(out[0])) {
+   *   index.setTarget(out[1], targetOf(out[0])); // once: later walks follow it in wasm
+   *   status = index.resolveNodes(root, '/node_modules/pkg/index.js', ResolveFlag.Follow, out);
+   * }
+   * ```
+   */
+  resolveNodes(root: number, path: string, flags: number, out: number[]): ResolveStatus {
+    const c = this.core ?? this.c;
+    const len = c.encode(path);
+    const at = c.x.resolveNodes(root, c.input, len, flags) >>> 2;
+    const words = c.words();
+    out[0] = words[at + 1] as number;
+    out[1] = words[at + 2] as number;
+    out[2] = words[at + 3] as number;
+    this.resolvedAt = at;
+    return words[at] as ResolveStatus;
+  }
+
+  /**
+   * The canonical path the last {@link resolveNodes} with `ResolveFlag.Path` wrote: '/' and the
+   * names of the directories it walked through and of the node it found. Read it before any other
+   * call of this index (they may reuse the buffer).
+   */
+  resolvedPath(): string {
+    const c = this.c;
+    const at = this.resolvedAt;
+    return c.text((at + 5) << 2, c.words()[at + 4] as number);
+  }
+
+  /**
+   * Tells the index the target of symlink name `node`, so that {@link resolveNodes} follows it
+   * without asking. It holds while the name keeps its object (its tag): a name re-pointed at
+   * another object ({@link setTag}), freed or changed in kind forgets it. Throws EINVAL unless
+   * `node` is a live non-directory name.
+   *
+   * @example
+   * ```ts
+   * const link = index.insert(container, 'pkg', { kind: Kind.File });
+   * index.setTag(link, slot);
+   * index.setTarget(link, '.pnpm/pkg@1.0.0/node_modules/pkg');
+   * ```
+   */
+  setTarget(node: number, target: string): void {
+    const c = this.c;
+    const len = c.encode(target);
+    if (c.x.setTarget(node >>> 0, c.input, len) !== 0) return;
+    throw new WasmFsError('EINVAL', 'settarget', undefined, {
+      cause: new Error(`node ${node} is not a live non-directory name`),
+    });
+  }
+
+  /** The target set for `node` ({@link setTarget}) while it still holds, else undefined. */
+  target(node: number): string | undefined {
+    const c = this.c;
+    const len = c.x.targetOf(node >>> 0);
+    return len < 0 ? undefined : c.text(c.x.outBase(), len);
+  }
+
+  /** How many symlink targets the index holds (each freed with its name). */
+  get targetCount(): number {
+    return this.c.x.targetCount();
   }
 
   /**
