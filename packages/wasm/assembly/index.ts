@@ -65,6 +65,7 @@ export {
 export { find as lookup, insert, link, move, remove, reserve, setKind } from './namespace';
 export { ordinalOf } from './ordinals';
 export { outBase } from './out';
+export { listVisits } from './subtree';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';
