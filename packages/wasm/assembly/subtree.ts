@@ -48,7 +48,7 @@ function isDir(id: u32): bool {
 }
 
 function emit(value: u32): void {
-  const out = growOut(((<usize>found) + 2) << 2);
+  const out = growOut((<usize>found + 2) << 2);
   store<u32>(out + ((<usize>++found) << 2), value);
 }
 
@@ -58,10 +58,10 @@ function push(dir: u32, tag: u32): bool {
   if (depth > liveNodes()) return false;
   if (depth == framesCap) {
     framesCap = framesCap == 0 ? 16 : framesCap << 1;
-    const bytes = (<usize>framesCap) * F_SIZE;
+    const bytes = <usize>framesCap * F_SIZE;
     frames = frames == 0 ? heap.alloc(bytes) : heap.realloc(frames, bytes);
   }
-  const f = frames + (<usize>depth) * F_SIZE;
+  const f = frames + <usize>depth * F_SIZE;
   depth++;
   const below = belowDir(dir);
   let count: u32 = 0;
@@ -149,7 +149,7 @@ export function listVisits(dir: u32, deep: bool): usize {
   if (!isDir(dir)) return finish();
   push(dir, 0);
   while (depth > 0) {
-    const f = frames + (<usize>(depth - 1)) * F_SIZE;
+    const f = frames + <usize>(depth - 1) * F_SIZE;
     const c = load<u32>(f + F_NEXT);
     if (c == NONE) {
       if (load<u32>(f + F_OWN) == 0) {
@@ -189,7 +189,7 @@ export function listVisits(dir: u32, deep: bool): usize {
 }
 
 function finish(): usize {
-  const out = growOut(((<usize>found) + 1) << 2);
+  const out = growOut((<usize>found + 1) << 2);
   store<u32>(out, found);
   return out;
 }

@@ -1,0 +1,74 @@
+/**
+ * Removing a lower directory recursively makes no object per entry: the index lists the names
+ * that need the engine (objects made, hard links, files with more than one link) and the rest go
+ * with the name above them. Counted as reads of the entries' metadata, which making an object does.
+ */
+import { describe, expect, it } from 'vitest';
+import { type LowerEntry, type LowerLayer, MemoryUpper, Overlay } from '../src/index.js';
+
+const COUNT = 10_000;
+
+/** A lower of COUNT files under /d (100 subdirectories) whose entries count reads of their metadata. */
+function countingLayer(): { layer: LowerLayer; reads: () => number } {
+  let reads = 0;
+  const entries: LowerEntry[] = [{ path: '/keep', kind: 'file', size: 1, ref: 0, ...meta() }];
+  for (let i = 0; i < COUNT; i++) {
+    entries.push({
+      path: `/d/s${i % 100}/f${i}`,
+      kind: 'file',
+      size: 1,
+      ref: i + 1,
+      ...meta(),
+      get mode() {
+        reads++;
+        return 0o644;
+      },
+    });
+  }
+  const layer: LowerLayer = {
+    id: 'counting',
+    entries: () => entries,
+    read: async (_ref, _offset, length) => new Uint8Array(Math.min(length, 1)),
+    readSync: (_ref, _offset, length) => new Uint8Array(Math.min(length, 1)),
+  };
+  return { layer, reads: () => reads };
+}
+
+function meta() {
+  return { mode: 0o644, uid: 0, gid: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0, birthtimeMs: 0 };
+}
+
+describe('rm -r of a lower directory', () => {
+  it(`makes no object per entry (${COUNT} files): only what was used before`, async () => {
+    const { layer, reads } = countingLayer();
+    const upper = new MemoryUpper();
+    const ov = await Overlay.create({ lowers: [layer], upper });
+    try {
+      await ov.stat('/d/s3/f3'); // one object made before: it is the one the removal looks at
+      expect(reads()).toBe(1);
+      await ov.rm('/d', { recursive: true });
+      expect(reads()).toBeLessThan(10);
+      await expect(ov.lstat('/d')).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await ov.readFile('/keep', 'utf8')).toHaveLength(1);
+      // A whiteout for /d, the root's record, the meta record: nothing per entry.
+      expect((await upper.usage()).entries).toBeLessThan(5);
+    } finally {
+      await ov.close();
+    }
+  });
+
+  it('rmSync too, and after a copy-up of the directory', async () => {
+    const { layer, reads } = countingLayer();
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    try {
+      ov.writeFileSync('/d/s1/new', 'x');
+      ov.unlinkSync('/d/s2/f2');
+      ov.rmSync('/d', { recursive: true });
+      expect(reads()).toBeLessThan(10);
+      expect(ov.existsSync('/d')).toBe(false);
+      expect(ov.existsSync('/keep')).toBe(true);
+    } finally {
+      await ov.close();
+    }
+  });
+});
