@@ -10,12 +10,12 @@
  * one peer column). Every sample is checked (the new file reads back, /big lists N + 1 names)
  * before its times count.
  */
-import { execFileSync } from 'node:child_process';
 import * as nodeFs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
+import { countEntries, kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
 import type { LayerContent } from '../lib/stack.js';
 import type { Timing } from '../lib/timing.js';
 import { loadVellum, type Settled, settle, unwrap, type VellumCore } from '../lib/vellum.js';
@@ -224,67 +224,6 @@ async function zenFixture(n: number): Promise<Fixture> {
 
 // ---------------------------------------------------------------------------------------
 // Kernel overlayfs
-
-function run(cmd: string, args: readonly string[]): void {
-  try {
-    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`${cmd} ${args.join(' ')}: ${stderr || (error as Error).message}`);
-  }
-}
-
-const mountTmpfs = (at: string): void => run('mount', ['-t', 'tmpfs', '-o', 'size=1g', 'tmpfs', at]);
-
-function mountOverlay(lower: string, upper: string, work: string, at: string): void {
-  run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, at]);
-}
-
-/** Unmounts whatever of `points` is mounted, innermost first; errors are collected, not thrown midway. */
-function unmountAll(points: readonly string[]): void {
-  const errors: string[] = [];
-  for (const point of [...points].reverse()) {
-    try {
-      run('umount', [point]);
-    } catch (error) {
-      errors.push((error as Error).message);
-    }
-  }
-  if (errors.length > 0) throw new Error(errors.join('; '));
-}
-
-/** Null if overlay mounts work here; else why the kernel side is skipped. */
-function kernelProbe(): string | null {
-  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
-  if (process.getuid?.() !== 0) return `not root (uid ${process.getuid?.()}): mount needs it`;
-  const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-dircopy-probe-'));
-  const mounted: string[] = [];
-  try {
-    mountTmpfs(base);
-    mounted.push(base);
-    for (const d of ['lower', 'upper', 'work', 'merged']) nodeFs.mkdirSync(join(base, d));
-    nodeFs.writeFileSync(join(base, 'lower', 'x'), 'x');
-    mountOverlay(join(base, 'lower'), join(base, 'upper'), join(base, 'work'), join(base, 'merged'));
-    mounted.push(join(base, 'merged'));
-    nodeFs.writeFileSync(join(base, 'merged', 'y'), 'y');
-    if (nodeFs.readdirSync(join(base, 'merged')).length !== 2)
-      return 'the probe overlay does not list 2 names';
-    return null;
-  } catch (error) {
-    return `overlay mount failed: ${(error as Error).message}`;
-  } finally {
-    try {
-      unmountAll(mounted);
-      nodeFs.rmSync(base, { recursive: true, force: true });
-    } catch {
-      // The probe's own mess; the reason above (or the run) says more.
-    }
-  }
-}
-
-function countEntries(dir: string): number {
-  return nodeFs.readdirSync(dir, { recursive: true }).length;
-}
 
 async function kernelFixture(n: number): Promise<Fixture> {
   const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-dircopy-'));

@@ -1,0 +1,70 @@
+/**
+ * The Linux kernel's overlayfs as a bench peer: tmpfs and overlay mounts through `mount(8)`,
+ * which needs root. `kernelProbe()` says why a suite must skip the kernel side, or null.
+ */
+import { execFileSync } from 'node:child_process';
+import * as nodeFs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function run(cmd: string, args: readonly string[]): void {
+  try {
+    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`${cmd} ${args.join(' ')}: ${stderr || (error as Error).message}`);
+  }
+}
+
+export const mountTmpfs = (at: string): void => run('mount', ['-t', 'tmpfs', '-o', 'size=1g', 'tmpfs', at]);
+
+export function mountOverlay(lower: string, upper: string, work: string, at: string): void {
+  run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, at]);
+}
+
+/** Unmounts whatever of `points` is mounted, innermost first; errors are collected, not thrown midway. */
+export function unmountAll(points: readonly string[]): void {
+  const errors: string[] = [];
+  for (const point of [...points].reverse()) {
+    try {
+      run('umount', [point]);
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  if (errors.length > 0) throw new Error(errors.join('; '));
+}
+
+/** Null if overlay mounts work here; else why the kernel side is skipped. */
+export function kernelProbe(): string | null {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
+  if (process.getuid?.() !== 0) return `not root (uid ${process.getuid?.()}): mount needs it`;
+  const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-overlay-probe-'));
+  const mounted: string[] = [];
+  try {
+    mountTmpfs(base);
+    mounted.push(base);
+    for (const d of ['lower', 'upper', 'work', 'merged']) nodeFs.mkdirSync(join(base, d));
+    nodeFs.writeFileSync(join(base, 'lower', 'x'), 'x');
+    mountOverlay(join(base, 'lower'), join(base, 'upper'), join(base, 'work'), join(base, 'merged'));
+    mounted.push(join(base, 'merged'));
+    nodeFs.writeFileSync(join(base, 'merged', 'y'), 'y');
+    if (nodeFs.readdirSync(join(base, 'merged')).length !== 2)
+      return 'the probe overlay does not list 2 names';
+    return null;
+  } catch (error) {
+    return `overlay mount failed: ${(error as Error).message}`;
+  } finally {
+    try {
+      unmountAll(mounted);
+      nodeFs.rmSync(base, { recursive: true, force: true });
+    } catch {
+      // The probe's own mess; the reason above (or the run) says more.
+    }
+  }
+}
+
+/** Every entry below `dir` (recursive). */
+export function countEntries(dir: string): number {
+  return nodeFs.readdirSync(dir, { recursive: true }).length;
+}
