@@ -6,9 +6,12 @@
  * tree (lstat, nlink, bytes, targets, inode numbers), what open handles read and stat, the
  * change list, every record of the upper, and a reopen on that upper.
  */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileHandle } from '../src/file-handle.js';
+import { IndexedDBUpper } from '../src/idb/index.js';
 import {
   type LowerEntry,
   type LowerLayer,
@@ -16,6 +19,7 @@ import {
   MemoryUpper,
   Overlay,
   type Tree,
+  type UpperLayer,
 } from '../src/index.js';
 import { dir, file, hardlink, whiteout } from '../src/tree.js';
 import { applyOp, lowerTreeArb, type Op, opsArb, pathArb } from './kernel/ops.js';
@@ -44,6 +48,7 @@ vi.mock('../src/revert.js', async (importOriginal) => {
 });
 
 const numRuns = Number(process.env.VELLUM_RMTREE_RUNS ?? 300);
+const idbRuns = Number(process.env.VELLUM_RMTREE_IDB_RUNS ?? 60);
 const NOW = Date.UTC(2020, 0, 1);
 
 /** What a case does after the random ops: removals and reverts, with lookups that make objects. */
@@ -80,7 +85,7 @@ async function runFinal(ov: Overlay, f: Final): Promise<string> {
 }
 
 /** Every record the upper holds, in a stable order. */
-async function records(upper: MemoryUpper): Promise<unknown> {
+async function records(upper: UpperLayer): Promise<unknown> {
   const snap = await upper.load();
   const chunks = await Promise.all(
     [...snap.chunks].map(async ({ ino, index }) => [
@@ -107,7 +112,7 @@ async function settle<T>(fn: () => Promise<T>): Promise<T | { error: string }> {
   }
 }
 
-async function state(ov: Overlay, upper: MemoryUpper): Promise<unknown> {
+async function state(ov: Overlay, upper: UpperLayer): Promise<unknown> {
   return {
     tree: await settle(() => fullView(ov)),
     ino: await settle(() => inodes(ov)),
@@ -124,10 +129,31 @@ async function handleView(fh: FileHandle): Promise<unknown> {
   return { nlink: before.nlink, size: before.size, bytes, afterNlink: after.nlink, afterSize: after.size };
 }
 
-/** Runs one case with the new code or the old model; returns everything observable. */
-async function run(c: Case, old: boolean): Promise<unknown> {
-  model.old = old;
+/** An upper for one run, and how to open it again (as after a reload). */
+interface UpperPair {
+  readonly upper: UpperLayer;
+  reopen(): UpperLayer;
+}
+type UpperKind = () => UpperPair;
+
+const memoryUpper: UpperKind = () => {
   const upper = new MemoryUpper();
+  return { upper, reopen: () => upper };
+};
+/** One fresh IndexedDB per run (fake-indexeddb): the reopen is a new connection to it. */
+const idbUpper: UpperKind = () => {
+  const factory = new IDBFactory();
+  return {
+    upper: new IndexedDBUpper({ name: 'rm-tree', factory }),
+    reopen: () => new IndexedDBUpper({ name: 'rm-tree', factory }),
+  };
+};
+
+/** Runs one case with the new code or the old model; returns everything observable. */
+async function run(c: Case, old: boolean, kind: UpperKind): Promise<unknown> {
+  model.old = old;
+  const pair = kind();
+  const upper = pair.upper;
   const ov = await Overlay.create({ lowers: c.lowers(), upper });
   const out: Record<string, unknown> = {};
   try {
@@ -152,7 +178,7 @@ async function run(c: Case, old: boolean): Promise<unknown> {
   } finally {
     await ov.close();
   }
-  const again = await Overlay.create({ lowers: c.lowers(), upper });
+  const again = await Overlay.create({ lowers: c.lowers(), upper: pair.reopen() });
   try {
     out.reopened = {
       tree: await settle(() => fullView(again)),
@@ -165,9 +191,9 @@ async function run(c: Case, old: boolean): Promise<unknown> {
   return out;
 }
 
-async function sameAsModel(c: Case): Promise<void> {
-  const now = await run(c, false);
-  const before = await run(c, true);
+async function sameAsModel(c: Case, kind: UpperKind = memoryUpper): Promise<void> {
+  const now = await run(c, false, kind);
+  const before = await run(c, true, kind);
   model.old = false;
   expect(now).toEqual(before);
 }
@@ -194,6 +220,20 @@ describe('rm -r and revert visit only what the index lists, and leave what the o
         async (trees, ops, open, finals) => sameAsModel({ lowers: memory(trees), ops, open, finals }),
       ),
       { numRuns },
+    );
+  }, 300_000);
+
+  it(`the same with an IndexedDB upper, reopened on a new connection (${idbRuns} cases)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        lowerTreeArb,
+        opsArb,
+        fc.array(pathArb, { maxLength: 3 }),
+        finalArb,
+        async (trees, ops, open, finals) =>
+          sameAsModel({ lowers: memory(trees), ops, open, finals }, idbUpper),
+      ),
+      { numRuns: idbRuns },
     );
   }, 300_000);
 
@@ -251,6 +291,7 @@ describe('rm -r and revert visit only what the index lists, and leave what the o
   for (const [name, trees, finals, open] of edge) {
     it(name, async () => {
       await sameAsModel({ lowers: memory(trees), ops: [], open, finals });
+      await sameAsModel({ lowers: memory(trees), ops: [], open, finals }, idbUpper);
     });
   }
 
