@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type LowerEntry, type LowerLayer, MemoryUpper, Overlay } from '../src/index.js';
+import { writeZip, ZipLayer } from '../src/zip/index.js';
 
 const COUNT = 10_000;
 
@@ -67,6 +68,46 @@ describe('rm -r of a lower directory', () => {
       expect(reads()).toBeLessThan(10);
       expect(ov.existsSync('/d')).toBe(false);
       expect(ov.existsSync('/keep')).toBe(true);
+    } finally {
+      await ov.close();
+    }
+  });
+
+  it(`over a zip lower too (${COUNT} files): no entry is rebuilt from the table`, async () => {
+    const files = Array.from({ length: COUNT }, (_, i) => ({
+      path: `d/s${i % 100}/f${i}`,
+      kind: 'file' as const,
+      data: new Uint8Array([i & 0xff]),
+    }));
+    const zip = await ZipLayer.open(
+      writeZip([...files, { path: 'keep', kind: 'file', data: new Uint8Array([1]) }]),
+    );
+    // The engine makes a zip name's object from the entry the layer rebuilds from its table
+    // (bulk-lower.ts): count those.
+    const key = Symbol.for('vellum.bulkLower');
+    let rebuilt = 0;
+    const layer = new Proxy(zip, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop === key) {
+          const bulk = value as { table: unknown; entry: (ref: number) => LowerEntry };
+          return {
+            table: bulk.table,
+            entry: (ref: number) => {
+              rebuilt++;
+              return bulk.entry(ref);
+            },
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    try {
+      await ov.rm('/d', { recursive: true });
+      expect(rebuilt).toBeLessThan(10);
+      await expect(ov.lstat('/d')).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(Array.from(await ov.readFile('/keep'))).toEqual([1]);
     } finally {
       await ov.close();
     }
