@@ -73,6 +73,20 @@ describe('rm -r of a lower directory', () => {
     }
   });
 
+  it('revert of a copied-up directory makes no object for the lower names it merges', async () => {
+    const { layer, reads } = countingLayer();
+    const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
+    try {
+      await ov.writeFile('/d/s1/new', 'x'); // copies /d and /d/s1 (100 lower files) up
+      await ov.revert('/d');
+      expect(reads()).toBeLessThan(10);
+      expect(await ov.readdir('/d/s1')).toHaveLength(COUNT / 100);
+      expect(await ov.changes()).toEqual([]);
+    } finally {
+      await ov.close();
+    }
+  });
+
   it(`over a zip lower too (${COUNT} files): no entry is rebuilt from the table`, async () => {
     const files = Array.from({ length: COUNT }, (_, i) => ({
       path: `d/s${i % 100}/f${i}`,
