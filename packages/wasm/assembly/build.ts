@@ -214,8 +214,8 @@ function dropBelow(dir: u32): void {
 
 /**
  * Applies one entry of the current layer. `kind` is file/dir/symlink/whiteout; `flags` may hold
- * FLAG_OPAQUE for a directory, FLAG_LINKED for a file. Returns the node (0 for a whiteout) or -error (E_INVAL: bad
- * path; E_NOTDIR: the path goes through a non-directory of the same layer).
+ * FLAG_OPAQUE for a directory, FLAG_LINKED for a file. Returns the node (0 for a whiteout) or
+ * -error (E_INVAL: bad path; E_NOTDIR: the path goes through a non-directory of the same layer).
  */
 export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i32 {
   failedRef = ref;
