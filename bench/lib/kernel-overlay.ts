@@ -1,13 +1,12 @@
 /**
- * The Linux kernel's overlayfs as a benchmark side: tmpfs and overlay mounts through `mount(8)`
- * (root only), and a probe that says why the side cannot run where it cannot.
+ * The Linux kernel's overlayfs as a bench peer: tmpfs and overlay mounts through `mount(8)`,
+ * which needs root. `kernelProbe()` says why a suite must skip the kernel side, or null.
  */
 import { execFileSync } from 'node:child_process';
 import * as nodeFs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs a command, its stderr in the error if it fails. */
 export function run(cmd: string, args: readonly string[]): void {
   try {
     execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -63,4 +62,9 @@ export function kernelProbe(): string | null {
       // The probe's own mess; the reason above (or the run) says more.
     }
   }
+}
+
+/** Every entry below `dir` (recursive). */
+export function countEntries(dir: string): number {
+  return nodeFs.readdirSync(dir, { recursive: true }).length;
 }

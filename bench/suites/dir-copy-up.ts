@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
-import { kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
+import { countEntries, kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
 import type { LayerContent } from '../lib/stack.js';
 import type { Timing } from '../lib/timing.js';
 import { loadVellum, type Settled, settle, unwrap, type VellumCore } from '../lib/vellum.js';
@@ -224,10 +224,6 @@ async function zenFixture(n: number): Promise<Fixture> {
 
 // ---------------------------------------------------------------------------------------
 // Kernel overlayfs
-
-function countEntries(dir: string): number {
-  return nodeFs.readdirSync(dir, { recursive: true }).length;
-}
 
 async function kernelFixture(n: number): Promise<Fixture> {
   const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-dircopy-'));

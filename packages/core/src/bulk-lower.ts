@@ -16,7 +16,10 @@ export interface BulkLower {
    * is not the table (then `entries()` is used).
    */
   table(index: NamespaceIndex): ZipDirectory | undefined;
-  /** The entry `entries()` lists for table entry `ref`. */
+  /**
+   * The entry `entries()` lists for table entry `ref`. A file's `nlink` must be 1 (or unset): the
+   * table is laid without asking, so nothing flags a link count above 1 for removal (remove.ts).
+   */
   entry(ref: number): LowerEntry;
 }
 

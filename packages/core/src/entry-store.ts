@@ -439,6 +439,19 @@ export class EntryTable {
     this.#replacing = other.#replacing;
   }
 
+  /**
+   * What removing every name below this directory (`deep`) or reverting its own names must look
+   * at, in one wasm call (`visits`): the names whose object exists (the engine made it: tagged)
+   * or may exist or be shared through another name (hard links), and files their layer lists
+   * with more than one link; `deep` adds, after its names, each directory below whose object
+   * exists. Each is a slot or an untagged node's id (`store.found`). Every other name is a
+   * pristine lower entry: no object, nothing to record when it goes, so none is made for it.
+   */
+  visits(deep: boolean): number[] {
+    if (this.store.closed) throw closedError();
+    return this.#index.visits(this.id, deep);
+  }
+
   keys(): string[] {
     return this.#list().map((id) => this.#index.name(id));
   }

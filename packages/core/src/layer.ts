@@ -27,6 +27,11 @@ export type LowerEntry =
       kind: 'file';
       size: number;
       ref: unknown;
+      /**
+       * How many names the layer gives this file (its hard links included), 1 if unset. It
+       * stays what the layer says where a higher layer hides some of those names; above 1,
+       * removing a name stores a record of the count left.
+       */
       nlink?: number;
       linkOf?: undefined;
       /**

@@ -213,9 +213,11 @@ function layLayer(
       at,
       listed.map((e, ref) => {
         if (e.kind === 'dir' && isRoot(e.path)) root = { meta: pickMeta(e), opaque: e.opaque === true };
-        return e.kind === 'hardlink'
-          ? { path: e.path, kind: e.kind, ref, linkOf: e.linkOf }
-          : { path: e.path, kind: e.kind, ref, opaque: e.kind === 'dir' && e.opaque === true };
+        if (e.kind === 'hardlink') return { path: e.path, kind: e.kind, ref, linkOf: e.linkOf };
+        // A file whose layer gives more than one link is flagged: removing one of its names
+        // leaves a record (see remove.ts), even where a higher layer hid its other names.
+        if (e.kind === 'file') return { path: e.path, kind: e.kind, ref, nlink: e.nlink ?? 1 };
+        return { path: e.path, kind: e.kind, ref, opaque: e.kind === 'dir' && e.opaque === true };
       }),
       top,
     ),

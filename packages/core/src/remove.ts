@@ -26,17 +26,28 @@ export function dropLink(ns: Namespace, node: Node, tx: Txn): void {
   }
 }
 
-/** A directory leaves the tree with everything in it. */
+/**
+ * A directory leaves the tree with everything in it. Only what has a record, or gets one, needs
+ * work: an upper directory (its record goes), a file or symlink with a record or with other
+ * names (a link count to keep). The index lists the names that may be such, the directories
+ * below included, each after its names (`visits`); the rest are pristine lower entries, whose
+ * objects are never made just to be dropped.
+ */
 function dropDir(ns: Namespace, dir: DirNode, tx: Txn): void {
-  for (const child of dir.children.values()) {
-    if (child.kind === 'dir') dropDir(ns, child, tx);
-    else if (child.upper || child.nlink > 1) dropLink(ns, child, tx);
+  const store = dir.children.store;
+  for (const value of dir.children.visits(true)) {
+    const node = store.found(value);
+    if (node.kind === 'dir') dropDirRecord(node, tx);
+    else if (node.upper || node.nlink > 1) dropLink(ns, node, tx);
   }
-  if (dir.upper) {
-    tx.save(dir);
-    dir.upper = false;
-    tx.put({ op: 'drop-inode', ino: dir.ino });
-  }
+  dropDirRecord(dir, tx);
+}
+
+function dropDirRecord(dir: DirNode, tx: Txn): void {
+  if (!dir.upper) return;
+  tx.save(dir);
+  dir.upper = false;
+  tx.put({ op: 'drop-inode', ino: dir.ino });
 }
 
 /** Removes the located name (any kind) from its parent, which is copied up first. */

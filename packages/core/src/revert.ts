@@ -43,7 +43,9 @@ export function revertName(ns: Namespace, loc: Located, path: string, tx: Txn): 
 function forget(ns: Namespace, node: Node, tx: Txn): void {
   if (node.kind === 'dir') {
     if (!node.upper) return; // a lower directory: nothing below it is ours
-    for (const child of node.children.values()) forget(ns, child, tx);
+    // Names without an object (pristine lower entries) hold nothing of ours: not made to find out.
+    const store = node.children.store;
+    for (const value of node.children.visits(false)) forget(ns, store.found(value), tx);
     tx.save(node);
     node.upper = false;
     tx.put({ op: 'drop-inode', ino: node.ino });

@@ -10,6 +10,7 @@ import {
   E_INVAL,
   E_NOTDIR,
   FLAG_IMPLICIT,
+  FLAG_LINKED,
   FLAG_OPAQUE,
   KIND_DIR,
   KIND_FILE,
@@ -213,8 +214,8 @@ function dropBelow(dir: u32): void {
 
 /**
  * Applies one entry of the current layer. `kind` is file/dir/symlink/whiteout; `flags` may hold
- * FLAG_OPAQUE for a directory. Returns the node (0 for a whiteout) or -error (E_INVAL: bad
- * path; E_NOTDIR: the path goes through a non-directory of the same layer).
+ * FLAG_OPAQUE for a directory, FLAG_LINKED for a file. Returns the node (0 for a whiteout) or
+ * -error (E_INVAL: bad path; E_NOTDIR: the path goes through a non-directory of the same layer).
  */
 export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i32 {
   failedRef = ref;
@@ -257,7 +258,7 @@ export function applyEntry(kind: u8, flags: u8, ref: u32, p: usize, len: u32): i
     nameLen,
     h,
     kind,
-    kind == KIND_DIR ? flags & FLAG_OPAQUE : 0,
+    kind == KIND_DIR ? flags & FLAG_OPAQUE : kind == KIND_FILE ? flags & FLAG_LINKED : 0,
     layer,
     ref,
   );

@@ -25,6 +25,11 @@ export const FLAG_METACOPY: u8 = 8;
 export const FLAG_IMPLICIT: u8 = 16;
 /** An object record kept after its first name went away because other hard links remain. */
 export const FLAG_DETACHED: u8 = 32;
+/**
+ * A file its layer lists with a link count above 1 (the engine's `LowerEntry.nlink`; set by the
+ * bulk build, read by subtree.ts). Only directories carry FLAG_MERGED, the same bit (build.ts).
+ */
+export const FLAG_LINKED: u8 = 64;
 /** A container that merges a lower directory, its ref (containers.ts). */
 export const FLAG_BELOW: u8 = 128;
 

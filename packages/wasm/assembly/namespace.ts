@@ -14,6 +14,7 @@ import {
   E_NOTDIR,
   E_NOTEMPTY,
   FLAG_DETACHED,
+  FLAG_LINKED,
   KIND_DIR,
   KIND_FREE,
   KIND_WHITEOUT,
@@ -402,5 +403,7 @@ export function setKind(id: u32, kind: u8): i32 {
     setAux(id, d);
   }
   store<u8>(rec(id) + N_KIND, kind);
+  // FLAG_LINKED (files) and FLAG_MERGED (directories) share a bit: neither holds for the new kind.
+  store<u8>(rec(id) + N_FLAGS, load<u8>(rec(id) + N_FLAGS) & ~FLAG_LINKED);
   return 0;
 }

@@ -19,3 +19,12 @@ export function ensureOut(n: usize): usize {
   }
   return out;
 }
+
+/** Makes the output buffer hold at least `n` bytes, keeping what it holds (a list grown as found). */
+export function growOut(n: usize): usize {
+  if (n > outCap) {
+    outCap = grownCapacity(outCap, n);
+    out = out == 0 ? heap.alloc(outCap) : heap.realloc(out, outCap);
+  }
+  return out;
+}

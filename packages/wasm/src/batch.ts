@@ -15,6 +15,11 @@ export interface IndexEntry {
   readonly opaque?: boolean;
   /** Hard links: the path of the file (in the same layer) this is another name of. */
   readonly linkOf?: string;
+  /**
+   * Files: the link count the layer gives (its `nlink`), which a higher layer's whiteout does not
+   * lower; above 1 the node is flagged `Linked` (see `NamespaceIndex.visits`).
+   */
+  readonly nlink?: number;
 }
 
 const KIND_CODE = {
@@ -55,7 +60,12 @@ export class BatchWriter {
     this.room(8);
     const at = this.length;
     this.buf[at] = KIND_CODE[entry.kind];
-    this.buf[at + 1] = entry.kind === 'dir' && entry.opaque === true ? Flag.Opaque : 0;
+    this.buf[at + 1] =
+      entry.kind === 'dir' && entry.opaque === true
+        ? Flag.Opaque
+        : entry.kind === 'file' && (entry.nlink ?? 1) > 1
+          ? Flag.Linked
+          : 0;
     this.view.setUint16(at + 2, 0, true);
     this.view.setUint32(at + 4, entry.ref ?? NO_REF, true);
     this.length = at + 8;

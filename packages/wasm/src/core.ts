@@ -51,6 +51,7 @@ export interface CoreExports {
   targetCount(): number;
   copyChildren(dst: number, src: number): number;
   listMerged(dir: number): number;
+  listVisits(dir: number, deep: number): number;
   setBelow(dir: number, below: number): number;
   belowDir(dir: number): number;
   buildFailedRef(): number;

@@ -33,6 +33,11 @@ export const Flag = {
   Detached: 32,
   /** A bulk-built directory laid over the same directory of a layer below (not opaque there). */
   Merged: 64,
+  /**
+   * A file its layer lists with a link count above 1 (`IndexEntry.nlink`): the same bit as
+   * `Merged`, which only directories carry.
+   */
+  Linked: 64,
   /** A container merging a lower directory: lookups that miss it fall through (see `setBelow`). */
   Below: 128,
 } as const;

@@ -299,6 +299,30 @@ export class NamespaceIndex {
   }
 
   /**
+   * The names below directory `dir` (a container, with the lower directory it merges, or a lower
+   * directory) that an engine keeping objects by tag must look at when they all go (a recursive
+   * removal: `deep`) or when it reverts `dir`'s own names (not `deep`), in one call. Each is its
+   * tag, or its node id with {@link UNTAGGED} set for an untagged name whose object may exist
+   * through another name or be shared (a hard link: another name of an object, the first name of
+   * one with others, a link to a tagged or hard-linked lower node) or that its layer lists with a
+   * link count above 1 (`Flag.Linked`). Every other untagged name is left out: its object was
+   * never made. Order: `listMerged`'s, a directory after its names (`deep` descends into every
+   * directory, untagged ones included, and lists a directory only if tagged). An id that is not
+   * a live directory lists nothing; container links that form a cycle throw ELOOP.
+   */
+  visits(dir: number, deep: boolean): number[] {
+    const c = this.c;
+    const at = c.x.listVisits(dir, deep ? 1 : 0) >>> 2;
+    if (at === 0) {
+      throw new WasmFsError('ELOOP', 'visits', undefined, {
+        cause: new Error(`container links below node ${dir} form a cycle`),
+      });
+    }
+    const words = c.words();
+    return Array.from(words.subarray(at + 1, at + 1 + (words[at] as number)));
+  }
+
+  /**
    * Makes the empty directory `dir` merge the directory `below` (0: stop merging): a lookup,
    * `lookupNode` or `walkNodes` that misses `dir` (and meets no whiteout there) looks in `below`,
    * and {@link listMerged} lists both. An upper copy of a lower directory is made this way in one

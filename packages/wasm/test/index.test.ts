@@ -314,6 +314,98 @@ describe('NamespaceIndex: setBelow (an upper copy merging its lower directory)',
   });
 });
 
+describe('NamespaceIndex: visits (what removing or reverting a directory must look at)', () => {
+  it('lists tagged names, hard links and Linked files through merged containers; a directory after its names', async () => {
+    const ix = await make({ nodes: 4 });
+    const lowers = ix.insert(ix.root, 'lowers', { kind: Kind.Dir });
+    // Bottom: /d/{a, b, s/{x, y}} with b a hard link of /d/s/x, /d/m and /d/n listed with nlink 2.
+    ix.addLayer(
+      1,
+      [
+        { path: '/d/a', kind: 'file', ref: 0 },
+        { path: '/d/s/x', kind: 'file', ref: 1 },
+        { path: '/d/s/y', kind: 'file', ref: 2 },
+        { path: '/d/b', kind: 'hardlink', linkOf: '/d/s/x', ref: 3 },
+        { path: '/d/m', kind: 'file', ref: 4, nlink: 2 },
+        { path: '/d/n', kind: 'file', ref: 5, nlink: 2 },
+        { path: '/d/n2', kind: 'hardlink', linkOf: '/d/n', ref: 6 },
+      ],
+      lowers,
+    );
+    // Top: hides /d/n2 (so /d/n is alone in the index, but its layer still says 2 links).
+    ix.addLayer(0, [{ path: '/d/n2', kind: 'whiteout' }], lowers);
+    const d = ix.lookupPath('/d', lowers);
+    const at = (p: string): number => ix.lookupPath(p, lowers);
+    const u = (id: number): number => (id | UNTAGGED) >>> 0;
+    expect(ix.nlink(at('/d/n'))).toBe(1);
+    expect(ix.flags(at('/d/n')) & Flag.Linked).toBe(Flag.Linked);
+    expect(ix.flags(at('/d/a')) & Flag.Linked).toBe(0);
+    // Pristine: /d/a and /d/s/y are left out; the hard-linked pair and the Linked files are not
+    // (a layer's hard links are laid after its other entries: b comes last).
+    expect(ix.visits(d, true)).toEqual([u(at('/d/s/x')), u(at('/d/m')), u(at('/d/n')), u(at('/d/b'))]);
+    // Not deep: the subdirectory's names are not looked at.
+    expect(ix.visits(d, false)).toEqual([u(at('/d/m')), u(at('/d/n')), u(at('/d/b'))]);
+    // Tagged names are listed by tag, a tagged directory after its names.
+    ix.setTag(at('/d/s/y'), 5);
+    ix.setTag(at('/d/s'), 6);
+    expect(ix.visits(d, true)).toEqual([u(at('/d/s/x')), 5, 6, u(at('/d/m')), u(at('/d/n')), u(at('/d/b'))]);
+    expect(ix.visits(d, false)).toEqual([6, u(at('/d/m')), u(at('/d/n')), u(at('/d/b'))]);
+    // An upper copy of /d: a replaced name, a whiteout, an added name, a link to a lower directory.
+    const top = ix.insert(ix.root, 'top', { kind: Kind.Dir });
+    ix.setBelow(top, d);
+    ix.setTag(ix.insert(top, 'a', { kind: Kind.File }), 21);
+    ix.insert(top, 'm', { kind: Kind.Whiteout });
+    ix.setTag(ix.insert(top, 'new', { kind: Kind.File }), 22);
+    const sub = ix.insert(ix.root, 'sub', { kind: Kind.Dir });
+    ix.setTag(ix.insert(sub, 'z', { kind: Kind.File }), 31);
+    ix.setTag(ix.insert(top, 'c', { kind: Kind.File, layer: CONTAINER_LINK, ref: sub }), 23);
+    expect(ix.visits(top, true)).toEqual([
+      21,
+      u(at('/d/s/x')),
+      5,
+      6,
+      u(at('/d/n')),
+      u(at('/d/b')),
+      22,
+      31,
+      23,
+    ]);
+    // A copy of the copy: untagged links to lower nodes count as the nodes they stand for.
+    const again = ix.insert(ix.root, 'again', { kind: Kind.Dir });
+    ix.copyChildren(again, top);
+    expect(ix.visits(again, true)).toEqual(ix.visits(top, true));
+    const plain = ix.insert(ix.root, 'plain', { kind: Kind.Dir });
+    ix.insert(plain, 'f', { kind: Kind.File, layer: LOWER_LINK, ref: at('/d/a') });
+    const linked = ix.insert(plain, 'g', { kind: Kind.File, layer: LOWER_LINK, ref: at('/d/b') });
+    expect(ix.visits(plain, true)).toEqual([u(linked)]);
+    ix.setTag(at('/d/a'), 40);
+    expect(ix.visits(plain, true)).toEqual([u(ix.lookup(plain, 'f')), u(linked)]);
+  });
+
+  it('made-up, freed and non-directory ids list nothing; a cycle of container links throws ELOOP', async () => {
+    const ix = await make({ nodes: 4 });
+    const dir = ix.insert(ix.root, 'dir', { kind: Kind.Dir });
+    ix.setTag(ix.insert(dir, 'f', { kind: Kind.File }), 3);
+    const gone = ix.insert(ix.root, 'gone', { kind: Kind.Dir });
+    ix.remove(gone);
+    for (const id of [0, 2 ** 31, 2 ** 32 - 1, 99_999, gone, ix.lookup(dir, 'f')]) {
+      expect(ix.visits(id, true)).toEqual([]);
+      expect(ix.visits(id, false)).toEqual([]);
+    }
+    // A link to a made-up or freed container is a name like any other, not a way out.
+    ix.setTag(ix.insert(dir, 'bad', { kind: Kind.File, layer: CONTAINER_LINK, ref: 2 ** 31 }), 4);
+    ix.insert(dir, 'bad2', { kind: Kind.File, layer: CONTAINER_LINK, ref: gone });
+    ix.insert(dir, 'bad3', { kind: Kind.File, layer: LOWER_LINK, ref: 2 ** 31 });
+    expect(ix.visits(dir, true)).toEqual([3, 4, (ix.lookup(dir, 'bad3') | UNTAGGED) >>> 0]);
+    const a = ix.insert(ix.root, 'a', { kind: Kind.Dir });
+    ix.insert(a, 'up', { kind: Kind.File, layer: CONTAINER_LINK, ref: a });
+    expect(() => ix.visits(a, true)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(ix.visits(a, false)).toEqual([]);
+    // The index still answers afterwards.
+    expect(ix.visits(dir, false)).toEqual([3, 4, (ix.lookup(dir, 'bad3') | UNTAGGED) >>> 0]);
+  });
+});
+
 describe('NamespaceIndex: lookupPath', () => {
   it('agrees with the full walk on random trees and paths (dots, slashes, symlinks, whiteouts)', async () => {
     const names = ['a', 'b', '.x', 'ü', 'c.txt'];
