@@ -285,7 +285,7 @@ export class FileHandle {
   async close(): Promise<void> {
     if (!this.#release()) return;
     const node = this.#node as FileNode;
-    await this.#ns.mutate('close', this.#path, (tx) => dropData(node, tx));
+    await this.#ns.mutate('close', this.#path, (tx) => dropData(this.#ns, node, tx));
   }
 
   /**
@@ -297,10 +297,10 @@ export class FileHandle {
     if (!this.#release()) return;
     const node = this.#node as FileNode;
     if (this.#ns.upper.commitSync && !this.#ns.busy) {
-      this.#ns.mutateSync('close', this.#path, (tx) => dropData(node, tx));
+      this.#ns.mutateSync('close', this.#path, (tx) => dropData(this.#ns, node, tx));
     } else {
       this.#ns
-        .mutate('close', this.#path, (tx) => dropData(node, tx))
+        .mutate('close', this.#path, (tx) => dropData(this.#ns, node, tx))
         .catch(() => {
           // Nothing to report to: the caller has gone. Reopening drops the orphan.
         });
@@ -315,18 +315,21 @@ export class FileHandle {
     const node = this.#node;
     if (node.kind !== 'file') return false;
     node.openCount--;
-    return node.openCount === 0 && node.nlink === 0 && node.upper;
+    return node.openCount === 0 && node.nlink === 0 && (node.upper || node.layer !== 'upper');
   }
 }
 
 /** Open handles by file descriptor, for Node's fd-based calls (`readSync(fd, …)`). */
 export type FdTable = Map<number, FileHandle>;
 
-/** The last handle of an unlinked file closed: its data goes with it. */
-function dropData(node: FileNode, tx: Txn): void {
+/** The last handle of an unlinked file closed: its data goes with it (a lower object's, see `dropLink`). */
+function dropData(ns: Namespace, node: FileNode, tx: Txn): void {
   tx.save(node);
-  node.upper = false;
-  tx.put({ op: 'drop-inode', ino: node.ino });
+  if (node.upper) {
+    node.upper = false;
+    tx.put({ op: 'drop-inode', ino: node.ino });
+  }
+  if (node.layer !== 'upper') ns.lowerAgain(node, tx);
 }
 
 /** A synchronous reader cannot wait for a writer in flight: it is told so instead of seeing half of it. */

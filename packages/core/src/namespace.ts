@@ -178,6 +178,21 @@ export class Namespace {
     }
   }
 
+  /**
+   * One lower object back as the lowers describe it (the caller drops its upper record): for one
+   * whose last name went, which only `revert` can show again, and for one reverted.
+   */
+  lowerAgain(node: Node, tx: Txn): void {
+    const restore = this.pristine.get(node);
+    tx.save(node);
+    restore?.();
+    node.upper = false;
+    this.pristine.delete(node);
+    tx.onUndo(() => {
+      if (restore) this.pristine.set(node, restore);
+    });
+  }
+
   /** Every lower object back as the lowers describe it, and a fresh root: the upper is empty again. */
   forgetUpper(): void {
     for (const restore of this.pristine.values()) restore();

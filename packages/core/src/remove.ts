@@ -24,6 +24,8 @@ export function dropLink(ns: Namespace, node: Node, tx: Txn): void {
     node.upper = false;
     tx.put({ op: 'drop-inode', ino: node.ino });
   }
+  // The object is shared with the lower index: `revert` may show its entry again, as the lowers have it.
+  if (node.layer !== 'upper') ns.lowerAgain(node, tx);
 }
 
 /**

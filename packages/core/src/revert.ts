@@ -27,6 +27,7 @@ export function revertName(ns: Namespace, loc: Located, path: string, tx: Txn): 
   const live = ns.upperChain(loc, tx);
   if (current !== undefined) forget(ns, current, tx);
   if (base !== undefined) {
+    if (current !== base) bringBack(base, path, tx);
     tx.setChild(live, loc.name, base);
     tx.put({ op: 'drop-dirent', parent: live.ino, name: loc.name });
   } else {
@@ -56,13 +57,24 @@ function forget(ns: Namespace, node: Node, tx: Txn): void {
     return;
   }
   if (!node.upper) return;
-  const restore = ns.pristine.get(node);
-  tx.save(node);
-  restore?.();
-  node.upper = false;
-  ns.pristine.delete(node);
-  tx.onUndo(() => {
-    if (restore) ns.pristine.set(node, restore);
-  });
+  ns.lowerAgain(node, tx);
   tx.put({ op: 'drop-inode', ino: node.ino });
+}
+
+/**
+ * The lower object a name gets back. One whose names all went is as the lowers have it (see
+ * `dropLink`) unless it is still open, holding bytes that are no longer the lower's: refused
+ * until closed. One that kept another name (a hard link) counts this one again.
+ */
+function bringBack(base: Node, path: string, tx: Txn): void {
+  if (base.kind === 'dir') return;
+  if (base.nlink === 0) {
+    throw new FsError('EBUSY', 'revert', path, undefined, {
+      cause: new Error(`'${path}' was removed while open; close it first`),
+    });
+  }
+  if (!base.upper) return;
+  tx.write(base);
+  base.nlink++;
+  base.ctimeMs = Date.now();
 }

@@ -60,4 +60,51 @@ describe('revert', () => {
     expect((await rejection(ov.revert('/moved'))).code).toBe('EINVAL');
     expect((await rejection(ov.revert('/nothing'))).code).toBe('ENOENT');
   });
+
+  it('brings back a deleted name as the lowers show it, whatever its object went through before', async () => {
+    const { ov, upper } = await overlay(base());
+    // Changed (copied up), then deleted: the name comes back with the lower's bytes and size.
+    await ov.appendFile('/d/f', '+more');
+    expect(await text(ov, '/d/f')).toBe('base f+more');
+    await ov.rm('/d/f');
+    await ov.revert('/d/f');
+    expect(await text(ov, '/d/f')).toBe('base f');
+    expect((await ov.stat('/d/f')).size).toBe(6);
+    expect((await ov.stat('/d/f')).nlink).toBe(1);
+    // Deleted untouched: its link count is the lower's again.
+    await ov.unlink('/top');
+    await ov.revert('/top');
+    expect((await ov.stat('/top')).nlink).toBe(1);
+    // Truncated, then the directory around it removed: reverting the directory brings both back.
+    await ov.truncate('/d/g', 1);
+    await ov.rm('/d', { recursive: true });
+    await ov.revert('/d');
+    expect(await text(ov, '/d/g')).toBe('base g');
+    expect(await ov.changes()).toEqual([]);
+    expect((await upper.usage()).bytes).toBe(0);
+    const again = await reopen(base(), upper);
+    expect(await text(again, '/d/f')).toBe('base f');
+    expect(await again.changes()).toEqual([]);
+  });
+
+  it('counts a reverted name of a hard link that kept its other name, and refuses an object still open', async () => {
+    const trees = [{ a: 'shared', b: hardlink('/a'), c: 'c' }];
+    const { ov, upper } = await overlay(trees);
+    await ov.unlink('/b');
+    expect((await ov.stat('/a')).nlink).toBe(1);
+    await ov.revert('/b');
+    expect((await ov.stat('/a')).nlink).toBe(2);
+    expect((await ov.stat('/b')).ino).toBe((await ov.stat('/a')).ino);
+    expect(await text(ov, '/b')).toBe('shared');
+    const again = await reopen(trees, upper);
+    expect((await again.stat('/b')).nlink).toBe(2);
+    // Removed while open: the open object holds data that is no longer the lower's.
+    const fh = await ov.open('/c', 'r+');
+    await fh.write('C');
+    await ov.unlink('/c');
+    expect((await rejection(ov.revert('/c'))).code).toBe('EBUSY');
+    await fh.close();
+    await ov.revert('/c');
+    expect(await text(ov, '/c')).toBe('c');
+  });
 });

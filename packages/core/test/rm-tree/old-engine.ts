@@ -1,7 +1,9 @@
 /**
  * The engine's removal and revert as they were before the wasm index listed what they must
- * visit (remove.ts and revert.ts at 2ac709f, verbatim but for the names): every child's object
- * is made and checked. The model the property test compares the new code against.
+ * visit (remove.ts and revert.ts at 2ac709f, verbatim but for the names, and for what each does
+ * to one object, which follows the engine: a lower object whose last name goes is the lowers'
+ * again, a reverted name counts in its object's links): every child's object is made and
+ * checked. The model the property test compares the new code against.
  */
 import { FsError } from '../../src/errors.js';
 import type { DirNode, Node } from '../../src/inode.js';
@@ -26,6 +28,7 @@ export function oldDropLink(ns: Namespace, node: Node, tx: Txn): void {
     node.upper = false;
     tx.put({ op: 'drop-inode', ino: node.ino });
   }
+  if (node.layer !== 'upper') ns.lowerAgain(node, tx);
 }
 
 function oldDropDir(ns: Namespace, dir: DirNode, tx: Txn): void {
@@ -64,6 +67,14 @@ export function oldRevertName(ns: Namespace, loc: Located, path: string, tx: Txn
   const live = ns.upperChain(loc, tx);
   if (current !== undefined) oldForget(ns, current, tx);
   if (base !== undefined) {
+    if (current !== base && base.kind !== 'dir') {
+      if (base.nlink === 0) throw new FsError('EBUSY', 'revert', path);
+      if (base.upper) {
+        tx.write(base);
+        base.nlink++;
+        base.ctimeMs = Date.now();
+      }
+    }
     tx.setChild(live, loc.name, base);
     tx.put({ op: 'drop-dirent', parent: live.ino, name: loc.name });
   } else {
@@ -86,13 +97,6 @@ function oldForget(ns: Namespace, node: Node, tx: Txn): void {
     return;
   }
   if (!node.upper) return;
-  const restore = ns.pristine.get(node);
-  tx.save(node);
-  restore?.();
-  node.upper = false;
-  ns.pristine.delete(node);
-  tx.onUndo(() => {
-    if (restore) ns.pristine.set(node, restore);
-  });
+  ns.lowerAgain(node, tx);
   tx.put({ op: 'drop-inode', ino: node.ino });
 }
