@@ -50,7 +50,8 @@ export function listChanges(root: DirNode): Change[] {
       const childPath = joinPath(path, name);
       if (index.kind(id) === Kind.Whiteout) {
         const hidden = lowerSrc === null ? 0 : index.lookup(lowerSrc.children.id, name);
-        if (hidden !== 0) out.push({ path: childPath, type: kindName(index.kind(hidden)), change: 'deleted' });
+        if (hidden !== 0)
+          out.push({ path: childPath, type: kindName(index.kind(hidden)), change: 'deleted' });
         continue;
       }
       const child = table.store.nodeObject(id);
