@@ -36,8 +36,9 @@ export interface Origin {
  * upper directory only the names that can differ from the lowers are looked at (`touched`): the
  * container's own names (added, replaced, whiteouts) and the lower names it merges whose object
  * exists (a file copied up in place) or may be shared (hard links). A pristine lower name has no
- * object and nothing to report, and none is made for it: the cost follows what changed, not the
- * size of the lower directories (a whiteout's type is its lower node's kind in the index).
+ * object and nothing to report, and none is made for it: the objects made follow what changed,
+ * not the size of the lower directories, which only the index's walk (in wasm, allocating
+ * nothing per name) still goes through. A whiteout's type is its lower node's kind in the index.
  */
 export function listChanges(root: DirNode): Change[] {
   const out: Change[] = [];
@@ -49,6 +50,8 @@ export function listChanges(root: DirNode): Change[] {
       const name = index.name(id);
       const childPath = joinPath(path, name);
       if (index.kind(id) === Kind.Whiteout) {
+        // The container merges `lowerSrc` (it was copied up from it, or replayed over it), so its
+        // whiteouts are exactly the lower names this directory no longer has.
         const hidden = lowerSrc === null ? 0 : index.lookup(lowerSrc.children.id, name);
         if (hidden !== 0)
           out.push({ path: childPath, type: kindName(index.kind(hidden)), change: 'deleted' });
