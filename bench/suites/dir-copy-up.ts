@@ -2,7 +2,9 @@
  * What the first change inside a big lower directory costs: a fresh overlay over a lower
  * holding /big with N files (1,000 / 10,000 / 100,000), one warm-up write at the root, then
  * the timed `writeFile('/big/new.txt')` — which copies /big up — and a `readdir('/big')` right
- * after, where a merged directory pays for listing both layers.
+ * after, where a merged directory pays for listing both layers; then the diff against the lowers
+ * (Vellum `changes()`; the kernel: what a diff of an overlay costs there, a walk of upperdir
+ * classifying each entry; ZenFS has none).
  *
  * Three sides, sampled in rotating order within each round so load drift hits them alike:
  * Vellum, ZenFS `CopyOnWrite` over `InMemory` (the harness's peer column), and the Linux
@@ -40,6 +42,8 @@ const SIDES: readonly SideName[] = ['vellum', 'zenfs', 'kernel'];
 interface Sample {
   readonly createNs: number;
   readonly readdirNs: number;
+  /** The diff after the listing (ZenFS: none, 0). */
+  readonly changesNs: number;
   /** Vellum: wasm index nodes; ZenFS: store keys set; kernel: inodes under upperdir. */
   readonly added: number;
   readonly addedDetail: string;
@@ -48,6 +52,7 @@ interface Sample {
 interface SideResult {
   readonly create: Timing;
   readonly readdir: Timing;
+  readonly changes: Timing;
   /** Median over samples (they agree unless something differs between fresh overlays). */
   readonly added: number;
   readonly addedDetail: string;
@@ -143,6 +148,13 @@ function verify(
   if (!sameBytes(last, fileData(n - 1))) throw new Error(`${side}: a lower file reads back wrong`);
 }
 
+/** What both diffs must report: the warm-up file and the new one, both added. */
+function verifyChanges(side: string, changes: readonly { path: string; change: string }[]): void {
+  const got = changes.map((c) => `${c.change} ${c.path}`).join(', ');
+  const want = `added ${DIR}/${NEW}, added /warm.txt`;
+  if (got !== want) throw new Error(`${side}: changes() gave [${got}], expected [${want}]`);
+}
+
 // ---------------------------------------------------------------------------------------
 // Vellum
 
@@ -166,6 +178,7 @@ async function vellumFixture(state: State, n: number): Promise<Fixture> {
         const create = await timed(() => ov.writeFile(`${DIR}/${NEW}`, NEW_DATA));
         const added = index.nodeCount - before;
         const list = await timed(() => ov.readdir(DIR));
+        const diff = await timed(() => ov.changes());
         verify(
           'Vellum',
           n,
@@ -173,7 +186,14 @@ async function vellumFixture(state: State, n: number): Promise<Fixture> {
           await ov.readFile(`${DIR}/${NEW}`),
           await ov.readFile(`${DIR}/${fileName(n - 1)}`),
         );
-        return { createNs: create.ns, readdirNs: list.ns, added, addedDetail: 'NamespaceIndex nodeCount' };
+        verifyChanges('Vellum', diff.result);
+        return {
+          createNs: create.ns,
+          readdirNs: list.ns,
+          changesNs: diff.ns,
+          added,
+          addedDetail: 'NamespaceIndex nodeCount',
+        };
       } finally {
         await ov.close();
       }
@@ -213,7 +233,13 @@ async function zenFixture(n: number): Promise<Fixture> {
           await zenfs.promises.readFile(`${DIR}/${NEW}`),
           await zenfs.promises.readFile(`${DIR}/${fileName(n - 1)}`),
         );
-        return { createNs: create.ns, readdirNs: list.ns, added, addedDetail: `${newKeys} new keys` };
+        return {
+          createNs: create.ns,
+          readdirNs: list.ns,
+          changesNs: 0,
+          added,
+          addedDetail: `${newKeys} new keys`,
+        };
       } finally {
         await configure({ mounts: { '/': zenMemory('root').fs } });
       }
@@ -262,6 +288,8 @@ async function kernelFixture(n: number): Promise<Fixture> {
         const added = countEntries(upper) - before;
         const upperBig = nodeFs.readdirSync(join(upper, 'big')).length;
         const list = await timed(() => nodeFs.readdirSync(join(merged, 'big')));
+        const diff = await timed(() => kernelDiff(upper, lowerFs));
+        verifyChanges('kernel', diff.result);
         verify(
           'kernel',
           n,
@@ -272,6 +300,7 @@ async function kernelFixture(n: number): Promise<Fixture> {
         return {
           createNs: create.ns,
           readdirNs: list.ns,
+          changesNs: diff.ns,
           added,
           addedDetail: `upperdir/big holds ${upperBig} name${upperBig === 1 ? '' : 's'}`,
         };
@@ -286,6 +315,31 @@ async function kernelFixture(n: number): Promise<Fixture> {
       nodeFs.rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A diff of an overlay on the kernel: upperdir listed recursively, each entry classified — a
+ * character device 0/0 is a whiteout (deleted), a name the lower has too is modified (a directory
+ * there is a copy-up, not a change of its own: opaque and redirect xattrs are not read, Node has
+ * no xattr call), any other added — sorted by path like `changes()`.
+ */
+function kernelDiff(upper: string, lower: string): { path: string; change: string }[] {
+  const out: { path: string; change: string }[] = [];
+  for (const entry of nodeFs.readdirSync(upper, { recursive: true, withFileTypes: true })) {
+    const full = join(entry.parentPath, entry.name);
+    const path = `/${full.slice(upper.length + 1)}`;
+    if (entry.isCharacterDevice()) {
+      if (nodeFs.lstatSync(full).rdev === 0) out.push({ path, change: 'deleted' });
+      continue;
+    }
+    const below = nodeFs.lstatSync(join(lower, path), { throwIfNoEntry: false });
+    if (entry.isDirectory()) {
+      if (below === undefined) out.push({ path, change: 'added' });
+      continue;
+    }
+    out.push({ path, change: below === undefined ? 'added' : 'modified' });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -352,6 +406,7 @@ function measure(state: State, n: number): Promise<Measurement> {
         value: {
           create: toTiming(got.map((x) => x.createNs)),
           readdir: toTiming(got.map((x) => x.readdirNs)),
+          changes: toTiming(got.map((x) => x.changesNs)),
           added: median(got.map((x) => x.added)),
           addedDetail: [...new Set(got.map((x) => x.addedDetail))].join(' / '),
           buildMs: buildMs[side],
@@ -371,7 +426,7 @@ function measure(state: State, n: number): Promise<Measurement> {
   return pending;
 }
 
-type Figure = 'create' | 'readdir' | 'added';
+type Figure = 'create' | 'readdir' | 'added' | 'changes';
 
 function pick(state: State, n: number, side: SideName, figure: Figure): Promise<Measured> {
   return measure(state, n).then((m) => {
@@ -381,6 +436,8 @@ function pick(state: State, n: number, side: SideName, figure: Figure): Promise<
         return { value: r.create.nsPerOp, timing: r.create };
       case 'readdir':
         return { value: r.readdir.nsPerOp, timing: r.readdir };
+      case 'changes':
+        return { value: r.changes.nsPerOp, timing: r.changes };
       case 'added':
         return { value: r.added, detail: r.addedDetail };
     }
@@ -411,6 +468,12 @@ const FIGURES: readonly {
     text: (n, samples) => `\`readdir('${DIR}')\` right after (${n} + 1 names, median of ${samples})`,
     unit: 'ns/op',
   },
+  {
+    figure: 'changes',
+    text: (n, samples) =>
+      `diff against the lowers after that one write, lower dir of ${n} files (\`ov.changes()\`, median of ${samples})`,
+    unit: 'ns/op',
+  },
 ];
 
 const PEER_TEXT: Record<'zenfs' | 'kernel', Record<Figure, string>> = {
@@ -418,11 +481,14 @@ const PEER_TEXT: Record<'zenfs' | 'kernel', Record<Figure, string>> = {
     create: 'peer: ZenFS CopyOnWrite, `fs.promises.writeFile`',
     added: 'peer: ZenFS, writable-store keys set',
     readdir: 'peer: ZenFS CopyOnWrite, `fs.promises.readdir`',
+    changes: 'peer: ZenFS CopyOnWrite has no diff (no cell)',
   },
   kernel: {
     create: 'peer: kernel overlayfs, `fs.writeFileSync` on the mount',
     added: 'peer: kernel overlayfs, entries added under upperdir',
     readdir: 'peer: kernel overlayfs, `fs.readdirSync` on the mount',
+    changes:
+      'peer: kernel overlayfs, upperdir listed recursively (`readdirSync` withFileTypes) and classified (whiteouts 0/0, `lstat` of the lower)',
   },
 };
 
@@ -432,6 +498,8 @@ function cases(state: State): readonly Case<State>[] {
     for (const peer of ['zenfs', 'kernel'] as const) {
       for (const n of SIZES) {
         const skipped = peer === 'kernel' && state.kernelSkip !== null;
+        // ZenFS has no diff to time: its cell stays empty.
+        const none = peer === 'zenfs' && figure === 'changes';
         rows.push({
           id: `${figure}-${n}-${peer}`,
           figure: `${text(thousands.format(n), samplesFor(n))} · ${PEER_TEXT[peer][figure]}${skipped ? ` (skipped: ${state.kernelSkip})` : ''}`,
@@ -439,7 +507,7 @@ function cases(state: State): readonly Case<State>[] {
           // Counts are different things on each side (nodes, keys, inodes): no ratio.
           ...(figure === 'added' ? { ratio: 'none' as const } : {}),
           vellum: (s) => pick(s, n, 'vellum', figure),
-          ...(skipped ? {} : { peer: (s: State) => pick(s, n, peer, figure) }),
+          ...(skipped || none ? {} : { peer: (s: State) => pick(s, n, peer, figure) }),
         });
       }
     }
@@ -458,7 +526,10 @@ function scalingNote(state: State, ctx: SuiteContext): void {
     if (!a.ok || !b.ok) continue;
     const create = b.value.create.nsPerOp / a.value.create.nsPerOp;
     const list = b.value.readdir.nsPerOp / a.value.readdir.nsPerOp;
-    parts.push(`${side} create ×${create.toFixed(1)}, readdir ×${list.toFixed(0)}`);
+    const diff = b.value.changes.nsPerOp / a.value.changes.nsPerOp;
+    parts.push(
+      `${side} create ×${create.toFixed(1)}, readdir ×${list.toFixed(0)}${side === 'zenfs' ? '' : `, changes ×${diff.toFixed(1)}`}`,
+    );
   }
   ctx.note(
     `Growth from ${thousands.format(SIZES[0])} to ${thousands.format(SIZES[SIZES.length - 1])} names (×100): ${parts.join('; ')}.`,
@@ -471,7 +542,7 @@ export const dirCopyUpSuite: Suite<State> = {
   description:
     `A lower holding \`${DIR}\` with N files of ${FILE_BYTES} B (N = 1,000 / 10,000 / 100,000). Each sample is a fresh overlay with an empty upper: ` +
     'one warm-up write at the root (its copy-up out of the count), GC, then the timed creation of the first new file in the lower directory ' +
-    `(\`${DIR}/${NEW}\`, which copies \`${DIR}\` up), then GC and a timed \`readdir\` of that directory. Vellum: \`Overlay\` over a \`MemoryLayer\`, ` +
+    `(\`${DIR}/${NEW}\`, which copies \`${DIR}\` up), then GC and a timed \`readdir\` of that directory, then GC and a timed diff against the lowers (\`changes()\`). Vellum: \`Overlay\` over a \`MemoryLayer\`, ` +
     '`MemoryUpper`. Peers: ZenFS 2.7.6 `CopyOnWrite` (readable: InMemory holding the same files, writable: empty InMemory) through its VFS, and ' +
     'the Linux kernel: `mount -t overlay` with the lower on tmpfs and upper/work on a fresh tmpfs per sample, called from Node with `fs.*Sync`. ' +
     `The three sides are sampled in rotating order, ${samplesFor(SIZES[0])} samples each (${samplesFor(100_000)} at 100,000 names), after one discarded round; medians reported.`,
@@ -513,6 +584,12 @@ export const dirCopyUpSuite: Suite<State> = {
         'CopyOnWrite each stat asks the writable first, which throws ENOENT for a lower name, then the readable. That per-name stat, ' +
         'not the merge of the two listings, is most of its listing time: at 10,000 names, measured once by hand, `CopyOnWriteFS.readdir` took ' +
         '11–21 ms, the VFS call 400–520 ms, and a `stat` of each name through CopyOnWrite 285–293 ms.',
+    );
+    ctx.note(
+      'The diff rows: Vellum `ov.changes()`; the kernel has no diff call, so its cell is what one costs there — upperdir listed recursively ' +
+        '(`readdirSync` with `withFileTypes`), a character device checked for rdev 0/0 (a whiteout), every other entry `lstat`ed in the lower ' +
+        'to tell added from modified (opaque and redirect xattrs are not read: Node has no xattr call). Both must report exactly the two files ' +
+        'added (/warm.txt and the new one) before the time counts. ZenFS has no diff: its cell is empty.',
     );
     scalingNote(state, ctx);
   },

@@ -1,4 +1,5 @@
 /** What the upper holds relative to the lowers, and where a path is served from. */
+import { Kind } from '@vellum/wasm';
 import type { DirNode } from './inode.js';
 import { joinPath } from './path.js';
 
@@ -30,19 +31,34 @@ export interface Origin {
   lowerLayer?: number;
 }
 
-/** Walks the upper part of the tree (and only it) and lists the changes, sorted by path. */
+/**
+ * Walks the upper part of the tree (and only it) and lists the changes, sorted by path. In each
+ * upper directory only the names that can differ from the lowers are looked at (`touched`): the
+ * container's own names (added, replaced, whiteouts) and the lower names it merges whose object
+ * exists (a file copied up in place) or may be shared (hard links). A pristine lower name has no
+ * object and nothing to report, and none is made for it: the objects made follow what changed,
+ * not the size of the lower directories, which only the index's walk (in wasm, allocating
+ * nothing per name) still goes through. A whiteout's type is its lower node's kind in the index.
+ */
 export function listChanges(root: DirNode): Change[] {
   const out: Change[] = [];
   const visit = (dir: DirNode, path: string): void => {
-    if (dir.lowerSrc) {
-      for (const [name, lower] of dir.lowerSrc.children) {
-        if (!dir.children.has(name))
-          out.push({ path: joinPath(path, name), type: lower.kind, change: 'deleted' });
-      }
-    }
-    for (const [name, child] of dir.children) {
+    const table = dir.children;
+    const lowerSrc = dir.lowerSrc;
+    const index = table.store.index;
+    for (const id of table.touched()) {
+      const name = index.name(id);
       const childPath = joinPath(path, name);
-      const replacing = dir.lowerSrc?.children.has(name) === true;
+      if (index.kind(id) === Kind.Whiteout) {
+        // The container merges `lowerSrc` (it was copied up from it, or replayed over it), so its
+        // whiteouts are exactly the lower names this directory no longer has.
+        const hidden = lowerSrc === null ? 0 : index.lookup(lowerSrc.children.id, name);
+        if (hidden !== 0)
+          out.push({ path: childPath, type: kindName(index.kind(hidden)), change: 'deleted' });
+        continue;
+      }
+      const child = table.store.nodeObject(id);
+      const replacing = lowerSrc?.children.has(name) === true;
       if (child.kind === 'dir') {
         if (!child.upper) continue;
         if (child.redirect !== undefined) {
@@ -56,7 +72,7 @@ export function listChanges(root: DirNode): Change[] {
       if (!child.upper) continue;
       if (child.lower === undefined) {
         out.push({ path: childPath, type: child.kind, change: replacing ? 'modified' : 'added' });
-      } else if (child.lower.path !== (dir.lowerSrc ? joinPath(dir.lowerSrc.lowerPath, name) : undefined)) {
+      } else if (child.lower.path !== (lowerSrc ? joinPath(lowerSrc.lowerPath, name) : undefined)) {
         out.push({ path: childPath, type: child.kind, change: 'renamed', from: child.lower.path });
       } else {
         const dataChanged = child.kind === 'file' && child.dataUpper;
@@ -66,4 +82,9 @@ export function listChanges(root: DirNode): Change[] {
   };
   visit(root, '/');
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A lower node's kind as a change's type (a hard-link name is a file's). */
+function kindName(kind: number): 'file' | 'dir' | 'symlink' {
+  return kind === Kind.Dir ? 'dir' : kind === Kind.Symlink ? 'symlink' : 'file';
 }

@@ -452,6 +452,17 @@ export class EntryTable {
     return this.#index.visits(this.id, deep);
   }
 
+  /**
+   * The names of this directory that may differ from the lower directory it merges, in one wasm
+   * call (`touched`), as index node ids: its container's own names, whiteouts included (each
+   * hides the lower name of its spelling), and the merged lower names whose object exists or may
+   * be shared (hard links). Every other name is a pristine lower entry, equal to the lowers'.
+   */
+  touched(): number[] {
+    if (this.store.closed) throw closedError();
+    return this.#index.touched(this.id);
+  }
+
   keys(): string[] {
     return this.#list().map((id) => this.#index.name(id));
   }

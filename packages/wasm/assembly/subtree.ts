@@ -193,3 +193,32 @@ function finish(): usize {
   store<u32>(out, found);
   return out;
 }
+
+/**
+ * The names of directory `dir` that may differ from the lowers, for a diff (packages/core's
+ * changes.ts): every name of its container (added, replaced, whiteouts) and, from the lower
+ * directory it merges, each name neither replaced nor hidden that is tagged (its object exists
+ * and may have been copied up in place) or may need a visit as `listVisits` decides (hard links).
+ * Every other merged name is a pristine lower entry that cannot differ. Each is a node id.
+ * Returns where the result is (a count, then the ids). An id that is not a live directory lists
+ * nothing.
+ */
+export function listTouched(dir: u32): usize {
+  found = 0;
+  growOut(4);
+  if (!isDir(dir)) return finish();
+  let own: u32 = 0;
+  for (let c = firstChildOf(dir); c != NONE; c = load<u32>(rec(c) + N_NEXT)) {
+    emit(c);
+    own++;
+  }
+  const below = belowDir(dir);
+  if (below == 0) return finish();
+  for (let c = firstChildOf(below); c != NONE; c = load<u32>(rec(c) + N_NEXT)) {
+    if (tagOf(c) == 0 && (isDirName(c) || !mayNeedVisit(c))) continue;
+    // Listed above: the container's name of that spelling replaces or hides it.
+    if (own != 0 && sameName(dir, c) != 0) continue;
+    emit(c);
+  }
+  return finish();
+}

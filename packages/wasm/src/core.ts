@@ -52,6 +52,7 @@ export interface CoreExports {
   copyChildren(dst: number, src: number): number;
   listMerged(dir: number): number;
   listVisits(dir: number, deep: number): number;
+  listTouched(dir: number): number;
   setBelow(dir: number, below: number): number;
   belowDir(dir: number): number;
   buildFailedRef(): number;

@@ -323,6 +323,21 @@ export class NamespaceIndex {
   }
 
   /**
+   * The names of directory `dir` that may differ from its lowers, for a diff, in one call (node
+   * ids): every name its container holds (whiteouts included) and, from the lower directory it
+   * merges, each name neither replaced nor hidden that is tagged or that {@link visits} would
+   * list as an untagged hard-link name. The other merged names are pristine lower entries and are
+   * left out, so the answer's size is what changed, not the lower directory's. No order is
+   * promised. An id that is not a live directory lists nothing.
+   */
+  touched(dir: number): number[] {
+    const c = this.c;
+    const at = c.x.listTouched(dir) >>> 2;
+    const words = c.words();
+    return Array.from(words.subarray(at + 1, at + 1 + (words[at] as number)));
+  }
+
+  /**
    * Makes the empty directory `dir` merge the directory `below` (0: stop merging): a lookup,
    * `lookupNode` or `walkNodes` that misses `dir` (and meets no whiteout there) looks in `below`,
    * and {@link listMerged} lists both. An upper copy of a lower directory is made this way in one

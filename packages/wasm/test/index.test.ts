@@ -406,6 +406,47 @@ describe('NamespaceIndex: visits (what removing or reverting a directory must lo
   });
 });
 
+describe('NamespaceIndex: touched (the names a diff must look at)', () => {
+  it("lists a container's own names and whiteouts, and only the tagged or hard-linked lower names it merges", async () => {
+    const ix = await make({ nodes: 4 });
+    const lowers = ix.insert(ix.root, 'lowers', { kind: Kind.Dir });
+    ix.addLayer(
+      0,
+      [
+        { path: '/d/a', kind: 'file', ref: 0 },
+        { path: '/d/b', kind: 'file', ref: 1 },
+        { path: '/d/c', kind: 'file', ref: 2 },
+        { path: '/d/s/x', kind: 'file', ref: 3 },
+        { path: '/d/h', kind: 'hardlink', linkOf: '/d/s/x', ref: 4 },
+        { path: '/d/m', kind: 'file', ref: 5, nlink: 2 },
+      ],
+      lowers,
+    );
+    const at = (p: string): number => ix.lookupPath(p, lowers);
+    const d = at('/d');
+    const sorted = (ids: number[]): number[] => [...ids].sort((x, y) => x - y);
+    // A lower directory alone: its names are its own (it is its own container).
+    expect(sorted(ix.touched(d))).toEqual(sorted(ix.children(d)));
+    const top = ix.insert(ix.root, 'top', { kind: Kind.Dir });
+    ix.setBelow(top, d);
+    // Merged and untouched: only the hard-link name and the Linked file may differ.
+    expect(sorted(ix.touched(top))).toEqual(sorted([at('/d/h'), at('/d/m')]));
+    // A replaced name, a whiteout, an added name; a tagged lower name (object made) shows too.
+    const a = ix.insert(top, 'a', { kind: Kind.File });
+    const gone = ix.insert(top, 'b', { kind: Kind.Whiteout });
+    const added = ix.insert(top, 'new', { kind: Kind.File });
+    ix.setTag(at('/d/c'), 7);
+    ix.setTag(at('/d/s'), 8);
+    expect(sorted(ix.touched(top))).toEqual(
+      sorted([a, gone, added, at('/d/c'), at('/d/s'), at('/d/h'), at('/d/m')]),
+    );
+    // The lower names replaced or hidden here are listed once, as the container's.
+    expect(ix.touched(top)).not.toContain(at('/d/a'));
+    expect(ix.touched(top)).not.toContain(at('/d/b'));
+    for (const id of [0, 2 ** 31, 2 ** 32 - 1, 99_999, a]) expect(ix.touched(id)).toEqual([]);
+  });
+});
+
 describe('NamespaceIndex: lookupPath', () => {
   it('agrees with the full walk on random trees and paths (dots, slashes, symlinks, whiteouts)', async () => {
     const names = ['a', 'b', '.x', 'ü', 'c.txt'];
