@@ -139,7 +139,13 @@ export function mkdirOp(
   let at = '/';
   for (const name of parts) {
     at = joinPath(at, name);
-    const loc = ns.locate(at, { follow: true, syscall: 'mkdir', display: p });
+    let loc = ns.locate(at, { follow: false, syscall: 'mkdir', display: p });
+    if (loc.node?.kind === 'symlink') {
+      // Node's mkdir -p: mkdir says EEXIST, then stat follows the link. Nothing is made through
+      // it: a dangling one (or one to 'missing/') is ENOENT, one to 'file/' ENOTDIR.
+      loc = ns.locate(at, { follow: true, syscall: 'mkdir', display: p });
+      if (loc.node === undefined) throw new FsError('ENOENT', 'mkdir', p);
+    }
     if (loc.node === undefined) {
       makeDir(ns, loc, mode, tx);
       first ??= at;
@@ -152,10 +158,10 @@ export function mkdirOp(
 
 /** The object an open with these flags reaches, created or copied up as the flags say. */
 export function openForWrite(ns: Namespace, p: string, mode: OpenMode, perm: number, tx: Txn): Node {
-  const loc = locate(ns, p, !mode.exclusive, 'open');
+  // With O_CREAT a trailing slash is EISDIR whatever the name holds (the walk says it).
+  const loc = ns.locate(p, { follow: !mode.exclusive, syscall: 'open', display: p, create: mode.create });
   if (loc.node === undefined) {
     if (!mode.create) throw new FsError('ENOENT', 'open', p);
-    if (loc.trailingSlash) throw new FsError('EISDIR', 'open', p);
     return makeFile(ns, loc, perm, tx);
   }
   if (mode.exclusive) throw new FsError('EEXIST', 'open', p);

@@ -95,7 +95,9 @@ describe('resolveNodes: the whole walk in one call', () => {
     expect(ask('/tofile/x')).toEqual([Resolve.NonDir, 12, 0, '/a/b/f']);
     expect(ask('/plain/x')).toEqual([Resolve.NonDir, 26, 0, '/plain']);
     expect(ask('/nope')[0]).toBe(Resolve.MissingLast);
-    expect(ask('/nope/.')[0]).toBe(Resolve.MissingLast); // as the engine's walk: '.' is no component
+    // As the kernel: 'nope' comes before the last component ('.'), so it must exist.
+    expect(ask('/nope/.')[0]).toBe(Resolve.NoEnt);
+    expect(ask('/nope/')[0]).toBe(Resolve.MissingLast);
     expect(ask('/nope/..')[0]).toBe(Resolve.NoEnt);
     expect(ask('/rel/nope')[0]).toBe(Resolve.MissingLast);
     expect(ask(`/rel/${'x'.repeat(256)}`)[0]).toBe(Resolve.NameTooLong);

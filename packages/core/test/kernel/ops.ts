@@ -349,12 +349,24 @@ export const destPathArb: fc.Arbitrary<string> = opPathArb(destNameArb);
 
 /**
  * Relative, never climbing, often dangling: pool names resolve next to the link (a directory
- * when the sibling is one), `zz` never exists, and a link may name itself (ELOOP).
+ * when the sibling is one), `zz` never exists, and a link may name itself (ELOOP). Some end in
+ * '/' or '/.', which the kernel reads as "a directory": through such a link a file is ENOTDIR
+ * (EISDIR for a write that creates), a missing name ENOENT or EISDIR.
  */
 const symlinkTargetArb: fc.Arbitrary<string> = fc.oneof(
   nameArb,
   fc.tuple(nameArb, nameArb).map(([x, y]) => `${x}/${y}`),
   fc.constantFrom('zz', 'a/zz'),
+  fc
+    .tuple(
+      fc.oneof(
+        nameArb,
+        fc.tuple(nameArb, nameArb).map(([x, y]) => `${x}/${y}`),
+        fc.constant('zz'),
+      ),
+      fc.constantFrom('/', '/.'),
+    )
+    .map(([x, tail]) => `${x}${tail}`),
 );
 
 function fileNodeArb(): fc.Arbitrary<TreeNode> {
