@@ -42,6 +42,13 @@ export interface WalkOptions {
    * followed as the last) is EISDIR before it is looked up, as in the kernel's open.
    */
   create?: boolean;
+  /**
+   * The call acts on the last name itself (mkdir, symlink, link's new name, unlink, rmdir,
+   * rename: the kernel's LOOKUP_PARENT calls). A trailing slash neither follows a symlink there
+   * nor refuses a non-directory: the caller reads `trailingSlash` and answers as its syscall
+   * does. ('name/.' still walks `name` as a directory: '.' is the last name then.)
+   */
+  entry?: boolean;
 }
 
 /** Resolves `path` from `root`; throws ENOENT/ENOTDIR/ELOOP/ENAMETOOLONG like the kernel. */
@@ -62,6 +69,8 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
   let trailingSlash = todo.length > 0 && endsInSlash(path);
   // ... and exist: the path ends in '.', which makes the name before it not the last one.
   let dotLast = trailingSlash && endsInDot(path);
+  // Whether a trailing slash follows the last symlink and refuses a non-directory there.
+  const slashWalks = opts.entry !== true;
   const dirs: DirNode[] = [root];
   const names: string[] = [''];
   let hops = 0;
@@ -102,7 +111,7 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
       if (isLast && !dotLast) return { dirs, names, name: part, node: undefined, trailingSlash };
       throw walkError('ENOENT', opts);
     }
-    if (child.kind === 'symlink' && (!isLast || opts.follow || trailingSlash)) {
+    if (child.kind === 'symlink' && (!isLast || opts.follow || (trailingSlash && (slashWalks || dotLast)))) {
       fast = false;
       if (++hops > MAX_SYMLINK_HOPS) throw walkError('ELOOP', opts);
       if (child.target === '') throw walkError('ENOENT', opts);
@@ -124,7 +133,7 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
       names.push(part);
       continue;
     }
-    if (!isLast || trailingSlash) throw walkError('ENOTDIR', opts);
+    if (!isLast || (trailingSlash && (slashWalks || dotLast))) throw walkError('ENOTDIR', opts);
     return { dirs, names, name: part, node: child, trailingSlash };
   }
   // The walk ended on a directory reached by `..`, `.` or a symlink to a directory.

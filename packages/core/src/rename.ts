@@ -31,7 +31,7 @@ export function rename(
   ): FsError => new FsError(code, 'rename', oldPath, newPath);
   const walk = (path: string): Located => {
     try {
-      return ns.locate(path, { follow: false, syscall: 'rename', display: path });
+      return ns.locate(path, { follow: false, syscall: 'rename', display: path, entry: true });
     } catch (error) {
       if (error instanceof FsError) throw new FsError(error.code, 'rename', oldPath, newPath);
       throw error;
@@ -44,6 +44,12 @@ export function rename(
   if (src.dirs.length === 0 || dst.dirs.length === 0) throw fail('EBUSY');
   const target = dst.node;
   if (flags.noReplace && target !== undefined) throw fail('EEXIST');
+  // The kernel: unless the source is a directory, a trailing slash on either name is ENOTDIR
+  // (a symlink named 'link/' is moved as itself, so it is refused too).
+  if (flags.exchange && target !== undefined && target.kind !== 'dir' && dst.trailingSlash)
+    throw fail('ENOTDIR');
+  if (node.kind !== 'dir' && (src.trailingSlash || (!flags.exchange && dst.trailingSlash)))
+    throw fail('ENOTDIR');
   if (flags.exchange) {
     if (target === undefined) throw fail('ENOENT');
     // Either one inside the other would make a loop.

@@ -1,7 +1,10 @@
 /**
  * Symlinks whose target ends in '/' or '/.' (`ln -s file/ l`), against what Linux answers: the
  * kernel reads such a target as "a directory", so through `l` a file is ENOTDIR, a create is
- * EISDIR, and `file/.` makes `file` a name that must exist. Every row below was recorded from
+ * EISDIR, and `file/.` makes `file` a name that must exist. And a path's own trailing slash on
+ * a call that acts on the name itself (mkdir, symlink, link, unlink, rmdir, rename, rm): it
+ * neither follows a symlink there nor refuses a file the way a lookup does (`mkdir('l/')` is
+ * EEXIST, `unlink('ld/')` ENOTDIR, `rm('ld/', { recursive })` ENOTDIR with `d` left whole). Every row below was recorded from
  * Node 20's fs on tmpfs and on an overlayfs mount (the same answers on both), and is checked here
  * on three Vellums: the links in a lower (first traversal: the index holds no target yet), in a
  * lower after every link was followed once (targets held by the index), and made in the upper.
@@ -28,6 +31,7 @@ const LINKS: Record<string, string> = {
   lx: 'd/x/',
   ldd: 'ld/sub/',
   dsl: 'd/sl',
+  dlp: 'nofile',
 };
 
 const base = (): Tree => ({
@@ -52,6 +56,7 @@ const OPS: Record<string, Op> = {
   statSlash: (ov, n) => kind(ov.statSync(`/${n}/`)),
   statX: (ov, n) => kind(ov.statSync(`/${n}/x`)),
   lstat: (ov, n) => kind(ov.lstatSync(`/${n}`)),
+  lstatSlash: (ov, n) => kind(ov.lstatSync(`/${n}/`)),
   realpath: (ov, n) => ov.realpathSync(`/${n}`).slice(1),
   readFile: (ov, n) => ov.readFileSync(`/${n}`, 'utf8'),
   readlink: (ov, n) => ov.readlinkSync(`/${n}`),
@@ -63,6 +68,7 @@ const OPS: Record<string, Op> = {
   openA: (ov, n) => close(ov, ov.openSync(`/${n}`, 'a')),
   openW: (ov, n) => close(ov, ov.openSync(`/${n}`, 'w')),
   openWx: (ov, n) => close(ov, ov.openSync(`/${n}`, 'wx')),
+  openWxSlash: (ov, n) => close(ov, ov.openSync(`/${n}/`, 'wx')),
   utimes: (ov, n) => ov.utimesSync(`/${n}`, 1e9, 1e9),
   chmod: (ov, n) => ov.chmodSync(`/${n}`, 0o600),
   truncate: (ov, n) => ov.truncateSync(`/${n}`, 1),
@@ -71,93 +77,129 @@ const OPS: Record<string, Op> = {
   writeFileSlash: (ov, n) => ov.writeFileSync(`/${n}/`, 'w'),
   writeFileDot: (ov, n) => ov.writeFileSync(`/${n}/.`, 'w'),
   mkdir: (ov, n) => ov.mkdirSync(`/${n}`),
+  mkdirSlash: (ov, n) => ov.mkdirSync(`/${n}/`),
+  mkdirDot: (ov, n) => ov.mkdirSync(`/${n}/.`),
   mkdirP: (ov, n) => ov.mkdirSync(`/${n}`, { recursive: true }),
   mkdirPsub: (ov, n) => ov.mkdirSync(`/${n}/q/r`, { recursive: true }),
   mkdirX: (ov, n) => ov.mkdirSync(`/${n}/new`),
   rm: (ov, n) => ov.rmSync(`/${n}`),
+  rmR: (ov, n) => ov.rmSync(`/${n}`, { recursive: true }),
+  rmSlash: (ov, n) => ov.rmSync(`/${n}/`, { recursive: true }),
   unlink: (ov, n) => ov.unlinkSync(`/${n}`),
+  unlinkSlash: (ov, n) => ov.unlinkSync(`/${n}/`),
+  rmdir: (ov, n) => ov.rmdirSync(`/${n}`),
+  rmdirSlash: (ov, n) => ov.rmdirSync(`/${n}/`),
   renameTo: (ov, n) => ov.renameSync('/file2', `/${n}`),
+  renameToSlash: (ov, n) => ov.renameSync('/file2', `/${n}/`),
   renameFrom: (ov, n) => ov.renameSync(`/${n}`, '/new'),
+  renameFromSlash: (ov, n) => ov.renameSync(`/${n}/`, '/new'),
   copyTo: (ov, n) => ov.copyFileSync('/file2', `/${n}`),
   copyFrom: (ov, n) => ov.copyFileSync(`/${n}`, '/new'),
   symlinkAt: (ov, n) => ov.symlinkSync('t', `/${n}`),
+  symlinkAtSlash: (ov, n) => ov.symlinkSync('t', `/${n}/`),
   linkTo: (ov, n) => ov.linkSync('/file2', `/${n}`),
   linkFrom: (ov, n) => ov.linkSync(`/${n}`, '/new'),
+  linkFromSlash: (ov, n) => ov.linkSync(`/${n}/`, '/new'),
   linkInto: (ov, n) => ov.linkSync('/file2', `/${n}/new`),
 };
 
 /** What Linux answered, per op: `name=answer` (an error code, or what the call returned; ok: nothing). */
 const KERNEL: Record<string, string> = {
-  stat: 'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=dir ld2=dir dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=dir dsl=ENOTDIR file=file d=dir',
+  stat: 'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=dir ld2=dir dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=dir dsl=ENOTDIR cf=file dlp=ENOENT file=file d=dir nofile=ENOENT',
   statSlash:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=dir ld2=dir dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=dir dsl=ENOTDIR file=ENOTDIR d=dir',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=dir ld2=dir dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=dir dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=dir nofile=ENOENT',
   statX:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=file ld2=file dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOENT dsl=ENOTDIR file=ENOTDIR d=file',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=file ld2=file dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOENT dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=file nofile=ENOENT',
   lstat:
-    'l=link l2=link l3=link l4=link ld=link ld2=link dl=link dl2=link dl3=link cfs=link c1=link c3=link lx=link ldd=link dsl=link file=file d=dir',
+    'l=link l2=link l3=link l4=link ld=link ld2=link dl=link dl2=link dl3=link cfs=link c1=link c3=link lx=link ldd=link dsl=link cf=link dlp=link file=file d=dir nofile=ENOENT',
+  lstatSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=dir ld2=dir dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=dir dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=dir nofile=ENOENT',
   realpath:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=d ld2=d dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=d/sub dsl=ENOTDIR file=file d=d',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=d ld2=d dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=d/sub dsl=ENOTDIR cf=file dlp=ENOENT file=file d=d nofile=ENOENT',
   readFile:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR file=hi d=EISDIR',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR cf=hi dlp=ENOENT file=hi d=EISDIR nofile=ENOENT',
   readlink:
-    'l=file/ l2=file/. l3=file/.. l4=file// ld=d/ ld2=d/. dl=nofile/ dl2=nodir/ dl3=nofile/. cfs=cf/ c1=l c3=c1/ lx=d/x/ ldd=ld/sub/ dsl=d/sl file=EINVAL d=EINVAL',
+    'l=file/ l2=file/. l3=file/.. l4=file// ld=d/ ld2=d/. dl=nofile/ dl2=nodir/ dl3=nofile/. cfs=cf/ c1=l c3=c1/ lx=d/x/ ldd=ld/sub/ dsl=d/sl cf=file dlp=nofile file=EINVAL d=EINVAL nofile=ENOENT',
   readdir:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=sl,sub,x ld2=sl,sub,x dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=y dsl=ENOTDIR file=ENOTDIR d=sl,sub,x',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=sl,sub,x ld2=sl,sub,x dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=y dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=sl,sub,x nofile=ENOENT',
   access:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=ok d=ok',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=ok nofile=ENOENT',
   exists:
-    'l=false l2=false l3=false l4=false ld=true ld2=true dl=false dl2=false dl3=false cfs=false c1=false c3=false lx=false ldd=true dsl=false file=true d=true',
+    'l=false l2=false l3=false l4=false ld=true ld2=true dl=false dl2=false dl3=false cfs=false c1=false c3=false lx=false ldd=true dsl=false cf=true dlp=false file=true d=true nofile=false',
   openR:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=ok d=ok',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=ok nofile=ENOENT',
   openRp:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR file=ok d=EISDIR',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=EISDIR nofile=ENOENT',
   openA:
-    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR file=ok d=EISDIR',
+    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=ok dlp=ok file=ok d=EISDIR nofile=ok',
   openW:
-    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR file=ok d=EISDIR',
+    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=ok dlp=ok file=ok d=EISDIR nofile=ok',
   openWx:
-    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST file=EEXIST d=EEXIST',
+    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST cf=EEXIST dlp=EEXIST file=EEXIST d=EEXIST nofile=ok',
+  openWxSlash:
+    'l=EISDIR l2=EISDIR l3=EISDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=EISDIR cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=EISDIR dlp=EISDIR file=EISDIR d=EISDIR nofile=EISDIR',
   utimes:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=ok d=ok',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=ok nofile=ENOENT',
   chmod:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=ok d=ok',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=ok nofile=ENOENT',
   truncate:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR file=ok d=EISDIR',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=EISDIR nofile=ENOENT',
   writeFile:
-    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR file=ok d=EISDIR',
+    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=ok dlp=ok file=ok d=EISDIR nofile=ok',
   appendFile:
-    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR file=ok d=EISDIR',
+    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=ok dlp=ok file=ok d=EISDIR nofile=ok',
   writeFileSlash:
-    'l=EISDIR l2=EISDIR l3=EISDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=EISDIR cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR file=EISDIR d=EISDIR',
+    'l=EISDIR l2=EISDIR l3=EISDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=EISDIR cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=EISDIR dlp=EISDIR file=EISDIR d=EISDIR nofile=EISDIR',
   writeFileDot:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR file=ENOTDIR d=EISDIR',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EISDIR nofile=ENOENT',
   mkdir:
-    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST file=EEXIST d=EEXIST',
+    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST cf=EEXIST dlp=EEXIST file=EEXIST d=EEXIST nofile=ok',
+  mkdirSlash:
+    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST cf=EEXIST dlp=EEXIST file=EEXIST d=EEXIST nofile=ok',
+  mkdirDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EEXIST ld2=EEXIST dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EEXIST dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EEXIST nofile=ENOENT',
   mkdirP:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=EEXIST d=ok',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=EEXIST dlp=ENOENT file=EEXIST d=ok nofile=/nofile',
   mkdirPsub:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=/ld/q ld2=/ld2/q dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=/ldd/q dsl=ENOTDIR file=ENOTDIR d=/d/q',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=/ld/q ld2=/ld2/q dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=/ldd/q dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=/d/q nofile=/nofile',
   mkdirX:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=ENOTDIR d=ok',
-  rm: 'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok file=ok d=ERR_FS_EISDIR',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=ok nofile=ENOENT',
+  rm: 'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok cf=ok dlp=ok file=ok d=ERR_FS_EISDIR nofile=ENOENT',
+  rmR: 'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok cf=ok dlp=ok file=ok d=ok nofile=ENOENT',
+  rmSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTDIR ld2=ENOTDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOTDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=ok nofile=ENOENT',
   unlink:
-    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok file=ok d=EISDIR',
+    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok cf=ok dlp=ok file=ok d=EISDIR nofile=ENOENT',
+  unlinkSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTDIR ld2=ENOTDIR dl=ENOTDIR dl2=ENOTDIR dl3=ENOTDIR cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOTDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOTDIR file=ENOTDIR d=EISDIR nofile=ENOENT',
+  rmdir:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTDIR ld2=ENOTDIR dl=ENOTDIR dl2=ENOTDIR dl3=ENOTDIR cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOTDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOTDIR file=ENOTDIR d=ENOTEMPTY nofile=ENOENT',
+  rmdirSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTDIR ld2=ENOTDIR dl=ENOTDIR dl2=ENOTDIR dl3=ENOTDIR cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOTDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOTDIR file=ENOTDIR d=ENOTEMPTY nofile=ENOENT',
   renameTo:
-    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok file=ok d=EISDIR',
+    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok cf=ok dlp=ok file=ok d=EISDIR nofile=ok',
+  renameToSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTDIR ld2=ENOTDIR dl=ENOTDIR dl2=ENOTDIR dl3=ENOTDIR cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOTDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOTDIR file=ENOTDIR d=ENOTDIR nofile=ENOTDIR',
   renameFrom:
-    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok file=ok d=ok',
+    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok cf=ok dlp=ok file=ok d=ok nofile=ENOENT',
+  renameFromSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTDIR ld2=ENOTDIR dl=ENOTDIR dl2=ENOTDIR dl3=ENOTDIR cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOTDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOTDIR file=ENOTDIR d=ok nofile=ENOENT',
   copyTo:
-    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR file=ok d=EISDIR',
+    'l=EISDIR l2=ENOTDIR l3=ENOTDIR l4=EISDIR ld=EISDIR ld2=EISDIR dl=EISDIR dl2=EISDIR dl3=ENOENT cfs=EISDIR c1=EISDIR c3=EISDIR lx=EISDIR ldd=EISDIR dsl=EISDIR cf=ok dlp=ok file=ok d=EISDIR nofile=ok',
   copyFrom:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR file=ok d=EISDIR',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR cf=ok dlp=ENOENT file=ok d=EISDIR nofile=ENOENT',
   symlinkAt:
-    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST file=EEXIST d=EEXIST',
+    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST cf=EEXIST dlp=EEXIST file=EEXIST d=EEXIST nofile=ok',
+  symlinkAtSlash:
+    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST cf=EEXIST dlp=EEXIST file=EEXIST d=EEXIST nofile=ENOENT',
   linkTo:
-    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST file=EEXIST d=EEXIST',
+    'l=EEXIST l2=EEXIST l3=EEXIST l4=EEXIST ld=EEXIST ld2=EEXIST dl=EEXIST dl2=EEXIST dl3=EEXIST cfs=EEXIST c1=EEXIST c3=EEXIST lx=EEXIST ldd=EEXIST dsl=EEXIST cf=EEXIST dlp=EEXIST file=EEXIST d=EEXIST nofile=ok',
   linkFrom:
-    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok file=ok d=EPERM',
+    'l=ok l2=ok l3=ok l4=ok ld=ok ld2=ok dl=ok dl2=ok dl3=ok cfs=ok c1=ok c3=ok lx=ok ldd=ok dsl=ok cf=ok dlp=ok file=ok d=EPERM nofile=ENOENT',
+  linkFromSlash:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EPERM ld2=EPERM dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EPERM dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EPERM nofile=ENOENT',
   linkInto:
-    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR file=ENOTDIR d=ok',
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=ok nofile=ENOENT',
 };
 
 function outcome(fn: () => unknown): string {
@@ -221,6 +263,9 @@ describe("symlinks whose target ends in '/' or '/.': what Linux answers", () => 
       expect(outcome(() => ov.writeFileSync(`/${name}`, 'w'))).toBe('EISDIR');
       expect(outcome(() => ov.mkdirSync(`/${name}`, { recursive: true }))).not.toBe('ok');
     }
+    // rm of 'ld/' (→ d/) refuses the symlink and leaves d whole.
+    expect(outcome(() => ov.rmSync('/ld/', { recursive: true }))).toBe('ENOTDIR');
+    expect(ov.readdirSync('/d').sort()).toEqual(['sl', 'sub', 'x']);
     expect(ov.readdirSync('/').sort()).toEqual(before);
     expect(ov.readFileSync('/file', 'utf8')).toBe('hi');
     ov.renameSync('/file2', '/l');
