@@ -499,8 +499,8 @@ export class NamespaceIndex {
    * wanted (a path ending in '/' or '/.' wants one, and so does a symlink followed as the last
    * whose target ends so). `Resolve.NonDir` is a non-directory without a target where it
    * matters: if it is a symlink, set its target and ask again; else it is the result if
-   * `out[2]` is 1, ENOTDIR if not. With
-   * `ResolveFlag.Path`, {@link resolvedPath} gives the canonical path (Found, NonDir).
+   * `out[2]` is 1, ENOTDIR if not. With `ResolveFlag.Path`, {@link resolvedPath} gives the
+   * canonical path (Found, NonDir).
    *
    * @example
    * ```ts
