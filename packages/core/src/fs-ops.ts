@@ -20,7 +20,7 @@ import type { DirNode, FileNode, Node } from './inode.js';
 import type { Located } from './lookup.js';
 import type { Namespace } from './namespace.js';
 import type { OpenMode } from './open-flags.js';
-import { joinPath, splitPath } from './path.js';
+import { joinPath, lastDots, splitPath } from './path.js';
 import { removeName } from './remove.js';
 import { type AttrChange, setAttr } from './setattr.js';
 import { Dirent, Stats } from './stats.js';
@@ -255,6 +255,9 @@ export function unlinkOp(ns: Namespace, tx: Txn, p: string): void {
 
 export function rmdirOp(ns: Namespace, tx: Txn, p: string): void {
   const loc = locateEntry(ns, p, 'rmdir');
+  // 'd/.' is EINVAL and 'd/sub/..' ENOTEMPTY whatever they name (the kernel's do_rmdir).
+  const dots = lastDots(p);
+  if (dots !== '') throw new FsError(dots === '.' ? 'EINVAL' : 'ENOTEMPTY', 'rmdir', p);
   if (loc.node === undefined) throw new FsError('ENOENT', 'rmdir', p);
   if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rmdir', p);
   if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'rmdir', p);

@@ -8,6 +8,7 @@ import { FsError } from './errors.js';
 import type { DirNode, Node } from './inode.js';
 import { type Located, parentOf } from './lookup.js';
 import type { Namespace } from './namespace.js';
+import { lastDots } from './path.js';
 import { dropLink } from './remove.js';
 import type { Txn } from './txn.js';
 
@@ -39,6 +40,9 @@ export function rename(
   };
   const src = walk(oldPath);
   let dst = walk(newPath);
+  // A last component '.' or '..' on either side, whatever it names: EBUSY (the kernel's check
+  // of both names before it looks at what they hold).
+  if (lastDots(oldPath) !== '' || lastDots(newPath) !== '') throw fail('EBUSY');
   const node = src.node;
   if (node === undefined) throw fail('ENOENT');
   if (src.dirs.length === 0 || dst.dirs.length === 0) throw fail('EBUSY');

@@ -4,7 +4,8 @@
  * EISDIR, and `file/.` makes `file` a name that must exist. And a path's own trailing slash on
  * a call that acts on the name itself (mkdir, symlink, link, unlink, rmdir, rename, rm): it
  * neither follows a symlink there nor refuses a file the way a lookup does (`mkdir('l/')` is
- * EEXIST, `unlink('ld/')` ENOTDIR, `rm('ld/', { recursive })` ENOTDIR with `d` left whole). Every row below was recorded from
+ * EEXIST, `unlink('ld/')` ENOTDIR, `rm('ld/', { recursive })` ENOTDIR with `d` left whole), nor
+ * one whose last component is '.' or '..' (`rmdir('d/.')` EINVAL, `rename('d/.', x)` EBUSY). Every row below was recorded from
  * Node 20's fs on tmpfs and on an overlayfs mount (the same answers on both), and is checked here
  * on three Vellums: the links in a lower (first traversal: the index holds no target yet), in a
  * lower after every link was followed once (targets held by the index), and made in the upper.
@@ -101,6 +102,12 @@ const OPS: Record<string, Op> = {
   linkFrom: (ov, n) => ov.linkSync(`/${n}`, '/new'),
   linkFromSlash: (ov, n) => ov.linkSync(`/${n}/`, '/new'),
   linkInto: (ov, n) => ov.linkSync('/file2', `/${n}/new`),
+  rmdirDot: (ov, n) => ov.rmdirSync(`/${n}/.`),
+  unlinkDot: (ov, n) => ov.unlinkSync(`/${n}/.`),
+  renameFromDot: (ov, n) => ov.renameSync(`/${n}/.`, '/new'),
+  renameToDot: (ov, n) => ov.renameSync('/d/sub', `/${n}/.`),
+  symlinkDot: (ov, n) => ov.symlinkSync('t', `/${n}/.`),
+  rmdirDotDot: (ov, n) => ov.rmdirSync(`/${n}/sub/..`),
 };
 
 /** What Linux answered, per op: `name=answer` (an error code, or what the call returned; ok: nothing). */
@@ -200,6 +207,18 @@ const KERNEL: Record<string, string> = {
     'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EPERM ld2=EPERM dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EPERM dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EPERM nofile=ENOENT',
   linkInto:
     'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ok ld2=ok dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ok dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=ok nofile=ENOENT',
+  rmdirDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EINVAL ld2=EINVAL dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EINVAL dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EINVAL nofile=ENOENT',
+  unlinkDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EISDIR ld2=EISDIR dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EISDIR dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EISDIR nofile=ENOENT',
+  renameFromDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EBUSY ld2=EBUSY dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EBUSY dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EBUSY nofile=ENOENT',
+  renameToDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EBUSY ld2=EBUSY dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EBUSY dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EBUSY nofile=ENOENT',
+  symlinkDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=EEXIST ld2=EEXIST dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=EEXIST dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=EEXIST nofile=ENOENT',
+  rmdirDotDot:
+    'l=ENOTDIR l2=ENOTDIR l3=ENOTDIR l4=ENOTDIR ld=ENOTEMPTY ld2=ENOTEMPTY dl=ENOENT dl2=ENOENT dl3=ENOENT cfs=ENOTDIR c1=ENOTDIR c3=ENOTDIR lx=ENOTDIR ldd=ENOENT dsl=ENOTDIR cf=ENOTDIR dlp=ENOENT file=ENOTDIR d=ENOTEMPTY nofile=ENOENT',
 };
 
 function outcome(fn: () => unknown): string {
@@ -280,6 +299,14 @@ describe("symlinks whose target ends in '/' or '/.': what Linux answers", () => 
     await ov.close();
     // An error carries the call and the path given, as Node's do.
     ov = await make();
+    // A last component '.' or '..' on a call that acts on a name: rmdir EINVAL / ENOTEMPTY
+    // whatever is there, rename EBUSY.
+    ov.mkdirSync('/e/f', { recursive: true });
+    expect(outcome(() => ov.rmdirSync('/.'))).toBe('EINVAL');
+    expect(outcome(() => ov.rmdirSync('/e/f/..'))).toBe('ENOTEMPTY');
+    expect(outcome(() => ov.rmdirSync('/e/f/.'))).toBe('EINVAL');
+    expect(outcome(() => ov.renameSync('/e/f/.', '/g'))).toBe('EBUSY');
+    expect(ov.readdirSync('/e')).toEqual(['f']);
     expect(() => ov.statSync('/l')).toThrow(
       expect.objectContaining({ code: 'ENOTDIR', syscall: 'stat', path: '/l' }),
     );
