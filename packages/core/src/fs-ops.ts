@@ -20,7 +20,7 @@ import type { DirNode, FileNode, Node } from './inode.js';
 import type { Located } from './lookup.js';
 import type { Namespace } from './namespace.js';
 import type { OpenMode } from './open-flags.js';
-import { joinPath, splitPath } from './path.js';
+import { joinPath, lastDots, splitPath } from './path.js';
 import { removeName } from './remove.js';
 import { type AttrChange, setAttr } from './setattr.js';
 import { Dirent, Stats } from './stats.js';
@@ -46,6 +46,11 @@ export type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean; enc
 
 export function locate(ns: Namespace, p: string, follow: boolean, syscall: string): Located {
   return ns.locate(p, { follow, syscall, display: p });
+}
+
+/** The last name itself, for a call that acts on it (see `WalkOptions.entry`). */
+export function locateEntry(ns: Namespace, p: string, syscall: string): Located {
+  return ns.locate(p, { follow: false, syscall, display: p, entry: true });
 }
 
 export function existing(
@@ -127,7 +132,8 @@ export function mkdirOp(
   recursive: boolean,
 ): string | undefined {
   if (!recursive) {
-    const loc = locate(ns, p, false, 'mkdir');
+    // 'name/' is EEXIST for whatever the name holds, a symlink or a file as well.
+    const loc = locateEntry(ns, p, 'mkdir');
     if (loc.node !== undefined) throw new FsError('EEXIST', 'mkdir', p);
     makeDir(ns, loc, mode, tx);
     return undefined;
@@ -139,7 +145,13 @@ export function mkdirOp(
   let at = '/';
   for (const name of parts) {
     at = joinPath(at, name);
-    const loc = ns.locate(at, { follow: true, syscall: 'mkdir', display: p });
+    let loc = ns.locate(at, { follow: false, syscall: 'mkdir', display: p });
+    if (loc.node?.kind === 'symlink') {
+      // Node's mkdir -p: mkdir says EEXIST, then stat follows the link. Nothing is made through
+      // it: a dangling one (or one to 'missing/') is ENOENT, one to 'file/' ENOTDIR.
+      loc = ns.locate(at, { follow: true, syscall: 'mkdir', display: p });
+      if (loc.node === undefined) throw new FsError('ENOENT', 'mkdir', p);
+    }
     if (loc.node === undefined) {
       makeDir(ns, loc, mode, tx);
       first ??= at;
@@ -152,10 +164,10 @@ export function mkdirOp(
 
 /** The object an open with these flags reaches, created or copied up as the flags say. */
 export function openForWrite(ns: Namespace, p: string, mode: OpenMode, perm: number, tx: Txn): Node {
-  const loc = locate(ns, p, !mode.exclusive, 'open');
+  // With O_CREAT a trailing slash is EISDIR whatever the name holds (the walk says it).
+  const loc = ns.locate(p, { follow: !mode.exclusive, syscall: 'open', display: p, create: mode.create });
   if (loc.node === undefined) {
     if (!mode.create) throw new FsError('ENOENT', 'open', p);
-    if (loc.trailingSlash) throw new FsError('EISDIR', 'open', p);
     return makeFile(ns, loc, perm, tx);
   }
   if (mode.exclusive) throw new FsError('EEXIST', 'open', p);
@@ -198,8 +210,10 @@ export function writeWholeOp(
 }
 
 export function symlinkOp(ns: Namespace, tx: Txn, target: string, p: string): void {
-  const loc = locate(ns, p, false, 'symlink');
+  const loc = locateEntry(ns, p, 'symlink');
   if (loc.node !== undefined) throw new FsError('EEXIST', 'symlink', target, p);
+  // A new non-directory cannot be named 'name/' (the kernel: ENOENT).
+  if (loc.trailingSlash) throw new FsError('ENOENT', 'symlink', target, p);
   makeSymlink(ns, loc, target, tx);
 }
 
@@ -214,14 +228,15 @@ export function linkOp(ns: Namespace, tx: Txn, from: string, to: string): void {
   };
   // The kernel's order of checks: the source, then the new name, then the source's type.
   const src = relabel(() => existing(ns, from, false, 'link'));
-  const dst = relabel(() => locate(ns, to, false, 'link'));
+  const dst = relabel(() => locateEntry(ns, to, 'link'));
   if (dst.node !== undefined) throw new FsError('EEXIST', 'link', from, to);
+  if (dst.trailingSlash) throw new FsError('ENOENT', 'link', from, to);
   if (src.node.kind === 'dir') throw new FsError('EPERM', 'link', from, to);
   const node = ns.copyUp(src, tx, false);
   // The source's copy-up may have replaced directories the destination walk saw.
   addLink(
     ns,
-    relabel(() => locate(ns, to, false, 'link')),
+    relabel(() => locateEntry(ns, to, 'link')),
     node,
     tx,
   );
@@ -230,13 +245,20 @@ export function linkOp(ns: Namespace, tx: Txn, from: string, to: string): void {
 // ── removing ──────────────────────────────────────────────────────────────
 
 export function unlinkOp(ns: Namespace, tx: Txn, p: string): void {
-  const loc = existing(ns, p, false, 'unlink');
+  const loc = locateEntry(ns, p, 'unlink');
+  if (loc.node === undefined) throw new FsError('ENOENT', 'unlink', p);
   if (loc.node.kind === 'dir') throw new FsError('EISDIR', 'unlink', p);
+  // 'name/' of a symlink is the symlink itself, which is no directory.
+  if (loc.trailingSlash) throw new FsError('ENOTDIR', 'unlink', p);
   removeName(ns, loc, tx);
 }
 
 export function rmdirOp(ns: Namespace, tx: Txn, p: string): void {
-  const loc = existing(ns, p, false, 'rmdir');
+  const loc = locateEntry(ns, p, 'rmdir');
+  // 'd/.' is EINVAL and 'd/sub/..' ENOTEMPTY whatever they name (the kernel's do_rmdir).
+  const dots = lastDots(p);
+  if (dots !== '') throw new FsError(dots === '.' ? 'EINVAL' : 'ENOTEMPTY', 'rmdir', p);
+  if (loc.node === undefined) throw new FsError('ENOENT', 'rmdir', p);
   if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rmdir', p);
   if (loc.node.kind !== 'dir') throw new FsError('ENOTDIR', 'rmdir', p);
   if (loc.node.children.size > 0) throw new FsError('ENOTEMPTY', 'rmdir', p);
@@ -256,6 +278,11 @@ export function rmOp(
   }
   if (loc.node.kind === 'dir') {
     if (!options.recursive) throw new RmDirectoryError(p);
+    // Node's rm: lstat('link/') follows to the directory, then rmdir('link/') finds the
+    // symlink itself: ENOTDIR, and nothing is removed.
+    if (loc.trailingSlash && locateEntry(ns, p, 'rmdir').node?.kind === 'symlink') {
+      throw new FsError('ENOTDIR', 'rmdir', p);
+    }
     if (loc.dirs.length === 0) throw new FsError('EBUSY', 'rm', p);
   }
   removeName(ns, loc, tx);

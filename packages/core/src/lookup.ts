@@ -37,6 +37,18 @@ export interface WalkOptions {
   syscall: string;
   /** The path as the caller gave it, for error messages. */
   display: string;
+  /**
+   * An open with O_CREAT: a last name with a trailing slash (the path's, or that of a target
+   * followed as the last) is EISDIR before it is looked up, as in the kernel's open.
+   */
+  create?: boolean;
+  /**
+   * The call acts on the last name itself (mkdir, symlink, link's new name, unlink, rmdir,
+   * rename: the kernel's LOOKUP_PARENT calls). A trailing slash neither follows a symlink there
+   * nor refuses a non-directory: the caller reads `trailingSlash` and answers as its syscall
+   * does. ('name/.' still walks `name` as a directory: '.' is the last name then.)
+   */
+  entry?: boolean;
 }
 
 /** Resolves `path` from `root`; throws ENOENT/ENOTDIR/ELOOP/ENAMETOOLONG like the kernel. */
@@ -52,7 +64,13 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
     if (last.kind !== 'symlink' || !opts.follow) return plainLocated(root, store, plain, last);
   }
   const todo = splitPath(path).reverse();
-  const trailingSlash = todo.length > 0 && /\/\.?$/.test(path);
+  // The last name must be a directory: the path ends in '/' or '/.', or so does the target of a
+  // symlink followed as the last (the kernel's LOOKUP_DIRECTORY, kept down a chain of them).
+  let trailingSlash = todo.length > 0 && endsInSlash(path);
+  // ... and exist: the path ends in '.', which makes the name before it not the last one.
+  let dotLast = trailingSlash && endsInDot(path);
+  // Whether a trailing slash follows the last symlink and refuses a non-directory there.
+  const slashWalks = opts.entry !== true;
   const dirs: DirNode[] = [root];
   const names: string[] = [''];
   let hops = 0;
@@ -86,14 +104,21 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
     // '..' (handled above, which walks again after it) and after a non-directory.
     if (next < found) child = store.found(ahead[next++] as number);
     const isLast = todo.length === 0;
+    if (isLast && trailingSlash && opts.create === true && !dotLast) {
+      throw new FsError('EISDIR', opts.syscall, opts.display);
+    }
     if (child === undefined) {
-      if (isLast) return { dirs, names, name: part, node: undefined, trailingSlash };
+      if (isLast && !dotLast) return { dirs, names, name: part, node: undefined, trailingSlash };
       throw walkError('ENOENT', opts);
     }
-    if (child.kind === 'symlink' && (!isLast || opts.follow || trailingSlash)) {
+    if (child.kind === 'symlink' && (!isLast || opts.follow || (trailingSlash && (slashWalks || dotLast)))) {
       fast = false;
       if (++hops > MAX_SYMLINK_HOPS) throw walkError('ELOOP', opts);
       if (child.target === '') throw walkError('ENOENT', opts);
+      if (isLast && endsInSlash(child.target)) {
+        trailingSlash = true;
+        dotLast ||= endsInDot(child.target);
+      }
       if (child.target.startsWith('/')) {
         dirs.length = 1;
         names.length = 1;
@@ -108,7 +133,7 @@ export function locate(root: DirNode, path: string, opts: WalkOptions): Located 
       names.push(part);
       continue;
     }
-    if (!isLast || trailingSlash) throw walkError('ENOTDIR', opts);
+    if (!isLast || (trailingSlash && (slashWalks || dotLast))) throw walkError('ENOTDIR', opts);
     return { dirs, names, name: part, node: child, trailingSlash };
   }
   // The walk ended on a directory reached by `..`, `.` or a symlink to a directory.
@@ -172,7 +197,8 @@ function resolveFrom(root: DirNode, path: string, opts: WalkOptions, flags: numb
         store.index.setTarget(id, node.target);
         continue;
       }
-      if (!last || endsInSlash(path)) throw walkError('ENOTDIR', opts);
+      // Not the answer: a name before the last, or a last one that must be a directory.
+      if (!last) throw walkError('ENOTDIR', opts);
       return node;
     }
     if (status === Resolve.MissingLast) return undefined;
@@ -190,11 +216,18 @@ const RESOLVE_CODES: Record<number, 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLO
   [Resolve.NameTooLong]: 'ENAMETOOLONG',
 };
 
-/** The path ends in '/' or '/.': its last component must then be a directory (as in `locate`). */
+/** The path ends in '/' or '/.': its last component must then be a directory (as in resolve.ts). */
 function endsInSlash(path: string): boolean {
   const n = path.length;
   const c = path.charCodeAt(n - 1);
   return c === 47 || (c === 46 && n >= 2 && path.charCodeAt(n - 2) === 47);
+}
+
+/** The last component of a path ending in '/' or '/.' is '.' (as in 'a/.' or 'a/./'). */
+function endsInDot(path: string): boolean {
+  let n = path.length;
+  while (n > 0 && path.charCodeAt(n - 1) === 47) n--;
+  return n > 0 && path.charCodeAt(n - 1) === 46 && (n === 1 || path.charCodeAt(n - 2) === 47);
 }
 
 /** The components still to walk (`todo` holds them last first), as a relative path. */

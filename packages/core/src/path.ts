@@ -16,6 +16,19 @@ export function splitPath(path: string): string[] {
   return out;
 }
 
+/**
+ * A path's last component, trailing slashes aside, when it is '.' or '..' (the kernel's
+ * LAST_DOT, LAST_DOTDOT), else '': calls that act on a name itself refuse those.
+ */
+export function lastDots(path: string): '' | '.' | '..' {
+  let n = path.length;
+  while (n > 0 && path.charCodeAt(n - 1) === 47) n--;
+  let i = n;
+  while (i > 0 && path.charCodeAt(i - 1) !== 47) i--;
+  const last = path.slice(i, n);
+  return last === '.' || last === '..' ? last : '';
+}
+
 /** Joins a parent path and a name. */
 export function joinPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;

@@ -8,6 +8,7 @@ import { FsError } from './errors.js';
 import type { DirNode, Node } from './inode.js';
 import { type Located, parentOf } from './lookup.js';
 import type { Namespace } from './namespace.js';
+import { lastDots } from './path.js';
 import { dropLink } from './remove.js';
 import type { Txn } from './txn.js';
 
@@ -31,7 +32,7 @@ export function rename(
   ): FsError => new FsError(code, 'rename', oldPath, newPath);
   const walk = (path: string): Located => {
     try {
-      return ns.locate(path, { follow: false, syscall: 'rename', display: path });
+      return ns.locate(path, { follow: false, syscall: 'rename', display: path, entry: true });
     } catch (error) {
       if (error instanceof FsError) throw new FsError(error.code, 'rename', oldPath, newPath);
       throw error;
@@ -39,11 +40,20 @@ export function rename(
   };
   const src = walk(oldPath);
   let dst = walk(newPath);
+  // A last component '.' or '..' on either side, whatever it names: EBUSY (the kernel's check
+  // of both names before it looks at what they hold).
+  if (lastDots(oldPath) !== '' || lastDots(newPath) !== '') throw fail('EBUSY');
   const node = src.node;
   if (node === undefined) throw fail('ENOENT');
   if (src.dirs.length === 0 || dst.dirs.length === 0) throw fail('EBUSY');
   const target = dst.node;
   if (flags.noReplace && target !== undefined) throw fail('EEXIST');
+  // The kernel: unless the source is a directory, a trailing slash on either name is ENOTDIR
+  // (a symlink named 'link/' is moved as itself, so it is refused too).
+  if (flags.exchange && target !== undefined && target.kind !== 'dir' && dst.trailingSlash)
+    throw fail('ENOTDIR');
+  if (node.kind !== 'dir' && (src.trailingSlash || (!flags.exchange && dst.trailingSlash)))
+    throw fail('ENOTDIR');
   if (flags.exchange) {
     if (target === undefined) throw fail('ENOENT');
     // Either one inside the other would make a loop.

@@ -35,7 +35,8 @@ const targetArb: fc.Arbitrary<string> = fc.oneof(
       .tuple(
         fc.boolean(),
         fc.array(fc.constantFrom('a', 'b', 'c', 'x', '.', '..', ''), { minLength: 1, maxLength: 4 }),
-        fc.constantFrom('', '', '/', '/.'),
+        // A tail of '/' or '/.' makes the target's last name a directory (and '.' one that exists).
+        fc.constantFrom('', '', '/', '/.', '//', '/./'),
       )
       .map(([abs, parts, tail]) => (abs ? '/' : '') + parts.join('/') + tail),
   },

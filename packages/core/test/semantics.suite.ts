@@ -397,6 +397,61 @@ export function semanticsSuite(env: UpperEnv): void {
         expect(await ov.realpath('/up')).toBe('/f');
       });
 
+      it("a symlink whose target ends in '/' or '/.' wants a directory (Linux: ENOTDIR, EISDIR to create)", async () => {
+        const { ov } = await overlay([
+          {
+            file: 'hi',
+            d: { x: 'x' },
+            l: symlink('file/'),
+            l2: symlink('file/.'),
+            ld: symlink('d/'),
+            dl: symlink('nofile/'),
+            dl2: symlink('nodir/'),
+            chain: symlink('l'),
+          },
+        ]);
+        // The same links made in the upper, where the index cannot tell a name's kind without its target.
+        await ov.symlink('file/', '/ul');
+        await ov.symlink('nofile/', '/udl');
+        const code = async (p: Promise<unknown>): Promise<string> => (await rejection(p)).code ?? 'no code';
+        for (const l of ['/l', '/l2', '/chain', '/ul']) {
+          expect(await code(ov.stat(l)), l).toBe('ENOTDIR');
+          expect(await code(ov.realpath(l)), l).toBe('ENOTDIR');
+          expect(await code(ov.readFile(l)), l).toBe('ENOTDIR');
+          expect(await code(ov.open(l, 'r')), l).toBe('ENOTDIR');
+          expect(await code(ov.access(l)), l).toBe('ENOTDIR');
+          expect(await code(ov.utimes(l, 1, 1)), l).toBe('ENOTDIR');
+          expect(await code(ov.chmod(l, 0o600)), l).toBe('ENOTDIR');
+          expect(await code(ov.truncate(l)), l).toBe('ENOTDIR');
+          expect(await code(ov.stat(`${l}/x`)), l).toBe('ENOTDIR');
+          expect((await ov.lstat(l)).isSymbolicLink()).toBe(true);
+        }
+        expect(await ov.readlink('/l')).toBe('file/');
+        expect((await ov.stat('/ld/')).isDirectory()).toBe(true);
+        expect(await ov.readdir('/ld')).toEqual(['x']);
+        for (const l of ['/l', '/dl', '/ul', '/udl', '/chain'])
+          expect(await code(ov.writeFile(l, 'x')), l).toBe('EISDIR');
+        expect(await code(ov.writeFile('/l2', 'x'))).toBe('ENOTDIR');
+        expect(await code(ov.mkdir('/dl2'))).toBe('EEXIST');
+        expect(await code(ov.mkdir('/dl', { recursive: true }))).toBe('ENOENT');
+        expect((await ov.readdir('/')).sort()).toEqual([
+          'chain',
+          'd',
+          'dl',
+          'dl2',
+          'file',
+          'l',
+          'l2',
+          'ld',
+          'udl',
+          'ul',
+        ]);
+        expect(await text(ov, '/file')).toBe('hi');
+        await ov.writeFile('/x', 'new');
+        await ov.rename('/x', '/l');
+        expect(await text(ov, '/l')).toBe('new');
+      });
+
       it('symlinks are followed in every component', async () => {
         const { ov } = await overlay([{ real: { f: 'x' }, alias: symlink('/real') }]);
         await ov.writeFile('/alias/g', 'y');

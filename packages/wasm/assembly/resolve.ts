@@ -2,7 +2,9 @@
 // symlink and '..', leaving the engine one call per stretch; `resolveNodes` follows a symlink
 // whose target the engine has set (symlinks.ts) and applies '..' to the directories it came
 // through, with the kernel's rules as the engine's JS walk has them (lookup.ts): symlinks followed
-// in every component but the last, and in the last with `follow` or a path ending in '/';
+// in every component but the last, and in the last with `follow` or a path ending in '/'; a
+// symlink followed as the last whose target ends in '/' or '/.' wants a directory, as that path
+// does (and one ending in '.' an existing one: 'missing/.' is ENOENT, not a missing last name);
 // ELOOP after 40; an empty target is ENOENT; an absolute target starts again at the overlay's
 // root (`root`, a container: several overlays share one index), a relative one in the symlink's
 // directory; '..' goes back to the directory walked through — not the index parent, which for a
@@ -27,7 +29,8 @@ export const RESOLVE_ENAMETOOLONG: u32 = 5;
  * Stopped at a non-directory the index cannot tell from a symlink (no target set) where that
  * matters: a component before the last, or the last one to be followed. The engine looks at its
  * object: a symlink's target is set and the walk asked again; anything else is ENOTDIR before
- * the last component and the result as the last.
+ * the last component or where a directory is wanted (a trailing slash in the path or in a target
+ * followed as the last), and the result otherwise: the result's `last` says which.
  */
 export const RESOLVE_NONDIR: u32 = 6;
 
@@ -71,6 +74,20 @@ function moreAfter(a: usize, i: u32, end: u32): bool {
     i++;
   }
   return false;
+}
+
+/** Whether `a[0..len)` ends in '/' or '/.': its last name must then be a directory. */
+function endsInSlash(a: usize, len: u32): bool {
+  if (len == 0) return false;
+  const c = load<u8>(a + len - 1);
+  return c == 47 || (c == 46 && len >= 2 && load<u8>(a + len - 2) == 47);
+}
+
+/** Whether the last component of `a[0..len)`, trailing slashes aside, is '.' ('a/.', 'a/./'). */
+function endsInDot(a: usize, len: u32): bool {
+  let n = len;
+  while (n > 0 && load<u8>(a + n - 1) == 47) n--;
+  return n > 0 && load<u8>(a + n - 1) == 46 && (n == 1 || load<u8>(a + n - 2) == 47);
 }
 
 /** The value the engine reads for a node: its tag, or its id with UNTAGGED set. */
@@ -127,7 +144,7 @@ function finish(status: u32, value: u32, id: u32, last: bool, flags: u32, leaf: 
  * Resolves `p[0..len)` from container `root` in one call (see the top of this file). Returns the
  * address of the result: status (RESOLVE_*), value (the node's tag, or its id | UNTAGGED; 0 for
  * `root` itself), node id (RESOLVE_NONDIR and RESOLVE_FOUND of a non-directory), whether that
- * node is the last component, and with RESOLVE_PATH the canonical path's length and its bytes
+ * node is the answer (the last component, and no directory wanted), and with RESOLVE_PATH the canonical path's length and its bytes
  * (status FOUND or NONDIR). A `root` that is not a live directory is RESOLVE_ENOENT.
  */
 export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
@@ -142,10 +159,11 @@ export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
   store<u32>(dirs, root);
   store<u32>(dirs + 4, 0);
   const follow = (flags & RESOLVE_FOLLOW) != 0;
-  // A path ending in '/' or '/.' wants a directory: its last symlink is followed.
-  const slash =
-    len > 0 &&
-    (load<u8>(p + len - 1) == 47 || (load<u8>(p + len - 1) == 46 && len >= 2 && load<u8>(p + len - 2) == 47));
+  // A path ending in '/' or '/.' wants a directory: its last symlink is followed. So does one
+  // whose last symlink's target ends so (the kernel's LOOKUP_DIRECTORY, kept down a chain).
+  let slash = endsInSlash(p, len);
+  // ... and exist, when the last component is '.': the name before it is not the last one.
+  let dot = slash && endsInDot(p, len);
   let a = p;
   let i: u32 = 0;
   let end = len;
@@ -173,7 +191,7 @@ export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
     if (n > MAX_NAME) return finish(RESOLVE_ENAMETOOLONG, 0, 0, false, 0, 0);
     const child = findMerged(load<u32>(dirs + ((<usize>depth) << 3)), a + begin, n);
     if (child == 0) {
-      const last = saved == 0 && !moreAfter(a, i, end);
+      const last = saved == 0 && !moreAfter(a, i, end) && !dot;
       return finish(last ? RESOLVE_MISSING_LAST : RESOLVE_ENOENT, 0, 0, last, 0, 0);
     }
     // Layer and ref through the accessors: a zip node has no fields for them (nodes.ts).
@@ -189,10 +207,15 @@ export function resolveNodes(root: u32, p: usize, len: u32, flags: u32): usize {
     if (last && !follow && !slash)
       return finish(RESOLVE_FOUND, engineValue(child), child, true, flags, child);
     const t = targetOf(child);
-    if (t == 0) return finish(RESOLVE_NONDIR, engineValue(child), child, last, flags, child);
+    // `last` tells the engine whether a non-directory is the answer, or must be a directory.
+    if (t == 0) return finish(RESOLVE_NONDIR, engineValue(child), child, last && !slash, flags, child);
     if (++hops > MAX_HOPS) return finish(RESOLVE_ELOOP, 0, 0, false, 0, 0);
     const tlen = targetLen(t);
     if (tlen == 0) return finish(RESOLVE_ENOENT, 0, 0, false, 0, 0);
+    if (last && endsInSlash(targetAddr(t), tlen)) {
+      slash = true;
+      if (!dot) dot = endsInDot(targetAddr(t), tlen);
+    }
     if (moreAfter(a, i, end)) {
       const s = segs + <usize>saved * 12;
       store<u32>(s, <u32>a);

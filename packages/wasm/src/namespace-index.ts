@@ -534,10 +534,12 @@ export class NamespaceIndex {
    * an absolute target from `root` again, a relative one from the symlink's directory, '..' back
    * to the directory walked through and never above `root`. Returns the status; `out[0]` gets
    * the node's value (its tag, or its id with {@link UNTAGGED} set; 0 for `root` itself),
-   * `out[1]` its node id, `out[2]` 1 if it is the last component. `Resolve.NonDir` is a
-   * non-directory without a target where it matters: if it is a symlink, set its target and ask
-   * again; else it is ENOTDIR before the last component, the result as the last. With
-   * `ResolveFlag.Path`, {@link resolvedPath} gives the canonical path (Found, NonDir).
+   * `out[1]` its node id, `out[2]` 1 if it is the answer: the last component, and no directory
+   * wanted (a path ending in '/' or '/.' wants one, and so does a symlink followed as the last
+   * whose target ends so). `Resolve.NonDir` is a non-directory without a target where it
+   * matters: if it is a symlink, set its target and ask again; else it is the result if
+   * `out[2]` is 1, ENOTDIR if not. With `ResolveFlag.Path`, {@link resolvedPath} gives the
+   * canonical path (Found, NonDir).
    *
    * @example
    * ```ts

@@ -95,10 +95,27 @@ describe('resolveNodes: the whole walk in one call', () => {
     expect(ask('/tofile/x')).toEqual([Resolve.NonDir, 12, 0, '/a/b/f']);
     expect(ask('/plain/x')).toEqual([Resolve.NonDir, 26, 0, '/plain']);
     expect(ask('/nope')[0]).toBe(Resolve.MissingLast);
-    expect(ask('/nope/.')[0]).toBe(Resolve.MissingLast); // as the engine's walk: '.' is no component
+    // As the kernel: 'nope' comes before the last component ('.'), so it must exist.
+    expect(ask('/nope/.')[0]).toBe(Resolve.NoEnt);
+    expect(ask('/nope/')[0]).toBe(Resolve.MissingLast);
     expect(ask('/nope/..')[0]).toBe(Resolve.NoEnt);
     expect(ask('/rel/nope')[0]).toBe(Resolve.MissingLast);
     expect(ask(`/rel/${'x'.repeat(256)}`)[0]).toBe(Resolve.NameTooLong);
+    // A target ending in '/' or '/.' followed as the last wants a directory, as such a path:
+    // a non-directory there is not the answer (out[2] 0: ENOTDIR), down a chain of links too.
+    link(root, 'slash', 27, 'a/b/f/');
+    link(root, 'slashdot', 28, 'a/b/f/.');
+    link(root, 'chain', 29, 'slash');
+    link(root, 'dirslash', 30, 'a/b/');
+    link(root, 'nodot', 31, 'nope/.');
+    link(root, 'noslash', 32, 'nope/');
+    expect(ask('/slash')).toEqual([Resolve.NonDir, 12, 0, '/a/b/f']);
+    expect(ask('/slashdot')).toEqual([Resolve.NonDir, 12, 0, '/a/b/f']);
+    expect(ask('/chain')).toEqual([Resolve.NonDir, 12, 0, '/a/b/f']);
+    expect(ask('/slash', 0)).toEqual([Resolve.Found, 27, 1, '/slash']);
+    expect(ask('/dirslash')).toEqual([Resolve.Found, 11, 1, '/a/b']);
+    expect(ask('/nodot')[0]).toBe(Resolve.NoEnt);
+    expect(ask('/noslash')[0]).toBe(Resolve.MissingLast);
     expect(ask('/')).toEqual([Resolve.Found, 0, 1, '/']);
     expect(ask('')).toEqual([Resolve.Found, 0, 1, '/']);
     ix.remove(lone);
