@@ -4,43 +4,18 @@
  * a stat reads one; a listing with file types reads each.
  */
 import { describe, expect, it } from 'vitest';
-import { type LowerEntry, type LowerLayer, MemoryUpper, Overlay } from '../src/index.js';
+import { MemoryUpper, Overlay } from '../src/index.js';
+import { countingLayer } from './counting-layer.js';
 
 const COUNT = 1000;
 
-/** A lower of COUNT files in /d whose entries count every read of their metadata. */
-function countingLayer(): { layer: LowerLayer; reads: () => number } {
-  let reads = 0;
-  const entries: LowerEntry[] = [];
-  for (let i = 0; i < COUNT; i++) {
-    entries.push({
-      path: `/d/f${i}`,
-      kind: 'file',
-      size: 1,
-      ref: i,
-      get mode() {
-        reads++;
-        return 0o644;
-      },
-      uid: 0,
-      gid: 0,
-      atimeMs: 0,
-      mtimeMs: 0,
-      ctimeMs: 0,
-      birthtimeMs: 0,
-    });
-  }
-  const layer: LowerLayer = {
-    id: 'counting',
-    entries: () => entries,
-    read: async (_ref, _offset, length) => new Uint8Array(Math.min(length, 1)),
-  };
-  return { layer, reads: () => reads };
-}
+/** COUNT files in /d, counted. */
+const layerOfD = (): ReturnType<typeof countingLayer> =>
+  countingLayer(Array.from({ length: COUNT }, (_, i) => `/d/f${i}`));
 
 describe('lower objects are made on first use', () => {
   it('opening, listing names and copying up a directory make none; stat makes one; withFileTypes makes each', async () => {
-    const { layer, reads } = countingLayer();
+    const { layer, reads } = layerOfD();
     const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
     try {
       expect(reads()).toBe(0);

@@ -4,44 +4,22 @@
  * with the name above them. Counted as reads of the entries' metadata, which making an object does.
  */
 import { describe, expect, it } from 'vitest';
-import { type LowerEntry, type LowerLayer, MemoryUpper, Overlay } from '../src/index.js';
+import { type LowerEntry, MemoryUpper, Overlay } from '../src/index.js';
 import { writeZip, ZipLayer } from '../src/zip/index.js';
+import { countingLayer, plainEntry } from './counting-layer.js';
 
 const COUNT = 10_000;
 
-/** A lower of COUNT files under /d (100 subdirectories) whose entries count reads of their metadata. */
-function countingLayer(): { layer: LowerLayer; reads: () => number } {
-  let reads = 0;
-  const entries: LowerEntry[] = [{ path: '/keep', kind: 'file', size: 1, ref: 0, ...meta() }];
-  for (let i = 0; i < COUNT; i++) {
-    entries.push({
-      path: `/d/s${i % 100}/f${i}`,
-      kind: 'file',
-      size: 1,
-      ref: i + 1,
-      ...meta(),
-      get mode() {
-        reads++;
-        return 0o644;
-      },
-    });
-  }
-  const layer: LowerLayer = {
-    id: 'counting',
-    entries: () => entries,
-    read: async (_ref, _offset, length) => new Uint8Array(Math.min(length, 1)),
-    readSync: (_ref, _offset, length) => new Uint8Array(Math.min(length, 1)),
-  };
-  return { layer, reads: () => reads };
-}
-
-function meta() {
-  return { mode: 0o644, uid: 0, gid: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0, birthtimeMs: 0 };
-}
+/** COUNT files under /d (100 subdirectories), counted, and /keep. */
+const layerOfD = (): ReturnType<typeof countingLayer> =>
+  countingLayer(
+    Array.from({ length: COUNT }, (_, i) => `/d/s${i % 100}/f${i}`),
+    [plainEntry('/keep', 0)],
+  );
 
 describe('rm -r of a lower directory', () => {
   it(`makes no object per entry (${COUNT} files): only what was used before`, async () => {
-    const { layer, reads } = countingLayer();
+    const { layer, reads } = layerOfD();
     const upper = new MemoryUpper();
     const ov = await Overlay.create({ lowers: [layer], upper });
     try {
@@ -59,7 +37,7 @@ describe('rm -r of a lower directory', () => {
   });
 
   it('rmSync too, and after a copy-up of the directory', async () => {
-    const { layer, reads } = countingLayer();
+    const { layer, reads } = layerOfD();
     const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
     try {
       ov.writeFileSync('/d/s1/new', 'x');
@@ -74,7 +52,7 @@ describe('rm -r of a lower directory', () => {
   });
 
   it('revert of a copied-up directory makes no object for the lower names it merges', async () => {
-    const { layer, reads } = countingLayer();
+    const { layer, reads } = layerOfD();
     const ov = await Overlay.create({ lowers: [layer], upper: new MemoryUpper() });
     try {
       await ov.writeFile('/d/s1/new', 'x'); // copies /d and /d/s1 (100 lower files) up
