@@ -8,21 +8,13 @@
  * fresh), with a memory upper and with an IndexedDB one reopened on a new connection.
  */
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Change } from '../src/changes.js';
-import { IndexedDBUpper } from '../src/idb/index.js';
-import {
-  type LowerLayer,
-  MemoryLayer,
-  MemoryUpper,
-  Overlay,
-  type Tree,
-  type UpperLayer,
-} from '../src/index.js';
+import { type LowerLayer, MemoryLayer, Overlay, type Tree } from '../src/index.js';
 import { dir, file, hardlink, symlink, whiteout } from '../src/tree.js';
 import { applyOp, lowerTreeArb, type Op, opsArb, pathArb } from './kernel/ops.js';
+import { idbUpper, memoryUpper, type UpperKind } from './upper-kinds.js';
 
 const calls = vi.hoisted(() => ({ pairs: [] as Array<{ now: unknown; model: unknown }> }));
 
@@ -68,25 +60,6 @@ async function runFinal(ov: Overlay, f: Final): Promise<void> {
     // a failed step leaves the tree as it is; the diffs are what is compared
   }
 }
-
-interface UpperPair {
-  readonly upper: UpperLayer;
-  reopen(): UpperLayer;
-}
-type UpperKind = () => UpperPair;
-
-const memoryUpper: UpperKind = () => {
-  const upper = new MemoryUpper();
-  return { upper, reopen: () => upper };
-};
-/** One fresh IndexedDB per run (fake-indexeddb): the reopen is a new connection to it. */
-const idbUpper: UpperKind = () => {
-  const factory = new IDBFactory();
-  return {
-    upper: new IndexedDBUpper({ name: 'changes', factory }),
-    reopen: () => new IndexedDBUpper({ name: 'changes', factory }),
-  };
-};
 
 /** Runs one case; every diff asked for must be the model's. */
 async function sameAsModel(
@@ -145,7 +118,7 @@ describe('changes() visits only what the index lists, and reports what the old a
   it(`the same with an IndexedDB upper, reopened on a new connection (${idbRuns} cases)`, async () => {
     await fc.assert(
       fc.asyncProperty(lowerTreeArb, opsArb, finalArb, async (trees, ops, finals) =>
-        sameAsModel(memory(trees), ops, finals, idbUpper),
+        sameAsModel(memory(trees), ops, finals, idbUpper('changes')),
       ),
       { numRuns: idbRuns },
     );
@@ -186,7 +159,7 @@ describe('changes() visits only what the index lists, and reports what the old a
   for (const [name, trees, finals] of edge) {
     it(name, async () => {
       await sameAsModel(memory(trees), [], finals);
-      await sameAsModel(memory(trees), [], finals, idbUpper);
+      await sameAsModel(memory(trees), [], finals, idbUpper('changes'));
     });
   }
 });

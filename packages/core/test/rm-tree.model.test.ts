@@ -7,11 +7,9 @@
  * change list, every record of the upper, and a reopen on that upper.
  */
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileHandle } from '../src/file-handle.js';
-import { IndexedDBUpper } from '../src/idb/index.js';
 import {
   type LowerEntry,
   type LowerLayer,
@@ -23,6 +21,7 @@ import {
 } from '../src/index.js';
 import { dir, file, hardlink, whiteout } from '../src/tree.js';
 import { applyOp, lowerTreeArb, type Op, opsArb, pathArb } from './kernel/ops.js';
+import { idbUpper, memoryUpper, type UpperKind } from './upper-kinds.js';
 import { fullView, inodes } from './view.js';
 
 const model = vi.hoisted(() => ({ old: false }));
@@ -129,26 +128,6 @@ async function handleView(fh: FileHandle): Promise<unknown> {
   return { nlink: before.nlink, size: before.size, bytes, afterNlink: after.nlink, afterSize: after.size };
 }
 
-/** An upper for one run, and how to open it again (as after a reload). */
-interface UpperPair {
-  readonly upper: UpperLayer;
-  reopen(): UpperLayer;
-}
-type UpperKind = () => UpperPair;
-
-const memoryUpper: UpperKind = () => {
-  const upper = new MemoryUpper();
-  return { upper, reopen: () => upper };
-};
-/** One fresh IndexedDB per run (fake-indexeddb): the reopen is a new connection to it. */
-const idbUpper: UpperKind = () => {
-  const factory = new IDBFactory();
-  return {
-    upper: new IndexedDBUpper({ name: 'rm-tree', factory }),
-    reopen: () => new IndexedDBUpper({ name: 'rm-tree', factory }),
-  };
-};
-
 /** Runs one case with the new code or the old model; returns everything observable. */
 async function run(c: Case, old: boolean, kind: UpperKind): Promise<unknown> {
   model.old = old;
@@ -231,7 +210,7 @@ describe('rm -r and revert visit only what the index lists, and leave what the o
         fc.array(pathArb, { maxLength: 3 }),
         finalArb,
         async (trees, ops, open, finals) =>
-          sameAsModel({ lowers: memory(trees), ops, open, finals }, idbUpper),
+          sameAsModel({ lowers: memory(trees), ops, open, finals }, idbUpper('rm-tree')),
       ),
       { numRuns: idbRuns },
     );
@@ -291,7 +270,7 @@ describe('rm -r and revert visit only what the index lists, and leave what the o
   for (const [name, trees, finals, open] of edge) {
     it(name, async () => {
       await sameAsModel({ lowers: memory(trees), ops: [], open, finals });
-      await sameAsModel({ lowers: memory(trees), ops: [], open, finals }, idbUpper);
+      await sameAsModel({ lowers: memory(trees), ops: [], open, finals }, idbUpper('rm-tree'));
     });
   }
 
