@@ -228,7 +228,7 @@ export function listTouched(dir: u32): usize {
 function typeRow(name: u32, value: u32, kind: u32, layer: u32, ordinal: u32): void {
   const out = growOut(((<usize>found + 1) * 6 + 1) << 2);
   const r = rec(name);
-  const at = out + 4 + (<usize>found) * 24;
+  const at = out + 4 + <usize>found * 24;
   store<u32>(at, load<u32>(r + N_NAME));
   store<u32>(at + 4, <u32>load<u8>(r + N_NAMELEN));
   store<u32>(at + 8, value);
@@ -246,18 +246,28 @@ function typeRow(name: u32, value: u32, kind: u32, layer: u32, ordinal: u32): vo
  */
 function typeOf(id: u32): void {
   const tag = tagOf(id);
-  if (tag != 0) return typeRow(id, tag, 0, 0, 0);
+  if (tag != 0) {
+    typeRow(id, tag, 0, 0, 0);
+    return;
+  }
   let t = id;
   const layer = ownLayer(id);
   if (layer == LOWER_LINK || layer == CONTAINER_LINK) {
     t = ownRef(id);
-    if (!idExists(t) || load<u8>(rec(t) + N_KIND) == KIND_FREE) return typeRow(id, id | UNTAGGED, 0, 0, 0);
+    // A link the engine did not make: the engine decides.
+    if (!idExists(t) || load<u8>(rec(t) + N_KIND) == KIND_FREE) {
+      typeRow(id, id | UNTAGGED, 0, 0, 0);
+      return;
+    }
     const linked = tagOf(t);
-    if (linked != 0) return typeRow(id, linked, 0, 0, 0);
+    if (linked != 0) {
+      typeRow(id, linked, 0, 0, 0);
+      return;
+    }
   }
   const kind = <u32>load<u8>(rec(t) + N_KIND);
-  if (kind != KIND_DIR && mayNeedVisit(id)) return typeRow(id, id | UNTAGGED, 0, 0, 0);
-  typeRow(id, t | UNTAGGED, kind, ownLayer(t), ordinalOf(t));
+  if (kind != KIND_DIR && mayNeedVisit(id)) typeRow(id, id | UNTAGGED, 0, 0, 0);
+  else typeRow(id, t | UNTAGGED, kind, ownLayer(t), ordinalOf(t));
 }
 
 /**
@@ -299,7 +309,7 @@ export function listTypes(dir: u32): usize {
 }
 
 function finishTypes(): usize {
-  const out = growOut(((<usize>found) * 6 + 1) << 2);
+  const out = growOut((<usize>found * 6 + 1) << 2);
   store<u32>(out, found);
   return out;
 }
