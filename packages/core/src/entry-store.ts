@@ -22,7 +22,7 @@ import {
   UPPER,
 } from '@vellum/wasm';
 import { FsError } from './errors.js';
-import type { Node } from './inode.js';
+import { lowerInoBase, type Node } from './inode.js';
 
 /**
  * The realm's one index, shared by every open overlay. Each instance reserves its own address
@@ -461,6 +461,33 @@ export class EntryTable {
   touched(): number[] {
     if (this.store.closed) throw closedError();
     return this.#index.touched(this.id);
+  }
+
+  /**
+   * This directory's names with their kind and inode number, in one wasm call (`types`), making
+   * no object for a pristine lower name: the index knows its kind, and its inode number is
+   * `lowerInoBase(layer) + ordinal` of the node whose object it would be (lower-index.ts). A name
+   * with an object answers with it (a copy-up or replacement may have changed both); a hard link
+   * untagged so far has its object made, which may be shared or detached. Order: `keys()`'s.
+   */
+  types(): { names: string[]; kinds: Node['kind'][]; inos: number[] } {
+    if (this.store.closed) throw closedError();
+    const { names, rows } = this.#index.types(this.id);
+    const kinds = new Array<Node['kind']>(names.length);
+    const inos = new Array<number>(names.length);
+    for (let i = 0; i < names.length; i++) {
+      const r = i * 4;
+      const kind = rows[r + 1] as number;
+      if (kind === 0) {
+        const node = this.store.found(rows[r] as number);
+        kinds[i] = node.kind;
+        inos[i] = node.ino;
+      } else {
+        kinds[i] = kind === Kind.Dir ? 'dir' : kind === Kind.Symlink ? 'symlink' : 'file';
+        inos[i] = lowerInoBase(rows[r + 2] as number) + (rows[r + 3] as number);
+      }
+    }
+    return { names, kinds, inos };
   }
 
   keys(): string[] {

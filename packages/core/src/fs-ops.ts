@@ -93,19 +93,35 @@ export function readdirOf(ns: Namespace, p: string, o: ReaddirOptions): string[]
   const names: string[] = [];
   const dirents: Dirent[] = [];
   const list = (dir: DirNode, rel: string, parentPath: string): void => {
-    for (const name of dir.names()) {
+    const sorted = dir.names();
+    // Names alone need no child object (a lower entry's is made on first use), and neither do
+    // file types: the index answers a pristine lower name's kind and inode number. Only a
+    // directory to descend into does.
+    const types = o.withFileTypes ? typesByName(dir) : undefined;
+    for (const name of sorted) {
       const relName = rel === '' ? name : `${rel}/${name}`;
-      // Names alone need no child object (a lower entry's is made on first use): only file
-      // types, or a directory to descend into, do.
-      if (o.withFileTypes) dirents.push(new Dirent(name, parentPath, dir.children.get(name) as Node));
-      else names.push(relName);
-      if (o.recursive && dir.children.isDir(name)) {
+      let isDir: boolean | undefined;
+      if (types !== undefined) {
+        const i = types.at.get(name) as number;
+        const kind = types.kinds[i] as Node['kind'];
+        isDir = kind === 'dir';
+        dirents.push(new Dirent(name, parentPath, kind, types.inos[i] as number));
+      } else names.push(relName);
+      if (o.recursive && (isDir ?? dir.children.isDir(name))) {
         list(dir.children.get(name) as DirNode, relName, joinPath(parentPath, name));
       }
     }
   };
   list(node, '', p);
   return o.withFileTypes ? dirents : names;
+}
+
+/** A directory's kinds and inode numbers (`EntryTable.types`), found by name. */
+function typesByName(dir: DirNode): { at: Map<string, number>; kinds: Node['kind'][]; inos: number[] } {
+  const { names, kinds, inos } = dir.children.types();
+  const at = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) at.set(names[i] as string, i);
+  return { at, kinds, inos };
 }
 
 export function readlinkOf(ns: Namespace, p: string): string {

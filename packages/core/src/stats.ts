@@ -110,12 +110,12 @@ export class Dirent extends EntryType {
   /** The inode number of the entry; equals `stat().ino`, as `d_ino` does. */
   readonly ino: number;
 
-  constructor(name: string, parentPath: string, node: Node) {
+  constructor(name: string, parentPath: string, kind: Node['kind'], ino: number) {
     super();
     this.name = name;
     this.parentPath = parentPath;
-    this.#kind = node.kind;
-    this.ino = node.ino;
+    this.#kind = kind;
+    this.ino = ino;
   }
   /** Node's deprecated alias of `parentPath`. */
   get path(): string {

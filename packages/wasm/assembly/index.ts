@@ -69,7 +69,7 @@ export { find as lookup, insert, link, move, remove, reserve, setKind } from './
 export { ordinalOf } from './ordinals';
 export { outBase } from './out';
 export { resolveNodes } from './resolve';
-export { listTouched, listVisits } from './subtree';
+export { listTouched, listTypes, listVisits } from './subtree';
 export { setTag, tagOf } from './tags';
 export { lookupPath, walk, walkEnd, walkParent, walkStart, walkStatus } from './walk';
 export { warningCount, warningsBase, warningsReset } from './warnings';

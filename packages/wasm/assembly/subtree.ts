@@ -23,6 +23,7 @@ import {
 } from './layout';
 import { auxOf, find, firstChildOf, isLive, ownLayer, ownRef } from './namespace';
 import { idExists, liveNodes, rec } from './nodes';
+import { ordinalOf } from './ordinals';
 import { growOut } from './out';
 import { tagOf } from './tags';
 
@@ -221,4 +222,94 @@ export function listTouched(dir: u32): usize {
     emit(c);
   }
   return finish();
+}
+
+/** Writes one `listTypes` row. */
+function typeRow(name: u32, value: u32, kind: u32, layer: u32, ordinal: u32): void {
+  const out = growOut(((<usize>found + 1) * 6 + 1) << 2);
+  const r = rec(name);
+  const at = out + 4 + <usize>found * 24;
+  store<u32>(at, load<u32>(r + N_NAME));
+  store<u32>(at + 4, <u32>load<u8>(r + N_NAMELEN));
+  store<u32>(at + 8, value);
+  store<u32>(at + 12, kind);
+  store<u32>(at + 16, layer);
+  store<u32>(at + 20, ordinal);
+  found++;
+}
+
+/**
+ * One visible name's row: its tag (kind 0); or, for an untagged name the engine must make the
+ * object of (a hard link: the object is shared or detached, its source may have moved), its id
+ * with UNTAGGED set (kind 0); or, for a pristine lower entry, the kind, layer and ordinal of the
+ * node whose object it would be (a link's target; a directory, merged or not, is its own).
+ */
+function typeOf(id: u32): void {
+  const tag = tagOf(id);
+  if (tag != 0) {
+    typeRow(id, tag, 0, 0, 0);
+    return;
+  }
+  let t = id;
+  const layer = ownLayer(id);
+  if (layer == LOWER_LINK || layer == CONTAINER_LINK) {
+    t = ownRef(id);
+    // A link the engine did not make: the engine decides.
+    if (!idExists(t) || load<u8>(rec(t) + N_KIND) == KIND_FREE) {
+      typeRow(id, id | UNTAGGED, 0, 0, 0);
+      return;
+    }
+    const linked = tagOf(t);
+    if (linked != 0) {
+      typeRow(id, linked, 0, 0, 0);
+      return;
+    }
+  }
+  const kind = <u32>load<u8>(rec(t) + N_KIND);
+  if (kind != KIND_DIR && mayNeedVisit(id)) typeRow(id, id | UNTAGGED, 0, 0, 0);
+  else typeRow(id, t | UNTAGGED, kind, ownLayer(t), ordinalOf(t));
+}
+
+/**
+ * What `readdir` with file types needs of directory `dir` (a container, with the lower directory
+ * it merges, or a lower directory), in one call and without an engine object per pristine lower
+ * name: for each visible name, in `listMerged` order, six words: the address and byte length of
+ * its name, then its tag with kind 0, or its id with UNTAGGED set and kind 0 when the engine
+ * must make its object (hard links), or for a pristine lower entry the node id (UNTAGGED set),
+ * kind, layer and ordinal that give its object's kind and inode number. Returns where the result
+ * is (a count, then the rows). An id that is not a live directory lists nothing.
+ */
+export function listTypes(dir: u32): usize {
+  found = 0;
+  growOut(4);
+  if (!isDir(dir)) return finishTypes();
+  const below = belowDir(dir);
+  let own: u32 = 0;
+  for (let c = firstChildOf(dir); c != NONE && below != 0; c = load<u32>(rec(c) + N_NEXT)) own++;
+  if (below != 0) {
+    for (let c = firstChildOf(below); c != NONE; c = load<u32>(rec(c) + N_NEXT)) {
+      let name = c;
+      if (own != 0) {
+        const mine = sameName(dir, c);
+        if (mine != 0) {
+          if (load<u8>(rec(mine) + N_KIND) == KIND_WHITEOUT) continue;
+          name = mine;
+        }
+      }
+      typeOf(name);
+    }
+  }
+  for (let c = firstChildOf(dir); c != NONE; c = load<u32>(rec(c) + N_NEXT)) {
+    if (load<u8>(rec(c) + N_KIND) == KIND_WHITEOUT) continue;
+    // Listed with the lower names it replaces.
+    if (below != 0 && sameName(below, c) != 0) continue;
+    typeOf(c);
+  }
+  return finishTypes();
+}
+
+function finishTypes(): usize {
+  const out = growOut((<usize>found * 6 + 1) << 2);
+  store<u32>(out, found);
+  return out;
 }

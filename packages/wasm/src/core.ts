@@ -53,6 +53,7 @@ export interface CoreExports {
   listMerged(dir: number): number;
   listVisits(dir: number, deep: number): number;
   listTouched(dir: number): number;
+  listTypes(dir: number): number;
   setBelow(dir: number, below: number): number;
   belowDir(dir: number): number;
   buildFailedRef(): number;

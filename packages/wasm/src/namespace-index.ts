@@ -338,6 +338,35 @@ export class NamespaceIndex {
   }
 
   /**
+   * What listing directory `dir` with file types needs, in one call and without the engine's
+   * object of each pristine lower name: its visible names in {@link listMerged} order and, per
+   * name, four words in `rows`: a value (a tag, or a node id with {@link UNTAGGED} set), a kind
+   * (0: the value answers, a tag or an untagged name whose object the engine must make because
+   * it is a hard link), then, for a kind other than 0, the layer and ordinal of the node whose
+   * object the name would have (a lower link's target; an untagged name is a pristine lower
+   * entry). An id that is not a live directory lists nothing.
+   */
+  types(dir: number): { names: string[]; rows: Uint32Array } {
+    const c = this.c;
+    const at = c.x.listTypes(dir) >>> 2;
+    const words = c.words();
+    const n = words[at] as number;
+    const names = new Array<string>(n);
+    const rows = new Uint32Array(n * 4);
+    // Names are addressed absolutely (see `name`).
+    const base = c.x.namesBase();
+    for (let i = 0, w = at + 1; i < n; i++, w += 6) {
+      names[i] = c.text(base + (words[w] as number), words[w + 1] as number);
+      const r = i * 4;
+      rows[r] = words[w + 2] as number;
+      rows[r + 1] = words[w + 3] as number;
+      rows[r + 2] = words[w + 4] as number;
+      rows[r + 3] = words[w + 5] as number;
+    }
+    return { names, rows };
+  }
+
+  /**
    * Makes the empty directory `dir` merge the directory `below` (0: stop merging): a lookup,
    * `lookupNode` or `walkNodes` that misses `dir` (and meets no whiteout there) looks in `below`,
    * and {@link listMerged} lists both. An upper copy of a lower directory is made this way in one
