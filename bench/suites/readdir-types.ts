@@ -13,6 +13,14 @@ import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
 import { kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
+import {
+  builtLog,
+  type Fixture as SideFixture,
+  type SideName,
+  sampleSides,
+  timed,
+  toTiming,
+} from '../lib/sides.js';
 import type { LayerContent } from '../lib/stack.js';
 import type { Timing } from '../lib/timing.js';
 import { loadVellum, type Settled, settle, unwrap, type VellumCore } from '../lib/vellum.js';
@@ -31,9 +39,6 @@ const KEEP = '/keep.txt';
 const FILE_BYTES = 16;
 const KEEP_DATA = new TextEncoder().encode('a sibling that stays\n');
 
-type SideName = 'vellum' | 'zenfs' | 'kernel';
-const SIDES: readonly SideName[] = ['vellum', 'zenfs', 'kernel'];
-
 /** One fresh overlay's figures. */
 interface Sample {
   readonly firstNs: number;
@@ -45,10 +50,7 @@ interface SideResult {
   readonly second: Timing;
 }
 
-interface Fixture {
-  sample(): Promise<Sample>;
-  dispose(): Promise<void>;
-}
+type Fixture = SideFixture<Sample>;
 
 interface Measurement {
   readonly n: number;
@@ -61,32 +63,6 @@ interface State {
   readonly gcExposed: boolean;
   readonly memo: Map<number, Promise<Measurement>>;
   readonly log: (message: string) => void;
-}
-
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-const now = (): bigint => process.hrtime.bigint();
-
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ ns: number; result: T }> {
-  gc();
-  const start = now();
-  const result = await fn();
-  return { ns: Number(now() - start), result };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] as number;
-}
-
-function toTiming(ns: readonly number[]): Timing {
-  const sorted = [...ns].sort((a, b) => a - b);
-  return {
-    nsPerOp: median(sorted),
-    minNsPerOp: sorted[0] as number,
-    maxNsPerOp: sorted[sorted.length - 1] as number,
-    batches: sorted.length,
-    opsPerBatch: 1,
-  };
 }
 
 function fileData(i: number): Uint8Array {
@@ -225,7 +201,6 @@ function measure(state: State, n: number): Promise<Measurement> {
   let pending = state.memo.get(n);
   if (pending) return pending;
   pending = (async () => {
-    gc();
     const builders: Record<SideName, () => Promise<Fixture>> = {
       vellum: () => vellumFixture(state, n),
       zenfs: () => zenFixture(n),
@@ -234,46 +209,11 @@ function measure(state: State, n: number): Promise<Measurement> {
         return kernelFixture(n);
       },
     };
-    const fixtures = {} as Record<SideName, Settled<Fixture>>;
-    const buildMs = {} as Record<SideName, number>;
-    for (const side of SIDES) {
-      const start = performance.now();
-      fixtures[side] = await settle(builders[side]);
-      buildMs[side] = performance.now() - start;
-    }
-    const samples: Record<SideName, Sample[]> = { vellum: [], zenfs: [], kernel: [] };
-    const failed: Partial<Record<SideName, unknown>> = {};
-    try {
-      // Round -1 (first size only) is a discarded warm-up: each side's first run of its code.
-      for (let s = n === SIZES[0] ? -1 : 0; s < samplesFor(n); s++) {
-        for (let k = 0; k < SIDES.length; k++) {
-          const side = SIDES[(s + 1 + k) % SIDES.length] as SideName;
-          const fixture = fixtures[side];
-          if (!fixture.ok || side in failed) continue;
-          try {
-            const sample = await fixture.value.sample();
-            if (s >= 0) samples[side].push(sample);
-          } catch (error) {
-            failed[side] = error;
-          }
-        }
-      }
-    } finally {
-      for (const side of SIDES) {
-        const fixture = fixtures[side];
-        if (!fixture.ok) continue;
-        try {
-          await fixture.value.dispose();
-        } catch (error) {
-          failed[side] ??= error;
-        }
-      }
-    }
+    const sides = await sampleSides(builders, { samples: samplesFor(n), warmUp: n === SIZES[0] });
     const result = (side: SideName): Settled<SideResult> => {
-      const fixture = fixtures[side];
-      if (!fixture.ok) return fixture;
-      if (side in failed) return { ok: false, error: failed[side] };
-      const got = samples[side];
+      const { samples } = sides[side];
+      if (!samples.ok) return samples;
+      const got = samples.value;
       return {
         ok: true,
         value: {
@@ -282,8 +222,7 @@ function measure(state: State, n: number): Promise<Measurement> {
         },
       };
     };
-    const built = SIDES.map((s) => `${s} ${fixtures[s].ok ? `${buildMs[s].toFixed(0)} ms` : 'not built'}`);
-    state.log(`N = ${n}: lowers built in ${built.join(', ')}`);
+    state.log(`N = ${n}: lowers built in ${builtLog(sides)}`);
     return { n, sides: { vellum: result('vellum'), zenfs: result('zenfs'), kernel: result('kernel') } };
   })();
   state.memo.set(n, pending);
