@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as nodeFs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LayerContent } from './stack.js';
 
 export function run(cmd: string, args: readonly string[]): void {
   try {
@@ -67,4 +68,64 @@ export function kernelProbe(): string | null {
 /** Every entry below `dir` (recursive). */
 export function countEntries(dir: string): number {
   return nodeFs.readdirSync(dir, { recursive: true }).length;
+}
+
+/** Where one fresh overlay is mounted: its merged view and its (empty at first) upperdir. */
+export interface KernelOverlay {
+  readonly merged: string;
+  readonly upper: string;
+  /** The lower directory (read-only under the overlay). */
+  readonly lower: string;
+}
+
+/** A tmpfs lower, and fresh overlays over it: one per sample, each with an empty upper. */
+export interface KernelLower {
+  /** Mounts an overlay with a new tmpfs for upper and work, runs `fn` on it, unmounts it. */
+  withOverlay<T>(fn: (overlay: KernelOverlay) => Promise<T> | T): Promise<T>;
+  /** Unmounts the lower and removes the temporary directory. */
+  dispose(): void;
+}
+
+/** Writes `content` (directories listed before what they hold) into a fresh tmpfs. */
+export function kernelLower(prefix: string, content: LayerContent): KernelLower {
+  const base = nodeFs.mkdtempSync(join(tmpdir(), prefix));
+  const lower = join(base, 'lower');
+  nodeFs.mkdirSync(lower);
+  mountTmpfs(lower);
+  try {
+    for (const d of content.dirs) nodeFs.mkdirSync(join(lower, d), { recursive: true });
+    for (const f of content.files) nodeFs.writeFileSync(join(lower, f.path), f.data);
+  } catch (error) {
+    unmountAll([lower]);
+    throw error;
+  }
+  let round = 0;
+  return {
+    async withOverlay(fn) {
+      const r = round++;
+      const top = join(base, `top${r}`);
+      const upper = join(top, 'upper');
+      const merged = join(base, `merged${r}`);
+      nodeFs.mkdirSync(top);
+      nodeFs.mkdirSync(merged);
+      const mounted: string[] = [];
+      try {
+        mountTmpfs(top);
+        mounted.push(top);
+        nodeFs.mkdirSync(upper);
+        nodeFs.mkdirSync(join(top, 'work'));
+        mountOverlay(lower, upper, join(top, 'work'), merged);
+        mounted.push(merged);
+        return await fn({ merged, upper, lower });
+      } finally {
+        unmountAll(mounted);
+        nodeFs.rmSync(top, { recursive: true, force: true });
+        nodeFs.rmSync(merged, { recursive: true, force: true });
+      }
+    },
+    dispose() {
+      unmountAll([lower]);
+      nodeFs.rmSync(base, { recursive: true, force: true });
+    },
+  };
 }

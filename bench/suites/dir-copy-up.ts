@@ -13,11 +13,10 @@
  * before its times count.
  */
 import * as nodeFs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
-import { countEntries, kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
+import { countEntries, kernelLower, kernelProbe } from '../lib/kernel-overlay.js';
 import {
   builtLog,
   median,
@@ -228,35 +227,10 @@ async function zenFixture(n: number): Promise<Fixture> {
 // Kernel overlayfs
 
 async function kernelFixture(n: number): Promise<Fixture> {
-  const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-dircopy-'));
-  const lowerFs = join(base, 'lower');
-  nodeFs.mkdirSync(lowerFs);
-  mountTmpfs(lowerFs);
-  try {
-    nodeFs.mkdirSync(join(lowerFs, 'big'));
-    for (const f of content(n).files) nodeFs.writeFileSync(join(lowerFs, f.path), f.data);
-  } catch (error) {
-    unmountAll([lowerFs]);
-    throw error;
-  }
-  let round = 0;
+  const lower = kernelLower('vellum-dircopy-', content(n));
   return {
-    async sample() {
-      // A fresh tmpfs for upper and work each time, so every sample starts from an empty upper.
-      const r = round++;
-      const top = join(base, `top${r}`);
-      const upper = join(top, 'upper');
-      const merged = join(base, `merged${r}`);
-      nodeFs.mkdirSync(top);
-      nodeFs.mkdirSync(merged);
-      const mounted: string[] = [];
-      try {
-        mountTmpfs(top);
-        mounted.push(top);
-        nodeFs.mkdirSync(upper);
-        nodeFs.mkdirSync(join(top, 'work'));
-        mountOverlay(lowerFs, upper, join(top, 'work'), merged);
-        mounted.push(merged);
+    sample: () =>
+      lower.withOverlay(async ({ merged, upper, lower: lowerFs }) => {
         nodeFs.writeFileSync(join(merged, 'warm.txt'), WARM_DATA);
         const before = countEntries(upper);
         const target = join(merged, 'big', NEW);
@@ -280,15 +254,9 @@ async function kernelFixture(n: number): Promise<Fixture> {
           added,
           addedDetail: `upperdir/big holds ${upperBig} name${upperBig === 1 ? '' : 's'}`,
         };
-      } finally {
-        unmountAll(mounted);
-        nodeFs.rmSync(top, { recursive: true, force: true });
-        nodeFs.rmSync(merged, { recursive: true, force: true });
-      }
-    },
+      }),
     async dispose() {
-      unmountAll([lowerFs]);
-      nodeFs.rmSync(base, { recursive: true, force: true });
+      lower.dispose();
     },
   };
 }

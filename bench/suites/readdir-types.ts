@@ -8,11 +8,10 @@
  * overlayfs on tmpfs (rows of its own). Every sample checks that both listings hold N files.
  */
 import * as nodeFs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
-import { kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
+import { kernelLower, kernelProbe } from '../lib/kernel-overlay.js';
 import {
   builtLog,
   type Fixture as SideFixture,
@@ -147,49 +146,18 @@ async function zenFixture(n: number): Promise<Fixture> {
 // Kernel overlayfs
 
 async function kernelFixture(n: number): Promise<Fixture> {
-  const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-readdir-types-'));
-  const lowerFs = join(base, 'lower');
-  nodeFs.mkdirSync(lowerFs);
-  mountTmpfs(lowerFs);
-  try {
-    const c = content(n);
-    for (const d of c.dirs) nodeFs.mkdirSync(join(lowerFs, d));
-    for (const f of c.files) nodeFs.writeFileSync(join(lowerFs, f.path), f.data);
-  } catch (error) {
-    unmountAll([lowerFs]);
-    throw error;
-  }
-  let round = 0;
+  const lower = kernelLower('vellum-readdir-types-', content(n));
   return {
-    async sample() {
-      const r = round++;
-      const top = join(base, `top${r}`);
-      const upper = join(top, 'upper');
-      const merged = join(base, `merged${r}`);
-      nodeFs.mkdirSync(top);
-      nodeFs.mkdirSync(merged);
-      const mounted: string[] = [];
-      try {
-        mountTmpfs(top);
-        mounted.push(top);
-        nodeFs.mkdirSync(upper);
-        nodeFs.mkdirSync(join(top, 'work'));
-        mountOverlay(lowerFs, upper, join(top, 'work'), merged);
-        mounted.push(merged);
+    sample: () =>
+      lower.withOverlay(async ({ merged }) => {
         const first = await timed(() => nodeFs.readdirSync(join(merged, DIR), { withFileTypes: true }));
         verify('kernel', n, first.result);
         const second = await timed(() => nodeFs.readdirSync(join(merged, DIR), { withFileTypes: true }));
         verify('kernel', n, second.result);
         return { firstNs: first.ns, secondNs: second.ns };
-      } finally {
-        unmountAll(mounted);
-        nodeFs.rmSync(top, { recursive: true, force: true });
-        nodeFs.rmSync(merged, { recursive: true, force: true });
-      }
-    },
+      }),
     async dispose() {
-      unmountAll([lowerFs]);
-      nodeFs.rmSync(base, { recursive: true, force: true });
+      lower.dispose();
     },
   };
 }

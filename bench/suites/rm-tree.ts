@@ -10,11 +10,10 @@
  * still reads back before its time counts.
  */
 import * as nodeFs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
-import { countEntries, kernelProbe, mountOverlay, mountTmpfs, unmountAll } from '../lib/kernel-overlay.js';
+import { countEntries, kernelLower, kernelProbe } from '../lib/kernel-overlay.js';
 import {
   builtLog,
   median,
@@ -174,35 +173,10 @@ async function zenFixture(n: number): Promise<Fixture> {
 // Kernel overlayfs
 
 async function kernelFixture(n: number): Promise<Fixture> {
-  const base = nodeFs.mkdtempSync(join(tmpdir(), 'vellum-rmtree-'));
-  const lowerFs = join(base, 'lower');
-  nodeFs.mkdirSync(lowerFs);
-  mountTmpfs(lowerFs);
-  try {
-    const c = content(n);
-    for (const d of c.dirs) nodeFs.mkdirSync(join(lowerFs, d));
-    for (const f of c.files) nodeFs.writeFileSync(join(lowerFs, f.path), f.data);
-  } catch (error) {
-    unmountAll([lowerFs]);
-    throw error;
-  }
-  let round = 0;
+  const lower = kernelLower('vellum-rmtree-', content(n));
   return {
-    async sample() {
-      const r = round++;
-      const top = join(base, `top${r}`);
-      const upper = join(top, 'upper');
-      const merged = join(base, `merged${r}`);
-      nodeFs.mkdirSync(top);
-      nodeFs.mkdirSync(merged);
-      const mounted: string[] = [];
-      try {
-        mountTmpfs(top);
-        mounted.push(top);
-        nodeFs.mkdirSync(upper);
-        nodeFs.mkdirSync(join(top, 'work'));
-        mountOverlay(lowerFs, upper, join(top, 'work'), merged);
-        mounted.push(merged);
+    sample: () =>
+      lower.withOverlay(async ({ merged, upper }) => {
         nodeFs.writeFileSync(join(merged, 'warm.txt'), WARM_DATA);
         const rm = await timed(() => nodeFs.rmSync(join(merged, DIR), { recursive: true }));
         verify(
@@ -212,15 +186,9 @@ async function kernelFixture(n: number): Promise<Fixture> {
         );
         const names = nodeFs.readdirSync(upper).sort();
         return { rmNs: rm.ns, stored: countEntries(upper), storedDetail: `upperdir: ${names.join(', ')}` };
-      } finally {
-        unmountAll(mounted);
-        nodeFs.rmSync(top, { recursive: true, force: true });
-        nodeFs.rmSync(merged, { recursive: true, force: true });
-      }
-    },
+      }),
     async dispose() {
-      unmountAll([lowerFs]);
-      nodeFs.rmSync(base, { recursive: true, force: true });
+      lower.dispose();
     },
   };
 }
