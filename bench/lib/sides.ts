@@ -16,14 +16,6 @@ export interface Fixture<S> {
   dispose(): Promise<void>;
 }
 
-/** What {@link sampleSides} gives per side: its samples (or why it has none) and its build time. */
-export interface SideSamples<S> {
-  readonly samples: Settled<S[]>;
-  /** Whether its fixture was built (a side skipped or failing to build has none). */
-  readonly built: boolean;
-  readonly buildMs: number;
-}
-
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const now = (): bigint => process.hrtime.bigint();
 
@@ -54,20 +46,27 @@ export function toTiming(ns: readonly number[]): Timing {
 }
 
 /**
- * Builds every side's fixture, takes `samples` samples of each in rotating order (after a
- * discarded warm-up round when `warmUp`: a side's first run of its code is not a sample), and
- * disposes them. A side whose fixture, a sample or its disposal fails gets that error instead.
+ * Builds every side's fixture (the kernel's only when `kernelSkip` is null, else it fails with
+ * that reason), takes `samples` samples of each in rotating order (after a discarded warm-up
+ * round when `warmUp`: a side's first run of its code is not a sample), disposes them, and
+ * summarizes each side's samples. A side whose fixture, a sample or its disposal fails gets that
+ * error instead. `built` says how long each build took, for the suite's log.
  */
-export async function sampleSides<S>(
+export async function sampleSides<S, R>(
   builders: Readonly<Record<SideName, () => Promise<Fixture<S>>>>,
-  options: { readonly samples: number; readonly warmUp: boolean },
-): Promise<Record<SideName, SideSamples<S>>> {
+  options: { readonly samples: number; readonly warmUp: boolean; readonly kernelSkip: string | null },
+  summarize: (samples: readonly S[], buildMs: number) => R,
+): Promise<{ sides: Record<SideName, Settled<R>>; built: string }> {
   gc();
+  const build = (side: SideName): Promise<Fixture<S>> =>
+    side === 'kernel' && options.kernelSkip !== null
+      ? Promise.reject(new Error(`skipped: ${options.kernelSkip}`))
+      : builders[side]();
   const fixtures = {} as Record<SideName, Settled<Fixture<S>>>;
   const buildMs = {} as Record<SideName, number>;
   for (const side of SIDES) {
     const start = performance.now();
-    fixtures[side] = await settle(builders[side]);
+    fixtures[side] = await settle(() => build(side));
     buildMs[side] = performance.now() - start;
   }
   const got: Record<SideName, S[]> = { vellum: [], zenfs: [], kernel: [] };
@@ -97,22 +96,15 @@ export async function sampleSides<S>(
       }
     }
   }
-  const out = {} as Record<SideName, SideSamples<S>>;
+  const sides = {} as Record<SideName, Settled<R>>;
   for (const side of SIDES) {
     const fixture = fixtures[side];
-    const samples: Settled<S[]> = !fixture.ok
+    sides[side] = !fixture.ok
       ? fixture
       : side in failed
         ? { ok: false, error: failed[side] }
-        : { ok: true, value: got[side] };
-    out[side] = { samples, built: fixture.ok, buildMs: buildMs[side] };
+        : { ok: true, value: summarize(got[side], buildMs[side]) };
   }
-  return out;
-}
-
-/** "vellum 12 ms, zenfs not built, …" for a suite's log. */
-export function builtLog<S>(sides: Readonly<Record<SideName, SideSamples<S>>>): string {
-  return SIDES.map((s) => `${s} ${sides[s].built ? `${sides[s].buildMs.toFixed(0)} ms` : 'not built'}`).join(
-    ', ',
-  );
+  const built = SIDES.map((s) => `${s} ${fixtures[s].ok ? `${buildMs[s].toFixed(0)} ms` : 'not built'}`);
+  return { sides, built: built.join(', ') };
 }

@@ -18,7 +18,6 @@ import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
 import { countEntries, kernelLower, kernelProbe } from '../lib/kernel-overlay.js';
 import {
-  builtLog,
   median,
   SIDES,
   type Fixture as SideFixture,
@@ -294,37 +293,21 @@ function measure(state: State, n: number): Promise<Measurement> {
   let pending = state.memo.get(n);
   if (pending) return pending;
   pending = (async () => {
-    const builders: Record<SideName, () => Promise<Fixture>> = {
-      vellum: () => vellumFixture(state, n),
-      zenfs: () => zenFixture(n),
-      kernel: () => {
-        if (state.kernelSkip !== null) throw new Error(`skipped: ${state.kernelSkip}`);
-        return kernelFixture(n);
-      },
-    };
-    const sides = await sampleSides(builders, { samples: samplesFor(n), warmUp: n === SIZES[0] });
-    const result = (side: SideName): Settled<SideResult> => {
-      const { samples, buildMs } = sides[side];
-      if (!samples.ok) return samples;
-      const got = samples.value;
-      return {
-        ok: true,
-        value: {
-          create: toTiming(got.map((x) => x.createNs)),
-          readdir: toTiming(got.map((x) => x.readdirNs)),
-          changes: toTiming(got.map((x) => x.changesNs)),
-          added: median(got.map((x) => x.added)),
-          addedDetail: [...new Set(got.map((x) => x.addedDetail))].join(' / '),
-          buildMs,
-        },
-      };
-    };
-    const measurement: Measurement = {
-      n,
-      sides: { vellum: result('vellum'), zenfs: result('zenfs'), kernel: result('kernel') },
-    };
+    const { sides, built } = await sampleSides(
+      { vellum: () => vellumFixture(state, n), zenfs: () => zenFixture(n), kernel: () => kernelFixture(n) },
+      { samples: samplesFor(n), warmUp: n === SIZES[0], kernelSkip: state.kernelSkip },
+      (got, buildMs): SideResult => ({
+        create: toTiming(got.map((x) => x.createNs)),
+        readdir: toTiming(got.map((x) => x.readdirNs)),
+        changes: toTiming(got.map((x) => x.changesNs)),
+        added: median(got.map((x) => x.added)),
+        addedDetail: [...new Set(got.map((x) => x.addedDetail))].join(' / '),
+        buildMs,
+      }),
+    );
+    state.log(`N = ${n}: lowers built in ${built}`);
+    const measurement: Measurement = { n, sides };
     state.done.set(n, measurement);
-    state.log(`N = ${n}: lowers built in ${builtLog(sides)}`);
     return measurement;
   })();
   state.memo.set(n, pending);

@@ -12,14 +12,7 @@ import { join } from 'node:path';
 import { configure, fs as zenfs } from '@zenfs/core';
 import type { Case, Measured, Suite, SuiteContext } from '../lib/harness.js';
 import { kernelLower, kernelProbe } from '../lib/kernel-overlay.js';
-import {
-  builtLog,
-  type Fixture as SideFixture,
-  type SideName,
-  sampleSides,
-  timed,
-  toTiming,
-} from '../lib/sides.js';
+import { type Fixture as SideFixture, type SideName, sampleSides, timed, toTiming } from '../lib/sides.js';
 import type { LayerContent } from '../lib/stack.js';
 import type { Timing } from '../lib/timing.js';
 import { loadVellum, type Settled, settle, unwrap, type VellumCore } from '../lib/vellum.js';
@@ -169,29 +162,16 @@ function measure(state: State, n: number): Promise<Measurement> {
   let pending = state.memo.get(n);
   if (pending) return pending;
   pending = (async () => {
-    const builders: Record<SideName, () => Promise<Fixture>> = {
-      vellum: () => vellumFixture(state, n),
-      zenfs: () => zenFixture(n),
-      kernel: () => {
-        if (state.kernelSkip !== null) throw new Error(`skipped: ${state.kernelSkip}`);
-        return kernelFixture(n);
-      },
-    };
-    const sides = await sampleSides(builders, { samples: samplesFor(n), warmUp: n === SIZES[0] });
-    const result = (side: SideName): Settled<SideResult> => {
-      const { samples } = sides[side];
-      if (!samples.ok) return samples;
-      const got = samples.value;
-      return {
-        ok: true,
-        value: {
-          first: toTiming(got.map((x) => x.firstNs)),
-          second: toTiming(got.map((x) => x.secondNs)),
-        },
-      };
-    };
-    state.log(`N = ${n}: lowers built in ${builtLog(sides)}`);
-    return { n, sides: { vellum: result('vellum'), zenfs: result('zenfs'), kernel: result('kernel') } };
+    const { sides, built } = await sampleSides(
+      { vellum: () => vellumFixture(state, n), zenfs: () => zenFixture(n), kernel: () => kernelFixture(n) },
+      { samples: samplesFor(n), warmUp: n === SIZES[0], kernelSkip: state.kernelSkip },
+      (got): SideResult => ({
+        first: toTiming(got.map((x) => x.firstNs)),
+        second: toTiming(got.map((x) => x.secondNs)),
+      }),
+    );
+    state.log(`N = ${n}: lowers built in ${built}`);
+    return { n, sides };
   })();
   state.memo.set(n, pending);
   return pending;
