@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CONTAINER_LINK,
   Flag,
@@ -12,17 +12,10 @@ import {
   Walk,
   WasmFsError,
 } from '../src/index.js';
+import { indexPerTest } from './helpers/indexes.js';
 import { writeZip } from './helpers/zip-writer.js';
 
-const open: NamespaceIndex[] = [];
-async function make(options?: { nodes?: number; nameBytes?: number }): Promise<NamespaceIndex> {
-  const index = await NamespaceIndex.create(options);
-  open.push(index);
-  return index;
-}
-afterEach(() => {
-  for (const index of open.splice(0)) index.close();
-});
+const make = indexPerTest();
 
 /** Every visible path below `dir`, depth first, children in index order. */
 function paths(index: NamespaceIndex, dir = index.root, prefix = ''): string[] {

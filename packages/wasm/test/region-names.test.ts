@@ -2,21 +2,13 @@
 // not grow with overlays opened and closed while another zip stays open, and no name may dangle —
 // whatever survives a freed region (directories built from it, renamed or hard-linked names)
 // must still read the same bytes after its memory is reused.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Kind, NamespaceIndex, type ZipDirectory } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { Kind, type NamespaceIndex, type ZipDirectory } from '../src/index.js';
+import { indexPerTest } from './helpers/indexes.js';
 import { makeZip } from './helpers/peers.js';
 import { writeZip } from './helpers/zip-writer.js';
 
-const open: NamespaceIndex[] = [];
-async function make(): Promise<NamespaceIndex> {
-  const index = await NamespaceIndex.create();
-  open.push(index);
-  return index;
-}
-
-afterEach(() => {
-  for (const index of open.splice(0)) index.close();
-});
+const make = indexPerTest();
 
 type Source = { size: number; read: (o: number, n: number) => Uint8Array };
 const sourceOf = (zip: Uint8Array): Source => ({

@@ -1,29 +1,22 @@
 // Symlink targets in the index (setTarget, assembly/symlinks.ts) and the engine's one-call walk
 // that follows them (resolveNodes, assembly/resolve.ts): what the walk answers, when a target is
 // forgotten (the name re-pointed, removed, its region freed), and that bad ids get clean answers.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CONTAINER_LINK,
   Kind,
   LOWER_LINK,
-  NamespaceIndex,
+  type NamespaceIndex,
   Resolve,
   ResolveFlag,
   type ResolveStatus,
   UNTAGGED,
   WasmFsError,
 } from '../src/index.js';
+import { indexPerTest } from './helpers/indexes.js';
 import { writeZip } from './helpers/zip-writer.js';
 
-const open: NamespaceIndex[] = [];
-async function make(): Promise<NamespaceIndex> {
-  const index = await NamespaceIndex.create();
-  open.push(index);
-  return index;
-}
-afterEach(() => {
-  for (const index of open.splice(0)) index.close();
-});
+const make = indexPerTest();
 
 const BAD_IDS = [0, 2 ** 31, 2 ** 32 - 1, 123_456];
 
