@@ -4,8 +4,28 @@
  */
 
 export type { Change, Origin } from './changes.js';
+export {
+  type HttpLowerDescriptor,
+  type IdbUpperDescriptor,
+  isLayerDescriptor,
+  type LayerDescriptor,
+  type LayerOpenContext,
+  type LowerDescriptor,
+  type LowerDescriptors,
+  type LowerOpener,
+  type MemoryLowerDescriptor,
+  type MemoryUpperDescriptor,
+  openLower,
+  openUpper,
+  registerLayerType,
+  type UpperDescriptor,
+  type UpperDescriptors,
+  type UpperOpener,
+  type ZipData,
+  type ZipLowerDescriptor,
+} from './descriptors.js';
 export { type ErrorCode, FsError } from './errors.js';
-export { FileHandle, type ReadOptions, readArgs, writtenBytes } from './file-handle.js';
+export { FileHandle, type ReadOptions } from './file-handle.js';
 export type { FsckReport } from './fsck.js';
 export type {
   EntryMeta,

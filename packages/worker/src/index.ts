@@ -4,22 +4,21 @@
  * calls, events), and synchronous access for other workers.
  */
 
+// The layer descriptors are `@vellum/core`'s, re-exported so a page needs one import.
+export type {
+  HttpLowerDescriptor,
+  IdbUpperDescriptor,
+  LowerDescriptor,
+  MemoryLowerDescriptor,
+  MemoryUpperDescriptor,
+  UpperDescriptor,
+  ZipData,
+  ZipLowerDescriptor,
+} from '@vellum/core';
 export type { ChangeDetail, WalkEntry, WriteEntry } from './client.js';
 export { OverlayClient } from './client.js';
 export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
-export type {
-  EngineOptions,
-  HttpLowerDescriptor,
-  IndexedDBUpperDescriptor,
-  LowerDescriptor,
-  MemoryLayerDefaults,
-  MemoryLowerDescriptor,
-  MemoryUpperDescriptor,
-  NetworkDescriptorOptions,
-  UpperDescriptor,
-  ZipDescriptorOptions,
-  ZipLowerDescriptor,
-} from './descriptors.js';
+export type { EngineOptions } from './descriptors.js';
 export { RemoteError, WorkerGoneError } from './errors.js';
 export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.js';
 export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
