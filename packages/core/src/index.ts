@@ -45,7 +45,7 @@ export { MemoryUpper } from './memory-upper.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { RenameFlags } from './rename.js';
 export type { BaseChange } from './replay.js';
-export { Dirent, EntryType, Stats } from './stats.js';
+export { Dirent, Stats } from './stats.js';
 export type {
   Tree,
   TreeDir,

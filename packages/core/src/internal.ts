@@ -6,3 +6,4 @@
  * @internal
  */
 export { readArgs, writtenBytes } from './file-handle.js';
+export { EntryType } from './stats.js';
