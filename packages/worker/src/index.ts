@@ -24,7 +24,6 @@ export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.j
 export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
 export type { ProgressDetail, RemoteChangeDetail, WarningDetail } from './layer-events.js';
 export type { PathLike } from './path.js';
-export { type ExposeOverlayOptions, exposeOverlay } from './server.js';
 export { Dirent, Stats } from './stats.js';
 export { type ConnectSyncOptions, connectSync, type SyncOverlay, type SyncPort } from './sync-client.js';
 export type { WriteData } from './write-data.js';
