@@ -25,7 +25,8 @@ export {
   type ZipLowerDescriptor,
 } from './descriptors.js';
 export { type ErrorCode, FsError } from './errors.js';
-export { FileHandle, type ReadOptions } from './file-handle.js';
+// A type only: handles come from `open()`; the constructor takes the engine's internals.
+export type { FileHandle, ReadOptions } from './file-handle.js';
 export type { FsckReport } from './fsck.js';
 export type {
   EntryMeta,

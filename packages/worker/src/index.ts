@@ -15,13 +15,13 @@ export type {
   ZipData,
   ZipLowerDescriptor,
 } from '@vellum/core';
-export type { ChangeDetail, WalkEntry, WriteEntry } from './client.js';
-export { OverlayClient } from './client.js';
+// Types only: both come from createOverlayWorker (and open()); their constructors take internals.
+export type { ChangeDetail, OverlayClient, WalkEntry, WriteEntry } from './client.js';
 export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
 export type { EngineOptions } from './descriptors.js';
 export { RemoteError, WorkerGoneError } from './errors.js';
 export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.js';
-export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
+export type { FileHandle, ReadResult, WriteResult } from './file-handle.js';
 export type { ProgressDetail, RemoteChangeDetail, WarningDetail } from './layer-events.js';
 export type { PathLike } from './path.js';
 export { Dirent, Stats } from './stats.js';
