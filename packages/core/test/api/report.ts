@@ -92,7 +92,8 @@ function describeExport(checker: ts.TypeChecker, exported: ts.Symbol): string[] 
   if (decl === undefined) return [`${name}`];
   const lines = describeSymbol(checker, symbol, name, decl);
   // `export type { X }` of a class: users get its instances but cannot construct or test one with it.
-  if (symbol.flags & ts.SymbolFlags.Value && typeOnly(exported) && lines[0] !== undefined) lines[0] = `type-only ${lines[0]}`;
+  if (symbol.flags & ts.SymbolFlags.Value && typeOnly(exported) && lines[0] !== undefined)
+    lines[0] = `type-only ${lines[0]}`;
   return lines;
 }
 
