@@ -76,6 +76,31 @@ describe('Vellum backend object', () => {
     expect(await fs.promises.readFile(`${again}/new.txt`, 'utf8')).toBe('saved');
   });
 
+  test("an idb descriptor takes core's options as they are (here readOnly, mustExist)", async () => {
+    const name = `zenfs-obj-ro-${Date.now()}`;
+    const lowers = [{ type: 'memory', tree: { 'base.txt': 'b' }, id: 'ro-base' }] as const;
+    const writer = at(
+      await resolveMountConfig({ backend: Vellum, lowers: [...lowers], upper: { type: 'idb', name } }),
+    );
+    await fs.promises.writeFile(`${writer}/saved.txt`, 'saved');
+    await expect(
+      resolveMountConfig({
+        backend: Vellum,
+        lowers: [...lowers],
+        upper: { type: 'idb', name: `${name}-none`, mustExist: true },
+      }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    const preview = at(
+      await resolveMountConfig({
+        backend: Vellum,
+        lowers: [...lowers],
+        upper: { type: 'idb', name, readOnly: true },
+      }),
+    );
+    expect(await fs.promises.readFile(`${preview}/saved.txt`, 'utf8')).toBe('saved');
+    await expect(fs.promises.writeFile(`${preview}/no.txt`, 'no')).rejects.toMatchObject({ code: 'EROFS' });
+  });
+
   test('a descriptor kind with no resolver fails with the known kinds', async () => {
     // A kind from a newer configuration than this build knows.
     const webdav = { type: 'webdav', url: 'https://example.invalid/' } as unknown as HttpLowerDescriptor;
