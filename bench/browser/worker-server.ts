@@ -7,7 +7,7 @@
  *   here, and answers `{ inWorkerRead: ms, bytes }`: the engine's read without the crossing.
  */
 import type { Overlay } from '@vellum/core';
-import { exposeOverlay } from '@vellum/worker';
+import { exposeOverlay } from '@vellum/worker/server';
 import type { Endpoint } from 'comlink';
 
 // The project's lib is DOM, which types `self` as a Window; in a worker it is the endpoint.

@@ -8,7 +8,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Overlay } from '@vellum/core';
-import { exposeOverlay } from '@vellum/worker';
+import { exposeOverlay } from '@vellum/worker/server';
 import type { Endpoint } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 

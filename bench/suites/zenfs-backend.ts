@@ -147,9 +147,9 @@ export const zenfsBackendSuite: Suite<State> = {
       figure: `open a ${ZIP_ENTRIES.toLocaleString('en-US')}-entry zip lower (archive in memory) · peer: CopyOnWrite over @zenfs/archives Zip`,
       unit: 'ns/op',
       vellum: async (s) => {
-        const { Overlay } = await import('@vellum/zenfs');
+        const { Vellum } = await import('@vellum/zenfs');
         const timing = await timeAsync(async () => {
-          const fs = await Overlay.create({ lowers: [{ type: 'zip', data: s.zip }] });
+          const fs = await Vellum.create({ lowers: [{ type: 'zip', data: s.zip }] });
           if (fs.statSync('/pkg/07/file-107.ts').size === 0) throw new Error('zip entry missing');
         });
         return { value: timing.nsPerOp, timing };

@@ -6,9 +6,8 @@ import { existsSync, openAsBlob, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type LowerLayer, type MemoryEntry, MemoryLayer } from '@vellum/core';
-import { HttpLayer } from '@vellum/core/http';
-import { type LayerWarning, ZipLayer } from '@vellum/core/zip';
+import { type LowerDescriptor, type LowerLayer, type MemoryEntry, openLower } from '@vellum/core';
+import type { LayerWarning } from '@vellum/core/zip';
 import { readEntry, walkDir } from './walk.js';
 
 export interface OpenOptions {
@@ -19,21 +18,24 @@ export interface OpenOptions {
 
 /** Opens `spec` as a layer; throws with a message naming it if it is none of the above. */
 export async function openLayer(spec: string, options: OpenOptions = {}): Promise<LowerLayer> {
-  const whiteouts = options.ociWhiteouts ? 'oci' : 'none';
-  if (/^https?:\/\//.test(spec)) {
-    if (/\.zip($|[?#])/.test(spec)) return ZipLayer.open(spec, { whiteouts, onWarning: options.onWarning });
-    return HttpLayer.open(spec);
-  }
-  const st = statSync(spec);
-  if (st.isFile()) return ZipLayer.open(await openAsBlob(spec), { whiteouts, onWarning: options.onWarning });
-  if (existsSync(join(spec, 'vellum.json'))) {
-    return HttpLayer.open(pathToFileURL(`${spec}/`), { fetch: fileFetch });
-  }
-  return memoryLayerOf(spec, options);
+  const { onWarning } = options;
+  return openLower(await descriptorOf(spec, options), { fetch: fileFetch, ...(onWarning && { onWarning }) });
 }
 
-/** A plain directory, read into memory. */
-async function memoryLayerOf(dir: string, options: OpenOptions): Promise<MemoryLayer> {
+/** The layer descriptor (`@vellum/core`'s, as an app would write it) that `spec` stands for. */
+export async function descriptorOf(spec: string, options: OpenOptions = {}): Promise<LowerDescriptor> {
+  const whiteouts = options.ociWhiteouts ? 'oci' : 'none';
+  if (/^https?:\/\//.test(spec)) {
+    return /\.zip($|[?#])/.test(spec) ? { type: 'zip', url: spec, whiteouts } : { type: 'http', url: spec };
+  }
+  const st = statSync(spec);
+  if (st.isFile()) return { type: 'zip', data: await openAsBlob(spec), whiteouts };
+  if (existsSync(join(spec, 'vellum.json'))) return { type: 'http', url: pathToFileURL(`${spec}/`) };
+  return { type: 'memory', entries: await memoryEntriesOf(spec, options) };
+}
+
+/** A plain directory's entries, read into memory. */
+async function memoryEntriesOf(dir: string, options: OpenOptions): Promise<MemoryEntry[]> {
   const entries: MemoryEntry[] = [];
   const warn = options.onWarning;
   const onWarning = warn && ((message: string) => warn({ message }));
@@ -47,12 +49,13 @@ async function memoryLayerOf(dir: string, options: OpenOptions): Promise<MemoryL
       entries.push({ path, kind: 'symlink', target: e.target, mtimeMs: e.mtimeMs });
     else entries.push({ path, kind: 'whiteout' });
   }
-  return MemoryLayer.fromEntries(entries);
+  return entries;
 }
 
-/** `fetch` for file: URLs, so a manifest directory on disk opens like one on a server. */
-async function fileFetch(input: RequestInfo | URL): Promise<Response> {
+/** `fetch` that reads file: URLs from disk (a manifest directory opens like one on a server) and passes others on. */
+async function fileFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
+  if (!url.startsWith('file:')) return fetch(input, init);
   try {
     return new Response(await readFile(fileURLToPath(url)), { status: 200 });
   } catch {

@@ -3,7 +3,7 @@ import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildManifest, type Manifest, type ManifestEntry, sha256Hex } from '@vellum/core/http';
 import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
-import { readEntry, walkDir } from './walk.js';
+import { type DiskEntry, readEntry, walkDir } from './walk.js';
 
 export interface PackOptions {
   /**
@@ -15,6 +15,36 @@ export interface PackOptions {
   onWarning?: (message: string) => void;
   /** Deflate level (default 6). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  /** Told after each file is read: how many files and bytes of the tree's are done. */
+  onProgress?: (progress: PackProgress) => void;
+}
+
+/** How far a pack is: files read of those found, and their bytes. */
+export interface PackProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+/** Counts files as they are read, against the walk's totals, for `onProgress`. */
+function progressOf(
+  walked: readonly DiskEntry[],
+  onProgress: PackOptions['onProgress'],
+): (size: number) => void {
+  if (onProgress === undefined) return () => {};
+  const files = walked.filter((e) => e.kind === 'file');
+  const done: PackProgress = {
+    files: 0,
+    totalFiles: files.length,
+    bytes: 0,
+    totalBytes: files.reduce((n, e) => n + e.size, 0),
+  };
+  return (size) => {
+    done.files++;
+    done.bytes += size;
+    onProgress({ ...done });
+  };
 }
 
 /**
@@ -29,17 +59,16 @@ export interface PackOptions {
 export async function packZip(dir: string, options: PackOptions = {}): Promise<Uint8Array> {
   const entries: ZipWriteEntry[] = [];
   const walkOptions = { ociWhiteouts: options.ociWhiteouts, onWarning: options.onWarning };
-  for (const e of await walkDir(dir, walkOptions)) {
+  const walked = await walkDir(dir, walkOptions);
+  const read = progressOf(walked, options.onProgress);
+  for (const e of walked) {
     switch (e.kind) {
-      case 'file':
-        entries.push({
-          path: e.path,
-          kind: 'file',
-          data: await readEntry(e),
-          mode: e.mode,
-          mtimeMs: e.mtimeMs,
-        });
+      case 'file': {
+        const data = await readEntry(e);
+        read(data.length);
+        entries.push({ path: e.path, kind: 'file', data, mode: e.mode, mtimeMs: e.mtimeMs });
         break;
+      }
       case 'dir':
         // writeZip adds the `.wh..wh..opq` entry inside an opaque directory.
         entries.push({
@@ -77,9 +106,11 @@ export async function packManifest(
     skip: new Set(['vellum.json']),
   });
   const entries: ManifestEntry[] = [];
+  const read = progressOf(walked, options.onProgress);
   for (const e of walked) {
     if (e.kind === 'file') {
       const bytes = await readEntry(e);
+      read(bytes.length);
       entries.push({
         path: e.path,
         type: 'file',

@@ -23,7 +23,8 @@ import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { ZipLayer } from '@vellum/core/zip';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLayer } from '../src/layers.js';
-import { type Io, main } from '../src/main.js';
+import { type Io, main, VERSION } from '../src/main.js';
+import { progressReporter } from '../src/progress.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vellum-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -56,6 +57,14 @@ function makeTree(root: string): void {
 async function run(
   ...argv: string[]
 ): Promise<{ code: number; out: string; err: string; raw: Uint8Array[] }> {
+  return runIn({ tty: false }, ...argv);
+}
+
+/** `run` with stderr a terminal or not. */
+async function runIn(
+  { tty }: { tty: boolean },
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string; raw: Uint8Array[] }> {
   let out = '';
   let err = '';
   const raw: Uint8Array[] = [];
@@ -67,6 +76,7 @@ async function run(
     stderr: (t) => {
       err += t;
     },
+    stderrIsTTY: tty,
   };
   const code = await main(argv, io);
   return { code, out, err, raw };
@@ -278,5 +288,125 @@ describe('the bin', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\/src\/lib\/util\.ts$/m);
+  });
+});
+
+describe('behaves like a CLI', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+
+  it('--version and -V print the package version', async () => {
+    expect(VERSION).toBe(pkg.version);
+    for (const flag of ['--version', '-V'])
+      expect(await run(flag)).toMatchObject({ code: 0, out: `${pkg.version}\n`, err: '' });
+  });
+
+  it('--help lists every command; help per command (vellum pack --help, vellum help pack)', async () => {
+    const help = await run('--help');
+    expect(help).toMatchObject({ code: 0, err: '' });
+    for (const c of ['pack', 'manifest', 'inspect', 'ls', 'cat', 'export'])
+      expect(help.out).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect((await run('-h')).out).toBe(help.out);
+    const pack = await run('pack', '--help');
+    expect(pack).toMatchObject({ code: 0, err: '' });
+    expect(pack.out).toMatch(/^vellum pack: /);
+    expect(pack.out).toContain('vellum pack <dir> -o layer.zip');
+    expect(pack.out).toContain('--level <0-9>');
+    expect(pack.out).toContain('--progress');
+    expect(pack.out).not.toContain('--from');
+    expect((await run('help', 'pack')).out).toBe(pack.out);
+    expect((await run('export', '-h')).out).toContain('--from <dir>');
+  });
+
+  it('argument errors: a message on stderr naming the command, exit code 2, nothing on stdout', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /^vellum: a command is needed/],
+      [['frobnicate'], /^vellum: unknown command 'frobnicate'/],
+      [['pack', base, '--nope'], /^vellum pack: .*'--nope'/],
+      [['pack', base], /^vellum pack: -o <file\.zip> is needed/],
+      [['pack', base, '-o', join(tmp, 'x.zip'), '--level', '12'], /^vellum pack: --level is 0 to 9/],
+      [['pack', '-o'], /^vellum pack: .*'-o/],
+      [['cat', base], /^vellum cat: cat <layer…> -- <path>/],
+      [['export', base], /^vellum export: --from <dir> and -o <file> are needed/],
+      [['help', 'frobnicate'], /^vellum: unknown command 'frobnicate'/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(message);
+      expect(r.err, argv.join(' ')).toMatch(/run 'vellum( \w+)? --help' for usage\n$/);
+      expect(r.out, argv.join(' ')).toBe('');
+    }
+    expect(existsSync(join(tmp, 'x.zip'))).toBe(false);
+  });
+
+  it('a failure that is not about the arguments exits 1', async () => {
+    const r = await run('inspect', join(tmp, 'no-such-layer'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^vellum inspect: .*ENOENT/);
+  });
+
+  it('progress on stderr: rewritten in place on a terminal, lines with --progress elsewhere, none otherwise', async () => {
+    const quiet = await run('pack', base, '-o', join(tmp, 'quiet.zip'));
+    expect(quiet).toMatchObject({ code: 0, err: '' });
+    const tty = await runIn({ tty: true }, 'pack', base, '-o', join(tmp, 'tty.zip'));
+    expect(tty.code).toBe(0);
+    // 5 files under base (src/main.ts, src/lib/util.ts, run.sh, secret, docs/a.md).
+    expect(tty.err).toMatch(/^\rpacking: \d+\/5 files/);
+    const ERASE_LINE = '\u001b[K';
+    expect(tty.err.endsWith(`${ERASE_LINE}\n`)).toBe(true);
+    expect(tty.err.slice(0, -ERASE_LINE.length - 1)).toMatch(
+      /\rpacking: 5\/5 files, [\d.]+\/[\d.]+ MB \(100%\)$/,
+    );
+    const piped = await run('pack', base, '-o', join(tmp, 'piped.zip'), '--progress');
+    expect(piped.code).toBe(0);
+    expect(piped.err).not.toContain('\r');
+    expect(piped.err).toMatch(/^packing: \d+\/5 files.*\n/);
+    expect(piped.err.trimEnd().split('\n').at(-1)).toMatch(/^packing: 5\/5 files, .* \(100%\)$/);
+    const manifest = await run('manifest', base, '-o', join(tmp, 'manifest-out'), '--progress');
+    expect(manifest.code).toBe(0);
+    expect(manifest.err).toMatch(/packing: 5\/5 files/);
+    // The zips are the same with or without progress.
+    expect(readFileSync(join(tmp, 'tty.zip')).equals(readFileSync(join(tmp, 'quiet.zip')))).toBe(true);
+  });
+
+  it('progressReporter throttles: at most one line a gap, and always the last figures at the end', () => {
+    let clock = 0;
+    let out = '';
+    const reporter = progressReporter(
+      (t) => {
+        out += t;
+      },
+      false,
+      100,
+      () => clock,
+    );
+    const p = (files: number) => ({
+      files,
+      totalFiles: 10,
+      bytes: files * 1024 * 1024,
+      totalBytes: 10 * 1024 * 1024,
+    });
+    reporter.update(p(1));
+    clock = 500;
+    reporter.update(p(2));
+    clock = 1000;
+    reporter.update(p(3));
+    reporter.update(p(4));
+    reporter.end();
+    expect(out).toBe(
+      'packing: 1/10 files, 1.0/10.0 MB (10%)\npacking: 3/10 files, 3.0/10.0 MB (30%)\npacking: 4/10 files, 4.0/10.0 MB (40%)\n',
+    );
+  });
+
+  it('the bin: --version, and exit code 2 on a bad option', () => {
+    const bin = join(dirname(fileURLToPath(import.meta.url)), '../bin/vellum.mjs');
+    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(version).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const bad = spawnSync(process.execPath, [bin, 'ls', '--bogus'], { encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^vellum ls: .*'--bogus'/);
+    expect(bad.stdout).toBe('');
   });
 });

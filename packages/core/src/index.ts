@@ -4,8 +4,29 @@
  */
 
 export type { Change, Origin } from './changes.js';
+export {
+  type HttpLowerDescriptor,
+  type IdbUpperDescriptor,
+  isLayerDescriptor,
+  type LayerDescriptor,
+  type LayerOpenContext,
+  type LowerDescriptor,
+  type LowerDescriptors,
+  type LowerOpener,
+  type MemoryLowerDescriptor,
+  type MemoryUpperDescriptor,
+  openLower,
+  openUpper,
+  registerLayerType,
+  type UpperDescriptor,
+  type UpperDescriptors,
+  type UpperOpener,
+  type ZipData,
+  type ZipLowerDescriptor,
+} from './descriptors.js';
 export { type ErrorCode, FsError } from './errors.js';
-export { FileHandle, type ReadOptions, readArgs, writtenBytes } from './file-handle.js';
+// A type only: handles come from `open()`; the constructor takes the engine's internals.
+export type { FileHandle, ReadOptions } from './file-handle.js';
 export type { FsckReport } from './fsck.js';
 export type {
   EntryMeta,
@@ -25,7 +46,7 @@ export { MemoryUpper } from './memory-upper.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { RenameFlags } from './rename.js';
 export type { BaseChange } from './replay.js';
-export { Dirent, EntryType, Stats } from './stats.js';
+export { Dirent, Stats } from './stats.js';
 export type {
   Tree,
   TreeDir,

@@ -44,10 +44,17 @@ import { revertName } from './revert.js';
 import { type Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
 
-/** One entry of {@link Overlay.walk}. */
-export interface WalkEntry {
+/**
+ * One entry of {@link Overlay.walk} (and of the worker client's `walk`, which gives its
+ * own `Stats` class: the same fields and methods, rebuilt from what crossed).
+ */
+export interface WalkEntry<S = Stats> {
   path: string;
-  stats: Stats;
+  type: 'file' | 'dir' | 'symlink';
+  /** `lstat` of the entry (a symlink is not followed). */
+  stats: S;
+  /** Which layer serves the entry: only with `walk(dir, { origins: true })`. */
+  origin?: Origin;
 }
 
 export interface OverlayOptions {
@@ -707,15 +714,16 @@ export class Overlay {
   }
 
   /**
-   * Every entry below `path` (not following symlinks), with its stats, in readdir
-   * order, depth first: one call where a tree view would otherwise stat each path.
+   * Every entry below `path` (not following symlinks), with its type and stats, in
+   * readdir order, depth first: one call where a tree view would otherwise stat each
+   * path. With `{ origins: true }` each entry also says which layer serves it.
    *
    * @example
    * ```ts
-   * for (const { path, stats } of await ov.walk('/src')) if (stats.isFile()) console.log(path, stats.size);
+   * for (const { path, type, stats } of await ov.walk('/src')) if (type === 'file') console.log(path, stats.size);
    * ```
    */
-  async walk(path: PathLike = '/'): Promise<WalkEntry[]> {
+  async walk(path: PathLike = '/', options?: { origins?: boolean }): Promise<WalkEntry[]> {
     await this.#settled();
     const p = pathToString(path);
     const { node, path: real } = this.#ns.resolveReal(p, { follow: true, syscall: 'scandir', display: p });
@@ -725,7 +733,9 @@ export class Overlay {
       for (const name of dir.names()) {
         const child = dir.children.get(name) as Node;
         const childPath = joinPath(at, name);
-        out.push({ path: childPath, stats: new Stats(child) });
+        const entry: WalkEntry = { path: childPath, type: child.kind, stats: new Stats(child) };
+        if (options?.origins) entry.origin = this.origin(childPath);
+        out.push(entry);
         if (child.kind === 'dir') visit(child, childPath);
       }
     };

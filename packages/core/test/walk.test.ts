@@ -24,4 +24,21 @@ describe('walk', () => {
     expect((await ov.walk('/')).length).toBe(6);
     expect((await rejection(ov.walk('/src/b.ts'))).code).toBe('ENOTDIR');
   });
+
+  it("gives each entry's type, and its origin when asked (the worker client's WalkEntry shape)", async () => {
+    const { ov } = await overlay([{ src: { 'b.ts': 'bb', a: {}, link: symlink('b.ts') } }]);
+    await ov.writeFile('/src/new.ts', 'n');
+    const plain = await ov.walk('/src');
+    expect(plain.map((e) => [e.path, e.type])).toEqual([
+      ['/src/a', 'dir'],
+      ['/src/b.ts', 'file'],
+      ['/src/link', 'symlink'],
+      ['/src/new.ts', 'file'],
+    ]);
+    expect(plain.every((e) => e.origin === undefined)).toBe(true);
+    const withOrigins = await ov.walk('/src', { origins: true });
+    for (const e of withOrigins) expect(e.origin).toEqual(ov.origin(e.path));
+    expect(withOrigins.find((e) => e.path === '/src/new.ts')?.origin?.layer).toBe('upper');
+    expect(withOrigins.find((e) => e.path === '/src/b.ts')?.origin?.layer).toBe(0);
+  });
 });

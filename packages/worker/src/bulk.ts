@@ -2,7 +2,7 @@
  * Worker side: the bulk calls, which loop inside the worker so that a file tree or
  * an import crosses the boundary once instead of once per path.
  */
-import type { Overlay } from '@vellum/core';
+import type { Origin, Overlay } from '@vellum/core';
 import { ownedView } from './bytes.js';
 import { toWireError } from './errors.js';
 import type { Ops, Out } from './ops.js';
@@ -35,7 +35,7 @@ export interface WireWriteEntry {
 
 /** The engine's own walk (straight from its nodes), packed; origins only when asked for. */
 async function walk(ov: Overlay, root: string, origins: boolean): Promise<Out> {
-  const found = await ov.walk(root);
+  const found = await ov.walk(root, { origins });
   const paths = new Array<string>(found.length);
   const stats = new Float64Array(found.length * STAT_WIDTH);
   for (let i = 0; i < found.length; i++) {
@@ -46,7 +46,7 @@ async function walk(ov: Overlay, root: string, origins: boolean): Promise<Out> {
   const value: WireWalk = { paths, stats };
   const transfer: ArrayBuffer[] = [stats.buffer];
   if (origins) {
-    value.origins = packOrigins(paths.map((p) => ov.origin(p)));
+    value.origins = packOrigins(found.map((e) => e.origin as Origin));
     transfer.push(value.origins.buffer);
   }
   return { value, transfer };

@@ -1,8 +1,8 @@
 /** `createOverlayWorker`: start a worker, build the overlay in it, hand back the client. */
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import { treeToEntries } from '@vellum/core';
+import { type LowerDescriptor, treeToEntries, type UpperDescriptor } from '@vellum/core';
 import { OverlayClient } from './client.js';
-import type { EngineOptions, LowerDescriptor, UpperDescriptor, WireInit, WireLower } from './descriptors.js';
+import type { EngineOptions, WireInit } from './descriptors.js';
 import { detail } from './events.js';
 import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
@@ -40,18 +40,19 @@ function toWire(options: OverlayWorkerOptions): WireInit {
   const { lowers, upper, worker: _worker, onProgress: _p, onWarning: _w, ...engine } = options;
   return {
     ...engine,
-    lowers: lowers.map((d): WireLower | { type: string } => {
+    lowers: lowers.map((d): LowerDescriptor => {
       switch (d.type) {
         case 'memory': {
           const { tree, ...rest } = d;
-          return { ...rest, entries: treeToEntries(tree) };
+          return tree === undefined ? { ...rest } : { ...rest, entries: treeToEntries(tree) };
         }
         case 'zip':
           return d.url === undefined ? { ...d } : { ...d, url: absolute(d.url) };
         case 'http':
           return { ...d, url: absolute(d.url) };
         default:
-          return { ...(d as { type: string }) };
+          // A kind this client does not know: the worker names it in its error.
+          return { ...(d as LowerDescriptor) };
       }
     }),
     upper,

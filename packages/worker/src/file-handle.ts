@@ -1,5 +1,6 @@
 /** Client side: `FileHandle` for a handle the worker holds open. */
-import { type ReadOptions, readArgs, writtenBytes } from '@vellum/core';
+import type { ReadOptions } from '@vellum/core';
+import { readArgs, writtenBytes } from '@vellum/core/internal';
 import { allocResult, asResult, copyForTransfer } from './bytes.js';
 import type { Connection } from './connection.js';
 import { Stats } from './stats.js';

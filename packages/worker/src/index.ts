@@ -4,28 +4,26 @@
  * calls, events), and synchronous access for other workers.
  */
 
-export type { ChangeDetail, WalkEntry, WriteEntry } from './client.js';
-export { OverlayClient } from './client.js';
-export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
+// The layer descriptors are `@vellum/core`'s, re-exported so a page needs one import.
 export type {
-  EngineOptions,
   HttpLowerDescriptor,
-  IndexedDBUpperDescriptor,
+  IdbUpperDescriptor,
   LowerDescriptor,
-  MemoryLayerDefaults,
   MemoryLowerDescriptor,
   MemoryUpperDescriptor,
-  NetworkDescriptorOptions,
   UpperDescriptor,
-  ZipDescriptorOptions,
+  ZipData,
   ZipLowerDescriptor,
-} from './descriptors.js';
+} from '@vellum/core';
+// Types only: both come from createOverlayWorker (and open()); their constructors take internals.
+export type { ChangeDetail, OverlayClient, WalkEntry, WriteEntry } from './client.js';
+export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
+export type { EngineOptions } from './descriptors.js';
 export { RemoteError, WorkerGoneError } from './errors.js';
 export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.js';
-export { FileHandle, type ReadResult, type WriteResult } from './file-handle.js';
+export type { FileHandle, ReadResult, WriteResult } from './file-handle.js';
 export type { ProgressDetail, RemoteChangeDetail, WarningDetail } from './layer-events.js';
 export type { PathLike } from './path.js';
-export { type ExposeOverlayOptions, exposeOverlay } from './server.js';
 export { Dirent, Stats } from './stats.js';
 export { type ConnectSyncOptions, connectSync, type SyncOverlay, type SyncPort } from './sync-client.js';
 export type { WriteData } from './write-data.js';

@@ -101,7 +101,7 @@ export interface ExposeOverlayOptions {
  * @example
  * ```ts
  * // my-worker.ts (a module worker)
- * import { exposeOverlay } from '@vellum/worker';
+ * import { exposeOverlay } from '@vellum/worker/server';
  * let overlay: Overlay | undefined; // optional: the served engine, for code in this worker
  * exposeOverlay(self, { onReady: (ov) => void (overlay = ov) });
  * // page: createOverlayWorker({ lowers, upper, worker: new Worker(new URL('./my-worker.ts', import.meta.url), { type: 'module' }) })

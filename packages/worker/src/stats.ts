@@ -1,5 +1,5 @@
 /** Client-side `fs.Stats` and `fs.Dirent` look-alikes, rebuilt from what the worker sends. */
-import { EntryType } from '@vellum/core';
+import { EntryType } from '@vellum/core/internal';
 import type { WireDirent } from './protocol.js';
 import { STAT_WIDTH } from './stats-wire.js';
 

@@ -1,18 +1,11 @@
 /** Client side: `walk`'s packed answer as entries. */
-import type { Origin } from '@vellum/core';
+import type { WalkEntry as CoreWalkEntry } from '@vellum/core';
 import type { WireWalk } from './bulk.js';
 import { unpackOrigin } from './origin-wire.js';
 import { Stats } from './stats.js';
 
-/** One entry of `OverlayClient.walk`. */
-export interface WalkEntry {
-  path: string;
-  type: 'file' | 'dir' | 'symlink';
-  /** `lstat` of the entry (a symlink is not followed). */
-  stats: Stats;
-  /** Which layer serves the entry: only with `walk(dir, { origins: true })`. */
-  origin?: Origin;
-}
+/** One entry of `OverlayClient.walk`: core's `WalkEntry` with this package's `Stats`. */
+export type WalkEntry = CoreWalkEntry<Stats>;
 
 export function unpackWalk({ paths, stats, origins }: WireWalk): WalkEntry[] {
   const out = new Array<WalkEntry>(paths.length);

@@ -82,6 +82,30 @@ test('whenLocked: a read-only worker refuses writes with EROFS and shows the wri
   await IndexedDBUpper.delete(name);
 });
 
+test("core's idb descriptor options cross unchanged: readOnly (a preview) refuses writes and follows the writer", async () => {
+  const name = unique('forced-read-only');
+  const writer = await createOverlayWorker({
+    lowers: [...lowers],
+    // The writer announces its commits because it takes the lock (whenLocked); the preview never writes.
+    upper: { type: 'idb', name, whenLocked: 'read-only', durability: 'relaxed' },
+  });
+  await writer.writeFile('/w.txt', 'w');
+  const preview = await createOverlayWorker({
+    lowers: [...lowers],
+    upper: { type: 'idb', name, readOnly: true, mustExist: true },
+  });
+  await expect(preview.writeFile('/p.txt', 'p')).rejects.toMatchObject({ code: 'EROFS' });
+  expect(await preview.readFile('/w.txt', 'utf8')).toBe('w');
+  const heard = preview.events(['remote-change']);
+  await writer.writeFile('/w2.txt', 'w2');
+  expect((await heard.next()).value).toEqual({ type: 'remote-change', detail: { name } });
+  expect(await preview.readFile('/w2.txt', 'utf8')).toBe('w2');
+  await heard.return?.();
+  await preview.close();
+  await writer.close();
+  await IndexedDBUpper.delete(name);
+});
+
 test('reopening on a changed base: baseChanges names the copied-up files whose base changed or went', async () => {
   const name = unique('base-changes');
   const upper = { type: 'idb', name } as const;

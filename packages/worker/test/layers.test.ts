@@ -5,6 +5,7 @@
  */
 import { buildManifest, type ManifestEntry, sha256Hex } from '@vellum/core/http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { EXPECTED, stackDescriptors, startStackServer } from '../../core/test/descriptors/stack.js';
 import { TestServer } from '../../core/test/net/server.js';
 import { zipOf } from '../../core/test/zip/fixtures.js';
 import {
@@ -173,5 +174,26 @@ describe('events as an async iterator', () => {
     await loop;
     expect(n).toBe(1);
     await fs.close();
+  });
+});
+
+describe("core's descriptors, unchanged", () => {
+  test('the stack core opens (memory, http, zip by url and from bytes) opens the same in the worker', async () => {
+    const stackServer = await startStackServer();
+    const warnings: WarningDetail[] = [];
+    const fs = await createOverlayWorker({
+      lowers: stackDescriptors(stackServer),
+      upper: { type: 'memory' },
+      onWarning: (w) => void warnings.push(w),
+    });
+    try {
+      for (const [path, text] of Object.entries(EXPECTED)) expect(await fs.readFile(path, 'utf8')).toBe(text);
+      await expect(fs.stat('/big.txt')).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(warnings).toEqual([expect.objectContaining({ layer: 2, kind: 'rejected-entry' })]);
+      expect((await fs.stat('/top.txt')).mtimeMs).toBe(1000);
+    } finally {
+      await fs.close();
+      await stackServer.close();
+    }
   });
 });

@@ -122,8 +122,8 @@ describe('the engine through the client (Node worker_threads)', () => {
 test('an unknown layer type is refused with a clear error', async () => {
   await expect(
     createOverlayWorker({ lowers: [{ type: 'ftp', url: '/x' } as never], upper: { type: 'memory' } }),
-  ).rejects.toThrow(/unknown lower layer type "ftp" \(this worker knows: memory, zip, http\)/);
+  ).rejects.toThrow(/unknown lower layer type "ftp" \(known: memory, zip, http;/);
   await expect(createOverlayWorker({ lowers: [], upper: { type: 'opfs' } as never })).rejects.toThrow(
-    /unknown upper layer type "opfs" \(this worker knows: memory, idb\)/,
+    /unknown upper layer type "opfs" \(known: memory, idb;/,
   );
 });

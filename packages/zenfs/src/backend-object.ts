@@ -1,10 +1,12 @@
-/** `Overlay`: the ZenFS backend object, for `configure({ mounts: { '/': { backend: Overlay, … } } })`. */
+/** `Vellum`: the ZenFS backend object, for `configure({ mounts: { '/': { backend: Vellum, … } } })`. */
+
+import { isLayerDescriptor } from '@vellum/core';
 import type { Backend } from '@zenfs/core';
 import { OverlayBackend } from './backend.js';
-import { isDescriptor, type LowerSpec, resolveLower, resolveUpper, type UpperSpec } from './descriptors.js';
+import { type LowerSpec, resolveLower, resolveUpper, type UpperSpec } from './descriptors.js';
 
-/** What a mount configuration gives the `Overlay` backend. */
-export interface OverlayConfig {
+/** What a mount configuration gives the `Vellum` backend. */
+export interface VellumOptions {
   /** Topmost first: layer objects (`MemoryLayer`, `ZipLayer`, `zenfsLayer(fs)`, …) or descriptors. */
   lowers: readonly LowerSpec[];
   /** A layer object (`MemoryUpper`, `IndexedDBUpper`) or a descriptor. Default `{ type: 'memory' }`. */
@@ -18,9 +20,11 @@ export interface OverlayConfig {
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
 const isLowerSpec = (value: unknown): boolean =>
-  isDescriptor(value) || (isObject(value) && typeof (value as { entries?: unknown }).entries === 'function');
+  isLayerDescriptor(value) ||
+  (isObject(value) && typeof (value as { entries?: unknown }).entries === 'function');
 const isUpperSpec = (value: unknown): boolean =>
-  isDescriptor(value) || (isObject(value) && typeof (value as { commit?: unknown }).commit === 'function');
+  isLayerDescriptor(value) ||
+  (isObject(value) && typeof (value as { commit?: unknown }).commit === 'function');
 
 /**
  * Vellum as a ZenFS backend. Descriptors are resolved and the overlay opened in
@@ -29,17 +33,17 @@ const isUpperSpec = (value: unknown): boolean =>
  * @example
  * ```ts
  * import { configure, fs } from '@zenfs/core';
- * import { Overlay } from '@vellum/zenfs';
+ * import { Vellum } from '@vellum/zenfs';
  * await configure({
  *   mounts: {
- *     '/': { backend: Overlay, lowers: [{ type: 'zip', url: '/base.zip' }], upper: { type: 'idb', name: 'ws-1' } },
+ *     '/': { backend: Vellum, lowers: [{ type: 'zip', url: '/base.zip' }], upper: { type: 'idb', name: 'ws-1' } },
  *   },
  * });
  * await fs.promises.writeFile('/notes.md', '# kept in IndexedDB');
  * ```
  */
-export const Overlay = {
-  name: 'Overlay',
+export const Vellum = {
+  name: 'Vellum',
   options: {
     // Plain functions (not classes) are called as validators by ZenFS's checkOptions.
     lowers: {
@@ -56,11 +60,11 @@ export const Overlay = {
   isAvailable(): boolean {
     return true;
   },
-  async create(config: OverlayConfig): Promise<OverlayBackend> {
+  async create(config: VellumOptions): Promise<OverlayBackend> {
     const lowers = await Promise.all(config.lowers.map(resolveLower));
     const upper = await resolveUpper(config.upper ?? { type: 'memory' });
     const backend = new OverlayBackend({ ...config, lowers, upper });
     await backend.ready();
     return backend;
   },
-} as const satisfies Backend<OverlayBackend, OverlayConfig>;
+} as const satisfies Backend<OverlayBackend, VellumOptions>;

@@ -5,25 +5,13 @@
  * @example
  * ```ts
  * import { configure, fs } from '@zenfs/core';
- * import { Overlay } from '@vellum/zenfs';
- * await configure({ mounts: { '/': { backend: Overlay, lowers: [{ type: 'memory', tree: { 'a.txt': 'hi' } }], upper: { type: 'memory' } } } });
+ * import { Vellum } from '@vellum/zenfs';
+ * await configure({ mounts: { '/': { backend: Vellum, lowers: [{ type: 'memory', tree: { 'a.txt': 'hi' } }], upper: { type: 'memory' } } } });
  * fs.readFileSync('/a.txt', 'utf8'); // 'hi'
  * ```
  */
 export { OverlayBackend, type OverlayBackendOptions } from './backend.js';
-export { Overlay, type OverlayConfig } from './backend-object.js';
-export {
-  type HttpDescriptor,
-  type IdbDescriptor,
-  type LayerDescriptor,
-  type LowerDescriptor,
-  type LowerSpec,
-  type MemoryLowerDescriptor,
-  type MemoryUpperDescriptor,
-  registerLayerType,
-  type UpperDescriptor,
-  type UpperSpec,
-  type ZipDescriptor,
-} from './descriptors.js';
+export { Vellum, type VellumOptions } from './backend-object.js';
+export type { LowerSpec, UpperSpec } from './descriptors.js';
 export { type PreloadReport, preload } from './preload.js';
 export { type ZenfsLayerOptions, zenfsLayer } from './zenfs-layer.js';

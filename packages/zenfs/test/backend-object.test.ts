@@ -1,13 +1,13 @@
 /**
- * The `Overlay` backend object with layer descriptors, `zenfsLayer`, `preload`, and the
+ * The `Vellum` backend object with layer descriptors, `zenfsLayer`, `preload`, and the
  * errors sync calls give where a layer would have to wait.
  */
 import 'fake-indexeddb/auto';
-import { MemoryLayer, MemoryUpper } from '@vellum/core';
+import { type HttpLowerDescriptor, MemoryLayer, MemoryUpper, registerLayerType } from '@vellum/core';
 import { writeZip } from '@vellum/core/zip';
 import { type FileSystem, fs, InMemory, mount, resolveMountConfig, umount } from '@zenfs/core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type HttpDescriptor, Overlay, OverlayBackend, registerLayerType, zenfsLayer } from '../src/index.js';
+import { OverlayBackend, Vellum, zenfsLayer } from '../src/index.js';
 
 let serial = 0;
 const mounted: string[] = [];
@@ -22,10 +22,10 @@ afterEach(() => {
 });
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-describe('Overlay backend object', () => {
+describe('Vellum backend object', () => {
   test('memory descriptors: ready for sync calls once resolved', async () => {
     const backend = await resolveMountConfig({
-      backend: Overlay,
+      backend: Vellum,
       lowers: [{ type: 'memory', tree: { 'a.txt': 'lower a', src: { 'm.ts': 'x' } } }],
       upper: { type: 'memory' },
     });
@@ -38,7 +38,7 @@ describe('Overlay backend object', () => {
   });
 
   test("ZenFS's option check refuses what is not a layer", async () => {
-    await expect(resolveMountConfig({ backend: Overlay, lowers: [42] } as never)).rejects.toThrow(/lowers/);
+    await expect(resolveMountConfig({ backend: Vellum, lowers: [42] } as never)).rejects.toThrow(/lowers/);
   });
 
   test('a zip lower from bytes: sync reads of deflated entries wait for preload, and say so', async () => {
@@ -47,7 +47,7 @@ describe('Overlay backend object', () => {
       { path: 'src/main.ts', kind: 'file', data: text('export const answer = 42;\n'.repeat(20)) },
       { path: 'README.md', kind: 'file', data: text('# readme\n'.repeat(20)) },
     ]);
-    const backend = await resolveMountConfig({ backend: Overlay, lowers: [{ type: 'zip', data: zip }] });
+    const backend = await resolveMountConfig({ backend: Vellum, lowers: [{ type: 'zip', data: zip }] });
     const root = at(backend);
     expect(fs.statSync(`${root}/src/main.ts`).isFile()).toBe(true);
     expect(() => fs.readFileSync(`${root}/src/main.ts`)).toThrow(/EAGAIN.*preload/);
@@ -61,7 +61,7 @@ describe('Overlay backend object', () => {
   test('an idb upper: async writes persist across mounts; sync writes are refused with the reason', async () => {
     const name = `zenfs-obj-${Date.now()}`;
     const config = {
-      backend: Overlay,
+      backend: Vellum,
       lowers: [{ type: 'memory', tree: { 'keep.txt': 'k', 'drop.txt': 'd' }, id: 'base' }],
       upper: { type: 'idb', name },
     } as const;
@@ -76,20 +76,45 @@ describe('Overlay backend object', () => {
     expect(await fs.promises.readFile(`${again}/new.txt`, 'utf8')).toBe('saved');
   });
 
+  test("an idb descriptor takes core's options as they are (here readOnly, mustExist)", async () => {
+    const name = `zenfs-obj-ro-${Date.now()}`;
+    const lowers = [{ type: 'memory', tree: { 'base.txt': 'b' }, id: 'ro-base' }] as const;
+    const writer = at(
+      await resolveMountConfig({ backend: Vellum, lowers: [...lowers], upper: { type: 'idb', name } }),
+    );
+    await fs.promises.writeFile(`${writer}/saved.txt`, 'saved');
+    await expect(
+      resolveMountConfig({
+        backend: Vellum,
+        lowers: [...lowers],
+        upper: { type: 'idb', name: `${name}-none`, mustExist: true },
+      }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    const preview = at(
+      await resolveMountConfig({
+        backend: Vellum,
+        lowers: [...lowers],
+        upper: { type: 'idb', name, readOnly: true },
+      }),
+    );
+    expect(await fs.promises.readFile(`${preview}/saved.txt`, 'utf8')).toBe('saved');
+    await expect(fs.promises.writeFile(`${preview}/no.txt`, 'no')).rejects.toMatchObject({ code: 'EROFS' });
+  });
+
   test('a descriptor kind with no resolver fails with the known kinds', async () => {
     // A kind from a newer configuration than this build knows.
-    const webdav = { type: 'webdav', url: 'https://example.invalid/' } as unknown as HttpDescriptor;
-    await expect(resolveMountConfig({ backend: Overlay, lowers: [webdav] })).rejects.toThrow(
-      /no lower layer of type 'webdav'.*memory, zip, http/,
+    const webdav = { type: 'webdav', url: 'https://example.invalid/' } as unknown as HttpLowerDescriptor;
+    await expect(resolveMountConfig({ backend: Vellum, lowers: [webdav] })).rejects.toThrow(
+      /EINVAL.*unknown lower layer type "webdav".*memory, zip, http/,
     );
   });
 
   test('registerLayerType replaces how a kind is built (here: http, without a server)', async () => {
-    const http: HttpDescriptor = { type: 'http', url: 'https://example.invalid/base/' };
+    const http: HttpLowerDescriptor = { type: 'http', url: 'https://example.invalid/base/' };
     registerLayerType('lower', 'http', (d) =>
-      MemoryLayer.fromTree({ 'from-http.txt': String((d as HttpDescriptor).url) }),
+      MemoryLayer.fromTree({ 'from-http.txt': String((d as HttpLowerDescriptor).url) }),
     );
-    const root = at(await resolveMountConfig({ backend: Overlay, lowers: [http] }));
+    const root = at(await resolveMountConfig({ backend: Vellum, lowers: [http] }));
     expect(fs.readFileSync(`${root}/from-http.txt`, 'utf8')).toBe(http.url);
   });
 });
@@ -199,7 +224,7 @@ describe('ranged sync I/O', () => {
 
   test("a symlink's own metadata through the sync API changes the link, not its target", async () => {
     const backend = await resolveMountConfig({
-      backend: Overlay,
+      backend: Vellum,
       lowers: [{ type: 'memory', tree: { 't.txt': 'x' } }],
       upper: { type: 'memory' },
     });

@@ -9,7 +9,8 @@ import { buildManifest, sha256Hex } from '@vellum/core/http';
 import { writeZip } from '@vellum/core/zip';
 import { fs, mount, resolveMountConfig, umount } from '@zenfs/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Overlay } from '../src/index.js';
+import { EXPECTED, stackDescriptors, startStackServer } from '../../core/test/descriptors/stack.js';
+import { Vellum } from '../src/index.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const files = new Map<string, Uint8Array>();
@@ -57,7 +58,7 @@ afterAll(async () => {
 describe('URL descriptors', () => {
   test('a zip and an HTTP directory over loopback, stacked under a memory upper', async () => {
     const backend = await resolveMountConfig({
-      backend: Overlay,
+      backend: Vellum,
       lowers: [
         { type: 'http', url: `${base}/lesson/` },
         { type: 'zip', url: `${base}/template.zip` },
@@ -82,7 +83,28 @@ describe('URL descriptors', () => {
 
   test('a URL that is not there fails the mount with a clear error', async () => {
     await expect(
-      resolveMountConfig({ backend: Overlay, lowers: [{ type: 'zip', url: `${base}/missing.zip` }] }),
+      resolveMountConfig({ backend: Vellum, lowers: [{ type: 'zip', url: `${base}/missing.zip` }] }),
     ).rejects.toThrow(/ENOENT.*missing\.zip/);
+  });
+});
+
+describe("core's descriptors, unchanged", () => {
+  test('the stack core opens (memory, http, zip by url and from bytes) mounts the same through Vellum', async () => {
+    const stackServer = await startStackServer();
+    try {
+      const backend = await resolveMountConfig({
+        backend: Vellum,
+        lowers: stackDescriptors(stackServer),
+        upper: { type: 'memory' },
+      });
+      mount('/core-stack', backend);
+      for (const [path, text] of Object.entries(EXPECTED)) {
+        expect(await fs.promises.readFile(`/core-stack${path}`, 'utf8')).toBe(text);
+      }
+      expect(fs.existsSync('/core-stack/big.txt')).toBe(false);
+      umount('/core-stack');
+    } finally {
+      await stackServer.close();
+    }
   });
 });

@@ -8,26 +8,9 @@
  * const meter = new TransferMeter((p) => console.log(`${p.totalLoaded}/${p.totalExpected}`));
  * ```
  */
-export { layerError } from './errors.js';
-export {
-  type ByteRange,
-  Fetcher,
-  HttpError,
-  type HttpFailureKind,
-  type HttpRequest,
-  type HttpResponse,
-  type NetworkOptions,
-} from './fetcher.js';
+export { HttpError, type HttpFailureKind, type NetworkOptions } from './fetcher.js';
 export { HttpLayer, type HttpLayerOptions } from './http-layer.js';
-export { ByteLru } from './lru.js';
-export {
-  buildManifest,
-  MANIFEST_VERSION,
-  type Manifest,
-  type ManifestEntry,
-  manifestDigest,
-  parseManifest,
-} from './manifest.js';
+export { buildManifest, MANIFEST_VERSION, type Manifest, type ManifestEntry } from './manifest.js';
 export { type ProgressEvent, TransferMeter, type TransferProgress, type TransferStats } from './progress.js';
 export { sha256Hex } from './sha256.js';
 export type { LayerWarning } from './warning.js';

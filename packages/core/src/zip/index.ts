@@ -16,7 +16,6 @@ export {
   type TransferStats,
 } from '../http/progress.js';
 export type { LayerWarning } from '../http/warning.js';
-export { crc32 } from './crc32.js';
 export type { RangeReaderOptions } from './range-reader.js';
 export { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
 export { type ZipInput, ZipLayer, type ZipLayerOptions } from './zip-layer.js';

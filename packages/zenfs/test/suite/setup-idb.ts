@@ -1,15 +1,15 @@
 /**
  * SETUP for ZenFS's suite: Vellum with ZenFS's test data in a memory lower under an
- * IndexedDB upper (fake-indexeddb), mounted through `Overlay` with an `idb` descriptor.
+ * IndexedDB upper (fake-indexeddb), mounted through `Vellum` with an `idb` descriptor.
  * IndexedDB commits only asynchronously, so ZenFS's sync tests are skipped (see ../../README.md).
  */
 import 'fake-indexeddb/auto';
 import { configureSingle } from '@zenfs/core';
-import { Overlay } from '../../src/index.js';
+import { Vellum } from '../../src/index.js';
 import { dataLayer } from './data-layer.js';
 
 await configureSingle({
-  backend: Overlay,
+  backend: Vellum,
   lowers: [dataLayer()],
   upper: { type: 'idb', name: `zenfs-suite-${process.pid}` },
 });

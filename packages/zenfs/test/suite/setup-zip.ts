@@ -6,12 +6,12 @@
 import { MemoryUpper } from '@vellum/core';
 import { writeZip } from '@vellum/core/zip';
 import { mount, resolveMountConfig, umount } from '@zenfs/core';
-import { Overlay } from '../../src/index.js';
+import { Vellum } from '../../src/index.js';
 import { dataFiles } from './data-layer.js';
 
 const zip = writeZip(dataFiles().map(({ name, data }) => ({ path: name, kind: 'file', data, mode: 0o644 })));
 const backend = await resolveMountConfig({
-  backend: Overlay,
+  backend: Vellum,
   lowers: [{ type: 'zip', data: zip }],
   upper: new MemoryUpper(),
 });
