@@ -12,6 +12,8 @@
  * ```
  * A layer is a zip (file or http(s) URL), a directory with a vellum.json (on disk or a URL), or a
  * plain directory.
+ *
+ * @module
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

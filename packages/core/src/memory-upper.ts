@@ -28,6 +28,7 @@ export class MemoryUpper implements UpperLayer {
   /** Commits made so far; lets tests assert how many transactions an operation took. */
   commits = 0;
 
+  /** Everything stored, as copies. */
   async load(): Promise<UpperSnapshot> {
     const dirents: UpperDirent[] = [];
     for (const [parent, names] of this.#dirents) {
@@ -82,6 +83,7 @@ export class MemoryUpper implements UpperLayer {
     }
   }
 
+  /** One chunk of a file's bytes; `undefined` when it is not stored. */
   async readChunk(ino: number, index: number): Promise<Uint8Array | undefined> {
     return this.readChunkSync(ino, index);
   }
@@ -97,6 +99,7 @@ export class MemoryUpper implements UpperLayer {
     this.#chunks.clear();
   }
 
+  /** Bytes of file contents and records held. */
   async usage(): Promise<UpperUsage> {
     let bytes = 0;
     let entries = this.#inodes.size;

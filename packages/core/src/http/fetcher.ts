@@ -56,9 +56,13 @@ export type HttpFailureKind =
  * ```
  */
 export class HttpError extends Error {
+  /** Always `'HttpError'`. */
   override readonly name = 'HttpError';
+  /** What went wrong, in kinds a caller can act on. */
   readonly kind: HttpFailureKind;
+  /** The URL requested. */
   readonly url: string;
+
   /** The HTTP status, for `kind: 'status'` and `'changed'` (412). */
   readonly status?: number;
 

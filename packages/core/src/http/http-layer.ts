@@ -14,6 +14,10 @@ import { type Manifest, type ManifestEntry, parseManifest } from './manifest.js'
 import type { TransferStats } from './progress.js';
 import { sha256Hex } from './sha256.js';
 
+/**
+ * How {@link HttpLayer.open} reads the directory: the manifest's name, the cache, the
+ * integrity check, and the network options (retries, timeouts, headers, progress).
+ */
 export interface HttpLayerOptions extends NetworkOptions {
   /** The manifest's name under the base URL (default `vellum.json`). */
   manifest?: string;
@@ -23,7 +27,9 @@ export interface HttpLayerOptions extends NetworkOptions {
   integrity?: boolean;
   /** The layer's identity (default: `http:` + the manifest's digest). */
   id?: string;
+  /** Owner's user id of every entry (default 0; a manifest carries none). */
   uid?: number;
+  /** Owner's group id of every entry (default 0). */
   gid?: number;
 }
 
@@ -40,7 +46,9 @@ export interface HttpLayerOptions extends NetworkOptions {
  */
 export class HttpLayer implements LowerLayer {
   readonly id: string;
+  /** The `vellum.json` the layer was opened with. */
   readonly manifest: Manifest;
+
   readonly #base: string;
   readonly #fetcher: Fetcher;
   readonly #files: ManifestEntry[] = [];

@@ -8,6 +8,15 @@ import type { UpperChange } from '../layer.js';
 import { getOrInsert } from '../map.js';
 import { coalesce } from './coalesce.js';
 
+/**
+ * Write-back of an `IndexedDBUpper`: operations resolve once queued and are committed
+ * in groups; these bound how long and how much a group collects.
+ *
+ * @example
+ * ```ts
+ * const upper = new IndexedDBUpper({ name: 'ws', writeBack: { delayMs: 50, maxBytes: 4 << 20 } });
+ * ```
+ */
 export interface WriteBackOptions {
   /** Longest an acknowledged operation waits before its group starts committing (ms; default 20). */
   delayMs?: number;
@@ -19,6 +28,7 @@ export interface WriteBackOptions {
 
 /** Why writes are refused after a group commit failed: the stored state ends before that group. */
 export class WriteBackFailedError extends Error {
+  /** Always `'WriteBackFailedError'`. */
   override readonly name = 'WriteBackFailedError';
 }
 

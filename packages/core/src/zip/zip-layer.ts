@@ -46,7 +46,9 @@ export interface ZipLayerOptions extends NetworkOptions, RangeReaderOptions {
   rangedAbove?: number;
   /** Which inflater to use (default: the runtime's DecompressionStream, fflate without one). */
   inflate?: 'auto' | 'native' | 'fflate';
+  /** Owner's user id of every entry (default 0: a zip records none). */
   uid?: number;
+  /** Owner's group id of every entry (default 0). */
   gid?: number;
   /** Told about every entry left out and about a server without Range support. */
   onWarning?: (warning: LayerWarning) => void;
@@ -298,7 +300,7 @@ export class ZipLayer implements LowerLayer {
     return { ...meta, path, kind: 'dir' };
   }
 
-  /** For the engine's lower index: the table itself is laid in wasm (see bulk-lower.ts). */
+  /** @internal For the engine's lower index: the table itself is laid in wasm (see bulk-lower.ts). */
   get [BULK_LOWER](): BulkLower {
     return {
       table: (index: NamespaceIndex) =>
