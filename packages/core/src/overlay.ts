@@ -291,6 +291,7 @@ export class Overlay {
 
   /**
    * A whole file's bytes.
+   *
    * @example
    * ```ts
    * const bytes = await ov.readFile('/logo.png');
@@ -302,6 +303,7 @@ export class Overlay {
   ): Promise<Uint8Array>;
   /**
    * A whole file decoded as text with `encoding` (`'utf8'`, `'latin1'`, `'base64'`, …).
+   *
    * @example
    * ```ts
    * const text = await ov.readFile('/README.md', 'utf8');
@@ -321,6 +323,7 @@ export class Overlay {
   /**
    * The names in a directory, sorted, lower and upper merged (whiteouts hide names, opaque directories
    * hide the lowers'). `recursive` lists the whole tree as relative paths.
+   *
    * @example
    * ```ts
    * await ov.readdir('/src');                      // ['main.ts', 'util.ts']
@@ -333,10 +336,12 @@ export class Overlay {
   ): Promise<string[]>;
   /**
    * The entries of a directory as `Dirent`s, which tell their type without a `stat` each.
+   *
    * @example
    * ```ts
-   * for (const d of await ov.readdir('/src', { withFileTypes: true })) if (d.isDirectory())
-   * console.log(d.name);
+   * for (const d of await ov.readdir('/src', { withFileTypes: true })) {
+   *   if (d.isDirectory()) console.log(d.name);
+   * }
    * ```
    */
   async readdir(path: PathLike, options: { withFileTypes: true; recursive?: boolean }): Promise<Dirent[]>;
@@ -369,6 +374,7 @@ export class Overlay {
    * Node's `mkdir`: creates a directory (`mode` before the umask, default 0o777). With `recursive`,
    * creates the missing parents too and resolves with the first directory it created (`undefined` if
    * none).
+   *
    * @example
    * ```ts
    * await ov.mkdir('/src/lib/util', { recursive: true });
@@ -404,6 +410,7 @@ export class Overlay {
    * Replaces a file's contents (creating it, mode 0o666 before the umask, unless `flag` says otherwise).
    * `data` may be a string, bytes, or an (async) iterable of either. A lower file is copied up first, as
    * overlayfs does.
+   *
    * @example
    * ```ts
    * await ov.writeFile('/src/main.ts', 'console.log(2)');
@@ -430,11 +437,12 @@ export class Overlay {
   /**
    * Opens a file and resolves with a `FileHandle` (`flags` as Node: `'r'`, `'r+'`, `'w'`, `'a'`, `'wx'`,
    * …).
+   *
    * @example
    * ```ts
    * const fh = await ov.open('/log.txt', 'a');
-   * await fh.write('one more line\
-   * ');
+   * await fh.write('one more line\n');
+
    * await fh.close();
    * ```
    */

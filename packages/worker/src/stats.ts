@@ -7,6 +7,7 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 
+/** @inline */
 type Kind = 'file' | 'dir' | 'symlink';
 
 /**
