@@ -128,7 +128,16 @@ export class Stats extends EntryType {
   }
 }
 
-/** A directory entry from `readdir(path, { withFileTypes: true })`. */
+/**
+ * A directory entry from `readdir(path, { withFileTypes: true })`.
+ *
+ * @example
+ * ```ts
+ * for (const d of await ov.readdir('/', { withFileTypes: true, recursive: true })) {
+ *   if (d.isFile()) console.log(`${d.parentPath}/${d.name}`);
+ * }
+ * ```
+ */
 export class Dirent extends EntryType {
   /** The entry's name: its last path component, also in a recursive listing. */
   readonly name: string;

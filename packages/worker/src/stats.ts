@@ -92,7 +92,14 @@ export class Stats extends EntryType {
   }
 }
 
-/** A directory entry from `readdir(path, { withFileTypes: true })`. */
+/**
+ * A directory entry from `readdir(path, { withFileTypes: true })`, as the engine's.
+ *
+ * @example
+ * ```ts
+ * const dirs = (await fs.readdir('/', { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+ * ```
+ */
 export class Dirent extends EntryType {
   /** The entry's name: its last path component, also in a recursive listing. */
   readonly name: string;

@@ -19,7 +19,14 @@ import {
   type SyncRequest,
 } from './sync-protocol.js';
 
-/** The port end `connectSync` needs: a `MessagePort` (web or `worker_threads`). */
+/**
+ * The port end `connectSync` needs: a `MessagePort` (web or `worker_threads`).
+ *
+ * @example
+ * ```ts
+ * const port: SyncPort = await fs.syncPort(); // a MessagePort; transfer it to the worker that calls connectSync
+ * ```
+ */
 export interface SyncPort {
   /** Sends the channel's messages to the overlay worker. */
   postMessage(message: unknown, transfer?: Transferable[]): void;

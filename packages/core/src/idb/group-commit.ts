@@ -26,7 +26,19 @@ export interface WriteBackOptions {
   maxBytes?: number;
 }
 
-/** Why writes are refused after a group commit failed: the stored state ends before that group. */
+/**
+ * Why writes are refused after a group commit failed: the stored state ends before that group.
+ * The overlay's calls reject with EIO whose `cause` is this error; `reset()` or reopening clears it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await ov.writeFile('/a.txt', 'a');
+ * } catch (error) {
+ *   if (error instanceof FsError && error.cause instanceof WriteBackFailedError) console.warn('earlier writes were lost');
+ * }
+ * ```
+ */
 export class WriteBackFailedError extends Error {
   /** Always `'WriteBackFailedError'`. */
   override readonly name = 'WriteBackFailedError';
