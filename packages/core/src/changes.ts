@@ -7,7 +7,7 @@ import { joinPath } from './path.js';
 export interface Change {
   /** The changed path. */
   path: string;
-  /** What is there now; `null` for a deletion. */
+  /** The object's kind; for `deleted`, the kind of the lower object the whiteout hides. */
   type: 'file' | 'dir' | 'symlink' | null;
   /**
    * - `added`: new in the upper where no lower has the name;
