@@ -453,7 +453,13 @@ export class OverlayClient extends EventTarget {
    *
    * @example
    * ```ts
-   * const errors = await fs.writeMany([{ path: '/t/a.txt', data: 'a' }, { path: '/t/b.bin', data: bytes }], { parents: true });
+   * const errors = await fs.writeMany(
+   *   [
+   *     { path: '/t/a.txt', data: 'a' },
+   *     { path: '/t/b.bin', data: new Uint8Array([1, 2, 3]) },
+   *   ],
+   *   { parents: true },
+   * );
    * ```
    */
   async writeMany(
@@ -541,7 +547,8 @@ export class OverlayClient extends EventTarget {
    * @example
    * ```ts
    * await fs.close();
-   * const again = await createOverlayWorker({ lowers, upper: { type: 'idb', name: 'lesson-1' } });
+   * const again = await createOverlayWorker({ lowers: [{ type: 'zip', url: '/template.zip' }], upper: { type: 'idb', name: 'lesson-1' } });
+
    * ```
    */
   close(): Promise<void> {

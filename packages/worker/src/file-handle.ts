@@ -11,8 +11,9 @@ import { prepareData, type WriteData } from './write-data.js';
  *
  * @example
  * ```ts
- * const { bytesRead, buffer } = await fh.read(new Uint8Array(1024), 0, 1024, 0);
+ * const { bytesRead, buffer } = await fh.read({ buffer: new Uint8Array(1024), position: 0 });
  * const head = buffer.subarray(0, bytesRead);
+
  * ```
  */
 export interface ReadResult<T extends ArrayBufferView> {

@@ -108,7 +108,9 @@ export class OverlayBackend extends FileSystem {
    *
    * @example
    * ```ts
+   * import { fs } from '@zenfs/core';
    * await backend.preload(['/src/**\/*.ts', '/package.json']);
+
    * fs.readFileSync('/work/src/main.ts', 'utf8'); // no EAGAIN from a lazy lower
    * ```
    */

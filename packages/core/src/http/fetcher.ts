@@ -51,8 +51,12 @@ export type HttpFailureKind =
  *
  * @example
  * ```ts
- * try { await ov.readFile('/big.bin'); }
- * catch (e) { if (e.cause instanceof HttpError && e.cause.status === 404) console.log('gone from the server'); }
+ * try {
+ *   await ov.readFile('/big.bin');
+ * } catch (e) {
+ *   if (e instanceof FsError && e.cause instanceof HttpError && e.cause.status === 404) console.log('gone from the server');
+ * }
+
  * ```
  */
 export class HttpError extends Error {

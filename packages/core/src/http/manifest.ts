@@ -79,7 +79,10 @@ export async function manifestDigest(entries: readonly ManifestEntry[]): Promise
  *
  * @example
  * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { buildManifest } from '@vellum/core/http';
  * const m = await buildManifest([{ path: 'a.txt', type: 'file', size: 1, sha256: '…', mode: 0o644, mtime: 0 }]);
+
  * await writeFile('site/vellum.json', JSON.stringify(m, null, 1));
  * ```
  */

@@ -165,8 +165,10 @@ export class IndexedDBUpper implements UpperLayer {
    * @example
    * ```ts
    * const upper = new IndexedDBUpper({ name: 'w', whenLocked: 'read-only' });
-   * const ov = await Overlay.create({ lowers, upper });
-   * upper.onRemoteChange(() => renderTree(ov)); // ov already shows the writer's change
+   * const ov = await Overlay.create({ lowers: [base], upper });
+   * const stop = upper.onRemoteChange(() => console.log(ov.existsSync('/new.txt'))); // ov already shows the writer's change
+   * stop(); // no more calls
+
    * ```
    */
   onRemoteChange(listener: (change: RemoteChange) => void): () => void {
