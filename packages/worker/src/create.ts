@@ -75,7 +75,8 @@ async function link(worker: OverlayWorkerOptions['worker']): Promise<WorkerLink>
  * Starts the overlay engine in a worker (a module Web Worker in a page, a
  * `worker_threads` worker under Node) and returns a client with `Overlay`'s async API.
  * The layers are built in the worker from serializable descriptors; an unknown
- * descriptor type rejects with a TypeError naming it (and the worker is ended).
+ * descriptor type rejects with EINVAL naming it and the known kinds (and the worker is ended).
+
  *
  * @example
  * ```ts
