@@ -186,6 +186,7 @@ describe('issue 22: no data loss in the IDE', () => {
     await tab.close({ runBeforeUnload: true });
     await expect.poll(() => tab.isClosed()).toBe(true);
     expect(asked).toEqual(['beforeunload']);
+    await page.bringToFront();
   });
 
   it('unsaved buffers stay with their workspace across a switch, and come back when switching back', async () => {
@@ -287,6 +288,9 @@ describe('issue 22: no data loss in the IDE', () => {
     await expect(reader.getByTestId('workspace-delete').isDisabled()).resolves.toBe(true);
 
     // The reader shows /src/app.ts and cannot change it.
+    // Each tab is brought to the front before it is driven, as a user would (a page in the
+    // background gets few animation frames, and Playwright waits for frames before clicking).
+    await reader.bringToFront();
     await clickInTree(reader, '/src/app.ts');
     await reader.waitForSelector('.editor[data-path="/src/app.ts"] .cm-content');
     const before = await editorText(reader);
@@ -297,6 +301,7 @@ describe('issue 22: no data loss in the IDE', () => {
     await expect.poll(() => statusText(reader)).toContain('Read-only');
 
     // The writer saves: the reader's tree and open buffer follow without a reload.
+    await writer.bringToFront();
     await editAndSave(writer, '/src/app.ts', '\n// saved by the writer tab\n');
     await expect.poll(() => editorText(reader)).toContain('saved by the writer tab');
     await expect.poll(() => row(reader, '/src/app.ts').getAttribute('data-status')).toBe('modified');
@@ -307,6 +312,7 @@ describe('issue 22: no data loss in the IDE', () => {
 
     // The writer's tab closes: the reader takes over, says so, and writes.
     await writer.close();
+    await reader.bringToFront();
     await reader.waitForSelector('body[data-read-only="false"][data-ready="true"]');
     await expect(statusText(reader)).resolves.toContain('took over');
     await expect(reader.getByTestId('read-only').count()).resolves.toBe(0);
@@ -319,5 +325,6 @@ describe('issue 22: no data loss in the IDE', () => {
     expect(text).toContain('then by the tab that took over');
     await expect(row(reader, '/package.renamed.json').getAttribute('data-status')).resolves.toBe('moved');
     await reader.close();
+    await page.bringToFront();
   });
 });
