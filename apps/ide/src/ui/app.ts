@@ -25,6 +25,7 @@ import { FileTree } from './file-tree.js';
 import { hexView } from './hex-view.js';
 import { asText } from './text.js';
 import { baseName, parentOf, TreeModel } from './tree-model.js';
+import { UndoOffer } from './undo-offer.js';
 import { type WorkspaceActions, workspaceBar } from './workspace-bar.js';
 
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
@@ -37,13 +38,6 @@ function download(bytes: Uint8Array, name: string, type: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** The Undo button on offer: what it restores, and what to stop listening to when it goes. */
-interface Offered {
-  point: UndoPoint | undefined;
-  button: HTMLElement;
-  stops: (() => void)[];
 }
 
 type CenterView =
@@ -75,8 +69,8 @@ export class App {
   #lastChanges: Change[] = [];
   /** Ends the listeners this view put outside its own element (on `window`). */
   readonly #disposed = new AbortController();
-  /** The one undo on offer (the last reset or revert), until the workspace changes again. */
-  #undo: Offered | undefined;
+  /** The one undo on offer (the last reset, revert or workspace deletion). */
+  readonly #undo: UndoOffer;
   /** The page is being left by the IDE itself, its unsaved buffers kept: no `beforeunload` prompt. */
   #leaving = false;
 
@@ -84,6 +78,7 @@ export class App {
     readonly ws: Workspace,
     readonly actions: WorkspaceActions & { acceptBase(): Promise<void> },
   ) {
+    this.#undo = new UndoOffer(this.#status, (fn) => this.run(fn));
     this.#tree = new FileTree(this.#model, {
       open: (row) => void this.run(() => this.open(row.path)),
       move: (from, toDir) => void this.run(() => this.#move(from, join(toDir, baseName(from)))),
@@ -174,7 +169,7 @@ export class App {
    */
   dispose(): void {
     this.#disposed.abort();
-    this.#dropUndo();
+    this.#undo.drop();
   }
 
   /** Runs one user action; errors go to the status bar, and the views are refreshed from the overlay. */
@@ -375,53 +370,24 @@ export class App {
    */
   #offerUndo(point: UndoPoint, message: string): void {
     this.#say(message);
-    this.#offer(`Undo ${point.label}`, point, async () => {
-      try {
-        await point.restore(this.ws);
-      } finally {
-        await point.close();
-      }
-      await this.refresh();
-      await this.#reloadBuffers();
-      this.#say(`Undone: the ${point.label} (${point.changes} change${point.changes === 1 ? '' : 's'} back)`);
-    });
-    // The client's `change` event fires for every mutating call made after this one.
-    const onChange = (): void => this.#dropUndo();
-    this.ws.fs.client.addEventListener('change', onChange);
-    const offered = this.#undo;
-    if (offered) offered.stops.push(() => this.ws.fs.client.removeEventListener('change', onChange));
-  }
-
-  /** Puts an Undo button labelled `label` in the status bar, the only one: it runs `undo` once. */
-  #offer(label: string, point: UndoPoint | undefined, undo: () => Promise<void>): void {
-    this.#dropUndo();
-    const button = el('button', { type: 'button', class: 'small', 'data-testid': 'undo' }, label);
-    const offered: Offered = { point, button, stops: [] };
-    button.addEventListener(
-      'click',
-      () =>
-        void this.run(async () => {
-          if (this.#undo !== offered) return;
-          this.#endOffer(offered);
-          await undo();
-        }),
+    this.#undo.offer(
+      `Undo ${point.label}`,
+      async () => {
+        try {
+          await point.restore(this.ws);
+        } finally {
+          await point.close();
+        }
+        await this.refresh();
+        await this.#reloadBuffers();
+        this.#say(
+          `Undone: the ${point.label} (${point.changes} change${point.changes === 1 ? '' : 's'} back)`,
+        );
+      },
+      () => void point.close(),
     );
-    this.#undo = offered;
-    this.#status.append(button);
-  }
-
-  /** Ends the undo on offer, if any (its copy of the workspace goes). */
-  #dropUndo(): void {
-    const offered = this.#undo;
-    if (!offered) return;
-    this.#endOffer(offered);
-    void offered.point?.close();
-  }
-
-  #endOffer(offered: Offered): void {
-    if (this.#undo === offered) this.#undo = undefined;
-    for (const stop of offered.stops) stop();
-    offered.button.remove();
+    // The client's `change` event fires for every mutating call made after this one.
+    this.#undo.until(this.ws.fs.client, 'change');
   }
 
   async exportZip(): Promise<void> {
@@ -633,7 +599,7 @@ export class App {
    */
   noteUndo(message: string, label: string, undo: () => Promise<void>): void {
     this.#say(message);
-    this.#offer(label, undefined, undo);
+    this.#undo.offer(label, undo);
   }
 
   /** An error message in the status bar. */
