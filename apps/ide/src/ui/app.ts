@@ -12,7 +12,7 @@
 import type { Change } from '@vellum/core';
 import { changesToTar } from '../export/tar.js';
 import { changesToZip } from '../export/zip.js';
-import { revertChange } from '../fs/revert.js';
+import { movesBack, revertChange } from '../fs/revert.js';
 import { UndoPoint } from '../fs/undo-point.js';
 import type { Workspace } from '../workspace.js';
 import { keepUnsaved } from '../workspaces/unsaved.js';
@@ -233,10 +233,12 @@ export class App {
       type: null,
       change: 'modified',
     };
-    const what =
-      change.change === 'renamed' && change.from !== undefined
-        ? `${path} goes back to ${change.from}, as the base has it there.`
-        : `${path} becomes what the base has there${change.change === 'deleted' ? ' (it comes back)' : ''}; what this workspace holds at that name is dropped.`;
+    const inBase = (await this.ws.base.lstat(path)) !== undefined;
+    const what = (await movesBack(this.ws.fs, change))
+      ? `${path} goes back to ${change.from}, as the base has it there.`
+      : inBase
+        ? `${path} becomes what the base has there${change.change === 'deleted' ? ' (it comes back)' : ''}; what this workspace holds at that name is dropped.`
+        : `${path} is not in the base: it goes, with what this workspace holds there.`;
     if (
       !(await confirmAction(
         `Revert ${path} to the base?`,
