@@ -305,6 +305,9 @@ describe('issue 22: no data loss in the IDE', () => {
     await editAndSave(writer, '/src/app.ts', '\n// saved by the writer tab\n');
     await expect.poll(() => editorText(reader)).toContain('saved by the writer tab');
     await expect.poll(() => row(reader, '/src/app.ts').getAttribute('data-status')).toBe('modified');
+    // Its Changes panel follows too, without the Revert buttons of a tab that writes.
+    await reader.locator('.change[data-path="/src/app.ts"]').waitFor();
+    await expect(reader.locator('.change [data-action="revert"]').count()).resolves.toBe(0);
     await clickInTree(writer, '/package.json');
     await writer.getByTestId('rename').click();
     await answerName(writer, 'package.renamed.json');
