@@ -124,11 +124,17 @@ describe('issue 22: no data loss in the IDE', () => {
     await expect(editorText(page)).resolves.toContain('edited before the revert');
     await expect(page.getByTestId('title-dirty').isHidden()).resolves.toBe(true);
 
+    // An unsaved buffer of a base file stays open through a reset (the question says so).
+    await typeUnsaved(page, '/README.md', 'unsaved during the reset\n');
     await page.getByTestId('reset').click();
-    await expect(page.getByTestId('confirm-message').textContent()).resolves.toContain('4 changes');
+    const question = await page.getByTestId('confirm-message').textContent();
+    expect(question).toContain('4 changes');
+    expect(question).toContain('1 unsaved buffer stays open');
     await answerDialog(page);
     await expectChanges(page, 0);
     await expect(inspect(page).listing('workspace')).resolves.toEqual(await inspect(page).listing('base'));
+    await expect(editorText(page)).resolves.toContain('unsaved during the reset');
+    await expect(page.getByTestId('title-dirty').isHidden()).resolves.toBe(false);
     await page.getByTestId('undo').click();
     await expectChanges(page, 4);
     await expect(inspect(page).changes()).resolves.toEqual(changes);
@@ -140,6 +146,19 @@ describe('issue 22: no data loss in the IDE', () => {
     await expectChanges(page, 0);
     await editAndSave(page, '/package.json', '\n');
     await expect(page.getByTestId('undo').count()).resolves.toBe(0);
+
+    // The unsaved README buffer was typed over the edited file, which the reset took away: its
+    // save asks before writing over the base's version.
+    await clickInTree(page, '/README.md');
+    await page.waitForSelector('.editor[data-path="/README.md"]');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+s');
+    await expect(page.getByTestId('confirm-message').textContent()).resolves.toContain('another version');
+    await answerDialog(page, 'overwrite');
+    await page.waitForSelector('[data-testid="title-dirty"][hidden]', { state: 'attached' });
+    await expect(inspect(page).read('workspace', '/README.md')).resolves.toContain(
+      'unsaved during the reset',
+    );
   });
 
   it('delete workspace asks first and can be undone on the next page, changes intact', async () => {

@@ -239,10 +239,11 @@ export class App {
       : inBase
         ? `${path} becomes what the base has there${change.change === 'deleted' ? ' (it comes back)' : ''}; what this workspace holds at that name is dropped.`
         : `${path} is not in the base: it goes, with what this workspace holds there.`;
+    const going = (await movesBack(this.ws.fs, change)) ? [] : await this.#unsavedGoing(path);
     if (
       !(await confirmAction(
         `Revert ${path} to the base?`,
-        `${what}\nYou can undo it from the status bar.`,
+        `${what}${going.length > 0 ? ` Unsaved edits go with it: ${going.join(', ')}.` : ''}\nYou can undo it from the status bar (the files, not unsaved edits).`,
         'Revert',
       ))
     )
@@ -256,20 +257,28 @@ export class App {
       throw error;
     }
     if (at !== path) this.#editor.move(path, at);
-    const now = await this.ws.fs.lstat(at);
-    if (now?.kind === 'file') {
-      const text = asText(await this.ws.fs.readFile(at));
-      if (text !== undefined) this.#editor.reload(at, text);
-    } else {
-      this.#editor.forget(at);
-    }
-    this.#offerUndo(point, `Reverted ${at} to the base`);
     const shown = this.#view.kind === 'none' ? undefined : this.#view.path;
-    if (shown === path || (shown?.startsWith(`${path}/`) ?? false)) {
-      if (this.#view.kind === 'diff' && now?.kind === 'file') await this.showDiff(at);
-      else if (now?.kind === 'file') await this.open(at);
-      else this.#clearCenter();
+    const diff = this.#view.kind === 'diff';
+    await this.#reloadBuffers();
+    this.#offerUndo(point, `Reverted ${at} to the base`);
+    // Moved back: what was shown below the new name is shown at the old one.
+    if (at !== path && shown !== undefined && (shown === path || shown.startsWith(`${path}/`))) {
+      const moved = at + shown.slice(path.length);
+      if ((await this.ws.fs.lstat(moved))?.kind === 'file')
+        await (diff ? this.showDiff(moved) : this.open(moved));
     }
+  }
+
+  /**
+   * The unsaved buffers at or below `scope` whose file the base does not have: resetting or
+   * reverting `scope` removes the file, and the buffer goes with it (the question says so first).
+   */
+  async #unsavedGoing(scope: string): Promise<string[]> {
+    const going: string[] = [];
+    for (const p of this.#editor.dirtyPaths())
+      if ((scope === '/' || p === scope || p.startsWith(`${scope}/`)) && !(await this.ws.base.lstat(p)))
+        going.push(p);
+    return going;
   }
 
   /** Drops every change of the workspace, after asking; undoable once from the status bar. */
@@ -279,13 +288,17 @@ export class App {
       this.#say('Nothing to reset: the workspace equals its base');
       return;
     }
-    const unsaved = this.#editor.dirtyPaths().length;
+    const going = await this.#unsavedGoing('/');
+    const staying = this.#editor.dirtyPaths().length - going.length;
     if (
       !(await confirmAction(
         'Reset the workspace to its base?',
         `Every change in the upper layer goes (${changes.length} change${changes.length === 1 ? '' : 's'}).` +
-          (unsaved > 0 ? ` The ${unsaved} unsaved buffer${unsaved === 1 ? ' stays' : 's stay'} open.` : '') +
-          '\nYou can undo it from the status bar.',
+          (going.length > 0
+            ? ` Unsaved edits of files the base does not have go too: ${going.join(', ')}.`
+            : '') +
+          (staying > 0 ? ` ${staying} unsaved buffer${staying === 1 ? ' stays' : 's stay'} open.` : '') +
+          '\nYou can undo it from the status bar (the files, not unsaved edits).',
         'Reset',
       ))
     )
@@ -340,16 +353,21 @@ export class App {
   }
 
   /**
-   * Open buffers follow the files after the workspace changed under them (a reset, an undo, the
-   * writer's save seen by a read-only tab): a clean buffer takes the file's content, or goes with
-   * the file; an unsaved one is left as it is (its save will ask).
+   * Open buffers follow the files after the workspace changed under them (a reset, a revert, an
+   * undo, the writer's save seen by a read-only tab): a buffer whose file is gone goes with it (the
+   * reset or revert said so first); a clean one takes the file's content; an unsaved one is left as
+   * it is (its save will ask).
    */
   async #reloadBuffers(): Promise<void> {
     for (const { path, text, saved } of this.#editor.buffers()) {
-      if (text !== saved) continue;
-      const now = (await this.ws.fs.lstat(path)) ? asText(await this.ws.fs.readFile(path)) : undefined;
-      if (now === undefined) this.#editor.forget(path);
-      else this.#editor.reload(path, now);
+      const there = (await this.ws.fs.lstat(path))?.kind === 'file';
+      if (!there) this.#editor.forget(path);
+      else if (text === saved) {
+        const now = asText(await this.ws.fs.readFile(path));
+        // No longer text: the buffer goes, and the file shows as bytes.
+        if (now === undefined) this.#editor.forget(path);
+        else this.#editor.reload(path, now);
+      }
     }
     const shown = this.#view.kind === 'none' ? undefined : this.#view.path;
     if (shown === undefined) return;
