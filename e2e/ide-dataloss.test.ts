@@ -86,6 +86,16 @@ describe('issue 22: no data loss in the IDE', () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await check();
+    // The undo of a reset brings back this very state (the old name reads the base, the new one
+    // keeps its edit).
+    const changes = await inspect(page).changes();
+    await page.getByTestId('reset').click();
+    await answerDialog(page);
+    await expectChanges(page, 0);
+    await page.getByTestId('undo').click();
+    await expectChanges(page, changes.length);
+    await check();
+    await expect(inspect(page).changes()).resolves.toEqual(changes);
   });
 
   it('revert and reset ask first and can be undone: contents, deletions and renames come back exactly', async () => {
