@@ -5,6 +5,7 @@
  * reset, revert and workspace deletion asked first and undoable; a save over a file that changed
  * underneath asks first.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
@@ -19,6 +20,7 @@ import {
   importZip,
   newPersistent,
   row,
+  SHOTS,
   startIde,
   typeUnsaved,
 } from './ide-harness.js';
@@ -37,6 +39,7 @@ const inspect = (p: Page) => ({
 const editorText = (p: Page) => p.locator('.cm-content').textContent();
 const statusText = (p: Page) => p.getByTestId('status-text').textContent();
 const workspaceUrl = (id: string) => `${ide.url}?workspace=${id}`;
+const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 /** A second tab (page) in the same browser context: same origin, same IndexedDB and Web Locks. */
 async function openTab(url: string): Promise<Page> {
@@ -138,6 +141,7 @@ describe('issue 22: no data loss in the IDE', () => {
     await typeUnsaved(page, '/README.md', 'unsaved during the reset\n');
     await page.getByTestId('reset').click();
     const question = await page.getByTestId('confirm-message').textContent();
+    await shot(page, '20-confirm-reset');
     expect(question).toContain('4 changes');
     expect(question).toContain('1 unsaved buffer stays open');
     await answerDialog(page);
@@ -268,6 +272,7 @@ describe('issue 22: no data loss in the IDE', () => {
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+s');
     await expect(page.getByTestId('confirm-message').textContent()).resolves.toContain('another version');
+    await shot(page, '22-save-conflict');
     await answerDialog(page, 'cancel');
     await expect(inspect(page).read('workspace', '/README.md')).resolves.toBe(
       '# README of the imported zip\n',
@@ -336,6 +341,7 @@ describe('issue 22: no data loss in the IDE', () => {
     await expect.poll(() => row(reader, '/src/app.ts').getAttribute('data-status')).toBe('modified');
     // Its Changes panel follows too, without the Revert buttons of a tab that writes.
     await reader.locator('.change[data-path="/src/app.ts"]').waitFor();
+    await shot(reader, '21-read-only-tab');
     await expect(reader.locator('.change [data-action="revert"]').count()).resolves.toBe(0);
     await clickInTree(writer, '/package.json');
     await writer.getByTestId('rename').click();
