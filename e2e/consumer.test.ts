@@ -6,12 +6,18 @@
  * 1. runs a plain `node app.mjs` (no loader) over core, its zip/http/idb entries, the worker on
  *    worker_threads and ZenFS's `configure`, and `npx vellum pack`/`ls`/`cat` on a real directory;
  * 2. type-checks a consumer file with `tsc --noEmit --strict`, moduleResolution "bundler" and "node16";
+ * 3. builds a page (createOverlayWorker, a zip lower over HTTP Range, an IndexedDB upper) with
+ *    `vite build`, serves it and drives it in Chromium: a lower file reads, a write survives a reload,
+ *    and the page's own chunks hold no wasm, no engine, no idb, no fflate (the worker's do);
+ * 4. the same page bundled with esbuild (the worker script as its own entry point);
  * 5. passes publint and @arethetypeswrong/cli for every tarball.
- * (Numbers as in issue 15; 3 and 4, a Vite and an esbuild app in Chromium, are not here yet.)
+ * (Numbers as in issue 15.)
  */
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -19,15 +25,23 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium } from 'playwright';
+import { esbuildVersion } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, locateBrowser } from '../scripts/find-browser.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const fixtures = join(root, 'e2e', 'consumer');
 const PNPM = ['-y', 'pnpm@10.34.8'];
 const PACKAGES = ['wasm', 'core', 'worker', 'zenfs', 'cli'] as const;
+/** The esbuild the workspace's Vite uses, for the esbuild app. */
+const ESBUILD = esbuildVersion;
 
 /** The workspace's own versions of what the consumer installs beside the tarballs. */
 function version(manifest: string, field: 'dependencies' | 'devDependencies', name: string): string {
@@ -62,11 +76,19 @@ function ok(command: string, args: readonly string[], options: SpawnSyncOptions 
 const timings: Record<string, number> = {};
 function timed<T>(label: string, f: () => T): T {
   const started = performance.now();
-  try {
-    return f();
-  } finally {
+  const done = (): void => {
     timings[label] = Math.round(performance.now() - started);
+  };
+  let out: T;
+  try {
+    out = f();
+  } catch (error) {
+    done();
+    throw error;
   }
+  if (out instanceof Promise) return out.finally(done) as T;
+  done();
+  return out;
 }
 
 let work: string;
@@ -106,6 +128,8 @@ beforeAll(() => {
         devDependencies: {
           typescript: version('package.json', 'devDependencies', 'typescript'),
           '@types/node': version('package.json', 'devDependencies', '@types/node'),
+          vite: version('package.json', 'devDependencies', 'vite'),
+          esbuild: ESBUILD,
         },
       },
       null,
@@ -114,6 +138,12 @@ beforeAll(() => {
   );
   for (const file of ['app.mjs', 'consumer.ts', 'consumer-zenfs.ts'])
     copyFileSync(join(fixtures, file), join(app, file));
+  cpSync(join(fixtures, 'web'), app, { recursive: true });
+  // A real directory for the CLI and for the browser apps' zip lower.
+  const tree = join(work, 'tree');
+  mkdirSync(join(tree, 'sub'), { recursive: true });
+  writeFileSync(join(tree, 'hello.txt'), 'hello from disk\n');
+  writeFileSync(join(tree, 'sub', 'deep.txt'), 'deep\n');
   timed('npm install', () =>
     ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app }),
   );
@@ -143,9 +173,6 @@ describe('the packed packages, installed with npm in a fresh project', () => {
 
   it('`npx vellum pack` / `ls` / `cat` work on a real directory', () => {
     const tree = join(work, 'tree');
-    mkdirSync(join(tree, 'sub'), { recursive: true });
-    writeFileSync(join(tree, 'hello.txt'), 'hello from disk\n');
-    writeFileSync(join(tree, 'sub', 'deep.txt'), 'deep\n');
     const zip = join(work, 'tree.zip');
     timed('cli', () => {
       ok('npx', ['--no-install', 'vellum', 'pack', tree, '-o', zip], { cwd: app });
@@ -215,5 +242,191 @@ describe('the packed packages, installed with npm in a fresh project', () => {
         );
       }
     });
+  });
+});
+
+/** Serves `dir` on 127.0.0.1 with byte ranges (`a-b`, `a-`, `-n`); counts the Range requests per path. */
+async function serve(dir: string): Promise<{ origin: string; ranges: string[]; close: () => Promise<void> }> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.wasm': 'application/wasm',
+    '.zip': 'application/zip',
+  };
+  const ranges: string[] = [];
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    readFile(file).then(
+      (body) => {
+        const headers: Record<string, string | number> = {
+          'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+          'Accept-Ranges': 'bytes',
+          'Cache-Control': 'no-store',
+        };
+        const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+        if (range && (range[1] !== '' || range[2] !== '')) {
+          ranges.push(path);
+          const suffix = range[1] === '';
+          const start = suffix ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
+          const end =
+            suffix || range[2] === '' ? body.length - 1 : Math.min(Number(range[2]), body.length - 1);
+          res.writeHead(206, {
+            ...headers,
+            'Content-Range': `bytes ${start}-${end}/${body.length}`,
+            'Content-Length': end - start + 1,
+          });
+          res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+          return;
+        }
+        res.writeHead(200, { ...headers, 'Content-Length': body.length });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address !== 'object') throw new Error('no address');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    ranges,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The chunks one entry pulls in (`"./x.js"` imports between chunks), from `dir`. */
+function chunkGraph(dir: string, entry: string): Map<string, string> {
+  const seen = new Map<string, string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    const code = readFileSync(join(dir, name), 'utf8');
+    seen.set(name, code);
+    for (const [, next] of code.matchAll(/["']\.\/([\w.-]+\.js)["']/g)) if (next) visit(next);
+  };
+  visit(entry);
+  return seen;
+}
+
+/** What only the engine's side holds: the wasm, IndexedDB, fflate's inflater. */
+const ENGINE_MARKERS = [/WebAssembly/, /\.wasm\b/, /indexedDB/, /invalid block type/];
+
+const gzipKB = (files: Map<string, string>): number =>
+  Math.round([...files.values()].reduce((n, code) => n + gzipSync(code, { level: 9 }).length, 0) / 102.4) /
+  10;
+
+describe('browser apps over the installed packages, in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(join(app, 'public'), { recursive: true });
+    ok(
+      'npx',
+      ['--no-install', 'vellum', 'pack', join(work, 'tree'), '-o', join(app, 'public', 'layer.zip')],
+      {
+        cwd: app,
+      },
+    );
+    const executablePath = process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path;
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Reads a lower file, writes, reloads, and reads the write back; the zip was read by Range. */
+  async function drive(dir: string): Promise<void> {
+    const server = await serve(dir);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      const ready = async (): Promise<void> => {
+        await page.waitForFunction(() => document.title !== 'vellum consumer', undefined, {
+          timeout: 30_000,
+        });
+        expect(await page.title(), errors.join('\n')).toBe('ready');
+      };
+      type Api = { read(path: string): Promise<string>; write(path: string, text: string): Promise<void> };
+      const read = (path: string) =>
+        page.evaluate((p) => (window as unknown as { vellum: Api }).vellum.read(p), path);
+      await page.goto(`${server.origin}/`);
+      await ready();
+      expect(await read('/hello.txt')).toBe('hello from disk\n');
+      expect(await read('/sub/deep.txt')).toBe('deep\n');
+      await page.evaluate(() => (window as unknown as { vellum: Api }).vellum.write('/note.txt', 'kept'));
+      await page.reload();
+      await ready();
+      expect(await read('/note.txt')).toBe('kept');
+      expect(await read('/hello.txt')).toBe('hello from disk\n');
+      expect(server.ranges).toContain('/layer.zip');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }
+
+  it('vite build: the page chunks hold no engine, the worker chunks do; it reads, writes, survives a reload', async () => {
+    timed('vite build', () =>
+      ok(join(app, 'node_modules', '.bin', 'vite'), ['build', '--outDir', 'dist-vite'], { cwd: app }),
+    );
+    const out = join(app, 'dist-vite');
+    const assets = join(out, 'assets');
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const entry = /src="\/assets\/([\w.-]+\.js)"/.exec(html)?.[1];
+    expect(entry, html).toBeDefined();
+    const pageChunks = chunkGraph(assets, entry as string);
+    const workerEntry = /new Worker\(new URL\("\/assets\/([\w.-]+\.js)"/.exec(
+      [...pageChunks.values()].join('\n'),
+    )?.[1];
+    expect(workerEntry, 'the page starts the package worker by new Worker(new URL(...))').toBeDefined();
+    const workerChunks = chunkGraph(assets, workerEntry as string);
+    for (const [name, code] of pageChunks)
+      for (const marker of ENGINE_MARKERS) expect(code, name).not.toMatch(marker);
+    const worker = [...workerChunks.values()].join('\n');
+    for (const marker of ENGINE_MARKERS) expect(worker).toMatch(marker);
+    const wasm = readdirSync(assets).filter((f) => f.endsWith('.wasm'));
+    expect(wasm).toHaveLength(1);
+    console.log(
+      `[consumer] vite build, gzip KB: page ${gzipKB(pageChunks)} (${pageChunks.size} chunks), worker JS ${gzipKB(workerChunks)} (${workerChunks.size} chunks), wasm ${Math.round(gzipSync(readFileSync(join(assets, wasm[0] as string)), { level: 9 }).length / 102.4) / 10}`,
+    );
+    await timed('vite app in chromium', () => drive(out));
+  });
+
+  it('esbuild: the same page, the worker script as its own entry point and vellum.wasm copied beside it', async () => {
+    const out = join(app, 'dist-esbuild');
+    timed('esbuild', () =>
+      ok(
+        join(app, 'node_modules', '.bin', 'esbuild'),
+        [
+          'page=main-esbuild.js',
+          'worker=worker-entry.js',
+          '--bundle',
+          '--format=esm',
+          '--platform=browser',
+          '--minify',
+          `--outdir=${out}`,
+        ],
+        { cwd: app },
+      ),
+    );
+    copyFileSync(
+      join(app, 'node_modules', '@vellum', 'wasm', 'dist', 'vellum.wasm'),
+      join(out, 'vellum.wasm'),
+    );
+    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
+    writeFileSync(
+      join(out, 'index.html'),
+      readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
+    );
+    const page = readFileSync(join(out, 'page.js'), 'utf8');
+    for (const marker of ENGINE_MARKERS) expect(page, 'page.js').not.toMatch(marker);
+    const worker = readFileSync(join(out, 'worker.js'), 'utf8');
+    for (const marker of ENGINE_MARKERS) expect(worker, 'worker.js').toMatch(marker);
+    expect(existsSync(join(out, 'worker.js'))).toBe(true);
+    console.log(
+      `[consumer] esbuild, gzip KB: page ${gzipKB(new Map([['page', page]]))}, worker JS ${gzipKB(new Map([['worker', worker]]))}`,
+    );
+    await timed('esbuild app in chromium', () => drive(out));
   });
 });
