@@ -225,6 +225,22 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     });
   });
 
+  it('the public API of every entry point matches its checked-in report (packages/*/api/*.api.md)', () => {
+    // On a deliberate change: `pnpm api:update`, and the diff of the reports goes into review.
+    const out = timed('api reports', () =>
+      ok(process.execPath, [join(root, 'scripts', 'api-report.mjs')], { cwd: root }),
+    );
+    expect(out).toMatch(/\[api\] 8 reports unchanged/);
+  });
+
+  it('pnpm -r publish --dry-run publishes the five packages, and only them', () => {
+    const out = timed('publish --dry-run', () =>
+      ok('npx', [...PNPM, '-r', 'publish', '--dry-run', '--no-git-checks'], { cwd: root }),
+    );
+    const published = [...out.matchAll(/^\+ (@vellum\/[\w-]+)@(\S+)$/gm)].map((m) => m[1]);
+    expect(published.sort()).toEqual(PACKAGES.map((name) => `@vellum/${name}`).sort());
+  });
+
   it('publint and @arethetypeswrong/cli find no problem in any tarball', () => {
     const bin = (name: string) => join(root, 'node_modules', '.bin', name);
     timed('publint+attw', () => {
