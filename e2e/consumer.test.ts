@@ -29,7 +29,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from 'playwright';
 import { esbuildVersion } from 'vite';
@@ -349,9 +349,19 @@ describe('browser apps over the installed packages, in Chromium', () => {
     await browser?.close();
   });
 
-  /** Reads a lower file, writes, reloads, and reads the write back; the zip was read by Range. */
-  async function drive(dir: string): Promise<void> {
+  /** {@link drive} over `dir` served by {@link serve}, which also sees the zip read by Range. */
+  async function driveServed(dir: string): Promise<void> {
     const server = await serve(dir);
+    try {
+      await drive(server.origin);
+      expect(server.ranges).toContain('/layer.zip');
+    } finally {
+      await server.close();
+    }
+  }
+
+  /** Reads a lower file, writes, reloads, and reads the write back. */
+  async function drive(origin: string): Promise<void> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -365,7 +375,7 @@ describe('browser apps over the installed packages, in Chromium', () => {
       type Api = { read(path: string): Promise<string>; write(path: string, text: string): Promise<void> };
       const read = (path: string) =>
         page.evaluate((p) => (window as unknown as { vellum: Api }).vellum.read(p), path);
-      await page.goto(`${server.origin}/`);
+      await page.goto(`${origin}/`);
       await ready();
       expect(await read('/hello.txt')).toBe('hello from disk\n');
       expect(await read('/sub/deep.txt')).toBe('deep\n');
@@ -374,11 +384,9 @@ describe('browser apps over the installed packages, in Chromium', () => {
       await ready();
       expect(await read('/note.txt')).toBe('kept');
       expect(await read('/hello.txt')).toBe('hello from disk\n');
-      expect(server.ranges).toContain('/layer.zip');
       expect(errors).toEqual([]);
     } finally {
       await page.close();
-      await server.close();
     }
   }
 
@@ -406,7 +414,27 @@ describe('browser apps over the installed packages, in Chromium', () => {
     console.log(
       `[consumer] vite build, gzip KB: page ${gzipKB(pageChunks)} (${pageChunks.size} chunks), worker JS ${gzipKB(workerChunks)} (${workerChunks.size} chunks), wasm ${Math.round(gzipSync(readFileSync(join(assets, wasm[0] as string)), { level: 9 }).length / 102.4) / 10}`,
     );
-    await timed('vite app in chromium', () => drive(out));
+    await timed('vite app in chromium', () => driveServed(out));
+  });
+
+  it('vite dev server: the same page reads, writes, survives a reload', async () => {
+    // The app's own Vite (installed with it), as `vite` would start it.
+    const vite = (await import(
+      pathToFileURL(join(app, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href
+    )) as typeof import('vite');
+    const server = await vite.createServer({
+      root: app,
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+    });
+    try {
+      await server.listen();
+      const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+      expect(origin).toBeDefined();
+      await timed('vite dev in chromium', () => drive(origin as string));
+    } finally {
+      await server.close();
+    }
   });
 
   it('esbuild: the same page, the worker script as its own entry point and vellum.wasm copied beside it', async () => {
@@ -443,6 +471,6 @@ describe('browser apps over the installed packages, in Chromium', () => {
     console.log(
       `[consumer] esbuild, gzip KB: page ${gzipKB(new Map([['page', page]]))}, worker JS ${gzipKB(new Map([['worker', worker]]))}`,
     );
-    await timed('esbuild app in chromium', () => drive(out));
+    await timed('esbuild app in chromium', () => driveServed(out));
   });
 });
