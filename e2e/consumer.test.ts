@@ -9,7 +9,8 @@
  * 3. builds a page (createOverlayWorker, a zip lower over HTTP Range, an IndexedDB upper) with
  *    `vite build`, serves it and drives it in Chromium: a lower file reads, a write survives a reload,
  *    and the page's own chunks hold no wasm, no engine, no idb, no fflate (the worker's do);
- * 4. the same page bundled with esbuild (the worker script as its own entry point);
+ * 4. the same page bundled with esbuild (the worker script as its own entry point), and with
+ *    webpack 5 (no config file), and served by Vite's dev server;
  * 5. passes publint and @arethetypeswrong/cli for every tarball.
  * (Numbers as in issue 15.)
  */
@@ -130,6 +131,9 @@ beforeAll(() => {
           '@types/node': version('package.json', 'devDependencies', '@types/node'),
           vite: version('package.json', 'devDependencies', 'vite'),
           esbuild: ESBUILD,
+          // Pinned here (the workspace does not use webpack): the webpack 5 app, built with no config file.
+          webpack: '5.113.0',
+          'webpack-cli': '6.0.1',
         },
       },
       null,
@@ -435,6 +439,25 @@ describe('browser apps over the installed packages, in Chromium', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('webpack 5, no config file: the page chunk holds no engine; it reads, writes, survives a reload', async () => {
+    const out = join(app, 'dist-webpack');
+    timed('webpack', () =>
+      ok(join(app, 'node_modules', '.bin', 'webpack'), ['./main.js', '--mode', 'production', '-o', out], {
+        cwd: app,
+      }),
+    );
+    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
+    copyFileSync(join(app, 'index.html'), join(out, 'index.html'));
+    const chunks = readdirSync(out).filter((f) => f.endsWith('.js'));
+    const page = readFileSync(join(out, 'main.js'), 'utf8');
+    for (const marker of ENGINE_MARKERS) expect(page, 'main.js').not.toMatch(marker);
+    const rest = chunks.filter((f) => f !== 'main.js').map((f) => readFileSync(join(out, f), 'utf8'));
+    for (const marker of ENGINE_MARKERS) expect(rest.join('\n')).toMatch(marker);
+    expect(readdirSync(out).filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+    console.log(`[consumer] webpack, gzip KB: page main.js ${gzipKB(new Map([['main', page]]))}`);
+    await timed('webpack app in chromium', () => driveServed(out));
   });
 
   it('esbuild: the same page, the worker script as its own entry point and vellum.wasm copied beside it', async () => {
