@@ -35,12 +35,12 @@ import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from 'playwright';
 import { esbuildVersion } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGES } from '../scripts/build-packages.mjs';
 import { CHROMIUM_ARGS, locateBrowser } from '../scripts/find-browser.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const fixtures = join(root, 'e2e', 'consumer');
 const PNPM = ['-y', 'pnpm@10.34.8'];
-const PACKAGES = ['wasm', 'core', 'worker', 'zenfs', 'cli'] as const;
 /** The esbuild the workspace's Vite uses, for the esbuild app. */
 const ESBUILD = esbuildVersion;
 

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -70,16 +70,26 @@ function pointUrlsAtJs(dist) {
   }
 }
 
-const tsc = join(root, 'node_modules', '.bin', 'tsc');
-const wanted = process.argv.slice(2);
-for (const name of PACKAGES) {
-  if (wanted.length > 0 && !wanted.includes(name)) continue;
-  const dir = join(root, 'packages', name);
-  const dist = join(dir, 'dist');
-  const started = performance.now();
-  rmSync(dist, { recursive: true, force: true });
-  if (name === 'wasm') run('npm', ['run', '--silent', 'build'], dir);
-  run(tsc, ['-p', 'tsconfig.build.json'], dir);
-  pointUrlsAtJs(dist);
-  console.log(`[build] @vellum/${name}: ${Math.round(performance.now() - started)} ms`);
+/**
+ * Builds `names` (all by default), in dependency order.
+ * @param {readonly string[]} [names]
+ */
+export function buildPackages(names = []) {
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  for (const name of PACKAGES) {
+    if (names.length > 0 && !names.includes(name)) continue;
+    const dir = join(root, 'packages', name);
+    const dist = join(dir, 'dist');
+    const started = performance.now();
+    rmSync(dist, { recursive: true, force: true });
+    if (name === 'wasm') run('npm', ['run', '--silent', 'build'], dir);
+    run(tsc, ['-p', 'tsconfig.build.json'], dir);
+    pointUrlsAtJs(dist);
+    console.log(`[build] @vellum/${name}: ${Math.round(performance.now() - started)} ms`);
+  }
+}
+
+// Run as a script (not imported for PACKAGES): build what the arguments name, or everything.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  buildPackages(process.argv.slice(2));
 }
