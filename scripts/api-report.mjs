@@ -46,6 +46,7 @@ for (const [pkg, name, entry] of ENTRIES) {
         // Outside dist/, which is packed.
         reportTempFolder: join(root, 'node_modules', '.cache', 'vellum-api', pkg),
       },
+      newlineKind: 'lf',
       docModel: { enabled: false },
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },
