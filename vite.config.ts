@@ -1,17 +1,23 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, locateBrowser } from './scripts/find-browser.mjs';
+import { SOURCE_NODE_FLAG, sourceResolve } from './scripts/source-condition.mjs';
 
 // `pnpm test` (scripts/test.mjs) finds or installs a browser and exports VELLUM_CHROMIUM; a bare
 // `vitest` looks the same way but never installs. With none found, Playwright's own default is tried.
 const executablePath = process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path;
 
 export default defineConfig({
+  // Every @vellum package from its sources (the `vellum-source` export condition); e2e/consumer.test.ts checks the builds.
+  ...sourceResolve(),
   test: {
     projects: [
       {
+        ...sourceResolve(),
         test: {
           name: 'node',
+          // Node itself (externalized modules, worker_threads the tests start) resolves the sources too.
+          execArgv: [SOURCE_NODE_FLAG],
           environment: 'node',
           include: ['packages/*/test/**/*.test.ts', 'bench/**/*.test.ts', 'e2e/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
@@ -20,6 +26,7 @@ export default defineConfig({
         },
       },
       {
+        ...sourceResolve(),
         // Cross-origin isolation (SharedArrayBuffer) for @vellum/worker's synchronous channel.
         server: {
           headers: {

@@ -113,3 +113,47 @@ export async function importZip(page: Page, zip: Uint8Array): Promise<void> {
     buffer: Buffer.from(zip),
   });
 }
+
+/**
+ * Answers the IDE's in-page question (`askChoice`): `choice` is the key of a button (`cancel` for
+ * Cancel), or the primary answer when left out. Waits for the dialog to close.
+ */
+export async function answerDialog(page: Page, choice?: string): Promise<void> {
+  const dialog = page.getByTestId('confirm');
+  await dialog.waitFor();
+  await (choice === undefined
+    ? dialog.locator('button.primary')
+    : dialog.locator(`[data-choice="${choice}"]`)
+  )
+    .first()
+    .click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Answers the IDE's inline name prompt. */
+export async function answerName(page: Page, name: string): Promise<void> {
+  const input = page.getByTestId('ask-input');
+  await input.fill(name);
+  await input.press('Enter');
+}
+
+/** Makes a persistent workspace called `name` from the workspace bar; resolves with its id. */
+export async function newPersistent(page: Page, name: string): Promise<string> {
+  await page.getByTestId('workspace-new').click();
+  await answerName(page, name);
+  await page.waitForFunction(() => (document.body.dataset.workspace ?? 'ephemeral') !== 'ephemeral');
+  await page.waitForSelector('body[data-ready="true"]');
+  const id = await page.evaluate(() => document.body.dataset.workspace);
+  if (id === undefined) throw new Error('no workspace id on the page');
+  return id;
+}
+
+/** Opens `path` in the editor and types `text` at its end, without saving. */
+export async function typeUnsaved(page: Page, path: string, text: string): Promise<void> {
+  await clickInTree(page, path);
+  await page.waitForSelector(`.editor[data-path="${path}"] .cm-content`);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text);
+  await page.waitForSelector('[data-testid="title-dirty"]:not([hidden])');
+}

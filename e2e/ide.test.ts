@@ -16,6 +16,8 @@ import { zipNameOf } from '../apps/ide/src/export/zip.js';
 import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
 import { lessonLayer } from '../apps/ide/src/sample/lesson.js';
 import {
+  answerDialog,
+  answerName,
   boot,
   clickInTree,
   editAndSave,
@@ -89,11 +91,7 @@ async function windowListeners(type: string): Promise<number> {
 }
 
 /** Answers the IDE's inline name prompt. */
-async function answer(name: string): Promise<void> {
-  const input = page.getByTestId('ask-input');
-  await input.fill(name);
-  await input.press('Enter');
-}
+const answer = (name: string): Promise<void> => answerName(page, name);
 
 /** Deletes `path` through the tree's Delete button and waits for its row to go. */
 async function deleteInTree(path: string): Promise<void> {
@@ -347,6 +345,7 @@ describe('demo IDE', () => {
     await expect(page.locator('.cm-changedLine').count()).resolves.toBeGreaterThan(0);
     await shot('03-diff');
     await page.locator('.change[data-path="/README.md"] [data-action="revert"]').click();
+    await answerDialog(page);
     await page.waitForFunction(() => document.querySelector('.cm-changedLine') === null);
     await expect(inspect.read('workspace', '/README.md')).resolves.toBe(base);
     // The engine's revert drops the copy-up: nothing is left in the upper.
@@ -442,6 +441,7 @@ describe('demo IDE', () => {
   it('revert of a moved file puts it back where the base has it', async () => {
     const before = (await inspect.changes()).length;
     await page.locator('.change[data-path="/home.html"] [data-action="revert"]').click();
+    await answerDialog(page);
     await expectChanges(page, before - 2);
     await expect(row(page, '/index.html').getAttribute('data-status')).resolves.toBe('lower');
     await expect(row(page, '/home.html').count()).resolves.toBe(0);
@@ -452,6 +452,7 @@ describe('demo IDE', () => {
 
   it('reset: the tree and every file equal the base again', async () => {
     await page.getByTestId('reset').click();
+    await answerDialog(page);
     await expectChanges(page, 0);
     expect(await inspect.listing('workspace')).toEqual(await inspect.listing('base'));
     await expect(page.locator('.tree-row:not([data-status="lower"])').count()).resolves.toBe(0);
@@ -475,6 +476,7 @@ describe('engine in a Web Worker', () => {
     await shot('08-worker-diff');
     // Revert goes through the worker's ov.revert: the base's bytes, and no change left.
     await page.locator('[data-action="revert"]').first().click();
+    await answerDialog(page);
     await page.waitForFunction(() => document.querySelector('.cm-changedLine') === null);
     await expect(inspect.read('workspace', '/src/app.ts')).resolves.toBe(base);
     await expectChanges(page, 0);
@@ -589,6 +591,7 @@ describe('persistent workspaces', () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await page.getByTestId('workspace-delete').click();
+    await answerDialog(page);
     await page.waitForFunction(() => document.body.dataset.workspace === 'ephemeral');
     await page.waitForSelector('body[data-ready="true"]');
     await expectChanges(page, 0);

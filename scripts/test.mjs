@@ -51,9 +51,9 @@ try {
 }
 console.log(`[vellum] VELLUM_CHROMIUM=${browser}`);
 
-// The wasm core is a build output (not committed): compile it from the AssemblyScript sources
-// with the package's own script before any test loads it.
-step('wasm build', 'npm', ['run', '--silent', '--prefix', 'packages/wasm', 'build']);
+// The packages' builds (not committed): the wasm core from its AssemblyScript sources (tests load
+// it), and every package's dist/ (the CLI's bin, the IDE's layers and e2e/consumer.test.ts use them).
+step('build packages', process.execPath, ['scripts/build-packages.mjs']);
 
 const extra = process.argv.slice(2);
 const ownReporter = extra.some((arg) => arg.startsWith('--reporter'));

@@ -98,9 +98,12 @@ export async function writeTree(
   await stamp(dir);
 }
 
-/** The `vellum` executable of `@vellum/cli` (its package.json's `bin`), found from the package's entry. */
+/**
+ * The `vellum` executable of `@vellum/cli` (its package.json's `bin`, the built `dist/bin.js`:
+ * `pnpm dev` builds the packages first), found from the package's manifest.
+ */
 function vellumBin(): string {
-  let at = dirname(createRequire(import.meta.url).resolve('@vellum/cli'));
+  let at = dirname(createRequire(import.meta.url).resolve('@vellum/cli/package.json'));
   for (;;) {
     const manifest = join(at, 'package.json');
     if (existsSync(manifest)) {

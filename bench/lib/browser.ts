@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_ARGS, findBrowser } from '../../scripts/find-browser.mjs';
+import { sourceResolve } from '../../scripts/source-condition.mjs';
 
 /** Where the page keeps the imported page module (one per page). */
 const SLOT = '__vellumBenchModule';
@@ -65,6 +66,7 @@ export async function openChromiumPage(
   const server = await createServer({
     root: pageRoot,
     configFile: false,
+    ...sourceResolve(),
     logLevel: 'warn',
     clearScreen: false,
     server: {

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SOURCE_NODE_FLAG } from '../../scripts/source-condition.mjs';
 import type { Case, Suite } from '../lib/harness.js';
 import type { OpenZipResult } from '../lib/open-zip-child.js';
 
@@ -18,10 +19,14 @@ type State = Map<string, OpenZipResult>;
 
 function child(side: 'vellum' | 'zenfs', entries: number): OpenZipResult {
   const script = fileURLToPath(new URL('../lib/open-zip-child.ts', import.meta.url));
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, side, String(entries)], {
-    encoding: 'utf8',
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-  });
+  const run = spawnSync(
+    process.execPath,
+    [SOURCE_NODE_FLAG, '--expose-gc', '--import', 'tsx', script, side, String(entries)],
+    {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    },
+  );
   if (run.status !== 0) throw new Error(`${side} ${entries}: ${run.stderr.slice(-2000)}`);
   const line = run.stdout.trim().split('\n').pop() as string;
   return JSON.parse(line) as OpenZipResult;

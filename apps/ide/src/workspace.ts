@@ -5,6 +5,7 @@
  * memory (reload = fresh, like a live CD); persistent ones in IndexedDB, opened by the worker.
  */
 import { IndexedDBUpper } from '@vellum/core/idb';
+import type { UpperDescriptor } from '@vellum/worker';
 import { LazyFs, WorkerFs, type WorkerFsOptions } from './fs/worker.js';
 import type { WorkspaceFs } from './fs/workspace-fs.js';
 import type { LowerSpec } from './layers/stack.js';
@@ -22,8 +23,15 @@ export interface Workspace {
   record: WorkspaceRecord | undefined;
   fs: WorkerFs;
   base: WorkspaceFs;
+  /** The lowers it is opened over, topmost first. */
+  lowers: readonly LowerSpec[];
   /** Lower names, topmost first: index n is what `origin().layer === n` means. */
   lowerNames: string[];
+  /**
+   * Another tab writes this persistent workspace: this one shows it read-only (every write is
+   * EROFS) and follows that tab's commits (`remote-change` events from the worker).
+   */
+  readOnly: boolean;
   /** Set when the base changed since this persistent workspace was made. */
   drift: BaseDrift | undefined;
 }
@@ -48,7 +56,9 @@ export async function openEphemeral(
     record: undefined,
     fs: fs ?? (await openEphemeralFs(lowers, options)),
     base: baseOf(lowers),
+    lowers,
     lowerNames: lowers.map((l) => l.name),
+    readOnly: false,
     drift: undefined,
   };
 }
@@ -78,10 +88,16 @@ export async function createPersistent(lowers: readonly LowerSpec[], name: strin
   }
 }
 
+/** The IndexedDB upper of `record`; `whenLocked` says what to do while another tab writes it. */
+function upperOf(record: WorkspaceRecord, whenLocked: 'read-only' | 'wait'): UpperDescriptor {
+  return { type: 'idb', name: databaseOf(record.id), mustExist: record.stored === true, whenLocked };
+}
+
 /**
- * Opens a persistent workspace: its IndexedDB upper, opened in the worker. If the lowers changed
- * since it was made, it still opens (its changes laid over the new base, as overlayfs would) and
- * `drift` lists the base files that changed.
+ * Opens a persistent workspace: its IndexedDB upper, opened in the worker. The first tab to open
+ * it takes the engine's writer lock; a second tab opens it read-only (`readOnly`) rather than
+ * writing over the first one's saves. If the lowers changed since it was made, it still opens (its
+ * changes laid over the new base, as overlayfs would) and `drift` lists the base files that changed.
  */
 export async function openPersistent(
   lowers: readonly LowerSpec[],
@@ -91,11 +107,10 @@ export async function openPersistent(
   const base = baseOf(lowers);
   let fs: WorkerFs;
   try {
-    fs = await WorkerFs.open(
-      descriptors(lowers),
-      { type: 'idb', name: databaseOf(record.id), mustExist: record.stored === true },
-      { ...options, onLowerChange: 'open' },
-    );
+    fs = await WorkerFs.open(descriptors(lowers), upperOf(record, 'read-only'), {
+      ...options,
+      onLowerChange: 'open',
+    });
   } catch (error) {
     await base.close();
     if ((error as { code?: unknown }).code === 'ENOENT') throw new WorkspaceLostError(record, error);
@@ -103,7 +118,15 @@ export async function openPersistent(
   }
   const opened = record.stored === true ? record : { ...record, stored: true };
   if (opened !== record) updateWorkspace(opened);
-  const ws: Workspace = { record: opened, fs, base, lowerNames: lowers.map((l) => l.name), drift: undefined };
+  const ws: Workspace = {
+    record: opened,
+    fs,
+    base,
+    lowers,
+    lowerNames: lowers.map((l) => l.name),
+    readOnly: fs.client.readOnly,
+    drift: undefined,
+  };
   const now = await stampFiles(base);
   if (record.baseStamps === undefined) {
     // Made by an older version of the IDE (content hashes): this base becomes its reference.
@@ -114,6 +137,16 @@ export async function openPersistent(
   const drift = baseDrift(record.baseStamps, now, await fs.changes(), fs.client.baseChanges);
   ws.drift = drift.changed.length > 0 ? drift : undefined;
   return ws;
+}
+
+/**
+ * An engine on `ws`'s upper that waits for the writer lock: it resolves once the tab that writes
+ * the workspace closed it (or went away), and then writes. A read-only tab takes over with it.
+ */
+export function waitForWriterLock(ws: Workspace): Promise<WorkerFs> {
+  const record = ws.record;
+  if (!record) return Promise.reject(new Error('only a persistent workspace has a writer lock'));
+  return WorkerFs.open(descriptors(ws.lowers), upperOf(record, 'wait'), { onLowerChange: 'open' });
 }
 
 /**

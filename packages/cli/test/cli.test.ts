@@ -281,9 +281,14 @@ describe('vellum pack --oci-whiteouts', () => {
 });
 
 describe('the bin', () => {
-  it('runs as a command (node bin/vellum.mjs, what npx vellum starts)', () => {
-    const bin = join(dirname(fileURLToPath(import.meta.url)), '../bin/vellum.mjs');
-    expect(existsSync(bin)).toBe(true);
+  it('runs as a command (the built package.json bin, what npx vellum starts)', () => {
+    // The compiled dist/bin.js: `pnpm test` builds the packages first (`pnpm build:packages`).
+    const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+      bin: { vellum: string };
+    };
+    const bin = join(pkgDir, manifest.bin.vellum);
+    expect(existsSync(bin), `${bin} missing: run pnpm build:packages`).toBe(true);
     const r = spawnSync(process.execPath, [bin, 'inspect', base], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

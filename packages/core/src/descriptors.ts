@@ -240,6 +240,7 @@ export function registerLayerType<T extends keyof LowerDescriptors>(
   type: T,
   opener: LowerOpener<LowerDescriptors[T]>,
 ): void;
+/** The same for an upper kind: `registerLayerType('upper', type, opener)`. */
 export function registerLayerType<T extends keyof UpperDescriptors>(
   role: 'upper',
   type: T,

@@ -45,10 +45,12 @@ export class MemoryUpper implements UpperLayer {
     };
   }
 
+  /** Applies every change or none, at once (see `UpperLayer.commit`). */
   async commit(changes: readonly UpperChange[]): Promise<void> {
     this.commitSync(changes);
   }
 
+  /** As `commit`, synchronously: what makes the overlay's `*Sync` writes possible. */
   commitSync(changes: readonly UpperChange[]): void {
     this.commits++;
     for (const c of changes) {
@@ -88,10 +90,12 @@ export class MemoryUpper implements UpperLayer {
     return this.readChunkSync(ino, index);
   }
 
+  /** One chunk at once; `undefined` when it is not stored. */
   readChunkSync(ino: number, index: number): Uint8Array | undefined {
     return this.#chunks.get(ino)?.get(index);
   }
 
+  /** Drops everything. */
   async clear(): Promise<void> {
     this.#meta = undefined;
     this.#inodes.clear();

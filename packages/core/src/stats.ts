@@ -20,6 +20,7 @@ const BLOCK = 4096;
  * devices); exported for look-alikes rebuilt elsewhere, e.g. the worker client's Stats.
  */
 export abstract class EntryType {
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected abstract entryKind(): Node['kind'];
   /** Whether the entry is a regular file. */
   isFile(): boolean {
@@ -122,6 +123,7 @@ export class Stats extends EntryType {
   get birthtime(): Date {
     return new Date(this.birthtimeMs);
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Node['kind'] {
     const type = this.mode & S_IFMT;
     return type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : 'file';
@@ -159,6 +161,7 @@ export class Dirent extends EntryType {
   get path(): string {
     return this.parentPath;
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Node['kind'] {
     return this.#kind;
   }

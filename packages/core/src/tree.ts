@@ -94,6 +94,7 @@ export type TreeNode =
  * ```
  */
 export interface Tree {
+  /** A child: a file (string or bytes), a directory (a plain object), or a helper's result. */
   [name: string]: TreeNode;
 }
 

@@ -20,7 +20,7 @@ export {
   Walk,
   type WalkStatus,
 } from './layout.js';
-export { loadModule, WASM_URL } from './load.js';
+export { loadModule, setWasmSource, WASM_URL } from './load.js';
 export {
   type IndexWarning,
   NamespaceIndex,

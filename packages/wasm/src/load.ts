@@ -1,35 +1,37 @@
 /**
- * Loads the compiled module once per realm: read with `fs` under Node, fetched (and compiled
- * while streaming) in a browser. The URL is relative to this file so bundlers (Vite) see it.
+ * Loads the compiled module once per realm: read from disk under Node, fetched (and compiled
+ * while streaming) elsewhere; which of the two is chosen by the `node` export condition
+ * (`#compile`), so a browser bundle holds no `node:` import.
  */
+import { compileUrl } from '#compile';
 
+/**
+ * The URL of the built module: `dist/vellum.wasm` (from `src/` it is `../dist/`; the build
+ * rewrites it to `./vellum.wasm` in `dist/load.js`). Written as `new URL('…', import.meta.url)`,
+ * the pattern Vite and webpack 5 follow to copy the file into an app's assets; a bundler that
+ * leaves it as is (esbuild, Rollup without a plugin) wants `vellum.wasm` copied beside the
+ * bundle, or {@link setWasmSource}.
+ */
+export const WASM_URL = new URL('../dist/vellum.wasm', import.meta.url);
+
+let source: URL | WebAssembly.Module = WASM_URL;
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** The URL of the built module (`pnpm --filter @vellum/wasm build` makes it). */
-export const WASM_URL = new URL('../build/vellum.wasm', import.meta.url);
-
-async function compile(): Promise<WebAssembly.Module> {
-  if (WASM_URL.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(WASM_URL);
-    } catch (error) {
-      throw new Error(
-        `@vellum/wasm: ${WASM_URL.pathname} is missing; run \`pnpm --filter @vellum/wasm build\``,
-        {
-          cause: error,
-        },
-      );
-    }
-    return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  }
-  const response = await fetch(WASM_URL);
-  if (!response.ok) throw new Error(`@vellum/wasm: fetching ${WASM_URL.href} failed (${response.status})`);
-  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
-    return WebAssembly.compileStreaming(response);
-  }
-  return WebAssembly.compile(await response.arrayBuffer());
+/**
+ * Where the module comes from, instead of {@link WASM_URL}: a URL (a CDN, a path your server
+ * maps) or a module you compiled. Call it before the first index or zip directory is made;
+ * later it throws, since every index shares the module already loaded.
+ *
+ * @example
+ * ```ts
+ * import { setWasmSource } from '@vellum/wasm';
+ * setWasmSource(new URL('/static/vellum.wasm', location.href));
+ * ```
+ */
+export function setWasmSource(from: string | URL | WebAssembly.Module): void {
+  if (compiled !== undefined)
+    throw new Error('@vellum/wasm: the module is already loaded; set its source first');
+  source = typeof from === 'string' ? new URL(from, globalThis.location?.href) : from;
 }
 
 /**
@@ -41,7 +43,8 @@ async function compile(): Promise<WebAssembly.Module> {
  * ```
  */
 export function loadModule(): Promise<WebAssembly.Module> {
-  compiled ??= compile().catch((error: unknown) => {
+  const from = source;
+  compiled ??= (from instanceof URL ? compileUrl(from) : Promise.resolve(from)).catch((error: unknown) => {
     compiled = undefined;
     throw error;
   });

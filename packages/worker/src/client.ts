@@ -98,6 +98,7 @@ export class OverlayClient extends EventTarget {
   /** The client itself, for consumers that take an object with a `promises` member. */
   readonly promises: this;
   #baseChanges: readonly BaseChange[] = [];
+  #readOnly = false;
 
   /** @internal Use `createOverlayWorker`. */
   constructor(link: WorkerLink) {
@@ -110,9 +111,30 @@ export class OverlayClient extends EventTarget {
     );
   }
 
-  /** @internal */
+  /** @internal Sends the layers and settings; `createOverlayWorker` calls it once. */
   async init(options: WireInit): Promise<void> {
-    this.#baseChanges = (await this.#conn.init(options)).baseChanges;
+    const opened = await this.#conn.init(options);
+    this.#baseChanges = opened.baseChanges;
+    this.#readOnly = opened.readOnly;
+  }
+
+  /**
+   * True when this overlay's IndexedDB upper opened read-only because another tab holds
+   * the workspace's writer lock (`whenLocked: 'read-only'`): every write fails with EROFS,
+   * and the view follows the writer's commits (a `remote-change` event after each).
+   *
+   * @example
+   * ```ts
+   * const fs = await createOverlayWorker({
+   *   lowers: [{ type: 'zip', url: '/template.zip' }],
+   *   upper: { type: 'idb', name: 'w', whenLocked: 'read-only' },
+   * });
+   * if (fs.readOnly) console.warn('Read-only: another tab writes to this workspace');
+
+   * ```
+   */
+  get readOnly(): boolean {
+    return this.#readOnly;
   }
 
   /**

@@ -8,6 +8,20 @@ import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
 import { spawnWeb } from './spawn-web.js';
 
+/**
+ * What {@link createOverlayWorker} takes: the layers as descriptors, the engine's settings,
+ * an optional worker of your own, and listeners for what the lowers report while opening.
+ *
+ * @example
+ * ```ts
+ * const options: OverlayWorkerOptions = {
+ *   lowers: [{ type: 'zip', url: '/template.zip' }],
+ *   upper: { type: 'idb', name: 'lesson-1' },
+ *   onWarning: (w) => console.warn(`lower ${w.layer}: ${w.message}`),
+ * };
+ * const fs = await createOverlayWorker(options);
+ * ```
+ */
 export interface OverlayWorkerOptions extends EngineOptions {
   /** Read-only layers, topmost first, as serializable descriptors. */
   lowers: readonly LowerDescriptor[];

@@ -58,7 +58,7 @@ export class FileHandle {
   readonly #conn: Connection;
   readonly #id: number;
 
-  /** @internal */
+  /** @internal Made by the client's `open`. */
   constructor(conn: Connection, id: number, fd: number) {
     this.#conn = conn;
     this.#id = id;

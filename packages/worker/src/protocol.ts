@@ -65,6 +65,8 @@ export function isWireAnswer(data: unknown): data is WireAnswer {
 /** What `init` answers: what the engine found when it opened the upper. */
 export interface WireOpened {
   baseChanges: readonly BaseChange[];
+  /** The upper only reads: another tab holds the workspace's writer lock (`whenLocked: 'read-only'`). */
+  readOnly: boolean;
 }
 
 /** Marks an event message the worker posts on the Comlink endpoint (Comlink ignores it: no id). */

@@ -143,7 +143,9 @@ export function exposeOverlay(endpoint: Endpoint, { onReady }: ExposeOverlayOpti
         // The last progress figures of the listings arrive before the answer to init.
         events.flush();
         if (lock !== undefined) await holdLock(lock);
-        const value: WireOpened = { baseChanges: ov.baseChanges };
+        // Only an IndexedDB upper opened with `whenLocked` can be read-only; it knows once loaded.
+        const readOnly = 'readOnly' in upper && upper.readOnly === true;
+        const value: WireOpened = { baseChanges: ov.baseChanges, readOnly };
         return { ok: true, value };
       } catch (error) {
         return { ok: false, error: toWireError(error) };

@@ -86,6 +86,7 @@ export class Stats extends EntryType {
   get birthtime(): Date {
     return new Date(this.birthtimeMs);
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Kind {
     const type = this.mode & S_IFMT;
     return type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : 'file';
@@ -109,7 +110,7 @@ export class Dirent extends EntryType {
   readonly ino: number;
   readonly #kind: Kind;
 
-  /** @internal */
+  /** @internal Made by the client's `readdir`. */
   constructor(wire: WireDirent) {
     super();
     this.name = wire.name;
@@ -121,6 +122,7 @@ export class Dirent extends EntryType {
   get path(): string {
     return this.parentPath;
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Kind {
     return this.#kind;
   }

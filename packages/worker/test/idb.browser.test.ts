@@ -63,8 +63,10 @@ test('whenLocked: a read-only worker refuses writes with EROFS and shows the wri
   const name = unique('read-only');
   const upper = { type: 'idb', name, whenLocked: 'read-only' } as const;
   const writer = await createOverlayWorker({ lowers: [...lowers], upper });
+  expect(writer.readOnly).toBe(false);
   await writer.writeFile('/w.txt', 'w');
   const reader = await createOverlayWorker({ lowers: [...lowers], upper });
+  expect(reader.readOnly).toBe(true);
   await expect(reader.writeFile('/r.txt', 'r')).rejects.toMatchObject({ code: 'EROFS' });
   const baseIno = (await reader.stat('/base.txt')).ino;
   const heard = reader.events(['remote-change']);

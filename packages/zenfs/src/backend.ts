@@ -165,6 +165,9 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /**
+   * Sets metadata (mode, owner, times) the VFS changed; a lower object is copied up for metadata only.
+   */
   override touch(path: string, metadata: Partial<InodeLike>): Promise<void> {
     return explainedAsync(this.#touch(path, metadata));
   }
@@ -174,6 +177,7 @@ export class OverlayBackend extends FileSystem {
     await applyMetadata(ov, path, planMetadata(await ov.lstat(path), metadata));
   }
 
+  /** As `touch`, at once. */
   override touchSync(path: string, metadata: Partial<InodeLike>): void {
     explained(() => {
       const ov = this.#now('touch', path);
@@ -181,6 +185,7 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /** Creates a file owned by the caller's credentials (ZenFS's `open` with a create flag calls it). */
   override createFile(path: string, options: CreationOptions): Promise<InodeLike> {
     return explainedAsync(this.#createFile(path, options));
   }
@@ -191,6 +196,7 @@ export class OverlayBackend extends FileSystem {
     return this.#owned(ov, path, options, await ov.lstat(path));
   }
 
+  /** As `createFile`, at once. */
   override createFileSync(path: string, options: CreationOptions): InodeLike {
     return explained(() => {
       const ov = this.#now('open', path);
@@ -310,6 +316,7 @@ export class OverlayBackend extends FileSystem {
 
   // ── data ───────────────────────────────────────────────────────────────
 
+  /** Reads bytes `[start, end)` of a file into `buffer` (only the chunks they cover). */
   override read(path: string, buffer: Uint8Array, start: number, end: number): Promise<void> {
     return explainedAsync(this.#read(path, buffer, start, end));
   }
@@ -351,6 +358,7 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /** Writes `buffer` into a file at `offset`. */
   override write(path: string, buffer: Uint8Array, offset: number): Promise<void> {
     return explainedAsync(this.#write(path, buffer, offset));
   }

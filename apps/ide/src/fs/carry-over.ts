@@ -4,7 +4,8 @@
  * with a new `lowerdir=` and the same upper would. The worker builds a fresh memory upper for each
  * engine and cannot hand one to another, so the changes are replayed through the fs API instead:
  * moves first (their sources are lower entries, which the deletions would hide), then deletions,
- * then the entries' contents and metadata, parents before children.
+ * then the entries' contents and metadata, parents before children. The one undo of a reset or
+ * revert (`undo-point.ts`) copies a workspace away and back the same way.
  */
 import type { Change } from '@vellum/core';
 import type { OverlayClient } from '@vellum/worker';
@@ -73,6 +74,7 @@ export interface CarryReport {
  */
 export async function carryOver(from: OverlayClient, to: OverlayClient): Promise<CarryReport> {
   const changes: Change[] = await from.changes();
+  const changed = new Set(changes.map((c) => c.path));
   const copiedMoves: string[] = [];
   // Folders already moved in `to`: a later move's source below one of them has moved with it.
   const moved: [string, string][] = [];
@@ -89,6 +91,9 @@ export async function carryOver(from: OverlayClient, to: OverlayClient): Promise
       if (await exists(to, c.path)) await to.rm(c.path, { recursive: true, force: true });
       await to.rename(source, c.path);
       if (c.type === 'dir') moved.push([source, c.path]);
+      // The old name shows the base again without being a change itself: it was reverted on its own
+      // after the move (which gives it the base's entry back and leaves the moved copy as it is).
+      if (!changed.has(c.from) && (await exists(from, c.from))) await to.revert(source);
     } else {
       copiedMoves.push(c.path);
       await copyTree(from, to, c.path);

@@ -2,21 +2,30 @@
  * The IDE's page: lays out the tree, the editor and the changes panel, and turns their events into
  * filesystem calls on the workspace. Every call goes through `run`, which reports failures in the
  * status bar and refreshes the tree and the changes from the overlay afterwards.
+ *
+ * Nothing is lost without asking: "Reset to base" and "Revert" ask first and can be undone once
+ * (`UndoPoint`, the Undo button in the status bar); a save over a file that changed since its buffer
+ * was loaded asks before overwriting; leaving the page with unsaved buffers asks (`beforeunload`).
+ * A tab that opened its workspace read-only (another tab writes it) says so, refuses edits, and
+ * follows the writer's saves.
  */
 import type { Change } from '@vellum/core';
 import { changesToTar } from '../export/tar.js';
 import { changesToZip } from '../export/zip.js';
-import { revertChange } from '../fs/revert.js';
+import { movesBack, revertChange } from '../fs/revert.js';
+import { UndoPoint } from '../fs/undo-point.js';
 import type { Workspace } from '../workspace.js';
-import { askName } from './ask.js';
+import { keepUnsaved } from '../workspaces/unsaved.js';
+import { askChoice, askName, confirmAction } from './ask.js';
 import { ChangesPanel } from './changes-panel.js';
 import { diffView } from './diff-view.js';
 import { el, formatBytes } from './dom.js';
-import { Editor } from './editor.js';
+import { type BufferCopy, Editor } from './editor.js';
 import { FileTree } from './file-tree.js';
 import { hexView } from './hex-view.js';
 import { asText } from './text.js';
 import { baseName, parentOf, TreeModel } from './tree-model.js';
+import { UndoOffer } from './undo-offer.js';
 import { type WorkspaceActions, workspaceBar } from './workspace-bar.js';
 
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
@@ -47,7 +56,8 @@ export class App {
   readonly #titleDirty = el('span', { class: 'dirty', 'data-testid': 'title-dirty', hidden: true }, '●');
   readonly #titleActions = el('span', { class: 'title-actions' });
   readonly #askHost = el('div', { class: 'ask-host' });
-  readonly #status = el('div', { class: 'statusbar', 'data-testid': 'status' });
+  readonly #statusText = el('span', { 'data-testid': 'status-text' });
+  readonly #status = el('div', { class: 'statusbar', 'data-testid': 'status' }, this.#statusText);
   readonly #upload = el('input', {
     type: 'file',
     multiple: true,
@@ -59,36 +69,41 @@ export class App {
   #lastChanges: Change[] = [];
   /** Ends the listeners this view put outside its own element (on `window`). */
   readonly #disposed = new AbortController();
+  /** The one undo on offer (the last reset, revert or workspace deletion). */
+  readonly #undo: UndoOffer;
+  /** The page is being left by the IDE itself, its unsaved buffers kept: no `beforeunload` prompt. */
+  #leaving = false;
 
   constructor(
     readonly ws: Workspace,
     readonly actions: WorkspaceActions & { acceptBase(): Promise<void> },
   ) {
+    this.#undo = new UndoOffer(this.#status, (fn) => this.run(fn));
     this.#tree = new FileTree(this.#model, {
       open: (row) => void this.run(() => this.open(row.path)),
       move: (from, toDir) => void this.run(() => this.#move(from, join(toDir, baseName(from)))),
       upload: (files, toDir) => void this.run(() => this.#uploadFiles(files, toDir)),
     });
-    this.#editor = new Editor({
-      save: (path, text) =>
-        this.run(async () => {
-          await this.ws.fs.writeFile(path, text);
-          this.#say(
-            `Saved ${path} (${formatBytes(new TextEncoder().encode(text).length)}) to the upper layer`,
-          );
-        }),
-      dirtyChanged: () => this.#showDirty(),
-    });
-    this.#changes = new ChangesPanel({
-      open: (c) =>
-        void this.run(async () => {
-          if (c.change === 'deleted') await this.#revealDeleted(c.path);
-          else if (c.type === 'file') await this.open(c.path);
-          else this.#tree.select(c.path, true);
-        }),
-      diff: (c) => void this.run(() => this.showDiff(c.path)),
-      revert: (c) => void this.run(() => this.revert(c.path)),
-    });
+    this.#editor = new Editor(
+      {
+        save: (path, text, saved) => this.#save(path, text, saved),
+        dirtyChanged: () => this.#showDirty(),
+      },
+      ws.readOnly,
+    );
+    this.#changes = new ChangesPanel(
+      {
+        open: (c) =>
+          void this.run(async () => {
+            if (c.change === 'deleted') await this.#revealDeleted(c.path);
+            else if (c.type === 'file') await this.open(c.path);
+            else this.#tree.select(c.path, true);
+          }),
+        diff: (c) => void this.run(() => this.showDiff(c.path)),
+        revert: (c) => void this.run(() => this.revert(c.path)),
+      },
+      ws.readOnly,
+    );
     this.#upload.addEventListener('change', () => {
       const files = [...(this.#upload.files ?? [])];
       this.#upload.value = '';
@@ -107,6 +122,20 @@ export class App {
       },
       { signal: this.#disposed.signal },
     );
+    window.addEventListener(
+      'beforeunload',
+      (e) => {
+        if (this.#leaving || this.#editor.dirtyPaths().length === 0) return;
+        // Both spellings: Chromium asks on preventDefault, older engines on a returnValue.
+        e.preventDefault();
+        e.returnValue = '';
+      },
+      { signal: this.#disposed.signal },
+    );
+    if (ws.readOnly)
+      ws.fs.client.addEventListener('remote-change', () => void this.#followWriter(), {
+        signal: this.#disposed.signal,
+      });
   }
 
   /** The file shown in the editor, if one is. */
@@ -119,12 +148,28 @@ export class App {
     this.#editor.restore(previous.#editor.buffers());
   }
 
+  /** Takes back buffers kept when this tab last left the workspace (they stay unsaved). */
+  restoreUnsaved(buffers: readonly BufferCopy[]): void {
+    this.#editor.restore(buffers);
+  }
+
+  /**
+   * Leaves the page for `url` (another workspace), keeping this workspace's unsaved buffers for
+   * when this tab comes back to it: nothing to ask, so no `beforeunload` prompt.
+   */
+  leave(url: string): void {
+    keepUnsaved(this.ws.record?.id, this.#editor.buffers());
+    this.#leaving = true;
+    window.location.assign(url);
+  }
+
   /**
    * Detaches this view from the page before another replaces it (a workspace reopened over a new
    * stack): its window listeners go, and it stops refreshing from a workspace about to be closed.
    */
   dispose(): void {
     this.#disposed.abort();
+    this.#undo.drop();
   }
 
   /** Runs one user action; errors go to the status bar, and the views are refreshed from the overlay. */
@@ -132,7 +177,9 @@ export class App {
     try {
       await action();
     } catch (error) {
-      this.#say(error instanceof Error ? error.message : String(error), true);
+      if ((error as { code?: unknown }).code === 'EROFS')
+        this.#say('Read-only: this workspace is open for writing in another tab; nothing was changed', true);
+      else this.#say(error instanceof Error ? error.message : String(error), true);
     }
     await this.refresh();
   }
@@ -176,36 +223,191 @@ export class App {
     this.#setTitle(path, 'diff against base');
   }
 
-  /** Reverts `path` (moved entries go back to their base name first), then refreshes what shows it. */
+  /**
+   * Reverts `path` (moved entries go back to their base name first), after asking, then refreshes
+   * what shows it; undoable once from the status bar.
+   */
   async revert(path: string): Promise<void> {
     const change: Change = this.#lastChanges.find((c) => c.path === path) ?? {
       path,
       type: null,
       change: 'modified',
     };
-    const at = await revertChange(this.ws.fs, this.ws.base, change);
-    if (at !== path) this.#editor.move(path, at);
-    const now = await this.ws.fs.lstat(at);
-    if (now?.kind === 'file') {
-      const text = asText(await this.ws.fs.readFile(at));
-      if (text !== undefined) this.#editor.reload(at, text);
-    } else {
-      this.#editor.forget(at);
+    const inBase = (await this.ws.base.lstat(path)) !== undefined;
+    const what = (await movesBack(this.ws.fs, change))
+      ? `${path} goes back to ${change.from}, as the base has it there.`
+      : inBase
+        ? `${path} becomes what the base has there${change.change === 'deleted' ? ' (it comes back)' : ''}; what this workspace holds at that name is dropped.`
+        : `${path} is not in the base: it goes, with what this workspace holds there.`;
+    const going = (await movesBack(this.ws.fs, change)) ? [] : await this.#unsavedGoing(path);
+    if (
+      !(await confirmAction(
+        `Revert ${path} to the base?`,
+        `${what}${going.length > 0 ? ` Unsaved edits go with it: ${going.join(', ')}.` : ''}\nYou can undo it from the status bar (the files, not unsaved edits).`,
+        'Revert',
+      ))
+    )
+      return;
+    const point = await UndoPoint.take(this.ws, `revert of ${path}`);
+    let at: string;
+    try {
+      at = await revertChange(this.ws.fs, this.ws.base, change);
+    } catch (error) {
+      await point.close();
+      throw error;
     }
-    this.#say(`Reverted ${at} to the base`);
+    if (at !== path) this.#editor.move(path, at);
     const shown = this.#view.kind === 'none' ? undefined : this.#view.path;
-    if (shown === path || (shown?.startsWith(`${path}/`) ?? false)) {
-      if (this.#view.kind === 'diff' && now?.kind === 'file') await this.showDiff(at);
-      else if (now?.kind === 'file') await this.open(at);
-      else this.#clearCenter();
+    const diff = this.#view.kind === 'diff';
+    await this.#reloadBuffers();
+    this.#offerUndo(point, `Reverted ${at} to the base`);
+    // Moved back: what was shown below the new name is shown at the old one.
+    if (at !== path && shown !== undefined && (shown === path || shown.startsWith(`${path}/`))) {
+      const moved = at + shown.slice(path.length);
+      if ((await this.ws.fs.lstat(moved))?.kind === 'file')
+        await (diff ? this.showDiff(moved) : this.open(moved));
     }
   }
 
+  /**
+   * The unsaved buffers at or below `scope` whose file the base does not have: resetting or
+   * reverting `scope` removes the file, and the buffer goes with it (the question says so first).
+   */
+  async #unsavedGoing(scope: string): Promise<string[]> {
+    const going: string[] = [];
+    for (const p of this.#editor.dirtyPaths())
+      if ((scope === '/' || p === scope || p.startsWith(`${scope}/`)) && !(await this.ws.base.lstat(p)))
+        going.push(p);
+    return going;
+  }
+
+  /** Drops every change of the workspace, after asking; undoable once from the status bar. */
   async reset(): Promise<void> {
-    await this.ws.fs.reset();
-    this.#editor.forgetAll();
-    this.#clearCenter();
-    this.#say('Reset: the workspace is the base again');
+    const changes = await this.ws.fs.changes();
+    if (changes.length === 0) {
+      this.#say('Nothing to reset: the workspace equals its base');
+      return;
+    }
+    const going = await this.#unsavedGoing('/');
+    const staying = this.#editor.dirtyPaths().length - going.length;
+    if (
+      !(await confirmAction(
+        'Reset the workspace to its base?',
+        `Every change in the upper layer goes (${changes.length} change${changes.length === 1 ? '' : 's'}).` +
+          (going.length > 0
+            ? ` Unsaved edits of files the base does not have go too: ${going.join(', ')}.`
+            : '') +
+          (staying > 0 ? ` ${staying} unsaved buffer${staying === 1 ? ' stays' : 's stay'} open.` : '') +
+          '\nYou can undo it from the status bar (the files, not unsaved edits).',
+        'Reset',
+      ))
+    )
+      return;
+    const point = await UndoPoint.take(this.ws, 'reset');
+    try {
+      await this.ws.fs.reset();
+    } catch (error) {
+      await point.close();
+      throw error;
+    }
+    await this.#reloadBuffers();
+    this.#offerUndo(point, 'Reset: the workspace is the base again');
+  }
+
+  /**
+   * Saves a buffer. `saved` is what the buffer was loaded from: if the file no longer holds that
+   * (another tab saved it, an imported lower or a new base shows another version, a revert), the
+   * user chooses between overwriting it, taking its current content, or going on editing.
+   */
+  async #save(path: string, text: string, saved: string): Promise<boolean> {
+    let stored = false;
+    await this.run(async () => {
+      if (this.ws.readOnly)
+        throw new Error('Read-only: this workspace is open for writing in another tab; not saved');
+      const now = (await this.ws.fs.lstat(path)) ? asText(await this.ws.fs.readFile(path)) : undefined;
+      if (now !== saved) {
+        const choice = await askChoice(
+          `${path} changed since it was opened`,
+          `${now === undefined ? 'It is gone (or is no longer text)' : 'It holds another version now'}: another tab saved it, an imported lower or a new base shows another one, or it was reverted. Saving writes your version over it.`,
+          [
+            { key: 'overwrite', label: 'Overwrite with my version', primary: true },
+            ...(now === undefined ? [] : [{ key: 'reload' as const, label: 'Load its current version' }]),
+          ],
+        );
+        if (choice === 'reload' && now !== undefined) {
+          this.#editor.replace(path, now);
+          this.#say(`Loaded the current version of ${path}; your edits were dropped`);
+          return;
+        }
+        if (choice !== 'overwrite') {
+          this.#say(`Not saved: ${path} changed underneath; your edits are still in the editor`);
+          return;
+        }
+      }
+      await this.ws.fs.mkdir(parentOf(path), { recursive: true });
+      await this.ws.fs.writeFile(path, text);
+      stored = true;
+      this.#say(`Saved ${path} (${formatBytes(new TextEncoder().encode(text).length)}) to the upper layer`);
+    });
+    return stored;
+  }
+
+  /**
+   * Open buffers follow the files after the workspace changed under them (a reset, a revert, an
+   * undo, the writer's save seen by a read-only tab): a buffer whose file is gone goes with it (the
+   * reset or revert said so first); a clean one takes the file's content; an unsaved one is left as
+   * it is (its save will ask).
+   */
+  async #reloadBuffers(): Promise<void> {
+    for (const { path, text, saved } of this.#editor.buffers()) {
+      const there = (await this.ws.fs.lstat(path))?.kind === 'file';
+      if (!there) this.#editor.forget(path);
+      else if (text === saved) {
+        const now = asText(await this.ws.fs.readFile(path));
+        // No longer text: the buffer goes, and the file shows as bytes.
+        if (now === undefined) this.#editor.forget(path);
+        else this.#editor.reload(path, now);
+      }
+    }
+    const shown = this.#view.kind === 'none' ? undefined : this.#view.path;
+    if (shown === undefined) return;
+    const there = await this.ws.fs.lstat(shown);
+    if (!there) this.#clearCenter();
+    else if (this.#view.kind === 'diff') await this.showDiff(shown);
+    else if (this.#view.kind === 'hex' || this.#editor.current !== shown) await this.open(shown);
+  }
+
+  /** A read-only tab heard the writer commit: its view already shows it; redraw and follow. */
+  async #followWriter(): Promise<void> {
+    await this.refresh();
+    await this.#reloadBuffers();
+    document.body.dataset.remoteChanges = String(Number(document.body.dataset.remoteChanges ?? '0') + 1);
+  }
+
+  /**
+   * Says `message` with an Undo button that restores `point`. The offer ends at the next change to
+   * the workspace (undoing then would drop that change too), or at the next offer.
+   */
+  #offerUndo(point: UndoPoint, message: string): void {
+    this.#say(message);
+    this.#undo.offer(
+      `Undo ${point.label}`,
+      async () => {
+        try {
+          await point.restore(this.ws);
+        } finally {
+          await point.close();
+        }
+        await this.refresh();
+        await this.#reloadBuffers();
+        this.#say(
+          `Undone: the ${point.label} (${point.changes} change${point.changes === 1 ? '' : 's'} back)`,
+        );
+      },
+      () => void point.close(),
+    );
+    // The client's `change` event fires for every mutating call made after this one.
+    this.#undo.until(this.ws.fs.client, 'change');
   }
 
   async exportZip(): Promise<void> {
@@ -329,13 +531,13 @@ export class App {
         return b;
       };
       const changed = this.#lastChanges.some((c) => c.path === path);
-      if (this.#view.kind === 'editor')
+      if (this.#view.kind === 'editor' && !this.ws.readOnly)
         this.#titleActions.append(action('Save', 'save', () => this.#editor.save()));
       if (this.#view.kind === 'diff')
         this.#titleActions.append(action('Edit', 'edit', () => this.open(path)));
       else if (changed && this.#view.kind === 'editor')
         this.#titleActions.append(action('Diff', 'diff', () => this.showDiff(path)));
-      if (changed || this.#view.kind === 'diff')
+      if ((changed || this.#view.kind === 'diff') && !this.ws.readOnly)
         this.#titleActions.append(action('Revert to base', 'revert', () => this.revert(path)));
     }
     this.#showDirty();
@@ -346,6 +548,21 @@ export class App {
     this.#tree.setDirty(dirty);
     const shown = this.#view.kind === 'editor' ? this.#view.path : undefined;
     this.#titleDirty.hidden = shown === undefined || !dirty.includes(shown);
+  }
+
+  /** What a tab that opened its workspace read-only shows above everything. */
+  #readOnlyBanner(): HTMLElement | string {
+    if (!this.ws.readOnly) return '';
+    return el(
+      'div',
+      { class: 'read-only', role: 'status', 'data-testid': 'read-only' },
+      el('strong', {}, 'Read-only: this workspace is open for writing in another tab.'),
+      el(
+        'span',
+        {},
+        ' This tab shows its saves as they happen, and takes over writing when that tab closes.',
+      ),
+    );
   }
 
   /** The warning shown when the base changed under a persistent workspace. */
@@ -396,13 +613,22 @@ export class App {
     this.#say(message);
   }
 
+  /**
+   * A message in the status bar with an Undo button labelled `label` that runs `undo` (the deletion
+   * of a workspace, undone on the page that follows it).
+   */
+  noteUndo(message: string, label: string, undo: () => Promise<void>): void {
+    this.#say(message);
+    this.#undo.offer(label, undo);
+  }
+
   /** An error message in the status bar. */
   fail(message: string): void {
     this.#say(message, true);
   }
 
   #say(message: string, error = false): void {
-    this.#status.textContent = message;
+    this.#statusText.textContent = message;
     this.#status.classList.toggle('error', error);
   }
 
@@ -417,6 +643,14 @@ export class App {
       b.addEventListener('click', () => void this.run(fn));
       return b;
     };
+    // A read-only tab keeps the buttons that would write, disabled: the engine would refuse them (EROFS).
+    const writes = (b: HTMLButtonElement): HTMLButtonElement => {
+      if (this.ws.readOnly) {
+        b.disabled = true;
+        b.title = 'Read-only: this workspace is open for writing in another tab';
+      }
+      return b;
+    };
     const showDeleted = el('input', { type: 'checkbox', 'data-testid': 'show-deleted' });
     showDeleted.addEventListener('change', () => {
       this.#showDeleted = showDeleted.checked;
@@ -424,6 +658,7 @@ export class App {
     });
     const workspaces = workspaceBar(
       this.ws.record?.id,
+      this.ws.readOnly,
       (label) => askName(this.#askHost, label),
       this.actions,
       (fn) => this.run(fn),
@@ -437,7 +672,7 @@ export class App {
       workspaces,
       el('label', { class: 'check' }, showDeleted, ' Show deleted'),
       el('span', { class: 'spacer' }),
-      button('Reset to base', 'reset', () => this.reset(), 'Discard every change in the upper layer'),
+      writes(button('Reset to base', 'reset', () => this.reset(), 'Discard every change in the upper layer')),
       button('Export changes (.zip)', 'export', () => this.exportZip()),
       button(
         'OCI layer (.tar)',
@@ -449,11 +684,15 @@ export class App {
     const treeTools = el(
       'div',
       { class: 'tree-tools' },
-      button('+ File', 'new-file', () => this.#newEntry('file'), 'New file in the selected folder'),
-      button('+ Folder', 'new-folder', () => this.#newEntry('dir'), 'New folder in the selected folder'),
-      button('Rename', 'rename', () => this.#rename()),
-      button('Delete', 'delete', () => this.#delete()),
-      button('Upload', 'upload', async () => this.#upload.click(), 'Upload files into the selected folder'),
+      writes(button('+ File', 'new-file', () => this.#newEntry('file'), 'New file in the selected folder')),
+      writes(
+        button('+ Folder', 'new-folder', () => this.#newEntry('dir'), 'New folder in the selected folder'),
+      ),
+      writes(button('Rename', 'rename', () => this.#rename())),
+      writes(button('Delete', 'delete', () => this.#delete())),
+      writes(
+        button('Upload', 'upload', async () => this.#upload.click(), 'Upload files into the selected folder'),
+      ),
       button('Expand all', 'expand-all', async () => this.#model.expandAll()),
       button('Collapse', 'collapse-all', async () => this.#model.collapseAll()),
       this.#upload,
@@ -467,7 +706,7 @@ export class App {
       'div',
       { class: 'app' },
       header,
-      this.#driftBanner(),
+      el('div', { class: 'banners' }, this.#readOnlyBanner(), this.#driftBanner()),
       el('aside', { class: 'sidebar' }, treeTools, this.#askHost, this.#tree.element),
       el(
         'main',

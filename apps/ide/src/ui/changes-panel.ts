@@ -14,7 +14,11 @@ export class ChangesPanel {
   readonly #list: HTMLElement;
   readonly #count: HTMLElement;
 
-  constructor(readonly events: ChangesEvents) {
+  /** `readOnly`: a tab that does not write the workspace lists its changes without "Revert". */
+  constructor(
+    readonly events: ChangesEvents,
+    readonly readOnly = false,
+  ) {
     this.#count = el('span', { class: 'count', 'data-testid': 'changes-count' }, '0');
     this.#list = el('ul', { class: 'changes-list', 'data-testid': 'changes-list' });
     this.element = el(
@@ -62,7 +66,7 @@ export class ChangesPanel {
         'span',
         { class: 'actions' },
         c.type === 'file' && c.change !== 'deleted' ? button('Diff', 'diff', () => this.events.diff(c)) : '',
-        button('Revert', 'revert', () => this.events.revert(c)),
+        this.readOnly ? '' : button('Revert', 'revert', () => this.events.revert(c)),
       ),
     );
     item.addEventListener('click', () => this.events.open(c));

@@ -9,8 +9,19 @@ import { basicSetup, EditorView } from 'codemirror';
 import { languageFor } from './languages.js';
 
 export interface EditorEvents {
-  save(path: string, text: string): Promise<void>;
+  /**
+   * Stores `text` at `path`; `saved` is what the buffer was loaded from (or last saved), for
+   * noticing a file that changed underneath. Resolves true once stored, false if it was not.
+   */
+  save(path: string, text: string, saved: string): Promise<boolean>;
   dirtyChanged(): void;
+}
+
+/** A buffer as another editor (or a later page) takes it over: its text and what it was loaded from. */
+export interface BufferCopy {
+  path: string;
+  text: string;
+  saved: string;
 }
 
 interface Buffer {
@@ -26,10 +37,15 @@ export class Editor {
   readonly #buffers = new Map<string, Buffer>();
   #current: string | undefined;
 
-  constructor(readonly events: EditorEvents) {
+  /** `readOnly`: text can be read and selected, not changed (a tab that does not write the workspace). */
+  constructor(
+    readonly events: EditorEvents,
+    readonly readOnly = false,
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'editor';
     this.element.dataset.testid = 'editor';
+    if (readOnly) this.element.dataset.readOnly = 'true';
     this.view = new EditorView({ parent: this.element });
   }
 
@@ -69,6 +85,18 @@ export class Editor {
     if (this.#current === path) this.view.setState(buffer.state);
   }
 
+  /** Replaces the buffer of `path` with `text` as loaded now, dropping its unsaved edits (the user chose to). */
+  replace(path: string, text: string): void {
+    this.#stash();
+    const buffer = this.#buffers.get(path);
+    if (!buffer) return;
+    buffer.state = this.#newState(path, text);
+    buffer.saved = text;
+    buffer.dirty = false;
+    if (this.#current === path) this.view.setState(buffer.state);
+    this.events.dirtyChanged();
+  }
+
   /** Forgets buffers at or below `path` (deleted, or reset away). */
   forget(path: string): void {
     this.#stash();
@@ -99,7 +127,7 @@ export class Editor {
   }
 
   /** Every open buffer's text and last saved text (what another editor needs to take them over). */
-  buffers(): { path: string; text: string; saved: string }[] {
+  buffers(): BufferCopy[] {
     this.#stash();
     return [...this.#buffers].map(([path, b]) => ({ path, text: b.state.doc.toString(), saved: b.saved }));
   }
@@ -108,7 +136,7 @@ export class Editor {
    * Takes over buffers from another editor (a workspace reopened over a new stack): their text,
    * unsaved edits included, in new states, since a state's key bindings belong to its editor.
    */
-  restore(buffers: readonly { path: string; text: string; saved: string }[]): void {
+  restore(buffers: readonly BufferCopy[]): void {
     for (const { path, text, saved } of buffers)
       this.#buffers.set(path, { state: this.#newState(path, text), saved, dirty: text !== saved });
     this.events.dirtyChanged();
@@ -118,11 +146,15 @@ export class Editor {
     const path = this.#current;
     if (path === undefined) return;
     const text = this.view.state.doc.toString();
-    await this.events.save(path, text);
+    this.#stash();
+    const before = this.#buffers.get(path);
+    if (!before || !(await this.events.save(path, text, before.saved))) return;
+    // The editor may show another file by now: the saved buffer's own state says whether it is dirty.
+    this.#stash();
     const buffer = this.#buffers.get(path);
     if (buffer) {
       buffer.saved = text;
-      buffer.dirty = this.view.state.doc.toString() !== text;
+      buffer.dirty = buffer.state.doc.toString() !== text;
     }
     this.events.dirtyChanged();
   }
@@ -149,6 +181,8 @@ export class Editor {
         ]),
         basicSetup,
         languageFor(path),
+        EditorState.readOnly.of(this.readOnly),
+        EditorView.editable.of(!this.readOnly),
         // Only the shown buffer gets updates; look it up by the current path, which follows renames.
         EditorView.updateListener.of((update) => {
           if (!update.docChanged || this.#current === undefined) return;

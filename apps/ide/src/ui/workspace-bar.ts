@@ -1,14 +1,17 @@
 /**
  * The workspace switcher: the ephemeral workspace and every persistent one, "new" and "delete".
- * Switching reloads the page on `?workspace=<id>`, so a reload keeps showing the same workspace.
+ * Switching reloads the page on `?workspace=<id>`, so a reload keeps showing the same workspace;
+ * the unsaved buffers stay with the workspace they were typed in (`workspaces/unsaved.ts`).
  */
 import { listWorkspaces } from '../workspaces/registry.js';
 import { el } from './dom.js';
 
 export interface WorkspaceActions {
+  /** Shows the workspace `id` (undefined: the ephemeral one), keeping this one's unsaved buffers. */
+  switchTo(id: string | undefined): void;
   /** Creates a persistent workspace called `name` and switches to it. */
   create(name: string): Promise<void>;
-  /** Deletes the current persistent workspace and switches to the ephemeral one. */
+  /** Deletes the current persistent workspace (after asking; undoable once) and switches to the ephemeral one. */
   remove(): Promise<void>;
   /** Opens `file` (a zip) as a new topmost lower and reopens the workspace over the new stack. */
   importLower(file: File): Promise<void>;
@@ -21,8 +24,10 @@ export function workspaceUrl(id: string | undefined): string {
   return url.href;
 }
 
+/** `readOnly`: this tab does not write the workspace, so it cannot delete it either. */
 export function workspaceBar(
   currentId: string | undefined,
+  readOnly: boolean,
   ask: (label: string) => Promise<string | undefined>,
   actions: WorkspaceActions,
   run: (fn: () => Promise<void>) => Promise<void>,
@@ -35,9 +40,7 @@ export function workspaceBar(
       el('option', { value: w.id, selected: w.id === currentId }, `${w.name} — persistent (IndexedDB)`),
     ),
   );
-  select.addEventListener('change', () => {
-    window.location.assign(workspaceUrl(select.value === '' ? undefined : select.value));
-  });
+  select.addEventListener('change', () => actions.switchTo(select.value === '' ? undefined : select.value));
   const create = el(
     'button',
     { type: 'button', 'data-testid': 'workspace-new', title: 'New persistent workspace' },
@@ -55,7 +58,7 @@ export function workspaceBar(
       type: 'button',
       'data-testid': 'workspace-delete',
       title: 'Delete this persistent workspace and its changes',
-      disabled: currentId === undefined,
+      disabled: currentId === undefined || readOnly,
     },
     'Delete',
   );

@@ -45,6 +45,7 @@ export interface HttpLayerOptions extends NetworkOptions {
  * ```
  */
 export class HttpLayer implements LowerLayer {
+  /** The layer's identity: `options.id`, or `http:` and the manifest's digest. */
   readonly id: string;
   /** The `vellum.json` the layer was opened with. */
   readonly manifest: Manifest;
@@ -130,10 +131,14 @@ export class HttpLayer implements LowerLayer {
     return this.#fetcher.counter.snapshot();
   }
 
+  /** Every entry the manifest lists. */
   entries(): Iterable<LowerEntry> {
     return this.#entries;
   }
 
+  /**
+   * Bytes `[offset, offset + length)` of a file: fetched whole on its first read, checked, then cached.
+   */
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
     const i = this.#index(ref);
     const end = Math.min(this.#files[i]?.size ?? 0, offset + length);

@@ -29,6 +29,15 @@ import { type ByteSource, blobSource, bytesSource } from './source.js';
 /** Where a zip's bytes come from. A string or URL is fetched with Range requests. */
 export type ZipInput = string | URL | ArrayBuffer | Uint8Array | Blob;
 
+/**
+ * How {@link ZipLayer.open} reads an archive: its identity, OCI whiteouts, limits against
+ * zip bombs, the cache, and the network and Range options for a URL.
+ *
+ * @example
+ * ```ts
+ * const base = await ZipLayer.open('https://cdn.example/base.zip', { whiteouts: 'oci', maxEntrySize: 64 << 20, retries: 5 });
+ * ```
+ */
 export interface ZipLayerOptions extends NetworkOptions, RangeReaderOptions {
   /** The layer's identity (default: `zip:` + SHA-256 of the central directory). */
   id?: string;
@@ -91,6 +100,7 @@ interface OciListing {
  * ```
  */
 export class ZipLayer implements LowerLayer {
+  /** The layer's identity: `options.id`, or `zip:` and a digest of the central directory. */
   readonly id: string;
   /** Every warning so far (entries left out, a server without Range support). */
   readonly warnings: LayerWarning[];
@@ -309,6 +319,10 @@ export class ZipLayer implements LowerLayer {
     };
   }
 
+  /**
+   * Bytes `[offset, offset + length)` of an entry (inflated, checked against its CRC-32 when whole), in
+   * a copy.
+   */
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
     const i = this.#index(ref);
     const r = this.#record(i);

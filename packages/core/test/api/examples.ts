@@ -5,10 +5,45 @@
  * example does not import itself) and the few variables examples take as given (`ov`, `fs`,
  * `base`, …) declared. A type error in one is an example that would not compile for a user.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
-import type { Entry } from './report.js';
+
+/** One entry point: `@vellum/core/zip` and the TypeScript source it is built from. */
+export interface Entry {
+  specifier: string;
+  file: string;
+}
+
+/** The source an `exports` value names for the workspace (its `vellum-source` condition). */
+function sourceOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.endsWith('.ts') && !value.endsWith('.d.ts') ? value : undefined;
+  if (typeof value === 'object' && value !== null) {
+    const source = (value as Record<string, unknown>)['vellum-source'];
+    return typeof source === 'string' ? source : undefined;
+  }
+  return undefined;
+}
+
+/** Every entry point of the packages under `packagesDir` that is a TypeScript module. */
+export function entries(packagesDir: string): Entry[] {
+  const out: Entry[] = [];
+  for (const dir of readdirSync(packagesDir).sort()) {
+    const pkg = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      exports?: Record<string, unknown>;
+    };
+    for (const [subpath, value] of Object.entries(pkg.exports ?? {})) {
+      const source = sourceOf(value);
+      if (source === undefined) continue;
+      out.push({
+        specifier: subpath === '.' ? pkg.name : `${pkg.name}${subpath.slice(1)}`,
+        file: join(packagesDir, dir, source),
+      });
+    }
+  }
+  return out;
+}
 
 /** One example: where it is written and its code. */
 export interface Example {

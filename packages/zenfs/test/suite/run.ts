@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SOURCE_NODE_FLAG } from '../../../../scripts/source-condition.mjs';
 import { zenfsTests } from './data-layer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,7 +62,9 @@ function runFiles(
     SETUP: setup,
     VELLUM_ZENFS_SKIP: JSON.stringify(skips),
     VELLUM_ZENFS_ALONE: files.length === 1 ? '1' : '',
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${join(here, 'skip.mjs')}`].filter(Boolean).join(' '),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, SOURCE_NODE_FLAG, `--import=${join(here, 'skip.mjs')}`]
+      .filter(Boolean)
+      .join(' '),
     // ZenFS's logs.js prints nothing below this level.
     ZENFS_LOG_LEVEL: 'error',
   };

@@ -1,0 +1,499 @@
+/**
+ * The packages as a user gets them: every package is built (`pnpm build:packages`) and packed
+ * (`pnpm pack`, which turns `workspace:*` into versions), the tarballs are installed with npm into a
+ * fresh project in the system's temporary folder, outside the workspace (registry dependencies
+ * only), and that project
+ * 1. runs a plain `node app.mjs` (no loader) over core, its zip/http/idb entries, the worker on
+ *    worker_threads and ZenFS's `configure`, and `npx vellum pack`/`ls`/`cat` on a real directory;
+ * 2. type-checks a consumer file with `tsc --noEmit --strict`, moduleResolution "bundler" and "node16";
+ * 3. builds a page (createOverlayWorker, a zip lower over HTTP Range, an IndexedDB upper) with
+ *    `vite build`, serves it and drives it in Chromium: a lower file reads, a write survives a reload,
+ *    and the page's own chunks hold no wasm, no engine, no idb, no fflate (the worker's do);
+ * 4. the same page bundled with esbuild (the worker script as its own entry point), and with
+ *    webpack 5 (no config file), and served by Vite's dev server;
+ * 5. passes publint and @arethetypeswrong/cli for every tarball.
+ * (Numbers as in issue 15.)
+ */
+import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium } from 'playwright';
+import { esbuildVersion } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGES } from '../scripts/build-packages.mjs';
+import { CHROMIUM_ARGS, locateBrowser } from '../scripts/find-browser.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const fixtures = join(root, 'e2e', 'consumer');
+const PNPM = ['-y', 'pnpm@10.34.8'];
+/** The esbuild the workspace's Vite uses, for the esbuild app. */
+const ESBUILD = esbuildVersion;
+
+/** The workspace's own versions of what the consumer installs beside the tarballs. */
+function version(manifest: string, field: 'dependencies' | 'devDependencies', name: string): string {
+  const pkg = JSON.parse(readFileSync(join(root, manifest), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
+  const v = pkg[field]?.[name];
+  if (v === undefined) throw new Error(`${manifest} has no ${field}.${name}`);
+  return v;
+}
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: readonly string[], options: SpawnSyncOptions = {}): Ran {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 300_000, ...options });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Runs and asserts exit 0, with the output in the failure message. */
+function ok(command: string, args: readonly string[], options: SpawnSyncOptions = {}): string {
+  const r = run(command, args, options);
+  expect(r.status, `${command} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+const timings: Record<string, number> = {};
+function timed<T>(label: string, f: () => T): T {
+  const started = performance.now();
+  const done = (): void => {
+    timings[label] = Math.round(performance.now() - started);
+  };
+  let out: T;
+  try {
+    out = f();
+  } catch (error) {
+    done();
+    throw error;
+  }
+  if (out instanceof Promise) return out.finally(done) as T;
+  done();
+  return out;
+}
+
+let work: string;
+let app: string;
+const tarballs = new Map<string, string>();
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'vellum-consumer-'));
+  const packed = join(work, 'tarballs');
+  app = join(work, 'app');
+  mkdirSync(packed);
+  mkdirSync(app);
+  timed('build', () => ok(process.execPath, [join(root, 'scripts', 'build-packages.mjs')], { cwd: root }));
+  timed('pack', () => {
+    for (const name of PACKAGES) {
+      ok('npx', [...PNPM, 'pack', '--pack-destination', packed], { cwd: join(root, 'packages', name) });
+    }
+  });
+  for (const file of readdirSync(packed)) {
+    const name = /^vellum-(\w+)-\d/.exec(file)?.[1];
+    if (name) tarballs.set(name, join(packed, file));
+  }
+  expect([...tarballs.keys()].sort()).toEqual([...PACKAGES].sort());
+  const dependencies: Record<string, string> = {
+    'fake-indexeddb': version('packages/core/package.json', 'devDependencies', 'fake-indexeddb'),
+    '@zenfs/core': version('packages/zenfs/package.json', 'dependencies', '@zenfs/core'),
+  };
+  for (const [name, file] of tarballs) dependencies[`@vellum/${name}`] = `file:${file}`;
+  writeFileSync(
+    join(app, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'vellum-consumer',
+        private: true,
+        type: 'module',
+        dependencies,
+        devDependencies: {
+          typescript: version('package.json', 'devDependencies', 'typescript'),
+          '@types/node': version('package.json', 'devDependencies', '@types/node'),
+          vite: version('package.json', 'devDependencies', 'vite'),
+          esbuild: ESBUILD,
+          // Pinned here (the workspace does not use webpack): the webpack 5 app, built with no config file.
+          webpack: '5.113.0',
+          'webpack-cli': '6.0.1',
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  for (const file of ['app.mjs', 'consumer.ts', 'consumer-zenfs.ts'])
+    copyFileSync(join(fixtures, file), join(app, file));
+  cpSync(join(fixtures, 'web'), app, { recursive: true });
+  // A real directory for the CLI and for the browser apps' zip lower.
+  const tree = join(work, 'tree');
+  mkdirSync(join(tree, 'sub'), { recursive: true });
+  writeFileSync(join(tree, 'hello.txt'), 'hello from disk\n');
+  writeFileSync(join(tree, 'sub', 'deep.txt'), 'deep\n');
+  timed('npm install', () =>
+    ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app }),
+  );
+}, 600_000);
+
+afterAll(() => {
+  console.log(`[consumer] ms: ${JSON.stringify(timings)}`);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed packages, installed with npm in a fresh project', () => {
+  it('hold dist/, README.md, LICENSE and package.json, nothing else', () => {
+    for (const [name, file] of tarballs) {
+      const listing = ok('tar', ['tzf', file]).trim().split('\n');
+      const outside = listing.filter((f) => !f.startsWith('package/dist/'));
+      expect(outside.sort(), name).toEqual(['package/LICENSE', 'package/README.md', 'package/package.json']);
+      expect(
+        listing.filter((f) => /\.test\.|\/src\/|\/test\//.test(f)),
+        name,
+      ).toEqual([]);
+      expect(listing, name).toContain(
+        'package/dist/index.js'.replace('index', name === 'cli' ? 'bin' : 'index'),
+      );
+    }
+    expect(ok('tar', ['tzf', tarballs.get('wasm') as string])).toMatch(/^package\/dist\/vellum\.wasm$/m);
+  });
+
+  it('`npx vellum pack` / `ls` / `cat` work on a real directory', () => {
+    const tree = join(work, 'tree');
+    const zip = join(work, 'tree.zip');
+    timed('cli', () => {
+      ok('npx', ['--no-install', 'vellum', 'pack', tree, '-o', zip], { cwd: app });
+      expect(ok('npx', ['--no-install', 'vellum', 'ls', zip], { cwd: app })).toMatch(/sub\/deep\.txt/);
+      expect(ok('npx', ['--no-install', 'vellum', 'cat', zip, '--', '/hello.txt'], { cwd: app })).toBe(
+        'hello from disk\n',
+      );
+      ok('npx', ['--no-install', 'vellum', 'pack', tree, '--manifest', '-o', join(work, 'manifest')], {
+        cwd: app,
+      });
+    });
+    const bad = run('npx', ['--no-install', 'vellum', 'pack'], { cwd: app });
+    expect(bad.status).toBe(2);
+  });
+
+  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs', () => {
+    const out = timed('node app.mjs', () =>
+      ok(process.execPath, ['app.mjs', join(work, 'manifest')], { cwd: app, timeout: 120_000 }),
+    );
+    expect(out.trim().split('\n')).toEqual([
+      'ok core-memory',
+      'ok core-zip-bytes',
+      'ok core-http',
+      'ok core-idb',
+      'ok worker-threads',
+      'ok zenfs',
+    ]);
+  });
+
+  it.each([
+    ['bundler', ['--module', 'preserve', '--moduleResolution', 'bundler']],
+    ['node16', ['--module', 'node16', '--moduleResolution', 'node16']],
+  ])('type-checks with tsc --strict, moduleResolution %s', (name, flags) => {
+    const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+    const base = [
+      '--noEmit',
+      '--strict',
+      '--target',
+      'es2022',
+      '--lib',
+      'es2023,dom',
+      '--types',
+      'node',
+      ...flags,
+    ];
+    timed(`tsc ${name}`, () => {
+      ok(process.execPath, [tsc, ...base, 'consumer.ts'], { cwd: app });
+      // @zenfs/core's own .d.ts do not pass a library check here (see consumer-zenfs.ts).
+      ok(process.execPath, [tsc, ...base, '--skipLibCheck', 'consumer-zenfs.ts'], { cwd: app });
+    });
+  });
+
+  it('the public API of every entry point matches its checked-in report (packages/*/api/*.api.md)', () => {
+    // On a deliberate change: `pnpm api:update`, and the diff of the reports goes into review.
+    const out = timed('api reports', () =>
+      ok(process.execPath, [join(root, 'scripts', 'api-report.mjs')], { cwd: root }),
+    );
+    expect(out).toMatch(/\[api\] 8 reports unchanged/);
+  });
+
+  it('pnpm -r publish --dry-run publishes the five packages, and only them', () => {
+    const out = timed('publish --dry-run', () =>
+      ok('npx', [...PNPM, '-r', 'publish', '--dry-run', '--no-git-checks'], { cwd: root }),
+    );
+    const published = [...out.matchAll(/^\+ (@vellum\/[\w-]+)@(\S+)$/gm)].map((m) => m[1]);
+    expect(published.sort()).toEqual(PACKAGES.map((name) => `@vellum/${name}`).sort());
+  });
+
+  it('publint and @arethetypeswrong/cli find no problem in any tarball', () => {
+    const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+    timed('publint+attw', () => {
+      for (const [name, file] of tarballs) {
+        const lint = ok(bin('publint'), ['run', file, '--strict'], { cwd: work });
+        expect(lint, name).toMatch(/All good!/);
+        // ESM only by design: CommonJS `require` and node10 resolution are out of scope (esm-only).
+        // `./vellum.wasm` is an asset, not a module, so it has no types to check.
+        ok(
+          bin('attw'),
+          [file, '--profile', 'esm-only', '--exclude-entrypoints', './vellum.wasm', '--format', 'ascii'],
+          {
+            cwd: work,
+          },
+        );
+      }
+    });
+  });
+});
+
+/** Serves `dir` on 127.0.0.1 with byte ranges (`a-b`, `a-`, `-n`); counts the Range requests per path. */
+async function serve(dir: string): Promise<{ origin: string; ranges: string[]; close: () => Promise<void> }> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.wasm': 'application/wasm',
+    '.zip': 'application/zip',
+  };
+  const ranges: string[] = [];
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    readFile(file).then(
+      (body) => {
+        const headers: Record<string, string | number> = {
+          'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+          'Accept-Ranges': 'bytes',
+          'Cache-Control': 'no-store',
+        };
+        const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+        if (range && (range[1] !== '' || range[2] !== '')) {
+          ranges.push(path);
+          const suffix = range[1] === '';
+          const start = suffix ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
+          const end =
+            suffix || range[2] === '' ? body.length - 1 : Math.min(Number(range[2]), body.length - 1);
+          res.writeHead(206, {
+            ...headers,
+            'Content-Range': `bytes ${start}-${end}/${body.length}`,
+            'Content-Length': end - start + 1,
+          });
+          res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+          return;
+        }
+        res.writeHead(200, { ...headers, 'Content-Length': body.length });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address !== 'object') throw new Error('no address');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    ranges,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The chunks one entry pulls in (`"./x.js"` imports between chunks), from `dir`. */
+function chunkGraph(dir: string, entry: string): Map<string, string> {
+  const seen = new Map<string, string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    const code = readFileSync(join(dir, name), 'utf8');
+    seen.set(name, code);
+    for (const [, next] of code.matchAll(/["']\.\/([\w.-]+\.js)["']/g)) if (next) visit(next);
+  };
+  visit(entry);
+  return seen;
+}
+
+/** What only the engine's side holds: the wasm, IndexedDB, fflate's inflater. */
+const ENGINE_MARKERS = [/WebAssembly/, /\.wasm\b/, /indexedDB/, /invalid block type/];
+
+const gzipKB = (files: Map<string, string>): number =>
+  Math.round([...files.values()].reduce((n, code) => n + gzipSync(code, { level: 9 }).length, 0) / 102.4) /
+  10;
+
+describe('browser apps over the installed packages, in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(join(app, 'public'), { recursive: true });
+    ok(
+      'npx',
+      ['--no-install', 'vellum', 'pack', join(work, 'tree'), '-o', join(app, 'public', 'layer.zip')],
+      {
+        cwd: app,
+      },
+    );
+    const executablePath = process.env.VELLUM_CHROMIUM ?? (await locateBrowser())?.path;
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** {@link drive} over `dir` served by {@link serve}, which also sees the zip read by Range. */
+  async function driveServed(dir: string): Promise<void> {
+    const server = await serve(dir);
+    try {
+      await drive(server.origin);
+      expect(server.ranges).toContain('/layer.zip');
+    } finally {
+      await server.close();
+    }
+  }
+
+  /** Reads a lower file, writes, reloads, and reads the write back. */
+  async function drive(origin: string): Promise<void> {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      const ready = async (): Promise<void> => {
+        await page.waitForFunction(() => document.title !== 'vellum consumer', undefined, {
+          timeout: 30_000,
+        });
+        expect(await page.title(), errors.join('\n')).toBe('ready');
+      };
+      type Api = { read(path: string): Promise<string>; write(path: string, text: string): Promise<void> };
+      const read = (path: string) =>
+        page.evaluate((p) => (window as unknown as { vellum: Api }).vellum.read(p), path);
+      await page.goto(`${origin}/`);
+      await ready();
+      expect(await read('/hello.txt')).toBe('hello from disk\n');
+      expect(await read('/sub/deep.txt')).toBe('deep\n');
+      await page.evaluate(() => (window as unknown as { vellum: Api }).vellum.write('/note.txt', 'kept'));
+      await page.reload();
+      await ready();
+      expect(await read('/note.txt')).toBe('kept');
+      expect(await read('/hello.txt')).toBe('hello from disk\n');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('vite build: the page chunks hold no engine, the worker chunks do; it reads, writes, survives a reload', async () => {
+    timed('vite build', () =>
+      ok(join(app, 'node_modules', '.bin', 'vite'), ['build', '--outDir', 'dist-vite'], { cwd: app }),
+    );
+    const out = join(app, 'dist-vite');
+    const assets = join(out, 'assets');
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const entry = /src="\/assets\/([\w.-]+\.js)"/.exec(html)?.[1];
+    expect(entry, html).toBeDefined();
+    const pageChunks = chunkGraph(assets, entry as string);
+    const workerEntry = /new Worker\(new URL\("\/assets\/([\w.-]+\.js)"/.exec(
+      [...pageChunks.values()].join('\n'),
+    )?.[1];
+    expect(workerEntry, 'the page starts the package worker by new Worker(new URL(...))').toBeDefined();
+    const workerChunks = chunkGraph(assets, workerEntry as string);
+    for (const [name, code] of pageChunks)
+      for (const marker of ENGINE_MARKERS) expect(code, name).not.toMatch(marker);
+    const worker = [...workerChunks.values()].join('\n');
+    for (const marker of ENGINE_MARKERS) expect(worker).toMatch(marker);
+    const wasm = readdirSync(assets).filter((f) => f.endsWith('.wasm'));
+    expect(wasm).toHaveLength(1);
+    console.log(
+      `[consumer] vite build, gzip KB: page ${gzipKB(pageChunks)} (${pageChunks.size} chunks), worker JS ${gzipKB(workerChunks)} (${workerChunks.size} chunks), wasm ${Math.round(gzipSync(readFileSync(join(assets, wasm[0] as string)), { level: 9 }).length / 102.4) / 10}`,
+    );
+    await timed('vite app in chromium', () => driveServed(out));
+  });
+
+  it('vite dev server: the same page reads, writes, survives a reload', async () => {
+    // The app's own Vite (installed with it), as `vite` would start it.
+    const vite = (await import(
+      pathToFileURL(join(app, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href
+    )) as typeof import('vite');
+    const server = await vite.createServer({
+      root: app,
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+    });
+    try {
+      await server.listen();
+      const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+      expect(origin).toBeDefined();
+      await timed('vite dev in chromium', () => drive(origin as string));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('webpack 5, no config file: the page chunk holds no engine; it reads, writes, survives a reload', async () => {
+    const out = join(app, 'dist-webpack');
+    timed('webpack', () =>
+      ok(join(app, 'node_modules', '.bin', 'webpack'), ['./main.js', '--mode', 'production', '-o', out], {
+        cwd: app,
+      }),
+    );
+    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
+    copyFileSync(join(app, 'index.html'), join(out, 'index.html'));
+    const chunks = readdirSync(out).filter((f) => f.endsWith('.js'));
+    const page = readFileSync(join(out, 'main.js'), 'utf8');
+    for (const marker of ENGINE_MARKERS) expect(page, 'main.js').not.toMatch(marker);
+    const rest = chunks.filter((f) => f !== 'main.js').map((f) => readFileSync(join(out, f), 'utf8'));
+    for (const marker of ENGINE_MARKERS) expect(rest.join('\n')).toMatch(marker);
+    expect(readdirSync(out).filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+    console.log(`[consumer] webpack, gzip KB: page main.js ${gzipKB(new Map([['main', page]]))}`);
+    await timed('webpack app in chromium', () => driveServed(out));
+  });
+
+  it('esbuild: the same page, the worker script as its own entry point and vellum.wasm copied beside it', async () => {
+    const out = join(app, 'dist-esbuild');
+    timed('esbuild', () =>
+      ok(
+        join(app, 'node_modules', '.bin', 'esbuild'),
+        [
+          'page=main-esbuild.js',
+          'worker=worker-entry.js',
+          '--bundle',
+          '--format=esm',
+          '--platform=browser',
+          '--minify',
+          `--outdir=${out}`,
+        ],
+        { cwd: app },
+      ),
+    );
+    copyFileSync(
+      join(app, 'node_modules', '@vellum', 'wasm', 'dist', 'vellum.wasm'),
+      join(out, 'vellum.wasm'),
+    );
+    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
+    writeFileSync(
+      join(out, 'index.html'),
+      readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
+    );
+    const page = readFileSync(join(out, 'page.js'), 'utf8');
+    for (const marker of ENGINE_MARKERS) expect(page, 'page.js').not.toMatch(marker);
+    const worker = readFileSync(join(out, 'worker.js'), 'utf8');
+    for (const marker of ENGINE_MARKERS) expect(worker, 'worker.js').toMatch(marker);
+    expect(existsSync(join(out, 'worker.js'))).toBe(true);
+    console.log(
+      `[consumer] esbuild, gzip KB: page ${gzipKB(new Map([['page', page]]))}, worker JS ${gzipKB(new Map([['worker', worker]]))}`,
+    );
+    await timed('esbuild app in chromium', () => driveServed(out));
+  });
+});
