@@ -1,6 +1,6 @@
 // A TypeDoc plugin: once the reference is written, every link a README makes into it (the root
 // README and packages/*/README.md, links into docs/api/) must name a page that exists. A page
-// renamed or an export dropped then fails `pnpm docs` instead of leaving a dead link behind.
+// renamed or an export dropped then fails `pnpm run docs` instead of leaving a dead link behind.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -1,7 +1,7 @@
 // A TypeDoc plugin: every exported function and class, and every interface with methods (what a
 // user calls or implements), must show an `@example`. TypeDoc's own `notDocumented` check only
 // asks for some comment; this one makes a missing example a warning, which `treatWarningsAsErrors`
-// turns into a failed `pnpm docs`.
+// turns into a failed `pnpm run docs`.
 
 import { Application, ReflectionKind } from 'typedoc';
 

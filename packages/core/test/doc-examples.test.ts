@@ -1,6 +1,6 @@
 /**
  * The API reference's examples compile: every `@example` of the public surface (the entries
- * `pnpm docs` documents) is type-checked against the packages as a user imports them, so an
+ * `pnpm run docs` documents) is type-checked against the packages as a user imports them, so an
  * example cannot drift from the API it shows.
  */
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { collectExamples, compileExamples, type ExampleScope, entries } from './
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
-// The entries `pnpm docs` documents: not the engine's internals (core/internal), the wasm package
+// The entries `pnpm run docs` documents: not the engine's internals (core/internal), the wasm package
 // or the worker's script entry (a module that only starts serving, with nothing to import).
 const documented = (specifier: string): boolean =>
   specifier !== '@vellum/core/internal' &&
