@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The whole check, failing fast: lint/format (Biome), typecheck (tsc), the API reference (TypeDoc:
 // every public export documented, warnings are errors), system tools and a browser,
-// the wasm build (packages/wasm), then every Vitest project (node and browser). Extra arguments go to `vitest run`,
+// the packages' builds (the wasm core, every dist/), then every Vitest project (node and browser). Extra arguments go to `vitest run`,
+
 // e.g. `pnpm test --project node`.
 
 import { spawnSync } from 'node:child_process';
