@@ -234,7 +234,12 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     const out = timed('api reports', () =>
       ok(process.execPath, [join(root, 'scripts', 'api-report.mjs')], { cwd: root }),
     );
-    expect(out).toMatch(/\[api\] 8 reports unchanged/);
+    // Every checked-in report was compared (a report without an entry, or an entry without one, shows).
+    const reports = PACKAGES.flatMap((pkg) => {
+      const dir = join(root, 'packages', pkg, 'api');
+      return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.api.md')) : [];
+    });
+    expect(out).toMatch(new RegExp(`\\[api\\] ${reports.length} reports unchanged`));
   });
 
   it('pnpm -r publish --dry-run publishes the five packages, and only them', () => {

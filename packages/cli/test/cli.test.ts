@@ -406,7 +406,7 @@ describe('behaves like a CLI', () => {
   });
 
   it('the bin: --version, and exit code 2 on a bad option', () => {
-    const bin = join(dirname(fileURLToPath(import.meta.url)), '../bin/vellum.mjs');
+    const bin = join(dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
     const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', timeout: 60_000 });
     expect(version).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
     const bad = spawnSync(process.execPath, [bin, 'ls', '--bogus'], { encoding: 'utf8', timeout: 60_000 });
