@@ -5,7 +5,9 @@ import { joinPath } from './path.js';
 
 /** One change of the merged tree relative to the lowers. */
 export interface Change {
+  /** The changed path. */
   path: string;
+  /** The object's kind; for `deleted`, the kind of the lower object the whiteout hides. */
   type: 'file' | 'dir' | 'symlink' | null;
   /**
    * - `added`: new in the upper where no lower has the name;
@@ -16,6 +18,7 @@ export interface Change {
    * - `renamed`: moved here from `from`.
    */
   change: 'added' | 'modified' | 'metadata' | 'deleted' | 'opaque' | 'renamed';
+  /** For `renamed`: the path it was moved from. */
   from?: string;
 }
 

@@ -8,13 +8,31 @@ import { ROOT_INO } from './inode.js';
 import type { UpperInode, UpperProblem, UpperSnapshot } from './layer.js';
 import { getOrInsert } from './map.js';
 
-/** What `ov.fsck()` found. */
+/**
+ * What `ov.fsck()` found.
+ *
+ * @example
+ * ```ts
+ * const report = await ov.fsck();
+ * if (!report.ok) for (const p of report.problems) console.warn(p.kind, p.message);
+ * ```
+ */
 export interface FsckReport {
   /** No problems. */
   ok: boolean;
+  /** Every problem found, in the records' structure and in the upper's own storage. */
   problems: UpperProblem[];
   /** What the upper holds. */
-  counts: { inodes: number; dirents: number; whiteouts: number; chunks: number };
+  counts: {
+    /** Inode records. */
+    inodes: number;
+    /** Directory entries, whiteouts included. */
+    dirents: number;
+    /** Whiteouts. */
+    whiteouts: number;
+    /** Stored chunks of file data. */
+    chunks: number;
+  };
 }
 
 const LOWER_INO_START = 2 ** 32;

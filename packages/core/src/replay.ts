@@ -24,7 +24,9 @@ import { joinPath } from './path.js';
  * Its upper copy still hides the base's; a data copy's untouched parts read EIO.
  */
 export interface BaseChange {
+  /** The copied-up object's path. */
   path: string;
+  /** What happened to its base object. */
   change: 'changed' | 'missing';
 }
 

@@ -7,6 +7,8 @@
  * import { ZipLayer } from '@vellum/core/zip';
  * const base = await ZipLayer.open('https://cdn.example/base.zip');
  * ```
+ *
+ * @module
  */
 export { HttpError, type HttpFailureKind, type NetworkOptions } from '../http/fetcher.js';
 export {
