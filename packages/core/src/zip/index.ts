@@ -16,6 +16,7 @@ export {
   type TransferStats,
 } from '../http/progress.js';
 export type { LayerWarning } from '../http/warning.js';
+export { changeEntries, changesZip } from './changes-zip.js';
 export { crc32 } from './crc32.js';
 export type { RangeReaderOptions } from './range-reader.js';
 export { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
