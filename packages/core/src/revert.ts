@@ -28,7 +28,12 @@ export function revertName(ns: Namespace, loc: Located, path: string, tx: Txn): 
       cause: new Error(`'${path}' was renamed from '${current.redirect}'; rename it back to revert it`),
     });
   }
-  if (current === base && (current === undefined || !current.upper)) return; // nothing of ours here
+  if (current === base && (current === undefined || !current.upper)) {
+    // Nothing of ours at the name itself; a lower directory may still show a file the lowers
+    // hard-link to a name elsewhere that was changed there: as the lowers have it again.
+    if (current?.kind === 'dir') for (const node of linkedInside(current)) restore(ns, node, 0, tx);
+    return;
+  }
   if (base !== undefined && base.kind !== 'dir' && base.nlink === 0 && base !== current) {
     // Removed while open: the open object holds bytes that are no longer the lower's.
     throw new FsError('EBUSY', 'revert', path, undefined, {
@@ -61,9 +66,8 @@ export function revertName(ns: Namespace, loc: Located, path: string, tx: Txn): 
  *   more, with its data and metadata back as the lowers have them (its other names are hard
  *   links of it, and read the same);
  * - one that lives on under other names (renamed or linked away), or only in open handles: a
- *   copy of its lower entry
- *   with an inode number of its own (`isCopy`), so that the moved object keeps its content,
- *   number and identity and the two never share a byte.
+ *   copy of its lower entry with an inode number of its own (`isCopy`), so that the moved object
+ *   keeps its content, number and identity and the two never share a byte.
  * A directory: the lower directory itself, its hard-linked files counted and restored as above,
  * unless something of it lives on elsewhere (a file renamed or linked out of it, or it or a
  * directory in or above it moved away: the moved directory merges the same lower objects). Then
@@ -73,15 +77,23 @@ function lowerView(ns: Namespace, base: Node, tx: Txn): Node {
   if (base.kind !== 'dir') {
     // Open after its last name went (this one): the handles keep it, as after an unlink.
     if (base.nlink === 0 || livesOn(base)) return copyOf(ns, base, tx, new Map());
-    if (base.upper) rejoin(ns, base, tx);
+    if (base.upper) restore(ns, base, 1, tx);
     return base;
   }
-  const inside = base.children.visits(true).map((value) => base.children.store.found(value));
-  if (inside.some((node) => node.kind !== 'dir' && livesOn(node)) || movedAway(ns.root, base.lowerPath)) {
-    return copyOf(ns, base, tx, new Map());
-  }
-  for (const node of inside) if (node.kind !== 'dir' && node.upper) rejoin(ns, node, tx);
+  const inside = linkedInside(base);
+  if (inside.some(livesOn) || movedAway(ns.root, base.lowerPath)) return copyOf(ns, base, tx, new Map());
+  for (const node of inside) restore(ns, node, 1, tx);
   return base;
+}
+
+/** The files and symlinks with a record under a lower directory, once per name (see `visits`). */
+function linkedInside(dir: DirNode): (FileNode | SymlinkNode)[] {
+  const out: (FileNode | SymlinkNode)[] = [];
+  for (const value of dir.children.visits(true)) {
+    const node = dir.children.store.found(value);
+    if (node.kind !== 'dir' && node.upper) out.push(node);
+  }
+  return out;
 }
 
 /** A lower object whose other names are not its lowers' hard links: renamed or linked away. */
@@ -89,15 +101,15 @@ function livesOn(node: FileNode | SymlinkNode): boolean {
   return node.upper && node.nlink > 0 && (node.lower?.nlink ?? 1) <= 1;
 }
 
-/** A lower hard-linked file gets one name more and is as the lowers have it again. */
-function rejoin(ns: Namespace, node: FileNode | SymlinkNode, tx: Txn): void {
+/** A lower hard-linked file gets `more` names and is as the lowers have it again, its count kept. */
+function restore(ns: Namespace, node: FileNode | SymlinkNode, more: number, tx: Txn): void {
   if (node.nlink === 0) {
     // Removed while open: the open object holds bytes that are no longer the lower's.
     throw new FsError('EBUSY', 'revert', node.lower?.path, undefined, {
       cause: new Error(`'${node.lower?.path}' was removed while open; close it first`),
     });
   }
-  const names = node.nlink + 1;
+  const names = node.nlink + more;
   ns.lowerAgain(node, tx);
   tx.put({ op: 'drop-inode', ino: node.ino }); // its chunks go; the record is written again
   ns.rememberLower(node);

@@ -162,7 +162,8 @@ function observed(v: PathView): unknown {
 
 /** Invariants 3 and 4: the paths `step` may change, everything else read the same before and after. */
 async function checkUnnamed(step: Step, before: View, after: View, namedBefore: string[][], ov: Overlay) {
-  const { single } = named(step);
+  const single: string[] = [];
+  for (const p of named(step).single) single.push(...(await canonical(ov, p)));
   const trees = namedBefore.flat();
   for (const p of named(step).trees) trees.push(...(await canonical(ov, p)));
   const touched = (p: string): boolean => single.includes(p) || trees.some((a) => under(p, a));

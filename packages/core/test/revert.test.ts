@@ -201,4 +201,15 @@ describe('revert', () => {
     expect((await ov.stat('/d/x')).ino).not.toBe((await ov.stat('/out')).ino);
     expect(await fullView(await reopen(trees, upper))).toEqual(await fullView(ov));
   });
+
+  it('restores a lower hard link changed through its other name when its untouched directory is reverted', async () => {
+    const trees: Tree[] = [{ a: '', b: { a: hardlink('/a') } }];
+    const { ov, upper } = await overlay(trees);
+    await ov.appendFile('/a', 'hello');
+    expect(await text(ov, '/b/a')).toBe('hello');
+    await ov.revert('/b');
+    expect([await text(ov, '/a'), await text(ov, '/b/a')]).toEqual(['', '']);
+    expect((await ov.stat('/a')).nlink).toBe(2);
+    expect(await fullView(await reopen(trees, upper))).toEqual(await fullView(ov));
+  });
 });
