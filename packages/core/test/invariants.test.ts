@@ -6,7 +6,7 @@
  * IndexedDB upper and an IndexedDB upper in write-back mode:
  *
  * 1. reopening gives the view that was closed (paths, types, contents, modes, owners, mtimes,
- *    nlink, inode numbers) and the same `changes()`;
+ *    nlink, inode numbers) and the same `changes()`, and fsck finds the upper's records sound;
  * 2. the diff is complete: the lowers with the changes stacked on them as a layer (`changesZip`,
  *    what `vellum export` writes) show the merged view (paths, types, contents, modes);
  * 3. `revert(p)` changes the view at p and below it only, and afterwards p reads what the lowers
@@ -237,6 +237,7 @@ async function runCase(kind: Kind, trees: Tree[], steps: readonly Step[]): Promi
         } else await ov.sync();
         expect(await fullView(ov), `${formatStep(step)}: another view`).toEqual(before);
         expect(await ov.changes()).toEqual(changes);
+        expect((await ov.fsck()).problems, `${formatStep(step)}: fsck`).toEqual([]);
         continue;
       }
       if (step.op === 'reset') {

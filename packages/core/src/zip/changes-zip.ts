@@ -7,6 +7,9 @@
 import type { Overlay } from '../overlay.js';
 import { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
 
+/** The mode a directory a layer does not list gets (the engine's default for one). */
+const IMPLICIT_DIR_MODE = 0o755;
+
 /**
  * The entries of `ov`'s changes, in path order (`vellum export` and the tests' diff check).
  * Modes and whole-second mtimes are kept; owners and hard links are not (a zip has neither).
@@ -31,14 +34,19 @@ export async function changeEntries(ov: Overlay): Promise<ZipWriteEntry[]> {
       return { path: rel, kind: 'symlink', target: await ov.readlink(path), mtimeMs } as const;
     return { path: rel, kind: 'file', data: await ov.readFile(path), mode, mtimeMs } as const;
   };
-  /** Directories written so far: a layer's implicit parent would get default metadata, not the view's. */
+  /**
+   * Directories written or looked at so far. A parent the layer does not list is implicit, and an
+   * implicit directory shows mode 0o755 over the lowers' own: a parent with another mode is
+   * written (with it) so that the stack keeps the view's.
+   */
   const written = new Set<string>(['/']);
   const parents = async (path: string): Promise<void> => {
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     if (written.has(parent)) return;
     await parents(parent);
     written.add(parent);
-    entries.push(await entryOf(parent, 'dir', false));
+    if (((await ov.lstat(parent)).mode & 0o7777) !== IMPLICIT_DIR_MODE)
+      entries.push(await entryOf(parent, 'dir', false));
   };
   for (const c of await ov.changes()) {
     if (whole.some((w) => c.path.startsWith(`${w}/`))) continue;
