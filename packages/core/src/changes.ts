@@ -41,7 +41,7 @@ export interface Origin {
  * not the size of the lower directories, which only the index's walk (in wasm, allocating
  * nothing per name) still goes through. A whiteout's type is its lower node's kind in the index.
  */
-export function listChanges(root: DirNode): Change[] {
+export function listChanges(root: DirNode, changed: Iterable<Node> = []): Change[] {
   const out: Change[] = [];
   /** Changed files the lowers hard-link, with how many of their names were listed. */
   const seen = new Map<Node, number>();
@@ -84,7 +84,7 @@ export function listChanges(root: DirNode): Change[] {
     }
   };
   visit(root, '/');
-  linkedNames(root, seen, out);
+  linkedNames(root, changed, seen, out);
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

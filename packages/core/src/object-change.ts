@@ -29,17 +29,29 @@ export function objectChange(
 
 /**
  * A changed file the lowers hard-link changes all its names, also those in directories the upper
- * never copied (the walk above does not enter them). Only when some listed object has names not
- * listed (fewer seen than its link count) is the tree walked for them, making objects as it goes.
+ * never copied, which the walk of `listChanges` does not enter. `changed` holds every lower object
+ * changed so far (`Namespace.pristine`); only when one of them with a record has names not listed
+ * (fewer `seen` than its link count: none at all when its changed name was removed) is the tree
+ * walked for them, making objects as it goes.
  */
-export function linkedNames(root: DirNode, seen: ReadonlyMap<Node, number>, out: Change[]): void {
-  if (![...seen].some(([node, count]) => node.kind !== 'dir' && count < node.nlink)) return;
+export function linkedNames(
+  root: DirNode,
+  changed: Iterable<Node>,
+  seen: ReadonlyMap<Node, number>,
+  out: Change[],
+): void {
+  const linked = new Set<Node>();
+  for (const node of changed) {
+    if (node.kind === 'dir' || !node.upper || node.lower === undefined || node.lower.nlink <= 1) continue;
+    if ((seen.get(node) ?? 0) < node.nlink) linked.add(node);
+  }
+  if (linked.size === 0) return;
   const visit = (dir: DirNode, path: string): void => {
     for (const name of dir.names()) {
       const child = dir.children.get(name) as Node;
       const childPath = joinPath(path, name);
       if (child.kind === 'dir') visit(child, childPath);
-      else if (!dir.upper && seen.has(child)) {
+      else if (!dir.upper && linked.has(child)) {
         const change = objectChange(child, childPath, joinPath(dir.lowerPath, name), true);
         if (change !== undefined) out.push(change);
       }

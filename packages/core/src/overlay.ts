@@ -12,6 +12,7 @@ import {
   type DataIo,
   linkOp,
   locate,
+  locateEntry,
   type Maybe,
   mkdirOp,
   openOp,
@@ -695,7 +696,7 @@ export class Overlay {
   /** Every change the upper holds relative to the lowers, sorted by path. */
   async changes(): Promise<Change[]> {
     await this.#settled();
-    return listChanges(this.#ns.root);
+    return listChanges(this.#ns.root, [...this.#ns.pristine.keys()]);
   }
 
   /** Discards every change, atomically: the merged view is the lowers again. */
@@ -761,7 +762,8 @@ export class Overlay {
    */
   async revert(path: PathLike): Promise<void> {
     await this.#mutate('revert', path, (tx, p) =>
-      revertName(this.#ns, locate(this.#ns, p, false, 'revert'), p, tx),
+      // The name itself, like unlink: a trailing slash does not follow a symlink there.
+      revertName(this.#ns, locateEntry(this.#ns, p, 'revert'), p, tx),
     );
   }
 

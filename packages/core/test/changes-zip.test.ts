@@ -42,4 +42,17 @@ describe('changesZip', () => {
     expect((await ov.changes()).map((c) => c.path)).toEqual(['/b/b', '/c/c/c']);
     expect(await shape(await stacked(ov, trees))).toEqual(await shape(ov));
   });
+
+  it('lists the other names of a changed lower hard link whose changed name is gone', async () => {
+    const trees: Tree[] = [{ b: '', c: { a: { a: hardlink('/b') } } }];
+    const { ov } = await overlay(trees);
+    await ov.appendFile('/b', 'hello');
+    await ov.rm('/b');
+    expect(await ov.readFile('/c/a/a', 'utf8')).toBe('hello');
+    expect((await ov.changes()).map((c) => [c.path, c.change])).toEqual([
+      ['/b', 'deleted'],
+      ['/c/a/a', 'renamed'],
+    ]);
+    expect(await shape(await stacked(ov, trees))).toEqual(await shape(ov));
+  });
 });

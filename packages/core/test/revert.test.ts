@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { IndexedDBUpper } from '../src/idb/index.js';
-import { hardlink, MemoryLayer, Overlay, type Tree } from '../src/index.js';
+import { hardlink, MemoryLayer, Overlay, symlink, type Tree } from '../src/index.js';
 import { overlay, rejection, reopen, text } from './helpers.js';
 import { fullView } from './view.js';
 
@@ -211,5 +211,14 @@ describe('revert', () => {
     expect([await text(ov, '/a'), await text(ov, '/b/a')]).toEqual(['', '']);
     expect((await ov.stat('/a')).nlink).toBe(2);
     expect(await fullView(await reopen(trees, upper))).toEqual(await fullView(ov));
+  });
+
+  it('reverts the name itself: a trailing slash does not follow a symlink there', async () => {
+    const trees: Tree[] = [{ b: symlink('a/a') }, {}, { a: { a: {} } }];
+    const { ov } = await overlay(trees);
+    await ov.link('/b', '/e');
+    await ov.revert('/e/');
+    expect(await ov.readdir('/')).toEqual(['a', 'b']);
+    expect((await ov.lstat('/b')).nlink).toBe(1);
   });
 });

@@ -14,7 +14,7 @@ import { linkedNames, objectChange } from '../../src/object-change.js';
 import { joinPath } from '../../src/path.js';
 
 /** Walks the upper part of the tree (and only it) and lists the changes, sorted by path. */
-export function oldListChanges(root: DirNode): Change[] {
+export function oldListChanges(root: DirNode, changed: Iterable<Node> = []): Change[] {
   const out: Change[] = [];
   const seen = new Map<Node, number>();
   const visit = (dir: DirNode, path: string): void => {
@@ -49,6 +49,6 @@ export function oldListChanges(root: DirNode): Change[] {
     }
   };
   visit(root, '/');
-  linkedNames(root, seen, out);
+  linkedNames(root, changed, seen, out);
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
