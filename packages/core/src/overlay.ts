@@ -11,7 +11,6 @@ import {
   andThen,
   type DataIo,
   linkOp,
-  locate,
   locateEntry,
   type Maybe,
   mkdirOp,
