@@ -93,7 +93,8 @@ export function checkSnapshot(snapshot: UpperSnapshot, chunkSize: number): FsckR
   const nextIno = snapshot.meta?.nextIno;
   for (const rec of inodes.values()) {
     if (rec.ino === ROOT_INO) continue;
-    const bornUpper = rec.origin === undefined;
+    // A copy of a lower object (`origin` another object's number, see `isCopy`) is born in the upper too.
+    const bornUpper = rec.origin === undefined || rec.origin !== rec.ino;
     const linked = names.get(rec.ino) ?? 0;
     if (rec.kind === 'dir') {
       if (!reached.has(rec.ino)) report('orphan-inode', `directory ${rec.ino} has no name`);

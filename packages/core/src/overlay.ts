@@ -11,7 +11,7 @@ import {
   andThen,
   type DataIo,
   linkOp,
-  locate,
+  locateEntry,
   type Maybe,
   mkdirOp,
   openOp,
@@ -879,7 +879,7 @@ export class Overlay {
   /** Every change the upper holds relative to the lowers, sorted by path. */
   async changes(): Promise<Change[]> {
     await this.#settled();
-    return listChanges(this.#ns.root);
+    return listChanges(this.#ns.root, [...this.#ns.pristine.keys()]);
   }
 
   /** Discards every change, atomically: the merged view is the lowers again. */
@@ -921,19 +921,35 @@ export class Overlay {
   }
 
   /**
-   * Puts one path back as the lowers show it: a deleted name comes back, a
-   * modified or metadata-changed object loses its upper copy, an added one is
-   * removed, a directory is reverted with everything below it. A directory that
-   * was renamed here is refused (EINVAL): rename it back instead.
+   * Puts one path back as the lowers show it, and nothing else. Afterwards `path` (and everything
+   * below it) reads exactly what the lowers have at that name — the lower entry of the directory
+   * its parent merges — and no other path's content, type, existence, mode or inode number
+   * changes, except the other names of a file the lowers themselves hard-link to this one (they
+   * are one object, and read the lowers' bytes again too). A deleted name comes back, a modified
+   * or metadata-changed object loses its upper copy, an added one is removed, a directory is
+   * reverted with everything below it.
+   *
+   * Where the lower object still lives on under another name (renamed or linked away), that name
+   * keeps it — its content, inode number and identity — and `path` gets a copy of the lower
+   * entry with an inode number of its own; `changes()` then lists the other name as renamed.
+   * A directory something was moved or linked out of (or that was itself moved, its lower
+   * contents now showing under the new name) comes back as an opaque copy of the lower directory,
+   * every object in it with a number of its own. A directory that was renamed here is refused
+   * (EINVAL): rename it back instead. A lower file removed while still open is refused (EBUSY).
    *
    * @example
    * ```ts
    * await ov.revert('/src/main.ts'); // the base version again; ov.changes() no longer lists it
+   * // after a rename, the old name comes back; the moved file keeps its edit:
+   * await ov.rename('/src/main.ts', '/src/entry.ts');
+   * await ov.writeFile('/src/entry.ts', 'edited');
+   * await ov.revert('/src/main.ts'); // main.ts: the base; entry.ts: 'edited', renamed from main.ts
    * ```
    */
   async revert(path: PathLike): Promise<void> {
     await this.#mutate('revert', path, (tx, p) =>
-      revertName(this.#ns, locate(this.#ns, p, false, 'revert'), p, tx),
+      // The name itself, like unlink: a trailing slash does not follow a symlink there.
+      revertName(this.#ns, locateEntry(this.#ns, p, 'revert'), p, tx),
     );
   }
 
