@@ -865,8 +865,16 @@ export class Overlay {
   /** Which layer serves `path` (without following a final symlink), and whether it was copied up. */
   origin(path: PathLike): Origin {
     const node = reach(this.#ns, pathToString(path), false, 'origin');
-    const copiedUp = node.upper && node.layer !== 'upper';
-    const lowerLayer = node.layer === 'upper' ? undefined : node.layer;
+    // A copy made by revert is born in the upper but reads a lower entry: it counts as copied up
+    // from that entry's layer (a layer of -1 is a lost one, see replay's lostSource).
+    const source = node.kind === 'dir' ? undefined : node.lower;
+    const lowerLayer =
+      node.layer !== 'upper'
+        ? node.layer
+        : source !== undefined && source.layer >= 0
+          ? source.layer
+          : undefined;
+    const copiedUp = node.upper && lowerLayer !== undefined;
     const origin: Origin = {
       layer: node.upper ? 'upper' : (node.layer as number),
       copiedUp,

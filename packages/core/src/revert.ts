@@ -1,6 +1,7 @@
 /**
  * Reverting one path to the base. The one rule: afterwards the path reads exactly what the lowers
- * have at that name (in the lower directory its parent merges), and no other path changes, except
+ * have at that name (in the lower directory its parent merges, or for a parent that merges none, at
+ * its place in the lowers), and no other path changes, except
  * the other names of a file the lowers themselves hard-link to this one. The name first loses
  * whatever it holds (as an unlink or `rm -r` would, without a whiteout), then gets the lowers'
  * entry back (`lowerView`): the lower object itself where nothing else uses it, else a copy.
@@ -17,8 +18,11 @@ export function revertName(ns: Namespace, loc: Located, path: string, tx: Txn): 
   if (loc.dirs.length === 0) throw new FsError('EINVAL', 'revert', path);
   const parent = loc.dirs[loc.dirs.length - 1];
   if (parent === undefined) throw new FsError('EINVAL', 'revert', path);
-  // The lower directory the parent shows: its own merge source, or itself while still a lower one.
-  const lowerDir = parent.upper ? parent.lowerSrc : parent;
+  // The lower directory the parent merges (its own merge source, or itself while still a lower
+  // one); for a parent that merges none (opaque, or born in the upper), the lowers' directory at
+  // its place, whose entry cannot show through it: the name then gets a copy of that entry.
+  const merged = parent.upper ? parent.lowerSrc : parent;
+  const lowerDir = merged ?? ns.lowerIndex.dirAt(lowerPathOf(loc));
   const base = lowerDir?.children.get(loc.name);
   const current = loc.node;
   if (current === undefined && base === undefined) throw new FsError('ENOENT', 'revert', path);
@@ -49,13 +53,28 @@ export function revertName(ns: Namespace, loc: Located, path: string, tx: Txn): 
   if (base === undefined) {
     ns.dropName(live, loc.name, tx);
   } else {
-    const back = lowerView(ns, base, tx);
+    const back = merged === null ? copyOf(ns, base, tx, new Map()) : lowerView(ns, base, tx);
     tx.setChild(live, loc.name, back);
     // The lower object itself shows through the merge; a copy is a name of the upper's.
     if (back === base) tx.put({ op: 'drop-dirent', parent: live.ino, name: loc.name });
     else tx.put({ op: 'put-dirent', dirent: { parent: live.ino, name: loc.name, ino: back.ino } });
   }
   ns.touchDir(live, tx);
+}
+
+/**
+ * Where the lowers have the parent of `loc`'s name: the path of the nearest directory on the chain
+ * that merges a lower one (its lower path, which a rename keeps), with the names below it.
+ */
+function lowerPathOf(loc: Located): string {
+  const below: string[] = [];
+  for (let i = loc.dirs.length - 1; i >= 0; i--) {
+    const dir = loc.dirs[i] as DirNode;
+    const merged = dir.upper ? dir.lowerSrc : dir;
+    if (merged !== null) return [merged.lowerPath === '/' ? '' : merged.lowerPath, ...below].join('/') || '/';
+    below.unshift(loc.names[i] as string);
+  }
+  return `/${below.slice(1).join('/')}`;
 }
 
 /**

@@ -197,11 +197,11 @@ function content(view: View, root: string): Record<string, unknown> {
 }
 
 /** Invariant 3's second half: after `revert(p)`, p shows what the lowers have there. */
-async function checkReverted(p: string, ov: Overlay, lowers: View, changedDirs: string[]) {
+async function checkReverted(p: string, ov: Overlay, lowers: View, movedDirs: string[]) {
   const path = (await canonical(ov, p))[1];
   if (path === undefined) return;
-  // Inside a moved or new directory the lowers' entry is the one that directory merges, if any.
-  if (changedDirs.some((d) => under(dirname(path), d))) return;
+  // Inside a moved directory the lowers' entry is the one at its old place, which it merges.
+  if (movedDirs.some((d) => under(dirname(path), d))) return;
   const after = await fullView(ov);
   const want = content(lowers, path);
   expect(content(after, path), `revert('${p}') does not show the lowers' ${path}`).toEqual(want);
@@ -246,7 +246,9 @@ async function runCase(kind: Kind, trees: Tree[], steps: readonly Step[]): Promi
         continue;
       }
       const namedBefore = await Promise.all(named(step).trees.map((p) => canonical(ov, p)));
-      const changedDirs = (await ov.changes()).filter((c) => c.type === 'dir').map((c) => c.path);
+      const movedDirs = (await ov.changes())
+        .filter((c) => c.type === 'dir' && c.change === 'renamed')
+        .map((c) => c.path);
       let ok = true;
       if (step.op === 'revert')
         ok = await ov.revert(step.path).then(
@@ -260,7 +262,7 @@ async function runCase(kind: Kind, trees: Tree[], steps: readonly Step[]): Promi
         );
       else ok = (await applyOp(ov, '', step)).ok;
       await checkUnnamed(step, before, await fullView(ov), namedBefore, ov);
-      if (ok && step.op === 'revert') await checkReverted(step.path, ov, lowerView, changedDirs);
+      if (ok && step.op === 'revert') await checkReverted(step.path, ov, lowerView, movedDirs);
     }
     await checkDiff(ov, trees);
     const last = await fullView(ov);

@@ -221,4 +221,27 @@ describe('revert', () => {
     expect(await ov.readdir('/')).toEqual(['a', 'b']);
     expect((await ov.lstat('/b')).nlink).toBe(1);
   });
+  it('brings a name back inside a directory that merges no lower one (opaque, or a copy made by revert)', async () => {
+    const trees: Tree[] = [{ d: { x: 'base x', keep: 'k' }, c: { s: { y: 'base y' }, z: 'base z' } }];
+    const { ov, upper } = await overlay(trees);
+    // An opaque directory: removed and made again.
+    await ov.rm('/d', { recursive: true });
+    await ov.mkdir('/d');
+    await ov.writeFile('/d/mine', 'mine');
+    await ov.revert('/d/x');
+    expect(await ov.readdir('/d')).toEqual(['mine', 'x']);
+    expect(await text(ov, '/d/x')).toBe('base x');
+    // A copy of a lower directory, made by reverting the old name of a moved one.
+    await ov.rename('/c', '/m');
+    await ov.revert('/c');
+    await ov.rm('/c/s', { recursive: true });
+    await ov.writeFile('/c/z', 'changed');
+    await ov.revert('/c/s');
+    await ov.revert('/c/z');
+    expect(await text(ov, '/c/s/y')).toBe('base y');
+    expect(await text(ov, '/c/z')).toBe('base z');
+    expect(await text(ov, '/m/z')).toBe('base z');
+    expect((await ov.stat('/c/z')).ino).not.toBe((await ov.stat('/m/z')).ino);
+    expect(await fullView(await reopen(trees, upper))).toEqual(await fullView(ov));
+  });
 });
