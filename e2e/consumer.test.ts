@@ -102,7 +102,10 @@ beforeAll(() => {
   app = join(work, 'app');
   mkdirSync(packed);
   mkdirSync(app);
-  timed('build', () => ok(process.execPath, [join(root, 'scripts', 'build-packages.mjs')], { cwd: root }));
+  // `pnpm test` builds the packages before Vitest starts (VELLUM_PACKAGES_BUILT): building again here
+  // would empty dist/ under the browser tests running beside this one.
+  if (process.env.VELLUM_PACKAGES_BUILT !== '1')
+    timed('build', () => ok(process.execPath, [join(root, 'scripts', 'build-packages.mjs')], { cwd: root }));
   timed('pack', () => {
     for (const name of PACKAGES) {
       ok('npx', [...PNPM, 'pack', '--pack-destination', packed], { cwd: join(root, 'packages', name) });

@@ -12,7 +12,7 @@ import type { Page, Response, Route } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../apps/ide/sample-layers-plugin.js';
-import { zipNameOf } from '../apps/ide/src/export/zip.js';
+import { layerNameOf } from '../apps/ide/src/export/tar.js';
 import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
 import { lessonLayer } from '../apps/ide/src/sample/lesson.js';
 import {
@@ -404,15 +404,37 @@ describe('demo IDE', () => {
     await shot('04-changes');
   });
 
-  it('export: the zip holds exactly the changes', async () => {
+  it('export: the zip holds every change, and beyond them only what a moved folder or a parent needs', async () => {
     await editAndSave(page, '/package.json', '\n');
     const changes = await inspect.changes();
     expect(changes.length).toBeGreaterThan(5);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
     const file = await download.path();
     const entries = unzipSync(new Uint8Array(readFileSync(file)));
-    const want = changes.map(zipNameOf);
-    expect(Object.keys(entries).sort()).toEqual(want.sort());
+    const want = changes.map(layerNameOf);
+    const names = Object.keys(entries);
+    for (const name of want) expect(names, name).toContain(name);
+    // A moved folder's files travel with it (a layer has no redirect); a parent folder is written
+    // where its mode is not the default. Nothing else.
+    const moved = changes
+      .filter((c) => c.type === 'dir' && c.change === 'renamed')
+      .map((c) => `${layerNameOf(c)}`);
+    const parents = new Set(
+      want.flatMap((n) =>
+        n
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, a) => `${a.slice(0, i + 1).join('/')}/`),
+      ),
+    );
+    const extra = names.filter(
+      (n) =>
+        !want.includes(n) &&
+        !n.endsWith('.wh..wh..opq') &&
+        !moved.some((m) => n.startsWith(m)) &&
+        !parents.has(n),
+    );
+    expect(extra).toEqual([]);
     expect([...(entries['notes/data.bin'] ?? [])]).toEqual([0, 1, 2, 3, 255]);
     expect(new TextDecoder().decode(entries['package.json'])).toBe(
       await inspect.read('workspace', '/package.json'),
@@ -430,11 +452,11 @@ describe('demo IDE', () => {
       listTar(tar)
         .map((e) => e.name)
         .sort(),
-    ).toEqual(changes.map(zipNameOf).sort());
+    ).toEqual(changes.map(layerNameOf).sort());
     const data = listTar(tar).find((e) => e.name === 'notes/data.bin');
     expect([...(data?.bytes ?? [])]).toEqual([0, 1, 2, 3, 255]);
     expect(execFileSync('tar', ['-tf', '-'], { input: tar }).toString().trim().split('\n').sort()).toEqual(
-      changes.map(zipNameOf).sort(),
+      changes.map(layerNameOf).sort(),
     );
   });
 

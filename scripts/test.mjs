@@ -63,7 +63,9 @@ const jsonFile = join(outDir, 'vitest.json');
 const reporterArgs = ownReporter
   ? []
   : ['--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`];
-const env = { ...process.env, VELLUM_CHROMIUM: browser };
+// The consumer test packs what was just built instead of building again: a rebuild empties the
+// dist/ folders that the browser project's tests load from while they run.
+const env = { ...process.env, VELLUM_CHROMIUM: browser, VELLUM_PACKAGES_BUILT: '1' };
 
 console.log(`\n[vellum] tests: vitest run ${extra.join(' ')}`);
 const run = spawnSync(bin('vitest'), ['run', ...reporterArgs, ...extra], {

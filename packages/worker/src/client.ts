@@ -359,6 +359,25 @@ export class OverlayClient extends EventTarget {
     return (await this.#call('changes', [])) as Change[];
   }
 
+  /**
+   * The changes as a zip layer (see `changesZip` of `@vellum/core/zip`), made in the worker: OCI
+   * whiteouts and opaque marks, moved directories written whole, so that the zip stacked on the
+   * same lowers gives the same view. What an "export my work" button wants.
+   *
+   * @example
+   * ```ts
+   * const zip = await fs.changesZip();
+   * // The changes alone, as a lower of another overlay:
+   * const changesOnly = await createOverlayWorker({
+   *   lowers: [{ type: 'zip', data: zip, whiteouts: 'oci' }],
+   *   upper: { type: 'memory' },
+   * });
+   * ```
+   */
+  async changesZip(): Promise<Uint8Array> {
+    return (await this.#call('changesZip', [])) as Uint8Array;
+  }
+
   /** Discards every change, atomically. */
   async reset(): Promise<void> {
     await this.#call('reset', []);

@@ -4,6 +4,7 @@
  * answer into wire data, naming what it transfers and which paths it changed.
  */
 import { type FileHandle, FsError, type Overlay } from '@vellum/core';
+import { changesZip } from '@vellum/core/zip';
 import { bulkOps } from './bulk.js';
 import { ownedView } from './bytes.js';
 import type { WireDirent, WireHandle } from './protocol.js';
@@ -86,6 +87,10 @@ export function createOps(ov: Overlay): Ops {
     ops[name] = async (args) => ({ value: await call(...args) });
   }
   ops.origin = async (args) => ({ value: ov.origin(str(args[0])) });
+  ops.changesZip = async () => {
+    const zip = await changesZip(ov);
+    return { value: zip, transfer: [zip.buffer] };
+  };
   ops.reset = async () => ({ value: await ov.reset(), changed: ['/'] });
   ops.mkdtemp = async (args) => {
     const made = await ov.mkdtemp(str(args[0]));

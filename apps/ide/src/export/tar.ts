@@ -5,7 +5,18 @@
  */
 import type { Change } from '@vellum/core';
 import type { WorkspaceFs } from '../fs/workspace-fs.js';
-import { zipNameOf } from './zip.js';
+import { baseName, parentOf } from '../ui/tree-model.js';
+
+const rel = (path: string): string => path.replace(/^\/+/, '');
+
+/** The layer entry name for one change: `.wh.<name>` for a deletion, `dir/` for a folder. */
+export function layerNameOf(change: Change): string {
+  if (change.change === 'deleted') {
+    const dir = rel(parentOf(change.path));
+    return `${dir ? `${dir}/` : ''}.wh.${baseName(change.path)}`;
+  }
+  return change.type === 'dir' ? `${rel(change.path)}/` : rel(change.path);
+}
 
 const encoder = new TextEncoder();
 const BLOCK = 512;
@@ -54,7 +65,7 @@ export async function changesToTar(fs: WorkspaceFs, changes: readonly Change[]):
   };
   for (const c of changes) {
     // The same names as the zip export: one entry per change (an opaque folder adds its marker).
-    const name = zipNameOf(c);
+    const name = layerNameOf(c);
     if (c.change === 'deleted') entry(name, new Uint8Array(0), '0', 0o644);
     else if (c.type === 'dir') {
       entry(name, new Uint8Array(0), '5', 0o755);

@@ -94,6 +94,10 @@ export class WorkerFs implements WorkspaceFs {
     return this.client.changes();
   }
 
+  changesZip() {
+    return this.client.changesZip();
+  }
+
   reset(): Promise<void> {
     return this.client.reset();
   }
@@ -152,6 +156,10 @@ export class LazyFs implements WorkspaceFs {
 
   async changes() {
     return (await this.#fs()).changes();
+  }
+
+  async changesZip() {
+    return (await this.#fs()).changesZip();
   }
 
   async reset(): Promise<void> {

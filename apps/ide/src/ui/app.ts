@@ -11,7 +11,6 @@
  */
 import type { Change } from '@vellum/core';
 import { changesToTar } from '../export/tar.js';
-import { changesToZip } from '../export/zip.js';
 import { movesBack, revertChange } from '../fs/revert.js';
 import { UndoPoint } from '../fs/undo-point.js';
 import type { Workspace } from '../workspace.js';
@@ -412,7 +411,7 @@ export class App {
 
   async exportZip(): Promise<void> {
     const changes = await this.ws.fs.changes();
-    const zip = await changesToZip(this.ws.fs, changes);
+    const zip = await this.ws.fs.changesZip();
     download(zip, 'vellum-changes.zip', 'application/zip');
     this.#say(`Exported ${changes.length} changes as a zip (${formatBytes(zip.length)})`);
   }
