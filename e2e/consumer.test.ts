@@ -7,10 +7,12 @@
  *    worker_threads and ZenFS's `configure`, and `npx vellum pack`/`ls`/`cat` on a real directory;
  * 2. type-checks a consumer file with `tsc --noEmit --strict`, moduleResolution "bundler" and "node16";
  * 3. builds a page (createOverlayWorker, a zip lower over HTTP Range, an IndexedDB upper) with
- *    `vite build`, serves it and drives it in Chromium: a lower file reads, a write survives a reload,
- *    and the page's own chunks hold no wasm, no engine, no idb, no fflate (the worker's do);
- * 4. the same page bundled with esbuild (the worker script as its own entry point), and with
- *    webpack 5 (no config file), and served by Vite's dev server;
+ *    `vite build` and no Vite config file, serves it and drives it in Chromium: a lower file reads,
+ *    a write survives a reload, the page's own chunks hold no wasm, no engine, no idb, no fflate,
+ *    and the worker is one chunk that holds them (so Vite's default worker format, iife, holds it);
+ * 4. the same page bundled with esbuild and with Rollup (the worker script as its own entry point,
+ *    vellum.wasm copied beside it), and with webpack 5 (no config file), and served by Vite's dev
+ *    server (with the one setting Vite's dependency pre-bundling needs, see that test);
  * 5. passes publint and @arethetypeswrong/cli for every tarball.
  * (Numbers as in issue 15.)
  */
@@ -137,6 +139,10 @@ beforeAll(() => {
           // Pinned here (the workspace does not use webpack): the webpack 5 app, built with no config file.
           webpack: '5.113.0',
           'webpack-cli': '6.0.1',
+          // Pinned likewise: the Rollup app (rollup.config.mjs: page and worker as two builds).
+          rollup: '4.69.3',
+          '@rollup/plugin-node-resolve': '16.0.3',
+          '@rollup/plugin-terser': '1.0.2',
         },
       },
       null,
@@ -330,7 +336,9 @@ function chunkGraph(dir: string, entry: string): Map<string, string> {
     if (seen.has(name)) return;
     const code = readFileSync(join(dir, name), 'utf8');
     seen.set(name, code);
-    for (const [, next] of code.matchAll(/["']\.\/([\w.-]+\.js)["']/g)) if (next) visit(next);
+    // Imports only (`from"./x.js"`, `import("./x.js")`), not a URL string that names a file.
+    for (const [, next] of code.matchAll(/\b(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g))
+      if (next) visit(next);
   };
   visit(entry);
   return seen;
@@ -338,6 +346,9 @@ function chunkGraph(dir: string, entry: string): Map<string, string> {
 
 /** What only the engine's side holds: the wasm, IndexedDB, fflate's inflater. */
 const ENGINE_MARKERS = [/WebAssembly/, /\.wasm\b/, /indexedDB/, /invalid block type/];
+
+/** An import of a Node built-in, which no browser chunk may hold. */
+const NODE_IMPORT = /\b(?:from|import)\s*\(?\s*["']node:/;
 
 const gzipKB = (files: Map<string, string>): number =>
   Math.round([...files.values()].reduce((n, code) => n + gzipSync(code, { level: 9 }).length, 0) / 102.4) /
@@ -417,6 +428,10 @@ describe('browser apps over the installed packages, in Chromium', () => {
     )?.[1];
     expect(workerEntry, 'the page starts the package worker by new Worker(new URL(...))').toBeDefined();
     const workerChunks = chunkGraph(assets, workerEntry as string);
+    // One chunk: every layer kind is bundled into the worker statically, so Vite's default worker
+    // format (iife, which cannot hold split chunks) builds it.
+    expect([...workerChunks.keys()]).toEqual([workerEntry]);
+    expect(existsSync(join(app, 'vite.config.js')), 'the Vite app has no config file').toBe(false);
     for (const [name, code] of pageChunks)
       for (const marker of ENGINE_MARKERS) expect(code, name).not.toMatch(marker);
     const worker = [...workerChunks.values()].join('\n');
@@ -429,24 +444,58 @@ describe('browser apps over the installed packages, in Chromium', () => {
     await timed('vite app in chromium', () => driveServed(out));
   });
 
-  it('vite dev server: the same page reads, writes, survives a reload', async () => {
-    // The app's own Vite (installed with it), as `vite` would start it.
+  /** Runs `use` on the app's own Vite dev server (installed with it, as `vite` would start it). */
+  async function viteDev(
+    optimizeDeps: import('vite').InlineConfig['optimizeDeps'],
+    use: (origin: string) => Promise<void>,
+  ): Promise<void> {
     const vite = (await import(
       pathToFileURL(join(app, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href
     )) as typeof import('vite');
     const server = await vite.createServer({
       root: app,
-      logLevel: 'warn',
+      logLevel: 'silent',
       server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+      ...(optimizeDeps && { optimizeDeps }),
     });
     try {
       await server.listen();
       const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
       expect(origin).toBeDefined();
-      await timed('vite dev in chromium', () => drive(origin as string));
+      await use(origin as string);
     } finally {
       await server.close();
     }
+  }
+
+  it('vite dev server, with the one setting it needs: the same page reads, writes, survives a reload', async () => {
+    // Pre-bundling (esbuild) would move @vellum/worker's code into node_modules/.vite/deps, away
+    // from the worker file its `new URL('./entry-web.js', import.meta.url)` names: see below.
+    await viteDev({ exclude: ['@vellum/worker'] }, (origin) =>
+      timed('vite dev in chromium', () => drive(origin)),
+    );
+  });
+
+  it('vite dev server without that setting: the worker is looked for in .vite/deps (vitejs/vite#8427)', async () => {
+    // Why the setting is documented rather than dropped: Vite's dependency optimizer does not
+    // carry `new Worker(new URL(...), import.meta.url)` of a pre-bundled package (no library-side
+    // way around it in this Vite). When this starts to fail, Vite handles it: drop the setting
+    // from the READMEs and the test above.
+    await viteDev(undefined, async (origin) => {
+      const page = await browser.newPage();
+      const missing: string[] = [];
+      page.on('response', (r) => void (r.status() >= 400 && missing.push(new URL(r.url()).pathname)));
+      try {
+        await page.goto(`${origin}/`);
+        await page.waitForFunction(() => document.title !== 'vellum consumer', undefined, {
+          timeout: 30_000,
+        });
+        expect(await page.title()).toMatch(/^failed: .*worker crashed/);
+        expect(missing).toContain('/node_modules/.vite/deps/entry-web.js');
+      } finally {
+        await page.close();
+      }
+    });
   });
 
   it('webpack 5, no config file: the page chunk holds no engine; it reads, writes, survives a reload', async () => {
@@ -474,7 +523,7 @@ describe('browser apps over the installed packages, in Chromium', () => {
       ok(
         join(app, 'node_modules', '.bin', 'esbuild'),
         [
-          'page=main-esbuild.js',
+          'page=main-own-worker.js',
           'worker=worker-entry.js',
           '--bundle',
           '--format=esm',
@@ -495,6 +544,7 @@ describe('browser apps over the installed packages, in Chromium', () => {
       readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
     );
     const page = readFileSync(join(out, 'page.js'), 'utf8');
+    expect(page).not.toMatch(NODE_IMPORT);
     for (const marker of ENGINE_MARKERS) expect(page, 'page.js').not.toMatch(marker);
     const worker = readFileSync(join(out, 'worker.js'), 'utf8');
     for (const marker of ENGINE_MARKERS) expect(worker, 'worker.js').toMatch(marker);
@@ -503,5 +553,34 @@ describe('browser apps over the installed packages, in Chromium', () => {
       `[consumer] esbuild, gzip KB: page ${gzipKB(new Map([['page', page]]))}, worker JS ${gzipKB(new Map([['worker', worker]]))}`,
     );
     await timed('esbuild app in chromium', () => driveServed(out));
+  });
+
+  it('Rollup (node-resolve, browser): the page and the worker script as two builds, vellum.wasm copied', async () => {
+    const out = join(app, 'dist-rollup');
+    timed('rollup', () =>
+      ok(join(app, 'node_modules', '.bin', 'rollup'), ['-c', 'rollup.config.mjs', '--silent'], { cwd: app }),
+    );
+    copyFileSync(
+      join(app, 'node_modules', '@vellum', 'wasm', 'dist', 'vellum.wasm'),
+      join(out, 'vellum.wasm'),
+    );
+    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
+    writeFileSync(
+      join(out, 'index.html'),
+      readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
+    );
+    const pageChunks = chunkGraph(out, 'page.js');
+    const workerChunks = chunkGraph(out, 'worker.js');
+    for (const [name, code] of pageChunks) {
+      for (const marker of ENGINE_MARKERS) expect(code, name).not.toMatch(marker);
+      expect(code, name).not.toMatch(NODE_IMPORT);
+    }
+    const worker = [...workerChunks.values()].join('\n');
+    for (const marker of ENGINE_MARKERS) expect(worker, 'worker chunks').toMatch(marker);
+    expect(worker).not.toMatch(NODE_IMPORT);
+    console.log(
+      `[consumer] rollup, gzip KB: page ${gzipKB(pageChunks)} (${pageChunks.size} chunks), worker JS ${gzipKB(workerChunks)} (${workerChunks.size} chunks)`,
+    );
+    await timed('rollup app in chromium', () => driveServed(out));
   });
 });

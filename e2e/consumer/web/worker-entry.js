@@ -1,2 +1,2 @@
-// The esbuild app's worker: the package's ready-made worker script.
+// The esbuild and Rollup apps' worker: the package's ready-made worker script.
 import '@vellum/worker/web-worker';

@@ -11,7 +11,9 @@
  * Each kind's opener lives next to its layer (`zip/open.ts`, `http/open.ts`,
  * `idb/open.ts`) and is loaded by a dynamic `import()` the first time a descriptor of
  * that kind is opened: a bundle that never opens a zip keeps the wasm zip reader and
- * fflate in a chunk that is never fetched.
+ * fflate in a chunk that is never fetched. A bundle that should hold every kind in one
+ * chunk (the worker, `@vellum/worker/server`) calls `includeAllLayerTypes` of
+ * `all-layer-types.ts`, which imports them statically.
  */
 import { FsError } from './errors.js';
 import type { HttpLayerOptions } from './http/http-layer.js';
@@ -203,6 +205,14 @@ const openMemoryLower: LowerOpener<MemoryLowerDescriptor> = (d) => {
     : MemoryLayer.fromTree(tree ?? {}, options);
 };
 
+// The built-in kinds whose openers are loaded on first use (each one its own chunk in a bundle).
+const loadZip: LowerOpener = async (d, c) =>
+  (await import('./zip/open.js')).openZipLower(d as ZipLowerDescriptor, c);
+const loadHttp: LowerOpener = async (d, c) =>
+  (await import('./http/open.js')).openHttpLower(d as HttpLowerDescriptor, c);
+const loadIdb: UpperOpener = async (d, c) =>
+  (await import('./idb/open.js')).openIdbUpper(d as IdbUpperDescriptor, c);
+
 // The registries are built on first use, so a bundle that never opens a descriptor drops them
 // (and the dynamic imports of the zip, http and idb openers) with the rest of this module.
 let lowerKinds: Map<string, LowerOpener> | undefined;
@@ -211,8 +221,8 @@ let upperKinds: Map<string, UpperOpener> | undefined;
 function lowers(): Map<string, LowerOpener> {
   lowerKinds ??= new Map<string, LowerOpener>([
     ['memory', openMemoryLower as LowerOpener],
-    ['zip', async (d, c) => (await import('./zip/open.js')).openZipLower(d as ZipLowerDescriptor, c)],
-    ['http', async (d, c) => (await import('./http/open.js')).openHttpLower(d as HttpLowerDescriptor, c)],
+    ['zip', loadZip],
+    ['http', loadHttp],
   ]);
   return lowerKinds;
 }
@@ -220,9 +230,28 @@ function lowers(): Map<string, LowerOpener> {
 function uppers(): Map<string, UpperOpener> {
   upperKinds ??= new Map<string, UpperOpener>([
     ['memory', () => new MemoryUpper()],
-    ['idb', async (d, c) => (await import('./idb/open.js')).openIdbUpper(d as IdbUpperDescriptor, c)],
+    ['idb', loadIdb],
   ]);
   return upperKinds;
+}
+
+/** The built-in kinds' openers, given by a module that imports them statically (`all-layer-types.ts`). */
+export interface BuiltinOpeners {
+  zip: LowerOpener<ZipLowerDescriptor>;
+  http: LowerOpener<HttpLowerDescriptor>;
+  idb: UpperOpener<IdbUpperDescriptor>;
+}
+
+/**
+ * Puts the statically imported openers in place of the built-in kinds' loaders, in this one
+ * registry. A kind someone registered with {@link registerLayerType} stays as registered.
+ */
+export function linkBuiltinOpeners(openers: BuiltinOpeners): void {
+  const lower = lowers();
+  const upper = uppers();
+  if (lower.get('zip') === loadZip) lower.set('zip', openers.zip as LowerOpener);
+  if (lower.get('http') === loadHttp) lower.set('http', openers.http as LowerOpener);
+  if (upper.get('idb') === loadIdb) upper.set('idb', openers.idb as UpperOpener);
 }
 
 /**

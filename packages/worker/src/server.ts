@@ -5,6 +5,7 @@
  * answer is transferred.
  */
 import { Overlay, type UpperLayer } from '@vellum/core';
+import { includeAllLayerTypes } from '@vellum/core/all-layer-types';
 import { type Endpoint, expose } from 'comlink';
 import { buildLowers, buildUpper } from './build-layers.js';
 import { withoutCalls } from './comlink-filter.js';
@@ -108,6 +109,9 @@ export interface ExposeOverlayOptions {
  * ```
  */
 export function exposeOverlay(endpoint: Endpoint, { onReady }: ExposeOverlayOptions = {}): void {
+  // The worker is the engine's bundle: every layer kind in it, statically, so it is one chunk
+  // (a bundler's classic worker format, Vite's default, cannot load split chunks).
+  includeAllLayerTypes();
   let ops: Ops | undefined;
   let release: (() => Promise<void>) | undefined;
   const emit: Emit = (type, detail) => {

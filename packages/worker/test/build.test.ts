@@ -38,7 +38,8 @@ async function buildPage(
     logLevel: 'silent',
     configFile: false,
     build: { outDir, target: 'es2022', emptyOutDir: true },
-    worker: { format: 'es' },
+    // No `worker` setting: Vite's default worker format (iife) builds the worker only when it is
+    // one chunk, which `exposeOverlay` makes it (every layer kind bundled statically).
   })) as Rollup.RollupOutput;
   const chunks = result.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
   return { outDir, chunks, assets: await readdir(join(outDir, 'assets')) };
