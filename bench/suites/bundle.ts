@@ -1,0 +1,203 @@
+/**
+ * What an app ships and how fast its filesystem starts, from real builds of the published
+ * packages: every @vellum package is built, packed and installed with npm into a fresh project
+ * outside the workspace beside the peers (bench/lib/bundle-app.ts), one minimal app per
+ * bench/bundle-apps/*.js is built there with `vite build`, and its output gzipped per file.
+ * The `cold-*` apps are then served from 127.0.0.1 and loaded in headless Chromium.
+ */
+import { chromium } from 'playwright';
+import { serveDirectory } from '../../scripts/consumer-app.mjs';
+import { CHROMIUM_ARGS, findBrowser } from '../../scripts/find-browser.mjs';
+import {
+  type BuildSize,
+  buildApp,
+  type ConsumerProject,
+  installConsumerProject,
+  measureBuild,
+} from '../lib/bundle-app.js';
+import { coldStarts } from '../lib/cold-start.js';
+import type { Case, Measured, Suite } from '../lib/harness.js';
+import { type Settled, settle, unwrap } from '../lib/vellum.js';
+
+/** Page loads per cold-start figure (each in a fresh browser context). */
+const LOADS = 15;
+
+const SIZE_APPS = [
+  'vellum-client',
+  'vellum-core-memory',
+  'vellum-core-zip-idb',
+  'zenfs-memory',
+  'zenfs-idb',
+  'lightning-fs',
+  'memfs',
+] as const;
+const COLD_APPS = ['cold-vellum', 'cold-zenfs-idb', 'cold-zenfs-zip', 'cold-lightning-fs'] as const;
+type App = (typeof SIZE_APPS)[number] | (typeof COLD_APPS)[number];
+
+interface State {
+  readonly project: ConsumerProject;
+  readonly builds: ReadonlyMap<App, Settled<string>>;
+  readonly chromiumPath: string;
+}
+
+function size(s: State, app: App): BuildSize {
+  const out = s.builds.get(app);
+  if (out === undefined) throw new Error(`${app} was not built`);
+  return measureBuild(unwrap(out));
+}
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** All the JS an app's page ships (workers excluded), with its wasm in the detail. */
+function pageJs(s: State, app: App): Measured {
+  const b = size(s, app);
+  if (b.worker.files > 0) throw new Error(`${app} starts a worker; its page alone is not the app`);
+  const wasm = b.wasm.files > 0 ? `; + ${kb(b.wasm.bytes)} wasm` : '';
+  return { value: b.page.bytes, detail: `${b.page.files} JS files${wasm}` };
+}
+
+async function cold(s: State, app: App, query = ''): Promise<Measured> {
+  const server = await serveDirectory(unwrap(s.builds.get(app) ?? { ok: false, error: `${app} not built` }));
+  const browser = await chromium.launch({ executablePath: s.chromiumPath, args: CHROMIUM_ARGS });
+  try {
+    const r = await coldStarts(browser, `${server.origin}/${query}`, LOADS);
+    const sorted = [...r.samplesMs].sort((a, b) => a - b);
+    return {
+      value: r.medianMs,
+      detail: `median of ${LOADS} loads, ${(sorted[0] as number).toFixed(0)}–${(sorted[sorted.length - 1] as number).toFixed(0)} ms`,
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const bytesRow = (figure: string, vellum: App, peer: App): Case<State> => ({
+  figure,
+  unit: 'bytes',
+  vellum: async (s) => pageJs(s, vellum),
+  peer: async (s) => pageJs(s, peer),
+});
+
+export const bundleSuite: Suite<State> = {
+  name: 'bundle',
+  title: 'What an app ships, and the worker’s cold start (built packages, Vite, Chromium)',
+  description:
+    'Every @vellum package is built (`pnpm build:packages`), packed (`pnpm pack`) and installed with npm into a fresh project in the temporary folder, beside the peers at the bench’s pinned versions; each app of bench/bundle-apps (the least an app does: write a file and read it back) is built there with that project’s `vite build` (production, target es2022, worker format es). ' +
+    'Sizes are gzip -9 bytes of each emitted file, summed: the page’s JS is every chunk reachable, statically or lazily, from the entry script; the worker’s JS every chunk reachable from the script the page starts as a worker; wasm apart. ' +
+    `Cold starts: the built app served from 127.0.0.1 (no caching), loaded ${LOADS} times in headless Chromium, each load in a fresh browser context (cold HTTP, code and wasm caches, empty IndexedDB); the page times itself with performance.now() from the call that starts the filesystem to the first answered \`stat\`. Median; the range is in the detail.`,
+  async setup(ctx) {
+    const project = installConsumerProject(ctx.log);
+    try {
+      const builds = new Map<App, Settled<string>>();
+      for (const app of [...SIZE_APPS, ...COLD_APPS]) {
+        const started = performance.now();
+        builds.set(app, await settle(() => buildApp(project, app)));
+        ctx.log(`vite build ${app}: ${Math.round(performance.now() - started)} ms`);
+      }
+      return { project, builds, chromiumPath: await findBrowser() };
+    } catch (error) {
+      project.remove();
+      throw error;
+    }
+  },
+  cases: () => [
+    {
+      id: 'client',
+      figure:
+        'page: an app that only calls `createOverlayWorker` (@vellum/worker client; goal ≤ 8 KB) · no peer',
+      unit: 'bytes',
+      vellum: async (s) => {
+        const b = size(s, 'vellum-client');
+        return {
+          value: b.page.bytes,
+          detail: `${b.page.files} JS files, no wasm: ${b.wasm.files === 0 || 'wasm in the build'}`,
+        };
+      },
+    },
+    {
+      id: 'worker-js',
+      figure:
+        'worker: engine + memory/zip/http/idb layers, JS (goal ≤ 55 KB) · peer: @zenfs/core + @zenfs/dom IndexedDB, whole page app',
+      unit: 'bytes',
+      vellum: async (s) => {
+        const b = size(s, 'vellum-client');
+        return { value: b.worker.bytes, detail: `${b.worker.files} JS files` };
+      },
+      peer: async (s) => pageJs(s, 'zenfs-idb'),
+    },
+    {
+      id: 'worker-wasm',
+      figure: 'worker: @vellum/wasm module · no peer (no wasm)',
+      unit: 'bytes',
+      vellum: async (s) => size(s, 'vellum-client').wasm.bytes,
+    },
+    {
+      figure:
+        'worker app total, page + worker JS + wasm · peer: @zenfs/core + @zenfs/dom IndexedDB, whole page app',
+      unit: 'bytes',
+      vellum: async (s) => {
+        const b = size(s, 'vellum-client');
+        return b.page.bytes + b.worker.bytes + b.wasm.bytes;
+      },
+      peer: async (s) => pageJs(s, 'zenfs-idb'),
+    },
+    bytesRow(
+      '@vellum/core in the page: Overlay + MemoryLayer + MemoryUpper · peer: memfs',
+      'vellum-core-memory',
+      'memfs',
+    ),
+    bytesRow(
+      '@vellum/core in the page: Overlay + MemoryLayer + MemoryUpper · peer: @zenfs/core (InMemory)',
+      'vellum-core-memory',
+      'zenfs-memory',
+    ),
+    bytesRow(
+      '@vellum/core in the page with zip + idb (ZipLayer over HTTP, IndexedDBUpper) · peer: @zenfs/core + @zenfs/dom IndexedDB',
+      'vellum-core-zip-idb',
+      'zenfs-idb',
+    ),
+    bytesRow(
+      '@vellum/core in the page with zip + idb · peer: @isomorphic-git/lightning-fs (IndexedDB)',
+      'vellum-core-zip-idb',
+      'lightning-fs',
+    ),
+    {
+      id: 'cold-memory',
+      figure:
+        'cold start, memory lower: `createOverlayWorker` → first `stat` answered (worker) · peer: ZenFS `configureSingle` on @zenfs/dom IndexedDB → first `stat` (on the page)',
+      unit: 'ms',
+      vellum: async (s) => cold(s, 'cold-vellum'),
+      peer: async (s) => cold(s, 'cold-zenfs-idb'),
+    },
+    {
+      figure:
+        'cold start, memory lower (same Vellum figure) · peer: lightning-fs `new FS` → first `stat` (on the page)',
+      unit: 'ms',
+      vellum: async (_s, ctx) => ctx.value('cold-memory', 'vellum'),
+      peer: async (s) => cold(s, 'cold-lightning-fs'),
+    },
+    {
+      figure:
+        'cold start, zip lower over HTTP Range (127.0.0.1) → first `stat` (worker) · peer: fetch the zip + @zenfs/archives `Zip` → first `stat` (on the page)',
+      unit: 'ms',
+      vellum: async (s) => cold(s, 'cold-vellum', '?lower=zip'),
+      peer: async (s) => cold(s, 'cold-zenfs-zip'),
+    },
+  ],
+  notes(state, _rows, ctx) {
+    ctx.note(`Installed in the built project: ${state.project.installed.join(', ')}.`);
+    ctx.note(
+      'The peers have no worker client: their rows are the whole page app, their cold starts run on the page (no worker spawn, but their code is already loaded and parsed with the page, while Vellum’s worker fetches and compiles its chunks and wasm inside the measured time).',
+    );
+    ctx.note(
+      'The worker’s JS holds every layer kind the worker can open (memory, zip, http, idb: split chunks loaded on use), whatever the page asks for; a memory-lower app loads only part of it.',
+    );
+    ctx.note(
+      'The IndexedDB peers stat `/` (a fresh database has no file); Vellum stats a file of its lower. The zip is one 5-byte file, so the zip figures are the fixed cost of opening a zip, not of a big one (see zip-http).',
+    );
+  },
+  async teardown(state) {
+    state.project.remove();
+  },
+};
