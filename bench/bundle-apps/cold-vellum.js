@@ -11,9 +11,9 @@ try {
     upper: { type: 'memory' },
   });
   const stats = await fs.stat('/a.txt');
-  const ms = performance.now() - started;
+  const answered = performance.now();
   if (!stats.isFile()) throw new Error('/a.txt is not a file');
-  Object.assign(window, { coldStart: ms });
+  Object.assign(window, { coldStart: answered - started, sinceNavigation: answered });
 } catch (error) {
   Object.assign(window, { coldError: String(error) });
 }

@@ -8,9 +8,9 @@ try {
   const data = await (await fetch('/layer.zip')).arrayBuffer();
   await configureSingle({ backend: Zip, data, name: 'layer.zip' });
   const stats = await fs.promises.stat('/a.txt');
-  const ms = performance.now() - started;
+  const answered = performance.now();
   if (!stats.isFile()) throw new Error('/a.txt is not a file');
-  Object.assign(window, { coldStart: ms });
+  Object.assign(window, { coldStart: answered - started, sinceNavigation: answered });
 } catch (error) {
   Object.assign(window, { coldError: String(error) });
 }

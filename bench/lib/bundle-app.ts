@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -35,13 +36,14 @@ function manifestVersion(manifest: string, field: string, name: string): string 
   return v;
 }
 
-/** The peers, at the versions the bench pins in its own package.json. */
+/** The peers (and memfs's polyfills), at the versions the bench pins in its own package.json. */
 const PEERS: readonly (readonly [name: string, field: string])[] = [
   ['@zenfs/core', 'dependencies'],
   ['@zenfs/dom', 'dependencies'],
   ['@zenfs/archives', 'dependencies'],
   ['@isomorphic-git/lightning-fs', 'dependencies'],
   ['memfs', 'devDependencies'],
+  ['vite-plugin-node-polyfills', 'devDependencies'],
 ];
 
 function run(command: string, args: readonly string[], cwd: string): string {
@@ -108,7 +110,8 @@ export function installConsumerProject(log: (message: string) => void): Consumer
 
 /**
  * Builds the app `bench/bundle-apps/<name>.js` (as its `main.js`, beside `index.html`) in the
- * project with the project's own Vite, production mode; returns the output directory, which also
+ * project with the project's own Vite, production mode, with `bench/bundle-apps/vite.config.js`
+ * (or `<name>.vite.config.js` where an app needs more); returns the output directory, which also
  * holds the project's `layer.zip` for the apps that read it.
  */
 export async function buildApp(project: ConsumerProject, name: string): Promise<string> {
@@ -116,19 +119,20 @@ export async function buildApp(project: ConsumerProject, name: string): Promise<
   mkdirSync(appDir, { recursive: true });
   copyFileSync(join(appSources, 'index.html'), join(appDir, 'index.html'));
   copyFileSync(join(appSources, `${name}.js`), join(appDir, 'main.js'));
+  copyFileSync(join(appSources, 'vite.config.js'), join(appDir, 'vite.config.js'));
+  const ownConfig = `${name}.vite.config.js`;
+  const hasOwn = existsSync(join(appSources, ownConfig));
+  if (hasOwn) copyFileSync(join(appSources, ownConfig), join(appDir, ownConfig));
   const vite = (await import(
     pathToFileURL(join(project.dir, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href
   )) as typeof import('vite');
   const outDir = join(appDir, 'dist');
   await vite.build({
     root: appDir,
-    configFile: false,
+    configFile: join(appDir, hasOwn ? ownConfig : 'vite.config.js'),
     logLevel: 'warn',
     mode: 'production',
-    // Top-level await in the apps; the same target for every app, Vellum's and the peers'.
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
-    // The worker's chunks split (its layers load on use), which Vite's default worker format cannot hold.
-    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true },
   });
   copyFileSync(project.layerZip, join(outDir, 'layer.zip'));
   return outDir;
