@@ -38,6 +38,7 @@ test('a filtered run replaces its own suites, keeps the others with their machin
   ]);
   const md = renderMarkdown(machine('new'), merged, 1);
   expect(md).toMatch(/## a \(`a`\)\n+_Kept from an earlier run: old, commit aaaa/);
+  expect(md).toMatch(/This run measured `c`, `b` only/);
   expect(md).not.toMatch(/## b \(`b`\)\n+_Kept/);
 });
 

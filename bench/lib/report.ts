@@ -127,7 +127,13 @@ export function renderMarkdown(
   out.push(
     `- Load average at start: ${machine.loadAverage.join(' / ')} (1/5/15 min; well above 0 on ${machine.logicalCores} cores means other work shared the CPU and figures are noisier)`,
   );
-  out.push(`- Total run time: ${(totalMs / 1000).toFixed(1)} s`, '');
+  out.push(`- Total run time: ${(totalMs / 1000).toFixed(1)} s`);
+  const fresh = results.filter((r) => r.machine === undefined).map((r) => `\`${r.name}\``);
+  if (fresh.length < results.length)
+    out.push(
+      `- This run measured ${fresh.join(', ')} only; the other suites are kept from earlier runs (each says when, under its heading).`,
+    );
+  out.push('');
 
   for (const r of results) {
     const badge =

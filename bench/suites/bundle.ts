@@ -15,12 +15,12 @@ import {
   installConsumerProject,
   measureBuild,
 } from '../lib/bundle-app.js';
-import { type ColdStarts, coldStarts, expectTitle } from '../lib/cold-start.js';
+import { type ColdStarts, coldStartRounds, expectTitle } from '../lib/cold-start.js';
 import type { Case, Measured, Suite } from '../lib/harness.js';
 import { type Settled, settle, unwrap } from '../lib/vellum.js';
 
-/** Page loads per cold-start figure (each in a fresh browser context). */
-const LOADS = 15;
+/** Loads of each cold-start page (each in a fresh browser context, interleaved with the other pages'). */
+const LOADS = 21;
 
 const SIZE_APPS = [
   'vellum-client',
@@ -38,8 +38,8 @@ interface State {
   readonly project: ConsumerProject;
   readonly builds: ReadonlyMap<App, Settled<string>>;
   readonly browser: Browser;
-  /** Cold-start loads by app and query, measured by the first row that needs them. */
-  readonly cold: Map<string, ColdStarts>;
+  /** The cold-start loads, made by the first row that needs them. */
+  readonly cold: { loads?: Map<ColdPage, ColdStarts | Error> };
 }
 
 function size(s: State, app: App): BuildSize {
@@ -58,23 +58,55 @@ function pageJs(s: State, app: App): Measured {
   return { value: b.page.bytes, detail: `${b.page.files} JS files${wasm}` };
 }
 
-/** Loads a built cold-start app {@link LOADS} times, once per app and query (both measures come from the same loads). */
-async function coldLoads(s: State, app: App, query: string): Promise<ColdStarts> {
-  const key = `${app}/${query}`;
-  const known = s.cold.get(key);
-  if (known !== undefined) return known;
-  const server = await serveDirectory(unwrap(s.builds.get(app) ?? { ok: false, error: `${app} not built` }));
+/** The cold-start pages: which built app, with which query. */
+const COLD_PAGES = {
+  'vellum-memory': ['cold-vellum', ''],
+  'vellum-zip': ['cold-vellum', '?lower=zip'],
+  'zenfs-idb': ['cold-zenfs-idb', ''],
+  'zenfs-zip': ['cold-zenfs-zip', ''],
+  'lightning-fs': ['cold-lightning-fs', ''],
+} as const satisfies Record<string, readonly [App, string]>;
+type ColdPage = keyof typeof COLD_PAGES;
+
+/**
+ * Loads every cold-start page {@link LOADS} times, interleaved, the first time a row needs one
+ * (every cold row reads these same loads).
+ */
+async function coldLoads(s: State): Promise<Map<ColdPage, ColdStarts | Error>> {
+  if (s.cold.loads !== undefined) return s.cold.loads;
+  const urls = new Map<ColdPage, string>();
+  const servers: Awaited<ReturnType<typeof serveDirectory>>[] = [];
+  const loads = new Map<ColdPage, ColdStarts | Error>();
   try {
-    const r = await coldStarts(s.browser, `${server.origin}/${query}`, LOADS);
-    s.cold.set(key, r);
-    return r;
+    const origins = new Map<App, string>();
+    for (const [page, [app, query]] of Object.entries(COLD_PAGES) as [ColdPage, readonly [App, string]][]) {
+      const built = s.builds.get(app);
+      if (built === undefined || !built.ok) {
+        loads.set(page, new Error(`${app} was not built: ${built?.ok === false ? String(built.error) : ''}`));
+        continue;
+      }
+      let origin = origins.get(app);
+      if (origin === undefined) {
+        const server = await serveDirectory(built.value);
+        servers.push(server);
+        origin = server.origin;
+        origins.set(app, origin);
+      }
+      urls.set(page, `${origin}/${query}`);
+    }
+    for (const [page, r] of await coldStartRounds(s.browser, urls, LOADS)) loads.set(page, r);
   } finally {
-    await server.close();
+    for (const server of servers) await server.close();
   }
+  s.cold.loads = loads;
+  return loads;
 }
 
-async function cold(s: State, app: App, measure: keyof ColdStarts, query = ''): Promise<Measured> {
-  const { medianMs, samplesMs } = (await coldLoads(s, app, query))[measure];
+async function cold(s: State, page: ColdPage, measure: keyof ColdStarts): Promise<Measured> {
+  const r = (await coldLoads(s)).get(page);
+  if (r === undefined) throw new Error(`${page} was not loaded`);
+  if (r instanceof Error) throw r;
+  const { medianMs, samplesMs } = r[measure];
   return {
     value: medianMs,
     detail: `median of ${samplesMs.length} loads, ${Math.min(...samplesMs).toFixed(0)}–${Math.max(...samplesMs).toFixed(0)} ms`,
@@ -94,7 +126,7 @@ export const bundleSuite: Suite<State> = {
   description:
     'Every @vellum package is built (`pnpm build:packages`), packed (`pnpm pack`) and installed with npm into a fresh project in the temporary folder, beside the peers at the bench’s pinned versions; each app of bench/bundle-apps (the least an app does: write a file and read it back) is built there with that project’s `vite build` (production, target es2022, worker format es). ' +
     'Sizes are gzip -9 bytes of each emitted file, summed: the page’s JS is every chunk reachable, statically or lazily, from the entry script; the worker’s JS every chunk reachable from the script the page starts as a worker; wasm apart. ' +
-    `Cold starts: the built app served from 127.0.0.1 (no caching), loaded ${LOADS} times in headless Chromium, each load in a fresh browser context (cold HTTP, code and wasm caches, empty IndexedDB); the page times itself with performance.now(), from the call that starts the filesystem to the first answered \`stat\`, and from the navigation’s start to the same answer (which adds loading and running the page’s own scripts: the peers’ whole filesystem, Vellum’s thin client). Median; the range is in the detail.`,
+    `Cold starts: the built app served from 127.0.0.1 (no caching), loaded ${LOADS} times in headless Chromium, interleaved with the other cold-start pages (one load of each per round, the order rotating), each load in a fresh browser context (cold HTTP, code and wasm caches, empty IndexedDB); the page times itself with performance.now(), from the call that starts the filesystem to the first answered \`stat\`, and from the navigation’s start to the same answer (which adds loading and running the page’s own scripts: the peers’ whole filesystem, Vellum’s thin client). Median; the range is in the detail.`,
   async setup(ctx) {
     const project = installConsumerProject(ctx.log);
     let browser: Browser | undefined;
@@ -122,7 +154,7 @@ export const bundleSuite: Suite<State> = {
           `vite build ${app}${(SIZE_APPS as readonly App[]).includes(app) ? ' + run in Chromium' : ''}: ${Math.round(performance.now() - started)} ms${built.ok ? '' : ` FAILED: ${String(built.error)}`}`,
         );
       }
-      return { project, builds, browser, cold: new Map() };
+      return { project, builds, browser, cold: {} };
     } catch (error) {
       await browser?.close();
       project.remove();
@@ -194,42 +226,42 @@ export const bundleSuite: Suite<State> = {
       figure:
         'cold start, memory lower: `createOverlayWorker` called → first `stat` answered (worker) · peer: ZenFS `configureSingle` on @zenfs/dom IndexedDB → first `stat` (on the page)',
       unit: 'ms',
-      vellum: async (s) => cold(s, 'cold-vellum', 'fromCall'),
-      peer: async (s) => cold(s, 'cold-zenfs-idb', 'fromCall'),
+      vellum: async (s) => cold(s, 'vellum-memory', 'fromCall'),
+      peer: async (s) => cold(s, 'zenfs-idb', 'fromCall'),
     },
     {
       figure:
         'cold start, memory lower, same figure · peer: lightning-fs `new FS` → first `stat` (on the page)',
       unit: 'ms',
-      vellum: async (s) => cold(s, 'cold-vellum', 'fromCall'),
-      peer: async (s) => cold(s, 'cold-lightning-fs', 'fromCall'),
+      vellum: async (s) => cold(s, 'vellum-memory', 'fromCall'),
+      peer: async (s) => cold(s, 'lightning-fs', 'fromCall'),
     },
     {
       figure:
         'cold start, zip lower over HTTP Range (127.0.0.1): `createOverlayWorker` called → first `stat` (worker) · peer: fetch the zip + @zenfs/archives `Zip` → first `stat` (on the page)',
       unit: 'ms',
-      vellum: async (s) => cold(s, 'cold-vellum', 'fromCall', '?lower=zip'),
-      peer: async (s) => cold(s, 'cold-zenfs-zip', 'fromCall'),
+      vellum: async (s) => cold(s, 'vellum-zip', 'fromCall'),
+      peer: async (s) => cold(s, 'zenfs-zip', 'fromCall'),
     },
     {
       figure:
         'from navigation start (page scripts loaded and run included), memory lower → first `stat` · peer: ZenFS + @zenfs/dom IndexedDB',
       unit: 'ms',
-      vellum: async (s) => cold(s, 'cold-vellum', 'fromNavigation'),
-      peer: async (s) => cold(s, 'cold-zenfs-idb', 'fromNavigation'),
+      vellum: async (s) => cold(s, 'vellum-memory', 'fromNavigation'),
+      peer: async (s) => cold(s, 'zenfs-idb', 'fromNavigation'),
     },
     {
       figure: 'from navigation start, memory lower → first `stat` · peer: lightning-fs',
       unit: 'ms',
-      vellum: async (s) => cold(s, 'cold-vellum', 'fromNavigation'),
-      peer: async (s) => cold(s, 'cold-lightning-fs', 'fromNavigation'),
+      vellum: async (s) => cold(s, 'vellum-memory', 'fromNavigation'),
+      peer: async (s) => cold(s, 'lightning-fs', 'fromNavigation'),
     },
     {
       figure:
         'from navigation start, zip lower over HTTP → first `stat` · peer: fetch + @zenfs/archives `Zip`',
       unit: 'ms',
-      vellum: async (s) => cold(s, 'cold-vellum', 'fromNavigation', '?lower=zip'),
-      peer: async (s) => cold(s, 'cold-zenfs-zip', 'fromNavigation'),
+      vellum: async (s) => cold(s, 'vellum-zip', 'fromNavigation'),
+      peer: async (s) => cold(s, 'zenfs-zip', 'fromNavigation'),
     },
   ],
   notes(state, _rows, ctx) {
