@@ -50,12 +50,15 @@ function size(s: State, app: App): BuildSize {
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** All the JS an app's page ships (workers excluded), with its wasm in the detail. */
-function pageJs(s: State, app: App): Measured {
+/** All an app without a worker ships: its JS and any wasm (split in the detail). */
+function pageApp(s: State, app: App): Measured {
   const b = size(s, app);
   if (b.worker.files > 0) throw new Error(`${app} starts a worker; its page alone is not the app`);
-  const wasm = b.wasm.files > 0 ? `; + ${kb(b.wasm.bytes)} wasm` : '';
-  return { value: b.page.bytes, detail: `${b.page.files} JS files${wasm}` };
+  const detail =
+    b.wasm.files > 0
+      ? `${kb(b.page.bytes)} JS in ${b.page.files} files + ${kb(b.wasm.bytes)} wasm`
+      : `${b.page.files} JS files, no wasm`;
+  return { value: b.page.bytes + b.wasm.bytes, detail };
 }
 
 /** The cold-start pages: which built app, with which query. */
@@ -116,8 +119,8 @@ async function cold(s: State, page: ColdPage, measure: keyof ColdStarts): Promis
 const bytesRow = (figure: string, vellum: App, peer: App): Case<State> => ({
   figure,
   unit: 'bytes',
-  vellum: async (s) => pageJs(s, vellum),
-  peer: async (s) => pageJs(s, peer),
+  vellum: async (s) => pageApp(s, vellum),
+  peer: async (s) => pageApp(s, peer),
 });
 
 export const bundleSuite: Suite<State> = {
@@ -125,7 +128,7 @@ export const bundleSuite: Suite<State> = {
   title: 'What an app ships, and the worker’s cold start (built packages, Vite, Chromium)',
   description:
     'Every @vellum package is built (`pnpm build:packages`), packed (`pnpm pack`) and installed with npm into a fresh project in the temporary folder, beside the peers at the bench’s pinned versions; each app of bench/bundle-apps (the least an app does: write a file and read it back) is built there with that project’s `vite build` (production, target es2022, worker format es). ' +
-    'Sizes are gzip -9 bytes of each emitted file, summed: the page’s JS is every chunk reachable, statically or lazily, from the entry script; the worker’s JS every chunk reachable from the script the page starts as a worker; wasm apart. ' +
+    'Sizes are gzip -9 bytes of each emitted file, summed: the page’s JS is every chunk reachable, statically or lazily, from the entry script; the worker’s JS every chunk reachable from the script the page starts as a worker; the worker’s wasm is a row of its own, and an app without a worker counts its JS and wasm together (the peers ship no wasm). ' +
     `Cold starts: the built app served from 127.0.0.1 (no caching), loaded ${LOADS} times in headless Chromium, interleaved with the other cold-start pages (one load of each per round, the order rotating), each load in a fresh browser context (cold HTTP, code and wasm caches, empty IndexedDB); the page times itself with performance.now(), from the call that starts the filesystem to the first answered \`stat\`, and from the navigation’s start to the same answer (which adds loading and running the page’s own scripts: the peers’ whole filesystem, Vellum’s thin client). Median; the range is in the detail.`,
   async setup(ctx) {
     const project = installConsumerProject(ctx.log);
@@ -184,7 +187,7 @@ export const bundleSuite: Suite<State> = {
         const b = size(s, 'vellum-client');
         return { value: b.worker.bytes, detail: `${b.worker.files} JS files` };
       },
-      peer: async (s) => pageJs(s, 'zenfs-idb'),
+      peer: async (s) => pageApp(s, 'zenfs-idb'),
     },
     {
       id: 'worker-wasm',
@@ -194,31 +197,31 @@ export const bundleSuite: Suite<State> = {
     },
     {
       figure:
-        'worker app total, page + worker JS + wasm · peer: @zenfs/core + @zenfs/dom IndexedDB, whole page app',
+        'the worker app in all, page + worker JS + wasm · peer: @zenfs/core + @zenfs/dom IndexedDB, whole page app',
       unit: 'bytes',
       vellum: async (s) => {
         const b = size(s, 'vellum-client');
         return b.page.bytes + b.worker.bytes + b.wasm.bytes;
       },
-      peer: async (s) => pageJs(s, 'zenfs-idb'),
+      peer: async (s) => pageApp(s, 'zenfs-idb'),
     },
     bytesRow(
-      '@vellum/core in the page: Overlay + MemoryLayer + MemoryUpper · peer: memfs',
+      '@vellum/core in the page, JS + wasm: Overlay + MemoryLayer + MemoryUpper · peer: memfs (+ Node polyfills)',
       'vellum-core-memory',
       'memfs',
     ),
     bytesRow(
-      '@vellum/core in the page: Overlay + MemoryLayer + MemoryUpper · peer: @zenfs/core (InMemory)',
+      '@vellum/core in the page, JS + wasm: Overlay + MemoryLayer + MemoryUpper · peer: @zenfs/core (InMemory)',
       'vellum-core-memory',
       'zenfs-memory',
     ),
     bytesRow(
-      '@vellum/core in the page with zip + idb (ZipLayer over HTTP, IndexedDBUpper) · peer: @zenfs/core + @zenfs/dom IndexedDB',
+      '@vellum/core in the page with zip + idb (ZipLayer over HTTP, IndexedDBUpper), JS + wasm · peer: @zenfs/core + @zenfs/dom IndexedDB',
       'vellum-core-zip-idb',
       'zenfs-idb',
     ),
     bytesRow(
-      '@vellum/core in the page with zip + idb · peer: @isomorphic-git/lightning-fs (IndexedDB)',
+      '@vellum/core in the page with zip + idb, JS + wasm · peer: @isomorphic-git/lightning-fs (IndexedDB; no overlay, no zip)',
       'vellum-core-zip-idb',
       'lightning-fs',
     ),
