@@ -83,6 +83,8 @@ describe('issue 22: no data loss in the IDE', () => {
       // entry.ts is not in the base: the diff must say so (and export it).
       expect(changes.some((c) => c.path === '/src/entry.ts' && c.change !== 'deleted')).toBe(true);
       expect(changes.some((c) => c.path === '/src/main.ts')).toBe(false);
+      // After a reload the tree starts collapsed: open /src to see the row.
+      if (!(await page.locator('.tree-row[data-path^="/src/"]').count())) await row(page, '/src').click();
       await expect(row(page, '/src/main.ts').getAttribute('data-status')).resolves.toBe('lower');
     };
     await check();

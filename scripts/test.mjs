@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The whole check, failing fast: lint/format (Biome), typecheck (tsc), system tools and a browser,
-// the wasm build (packages/wasm), then every Vitest project (node and browser). Extra arguments go to `vitest run`,
+// The whole check, failing fast: lint/format (Biome), typecheck (tsc), the API reference (TypeDoc:
+// every public export documented, warnings are errors), system tools and a browser,
+// the packages' builds (the wasm core, every dist/), then every Vitest project (node and browser). Extra arguments go to `vitest run`,
+
 // e.g. `pnpm test --project node`.
 
 import { spawnSync } from 'node:child_process';
@@ -37,6 +39,7 @@ function step(title, command, args, env = process.env) {
 
 step('lint and format', 'biome', ['check', '.']);
 step('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
+step('API reference', 'typedoc', []);
 
 console.log('\n[vellum] system tools and browser');
 ensureTools();

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type LowerLayer, MemoryUpper, Overlay } from '@vellum/core';
-import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
+import { changeEntries, writeZip, type ZipWriteEntry } from '@vellum/core/zip';
 import { type TarEntry, writeTar } from './tar.js';
 import { type DiskEntry, walkDir } from './walk.js';
 
@@ -65,24 +65,10 @@ export async function exportChanges(
 ): Promise<ExportResult> {
   const ov = await Overlay.create({ lowers, upper: new MemoryUpper() });
   await syncInto(ov, dir);
-  const changes = await ov.changes();
-  const entries: ZipWriteEntry[] = [];
-  for (const c of changes) {
-    const path = c.path.replace(/^\//, '');
-    if (c.change === 'deleted') {
-      entries.push({ path, kind: 'whiteout' });
-      continue;
-    }
-    const st = await ov.lstat(c.path);
-    const mtimeMs = Math.floor(st.mtimeMs / 1000) * 1000;
-    const mode = st.mode & 0o7777;
-    if (c.type === 'dir') entries.push({ path, kind: 'dir', mode, mtimeMs, opaque: c.change === 'opaque' });
-    else if (c.type === 'symlink')
-      entries.push({ path, kind: 'symlink', target: await ov.readlink(c.path), mtimeMs });
-    else entries.push({ path, kind: 'file', data: await ov.readFile(c.path), mode, mtimeMs });
-  }
+  const entries = await changeEntries(ov);
+  const changes = (await ov.changes()).length;
   const bytes = format === 'zip' ? writeZip(entries) : writeTar(toTar(entries));
-  return { bytes, changes: changes.length };
+  return { bytes, changes };
 }
 
 /** Zip entries as tar entries: whiteouts and opaque marks as OCI's `.wh.` files. */

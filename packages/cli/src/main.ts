@@ -12,6 +12,8 @@
  * ```
  * A layer is a zip (file or http(s) URL), a directory with a vellum.json (on disk or a URL), or a
  * plain directory.
+ *
+ * @module
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -23,9 +25,21 @@ import { openLayer } from './layers.js';
 import { type PackOptions, type PackProgress, packManifest, packZip } from './pack.js';
 import { progressReporter } from './progress.js';
 
+/**
+ * Where {@link main} writes: by default the process's stdout and stderr.
+ *
+ * @example
+ * ```ts
+ * let out = '';
+ * const code = await main(['ls', 'site.zip'], { stdout: (t) => (out += String(t)), stderr: console.error });
+ * ```
+ */
 export interface Io {
+  /** Receives the command's output (text, or bytes for `cat`). */
   stdout: (text: string | Uint8Array) => void;
+  /** Receives errors, warnings and progress. */
   stderr: (text: string) => void;
+
   /** Whether stderr is a terminal: progress is shown there by default (elsewhere with `--progress`). */
   stderrIsTTY?: boolean;
 }

@@ -73,7 +73,11 @@ export function decode(bytes: Uint8Array, encoding: string): string {
   }
 }
 
-/** What `writeFile` accepts as data. */
+/**
+ * What `writeFile` accepts as data: text, bytes, or an (async) iterable of either.
+ *
+ * @inline
+ */
 export type WriteData =
   | string
   | ArrayBufferView

@@ -1,21 +1,25 @@
 /** What the upper holds relative to the lowers, and where a path is served from. */
 import { Kind } from '@vellum/wasm';
-import type { DirNode } from './inode.js';
+import { type DirNode, type Node, sameOwnerAndMode } from './inode.js';
+import { linkedNames, objectChange } from './object-change.js';
 import { joinPath } from './path.js';
 
 /** One change of the merged tree relative to the lowers. */
 export interface Change {
+  /** The changed path. */
   path: string;
+  /** The object's kind; for `deleted`, the kind of the lower object the whiteout hides. */
   type: 'file' | 'dir' | 'symlink' | null;
   /**
    * - `added`: new in the upper where no lower has the name;
    * - `modified`: data changed (or a new object replaced a lower one);
-   * - `metadata`: only metadata changed (metacopy);
+   * - `metadata`: only metadata changed (metacopy; for a directory, its mode or owner);
    * - `deleted`: a lower name is hidden by a whiteout;
    * - `opaque`: a new directory replaced a deleted lower one, hiding its contents;
    * - `renamed`: moved here from `from`.
    */
   change: 'added' | 'modified' | 'metadata' | 'deleted' | 'opaque' | 'renamed';
+  /** For `renamed`: the path it was moved from. */
   from?: string;
 }
 
@@ -40,8 +44,10 @@ export interface Origin {
  * not the size of the lower directories, which only the index's walk (in wasm, allocating
  * nothing per name) still goes through. A whiteout's type is its lower node's kind in the index.
  */
-export function listChanges(root: DirNode): Change[] {
+export function listChanges(root: DirNode, changed: Iterable<Node> = []): Change[] {
   const out: Change[] = [];
+  /** Changed files the lowers hard-link, with how many of their names were listed. */
+  const seen = new Map<Node, number>();
   const visit = (dir: DirNode, path: string): void => {
     const table = dir.children;
     const lowerSrc = dir.lowerSrc;
@@ -65,22 +71,23 @@ export function listChanges(root: DirNode): Change[] {
           out.push({ path: childPath, type: 'dir', change: 'renamed', from: child.redirect });
         } else if (child.layer === 'upper') {
           out.push({ path: childPath, type: 'dir', change: replacing && child.opaque ? 'opaque' : 'added' });
+        } else if (child.lowerSrc !== null && !sameOwnerAndMode(child, child.lowerSrc)) {
+          out.push({ path: childPath, type: 'dir', change: 'metadata' });
         }
         visit(child, childPath);
         continue;
       }
       if (!child.upper) continue;
-      if (child.lower === undefined) {
-        out.push({ path: childPath, type: child.kind, change: replacing ? 'modified' : 'added' });
-      } else if (child.lower.path !== (lowerSrc ? joinPath(lowerSrc.lowerPath, name) : undefined)) {
-        out.push({ path: childPath, type: child.kind, change: 'renamed', from: child.lower.path });
-      } else {
-        const dataChanged = child.kind === 'file' && child.dataUpper;
-        out.push({ path: childPath, type: child.kind, change: dataChanged ? 'modified' : 'metadata' });
+      const own = lowerSrc ? joinPath(lowerSrc.lowerPath, name) : undefined;
+      const change = objectChange(child, childPath, own, replacing);
+      if (change !== undefined) {
+        out.push(change);
+        if (child.lower !== undefined && child.lower.nlink > 1) seen.set(child, (seen.get(child) ?? 0) + 1);
       }
     }
   };
   visit(root, '/');
+  linkedNames(root, changed, seen, out);
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

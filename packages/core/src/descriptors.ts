@@ -25,7 +25,11 @@ import { MemoryUpper } from './memory-upper.js';
 import type { Tree } from './tree.js';
 import type { ZipLayerOptions } from './zip/zip-layer.js';
 
-/** Layer options that are not data: they belong in {@link LayerOpenContext}, not in a descriptor. */
+/**
+ * Layer options that are not data: they belong in {@link LayerOpenContext}, not in a descriptor.
+ *
+ * @inline
+ */
 type NotData = 'fetch' | 'signal' | 'meter' | 'onProgress' | 'onWarning' | 'onNoRange' | 'factory';
 
 /**
@@ -39,8 +43,11 @@ type NotData = 'fetch' | 'signal' | 'meter' | 'onProgress' | 'onWarning' | 'onNo
  * ```
  */
 export interface MemoryLowerDescriptor extends MemoryLayerOptions {
+  /** Names the kind. */
   type: 'memory';
+  /** The layer as a tree literal. */
   tree?: Tree;
+  /** The layer as flat entries (taken over `tree` when both are given). */
   entries?: readonly MemoryEntry[];
 }
 
@@ -57,9 +64,22 @@ export type ZipData = ArrayBuffer | Uint8Array | Blob;
  * const base: ZipLowerDescriptor = { type: 'zip', url: 'https://cdn.example/base.zip', whiteouts: 'oci' };
  * ```
  */
-export type ZipLowerDescriptor = Omit<ZipLayerOptions, NotData> & { type: 'zip' } & (
-    | { url: string | URL; data?: undefined }
-    | { data: ZipData; url?: undefined }
+export type ZipLowerDescriptor = Omit<ZipLayerOptions, NotData> & {
+  /** Names the kind. */
+  type: 'zip';
+} & (
+    | {
+        /** Where the zip is served (read by HTTP Range when the server allows it). */
+        url: string | URL;
+        /** Not with `url`. */
+        data?: undefined;
+      }
+    | {
+        /** The zip's bytes, or a Blob/File holding them. */
+        data: ZipData;
+        /** Not with `data`. */
+        url?: undefined;
+      }
   );
 
 /**
@@ -72,6 +92,7 @@ export type ZipLowerDescriptor = Omit<ZipLayerOptions, NotData> & { type: 'zip' 
  * ```
  */
 export interface HttpLowerDescriptor extends Omit<HttpLayerOptions, NotData> {
+  /** Names the kind. */
   type: 'http';
   /** The directory's base URL. */
   url: string | URL;
@@ -86,6 +107,7 @@ export interface HttpLowerDescriptor extends Omit<HttpLayerOptions, NotData> {
  * ```
  */
 export interface MemoryUpperDescriptor {
+  /** Names the kind. */
   type: 'memory';
 }
 
@@ -101,6 +123,7 @@ export interface MemoryUpperDescriptor {
  * ```
  */
 export interface IdbUpperDescriptor extends Omit<IndexedDBUpperOptions, NotData> {
+  /** Names the kind. */
   type: 'idb';
 }
 
@@ -109,14 +132,19 @@ export interface IdbUpperDescriptor extends Omit<IndexedDBUpperOptions, NotData>
  * {@link registerLayerType}) can add its descriptor here by declaration merging.
  */
 export interface LowerDescriptors {
+  /** A tree or entries in memory. */
   memory: MemoryLowerDescriptor;
+  /** A zip archive by URL or bytes. */
   zip: ZipLowerDescriptor;
+  /** A static directory with a `vellum.json`. */
   http: HttpLowerDescriptor;
 }
 
 /** The upper kinds by their `type` (extensible like {@link LowerDescriptors}). */
 export interface UpperDescriptors {
+  /** Changes kept in memory. */
   memory: MemoryUpperDescriptor;
+  /** Changes kept in IndexedDB. */
   idb: IdbUpperDescriptor;
 }
 
@@ -130,6 +158,15 @@ export type LayerDescriptor = LowerDescriptor | UpperDescriptor;
 /**
  * What an opener gets besides the descriptor: the parts of a layer's options that
  * are not data. Every field is optional; an opener ignores those its kind has no use for.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const base = await openLower(
+ *   { type: 'zip', url: 'https://cdn.example/base.zip' },
+ *   { signal: controller.signal, onProgress: (e) => console.log(e.totalLoaded, '/', e.totalExpected) },
+ * );
+ * ```
  */
 export interface LayerOpenContext {
   /** The fetch of the network layers (default: the global one), e.g. one that reads `file:` URLs. */
@@ -203,6 +240,7 @@ export function registerLayerType<T extends keyof LowerDescriptors>(
   type: T,
   opener: LowerOpener<LowerDescriptors[T]>,
 ): void;
+/** The same for an upper kind: `registerLayerType('upper', type, opener)`. */
 export function registerLayerType<T extends keyof UpperDescriptors>(
   role: 'upper',
   type: T,

@@ -26,6 +26,11 @@ const ERRNO = {
   ETIMEDOUT: 110,
 } as const;
 
+/**
+ * The error codes an overlay throws, Node's names for Linux's errnos.
+ *
+ * @useDeclaredType
+ */
 export type ErrorCode = keyof typeof ERRNO;
 
 const DESCRIPTION: Record<ErrorCode, string> = {
@@ -49,14 +54,31 @@ const DESCRIPTION: Record<ErrorCode, string> = {
   ETIMEDOUT: 'connection timed out',
 };
 
-/** An error as thrown by `node:fs/promises`, with an optional `cause` from a layer. */
+/**
+ * An error as thrown by `node:fs/promises`, with an optional `cause` from a layer.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await ov.readFile('/missing.txt');
+ * } catch (error) {
+ *   if (error instanceof FsError && error.code === 'ENOENT') console.log(error.message); // ENOENT: no such file or directory, open '/missing.txt'
+ * }
+ * ```
+ */
 export class FsError extends Error {
+  /** Node's error code (`'ENOENT'`, `'EEXIST'`, …): what to match on. */
   readonly code: ErrorCode;
+  /** The negated Linux errno, as Node reports it (`-2` for ENOENT). */
   readonly errno: number;
+  /** The system call that failed, as Node names it (`'open'`, `'scandir'`, `'rename'`, …). */
   readonly syscall: string;
+  /** The path the call was given, when it had one. */
   readonly path?: string;
+  /** The second path of a two-path call (`rename`, `link`, `copyFile`). */
   readonly dest?: string;
 
+  /** Makes an error with Node's message format: `CODE: description, syscall 'path' -> 'dest'`. */
   constructor(code: ErrorCode, syscall: string, path?: string, dest?: string, options?: { cause?: unknown }) {
     let message = `${code}: ${DESCRIPTION[code]}, ${syscall}`;
     if (path !== undefined) message += ` '${path}'`;

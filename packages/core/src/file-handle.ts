@@ -17,8 +17,24 @@ import type { Txn } from './txn.js';
 
 let nextFd = 3;
 
-/** `read({ buffer, offset, length, position })`, Node's object form. */
-export type ReadOptions<T> = { buffer?: T; offset?: number; length?: number; position?: number | null };
+/**
+ * `read({ buffer, offset, length, position })`, Node's object form.
+ *
+ * @example
+ * ```ts
+ * const { bytesRead, buffer } = await fh.read({ buffer: new Uint8Array(1024), position: 0 });
+ * ```
+ */
+export type ReadOptions<T> = {
+  /** Where the bytes go (default: a new 16 KiB `Uint8Array`). */
+  buffer?: T;
+  /** Where in `buffer` they start (default 0). */
+  offset?: number;
+  /** How many to read at most (default: the rest of `buffer`). */
+  length?: number;
+  /** Where in the file to read from; `null` or absent: the handle's position, which then advances. */
+  position?: number | null;
+};
 
 /**
  * Node's two forms of `FileHandle.read` as one: the buffer (or a fresh one from
@@ -57,12 +73,26 @@ export function writtenBytes(
   return new Uint8Array(view.buffer, view.byteOffset + off, len);
 }
 
+/**
+ * What `FileHandle.read` resolves with.
+ *
+ * @inline
+ */
 export interface ReadResult<T extends ArrayBufferView> {
+  /** Bytes read: fewer than asked at the end of the file, 0 past it. */
   bytesRead: number;
+  /** The buffer read into. */
   buffer: T;
 }
+/**
+ * What `FileHandle.write` resolves with.
+ *
+ * @inline
+ */
 export interface WriteResult<T> {
+  /** Bytes written. */
   bytesWritten: number;
+  /** The data given. */
   buffer: T;
 }
 
@@ -79,7 +109,9 @@ export interface WriteResult<T> {
  * ```
  */
 export class FileHandle {
+  /** The descriptor the overlay's fd-based sync calls (`readSync(fd, …)`, `fstatSync`, …) take. */
   readonly fd = nextFd++;
+
   readonly #ns: Namespace;
   readonly #node: Node;
   readonly #mode: OpenMode;
@@ -106,6 +138,11 @@ export class FileHandle {
     return this.#node as FileNode;
   }
 
+  /**
+   * Reads into a buffer, as Node's `filehandle.read`: `(buffer, offset?, length?, position?)` or `({
+   * buffer, offset, length, position })`. Without a position it reads from the handle's position and
+   * moves it.
+   */
   async read<T extends ArrayBufferView = Uint8Array>(
     bufferOrOptions?: T | ReadOptions<T>,
     offset?: number,
@@ -146,6 +183,11 @@ export class FileHandle {
     return bytes.length;
   }
 
+  /**
+   * Writes bytes or a string, as Node's `filehandle.write`: `(buffer, offset?, length?, position?)` or
+   * `(string, position?, encoding?)`. Without a position it writes at the handle's position (at the end
+   * for `'a'`) and moves it.
+   */
   async write<T extends ArrayBufferView | string>(
     data: T,
     offsetOrPosition?: number | null,
@@ -197,6 +239,7 @@ export class FileHandle {
     if (this.#mode.append || position === null || position === undefined) this.#position = at + length;
   }
 
+  /** The rest of the file from the handle's position: bytes, or text with an encoding. */
   async readFile(options?: { encoding?: string | null } | string | null): Promise<Uint8Array | string> {
     const file = this.#file('read', false);
     if (this.#ns.busy) await this.#ns.settled();
@@ -206,17 +249,20 @@ export class FileHandle {
     return encoding ? decode(bytes, encoding) : asResult(bytes);
   }
 
+  /** Writes `data` from the handle's position on, as Node's (on a fresh `'w'` handle: the new contents). */
   async writeFile(data: WriteData, options?: { encoding?: string | null } | string | null): Promise<void> {
     const encoding = typeof options === 'string' ? options : options?.encoding;
     await this.#writeBytes(await collect(data, encoding), undefined);
   }
 
+  /** Appends to the file (opened for writing). */
   async appendFile(data: WriteData, options?: { encoding?: string | null } | string | null): Promise<void> {
     const encoding = typeof options === 'string' ? options : options?.encoding;
     const file = this.#file('write', true);
     await this.#writeBytes(await collect(data, encoding), file.size);
   }
 
+  /** The file's stats. */
   async stat(): Promise<Stats> {
     if (this.#closed) throw new FsError('EBADF', 'fstat');
     if (this.#ns.busy) await this.#ns.settled();
@@ -230,6 +276,7 @@ export class FileHandle {
     return new Stats(this.#node);
   }
 
+  /** Cuts or extends (with zeros) the file to `len` bytes (default 0). */
   async truncate(len = 0): Promise<void> {
     const file = this.#file('ftruncate', true);
     await this.#ns.mutate('ftruncate', this.#path, (tx) => truncateData(this.#ns, file, len, tx));
@@ -241,14 +288,17 @@ export class FileHandle {
     this.#ns.mutateSync('ftruncate', this.#path, (tx) => truncateDataSync(this.#ns, file, len, tx));
   }
 
+  /** Sets the file's permission bits. */
   async chmod(mode: number): Promise<void> {
     await this.#ns.mutate('fchmod', this.#path, (tx) => this.#setattr('fchmod', tx, chmodOf(mode)));
   }
 
+  /** Sets the file's owner. */
   async chown(uid: number, gid: number): Promise<void> {
     await this.#ns.mutate('fchown', this.#path, (tx) => this.#setattr('fchown', tx, chownOf(uid, gid)));
   }
 
+  /** Sets the file's access and modification times (seconds or `Date`s). */
   async utimes(atime: number | string | Date, mtime: number | string | Date): Promise<void> {
     await this.#ns.mutate('futime', this.#path, (tx) => this.#setattr('futime', tx, utimesOf(atime, mtime)));
   }
@@ -279,9 +329,15 @@ export class FileHandle {
     node.ctimeMs = Date.now();
   }
 
+  /**
+   * Resolves at once: every write through the handle was committed when it resolved (the upper's own
+   * durability is `Overlay.sync`).
+   */
   async sync(): Promise<void> {}
+  /** As `sync`. */
   async datasync(): Promise<void> {}
 
+  /** Closes the handle; a file whose last name went while it was open is dropped now. */
   async close(): Promise<void> {
     if (!this.#release()) return;
     const node = this.#node as FileNode;

@@ -42,6 +42,11 @@ export interface DataIo {
 export const ASYNC_IO: DataIo = { read: readData, write: writeData, truncate: truncateData };
 export const SYNC_IO: DataIo = { read: readDataSync, write: writeDataSync, truncate: truncateDataSync };
 
+/**
+ * `readdir`'s options: `Dirent`s instead of names, the whole tree, the names' encoding.
+ *
+ * @inline
+ */
 export type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null };
 
 export function locate(ns: Namespace, p: string, follow: boolean, syscall: string): Located {

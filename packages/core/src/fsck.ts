@@ -8,13 +8,31 @@ import { ROOT_INO } from './inode.js';
 import type { UpperInode, UpperProblem, UpperSnapshot } from './layer.js';
 import { getOrInsert } from './map.js';
 
-/** What `ov.fsck()` found. */
+/**
+ * What `ov.fsck()` found.
+ *
+ * @example
+ * ```ts
+ * const report = await ov.fsck();
+ * if (!report.ok) for (const p of report.problems) console.warn(p.kind, p.message);
+ * ```
+ */
 export interface FsckReport {
   /** No problems. */
   ok: boolean;
+  /** Every problem found, in the records' structure and in the upper's own storage. */
   problems: UpperProblem[];
   /** What the upper holds. */
-  counts: { inodes: number; dirents: number; whiteouts: number; chunks: number };
+  counts: {
+    /** Inode records. */
+    inodes: number;
+    /** Directory entries, whiteouts included. */
+    dirents: number;
+    /** Whiteouts. */
+    whiteouts: number;
+    /** Stored chunks of file data. */
+    chunks: number;
+  };
 }
 
 const LOWER_INO_START = 2 ** 32;
@@ -75,7 +93,8 @@ export function checkSnapshot(snapshot: UpperSnapshot, chunkSize: number): FsckR
   const nextIno = snapshot.meta?.nextIno;
   for (const rec of inodes.values()) {
     if (rec.ino === ROOT_INO) continue;
-    const bornUpper = rec.origin === undefined;
+    // A copy of a lower object (`origin` another object's number, see `isCopy`) is born in the upper too.
+    const bornUpper = rec.origin === undefined || rec.origin !== rec.ino;
     const linked = names.get(rec.ino) ?? 0;
     if (rec.kind === 'dir') {
       if (!reached.has(rec.ino)) report('orphan-inode', `directory ${rec.ino} has no name`);

@@ -1,6 +1,8 @@
 /**
- * @vellum/core — the overlay engine: read-only lowers under one writable upper,
+ * `@vellum/core` — the overlay engine: read-only lowers under one writable upper,
  * merged with Linux overlayfs semantics, behind the `node:fs/promises` API.
+ *
+ * @module
  */
 
 export type { Change, Origin } from './changes.js';

@@ -17,6 +17,14 @@ export const FIRST_UPPER_INO = 2;
 export interface LowerSource {
   /** Index into the overlay's lowers, 0 = top. */
   layer: number;
+  /**
+   * The lower object's inode number. Equal to the node's own number for the lower object itself
+   * (copied up or not); another number for a copy of it (see `isCopy`), which `revert` makes.
+   */
+  ino: number;
+  /** The lower entry's own metadata and link count, as the layer lists them. */
+  meta: EntryMeta;
+  nlink: number;
   ref: unknown;
   /** The object's first path in its layer (where a rename moved it from). */
   path: string;
@@ -25,6 +33,28 @@ export interface LowerSource {
   mtimeMs: number;
   /** The content's identity, where the layer gives one (`LowerEntry.etag`). */
   etag?: string;
+}
+
+/**
+ * A copy of a lower object: an object of its own (its own inode number, born in the upper) that
+ * reads a lower object's bytes. `revert` gives one to a name whose lower object lives on under
+ * another name (it was renamed or linked away), so the two never share data or identity.
+ */
+export function isCopy(node: FileNode | SymlinkNode): boolean {
+  return node.lower !== undefined && node.lower.ino !== node.ino;
+}
+
+/** A copy nothing has changed since it was made: it shows exactly its lower entry. */
+export function isPristineCopy(node: FileNode | SymlinkNode): boolean {
+  const lower = node.lower;
+  if (lower === undefined || lower.ino === node.ino) return false;
+  if (node.kind === 'file' && (node.dataUpper || node.size !== lower.size)) return false;
+  return node.nlink === 1 && sameOwnerAndMode(node, lower.meta) && node.mtimeMs === lower.meta.mtimeMs;
+}
+
+/** Same permission bits and owner: what a directory's own change (chmod, chown) is about. */
+export function sameOwnerAndMode(a: EntryMeta, b: EntryMeta): boolean {
+  return a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 }
 
 /** What identifies a lower object's bytes across reopening: its etag, else size and mtime. */
@@ -264,7 +294,7 @@ export function toUpperInode(node: Node): UpperInode {
 /** Where a copied-up object came from: its lower inode number, and what identifies it if the lowers change. */
 function setOrigin(rec: UpperInode, node: FileNode | SymlinkNode): void {
   const lower = node.lower as LowerSource;
-  rec.origin = node.ino;
+  rec.origin = lower.ino;
   rec.originPath = lower.path;
   rec.originStamp = stampOf(lower);
 }

@@ -82,8 +82,12 @@ export async function buildLowerIndex(
     }
     const entry = (entryOf[layer] as EntryOf)(ref);
     if (entry.kind === 'file') {
-      const node = new FileNode(ino, pickMeta(entry), layer, entry.size, {
+      const meta = pickMeta(entry);
+      const node = new FileNode(ino, meta, layer, entry.size, {
         layer,
+        ino,
+        meta,
+        nlink: entry.nlink ?? 1,
         path: entry.path,
         ref: entry.ref,
         size: entry.size,
@@ -94,8 +98,12 @@ export async function buildLowerIndex(
       return node;
     }
     if (entry.kind === 'symlink') {
-      return new SymlinkNode(ino, pickMeta(entry), layer, entry.target, {
+      const meta = pickMeta(entry);
+      return new SymlinkNode(ino, meta, layer, entry.target, {
         layer,
+        ino,
+        meta,
+        nlink: 1,
         path: entry.path,
         ref: undefined,
         size: 0,

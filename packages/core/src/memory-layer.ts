@@ -1,14 +1,60 @@
 import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
 import { describeNode, type Tree, type TreeMeta } from './tree.js';
 
-/** A flat entry for {@link MemoryLayer.fromEntries}; metadata defaults like the tree helpers'. */
+/**
+ * A flat entry for {@link MemoryLayer.fromEntries}; metadata defaults like the tree helpers'.
+ *
+ * @example
+ * ```ts
+ * const entries: MemoryEntry[] = [
+ *   { path: '/bin/run', kind: 'file', data: '#!/bin/sh\n', mode: 0o755 },
+ *   { path: '/docs', kind: 'dir', opaque: true },
+ *   { path: '/old.txt', kind: 'whiteout' },
+ * ];
+ * const layer = MemoryLayer.fromEntries(entries);
+ * ```
+ */
 export type MemoryEntry =
-  | (TreeMeta & { path: string; kind: 'file'; data: string | Uint8Array })
-  | (TreeMeta & { path: string; kind: 'dir'; opaque?: boolean })
-  | (TreeMeta & { path: string; kind: 'symlink'; target: string })
-  | { path: string; kind: 'hardlink'; linkOf: string }
-  | { path: string; kind: 'whiteout' };
+  | (TreeMeta & {
+      /** The entry's path in the layer, `/`-separated. */
+      path: string;
+      /** A regular file. */
+      kind: 'file';
+      /** Its contents (a string is stored as UTF-8). */
+      data: string | Uint8Array;
+    })
+  | (TreeMeta & {
+      /** The entry's path in the layer. */
+      path: string;
+      /** A directory. */
+      kind: 'dir';
+      /** Hides the same directory's contents in the layers below. */
+      opaque?: boolean;
+    })
+  | (TreeMeta & {
+      /** The entry's path in the layer. */
+      path: string;
+      /** A symbolic link. */
+      kind: 'symlink';
+      /** The link's target, stored as given. */
+      target: string;
+    })
+  | {
+      /** The entry's path in the layer. */
+      path: string;
+      /** A second name of a file in this layer. */
+      kind: 'hardlink';
+      /** The path of that file. */
+      linkOf: string;
+    }
+  | {
+      /** The entry's path in the layer. */
+      path: string;
+      /** Hides the name in the layers below. */
+      kind: 'whiteout';
+    };
 
+/** How {@link MemoryLayer.fromTree} and {@link MemoryLayer.fromEntries} fill in what entries leave out. */
 export interface MemoryLayerOptions {
   /** Layer identity; by default a digest of the content. */
   id?: string;
@@ -18,7 +64,9 @@ export interface MemoryLayerOptions {
    * and its objects' stamps do not change between page loads.
    */
   mtimeMs?: number;
+  /** Default owner's user id (default 0). */
   uid?: number;
+  /** Default owner's group id (default 0). */
   gid?: number;
 }
 
@@ -141,15 +189,18 @@ export class MemoryLayer implements LowerLayer {
     return new MemoryLayer(list, data, options.id);
   }
 
+  /** The layer's identity: `options.id`, or a digest of the entries and their bytes. */
   get id(): string {
     this.#id ??= `memory:${digest(this.#entries, this.#data)}`;
     return this.#id;
   }
 
+  /** Every entry, as built. */
   entries(): Iterable<LowerEntry> {
     return this.#entries;
   }
 
+  /** Bytes `[offset, offset + length)` of a file entry, in a copy. */
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
     return this.readSync(ref, offset, length);
   }

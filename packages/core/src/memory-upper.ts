@@ -28,6 +28,7 @@ export class MemoryUpper implements UpperLayer {
   /** Commits made so far; lets tests assert how many transactions an operation took. */
   commits = 0;
 
+  /** Everything stored, as copies. */
   async load(): Promise<UpperSnapshot> {
     const dirents: UpperDirent[] = [];
     for (const [parent, names] of this.#dirents) {
@@ -44,10 +45,12 @@ export class MemoryUpper implements UpperLayer {
     };
   }
 
+  /** Applies every change or none, at once (see `UpperLayer.commit`). */
   async commit(changes: readonly UpperChange[]): Promise<void> {
     this.commitSync(changes);
   }
 
+  /** As `commit`, synchronously: what makes the overlay's `*Sync` writes possible. */
   commitSync(changes: readonly UpperChange[]): void {
     this.commits++;
     for (const c of changes) {
@@ -82,14 +85,17 @@ export class MemoryUpper implements UpperLayer {
     }
   }
 
+  /** One chunk of a file's bytes; `undefined` when it is not stored. */
   async readChunk(ino: number, index: number): Promise<Uint8Array | undefined> {
     return this.readChunkSync(ino, index);
   }
 
+  /** One chunk at once; `undefined` when it is not stored. */
   readChunkSync(ino: number, index: number): Uint8Array | undefined {
     return this.#chunks.get(ino)?.get(index);
   }
 
+  /** Drops everything. */
   async clear(): Promise<void> {
     this.#meta = undefined;
     this.#inodes.clear();
@@ -97,6 +103,7 @@ export class MemoryUpper implements UpperLayer {
     this.#chunks.clear();
   }
 
+  /** Bytes of file contents and records held. */
   async usage(): Promise<UpperUsage> {
     let bytes = 0;
     let entries = this.#inodes.size;

@@ -11,7 +11,7 @@ import {
   andThen,
   type DataIo,
   linkOp,
-  locate,
+  locateEntry,
   type Maybe,
   mkdirOp,
   openOp,
@@ -49,7 +49,9 @@ import { captureState, type Txn } from './txn.js';
  * own `Stats` class: the same fields and methods, rebuilt from what crossed).
  */
 export interface WalkEntry<S = Stats> {
+  /** The entry's absolute path in the overlay. */
   path: string;
+  /** What the entry is (`lstat`'s view: a symlink is `'symlink'`). */
   type: 'file' | 'dir' | 'symlink';
   /** `lstat` of the entry (a symlink is not followed). */
   stats: S;
@@ -57,6 +59,15 @@ export interface WalkEntry<S = Stats> {
   origin?: Origin;
 }
 
+/**
+ * What {@link Overlay.create} takes: the layers and the engine's settings.
+ *
+ * @example
+ * ```ts
+ * const options: OverlayOptions = { lowers: [app, base], upper: new MemoryUpper(), umask: 0o002 };
+ * const ov = await Overlay.create(options);
+ * ```
+ */
 export interface OverlayOptions {
   /** Read-only layers, topmost first (like `lowerdir=`). */
   lowers: readonly LowerLayer[];
@@ -68,6 +79,7 @@ export interface OverlayOptions {
   umask?: number;
   /** Owner of new objects (default 0). */
   uid?: number;
+  /** Group of new objects (default 0). */
   gid?: number;
   /**
    * What to do when the upper was built on lowers with other identities:
@@ -76,7 +88,17 @@ export interface OverlayOptions {
   onLowerChange?: 'refuse' | 'open';
 }
 
+/**
+ * An encoding name, or options with one (and Node's open flag).
+ *
+ * @inline
+ */
 type EncodingOption = { encoding?: string | null; flag?: string | number } | string | null | undefined;
+/**
+ * An encoding name, or options: the text's encoding, the new file's mode, the open flag.
+ *
+ * @inline
+ */
 type WriteOptions =
   | { encoding?: string | null; mode?: number; flag?: string | number }
   | string
@@ -86,7 +108,11 @@ type WriteOptions =
 const encodingOf = (options: EncodingOption | WriteOptions): string | null | undefined =>
   typeof options === 'string' ? options : options?.encoding;
 
-/** Times as Node takes them: seconds, a numeric string, or a Date. */
+/**
+ * Times as Node takes them: seconds, a numeric string, or a Date.
+ *
+ * @inline
+ */
 type Time = number | string | Date;
 
 /**
@@ -239,40 +265,87 @@ export class Overlay {
 
   // ── reading ────────────────────────────────────────────────────────────
 
+  /**
+   * Node's `stat`: the object `path` names, following symlinks. Rejects with ENOENT, ENOTDIR, ELOOP as
+   * Node does.
+   */
   async stat(path: PathLike): Promise<Stats> {
     await this.#settled();
     return statOf(this.#ns, pathToString(path), true);
   }
 
+  /** Node's `lstat`: as `stat`, but a final symlink is described itself, not followed. */
   async lstat(path: PathLike): Promise<Stats> {
     await this.#settled();
     return statOf(this.#ns, pathToString(path), false);
   }
 
+  /**
+   * Resolves when `path` exists (following symlinks), rejects with ENOENT otherwise. `mode` is not
+   * checked: the overlay enforces no permissions.
+   */
   async access(path: PathLike, _mode?: number): Promise<void> {
     await this.#settled();
     reach(this.#ns, pathToString(path), true, 'access');
   }
 
+  /**
+   * A whole file's bytes.
+   *
+   * @example
+   * ```ts
+   * const bytes = await ov.readFile('/logo.png');
+   * ```
+   */
   async readFile(
     path: PathLike,
     options?: { encoding?: null; flag?: string | number } | null,
   ): Promise<Uint8Array>;
+  /**
+   * A whole file decoded as text with `encoding` (`'utf8'`, `'latin1'`, `'base64'`, …).
+   *
+   * @example
+   * ```ts
+   * const text = await ov.readFile('/README.md', 'utf8');
+   * ```
+   */
   async readFile(
     path: PathLike,
     options: { encoding: string; flag?: string | number } | string,
   ): Promise<string>;
+  /** A whole file: bytes, or text when an encoding is given. */
   async readFile(path: PathLike, options?: EncodingOption): Promise<Uint8Array | string>;
   async readFile(path: PathLike, options?: EncodingOption): Promise<Uint8Array | string> {
     await this.#settled();
     return readFileOf(this.#ns, pathToString(path), encodingOf(options), ASYNC_IO);
   }
 
+  /**
+   * The names in a directory, sorted, lower and upper merged (whiteouts hide names, opaque directories
+   * hide the lowers'). `recursive` lists the whole tree as relative paths.
+   *
+   * @example
+   * ```ts
+   * await ov.readdir('/src');                      // ['main.ts', 'util.ts']
+   * await ov.readdir('/', { recursive: true });    // ['README.md', 'src', 'src/main.ts', …]
+   * ```
+   */
   async readdir(
     path: PathLike,
     options?: { withFileTypes?: false; recursive?: boolean; encoding?: string | null } | string | null,
   ): Promise<string[]>;
+  /**
+   * The entries of a directory as `Dirent`s, which tell their type without a `stat` each.
+   *
+   * @example
+   * ```ts
+   * for (const d of await ov.readdir('/src', { withFileTypes: true })) {
+   *   if (d.isDirectory()) console.log(d.name);
+   * }
+   * ```
+   */
   async readdir(path: PathLike, options: { withFileTypes: true; recursive?: boolean }): Promise<Dirent[]>;
+  /** The names or the `Dirent`s of a directory, as `options.withFileTypes` says. */
   async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]>;
   async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]> {
     await this.#settled();
@@ -283,11 +356,13 @@ export class Overlay {
     );
   }
 
+  /** A symlink's target, as it was written. */
   async readlink(path: PathLike, _options?: EncodingOption): Promise<string> {
     await this.#settled();
     return readlinkOf(this.#ns, pathToString(path));
   }
 
+  /** The canonical path: every symlink on the way resolved, `.` and `..` removed. */
   async realpath(path: PathLike, _options?: EncodingOption): Promise<string> {
     await this.#settled();
     return realpathOf(this.#ns, pathToString(path));
@@ -295,6 +370,16 @@ export class Overlay {
 
   // ── creating ───────────────────────────────────────────────────────────
 
+  /**
+   * Node's `mkdir`: creates a directory (`mode` before the umask, default 0o777). With `recursive`,
+   * creates the missing parents too and resolves with the first directory it created (`undefined` if
+   * none).
+   *
+   * @example
+   * ```ts
+   * await ov.mkdir('/src/lib/util', { recursive: true });
+   * ```
+   */
   async mkdir(
     path: PathLike,
     options?: { recursive?: boolean; mode?: number } | number,
@@ -305,6 +390,10 @@ export class Overlay {
     );
   }
 
+  /**
+   * Creates a directory named `prefix` plus six random characters (mode 0o700) and resolves with its
+   * path.
+   */
   async mkdtemp(prefix: string): Promise<string> {
     for (;;) {
       const candidate = prefix + Math.random().toString(36).slice(2, 8).padEnd(6, '0');
@@ -317,6 +406,17 @@ export class Overlay {
     }
   }
 
+  /**
+   * Replaces a file's contents (creating it, mode 0o666 before the umask, unless `flag` says otherwise).
+   * `data` may be a string, bytes, or an (async) iterable of either. A lower file is copied up first, as
+   * overlayfs does.
+   *
+   * @example
+   * ```ts
+   * await ov.writeFile('/src/main.ts', 'console.log(2)');
+   * await ov.writeFile('/data.bin', new Uint8Array([1, 2, 3]));
+   * ```
+   */
   async writeFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
     const o = typeof options === 'object' && options !== null ? options : {};
     const bytes = await collect(data, encodingOf(options));
@@ -325,6 +425,7 @@ export class Overlay {
     );
   }
 
+  /** Appends to a file, creating it if missing. */
   async appendFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
     const o = typeof options === 'object' && options !== null ? options : {};
     const bytes = await collect(data, encodingOf(options));
@@ -333,6 +434,18 @@ export class Overlay {
     );
   }
 
+  /**
+   * Opens a file and resolves with a `FileHandle` (`flags` as Node: `'r'`, `'r+'`, `'w'`, `'a'`, `'wx'`,
+   * …).
+   *
+   * @example
+   * ```ts
+   * const fh = await ov.open('/log.txt', 'a');
+   * await fh.write('one more line\n');
+
+   * await fh.close();
+   * ```
+   */
   async open(path: PathLike, flags?: string | number, mode?: number): Promise<FileHandle> {
     const m = parseFlags(flags, 'r');
     const p = pathToString(path);
@@ -344,6 +457,10 @@ export class Overlay {
     return new FileHandle(this.#ns, node, m, p, this.#fds);
   }
 
+  /**
+   * Copies a file's contents and mode. `mode` takes `fs.constants.COPYFILE_EXCL` (1): fail with EEXIST
+   * when `dest` exists.
+   */
   async copyFile(src: PathLike, dest: PathLike, mode = 0): Promise<void> {
     const from = pathToString(src);
     const to = pathToString(dest);
@@ -356,20 +473,26 @@ export class Overlay {
     });
   }
 
+  /**
+   * Creates a symlink at `path` pointing to `target` (stored as given, not resolved). `type` is ignored.
+   */
   async symlink(target: PathLike, path: PathLike, _type?: string | null): Promise<void> {
     await this.#mutate('symlink', path, (tx, p) => symlinkOp(this.#ns, tx, pathToString(target), p));
   }
 
+  /** Creates a hard link: `newPath` becomes another name of the file at `existingPath`. */
   async link(existingPath: PathLike, newPath: PathLike): Promise<void> {
     await this.#mutate('link', existingPath, (tx, from) => linkOp(this.#ns, tx, from, pathToString(newPath)));
   }
 
   // ── removing and moving ────────────────────────────────────────────────
 
+  /** Removes a name that is not a directory. A name from a lower is hidden by a whiteout. */
   async unlink(path: PathLike): Promise<void> {
     await this.#mutate('unlink', path, (tx, p) => unlinkOp(this.#ns, tx, p));
   }
 
+  /** Removes an empty directory (as merged: names in a lower count, unless whited out). */
   async rmdir(path: PathLike, _options?: unknown): Promise<void> {
     await this.#mutate('rmdir', path, (tx, p) => rmdirOp(this.#ns, tx, p));
   }
@@ -399,32 +522,45 @@ export class Overlay {
 
   // ── metadata ───────────────────────────────────────────────────────────
 
+  /**
+   * Sets the permission bits, following symlinks. A lower object is copied up for metadata only: its
+   * bytes stay in the lower.
+   */
   async chmod(path: PathLike, mode: number): Promise<void> {
     await this.#mutate('chmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chmod', { mode }));
   }
 
+  /** As `chmod`, but a final symlink is changed itself. */
   async lchmod(path: PathLike, mode: number): Promise<void> {
     await this.#mutate('lchmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchmod', { mode }));
   }
 
+  /** Sets the owner, following symlinks (no permission check). */
   async chown(path: PathLike, uid: number, gid: number): Promise<void> {
     await this.#mutate('chown', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chown', { uid, gid }));
   }
 
+  /** As `chown`, but a final symlink is changed itself. */
   async lchown(path: PathLike, uid: number, gid: number): Promise<void> {
     await this.#mutate('lchown', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchown', { uid, gid }));
   }
 
+  /**
+   * Sets the access and modification times, following symlinks. Times are seconds (a number or numeric
+   * string) or `Date`s, as Node takes them.
+   */
   async utimes(path: PathLike, atime: Time, mtime: Time): Promise<void> {
     const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
     await this.#mutate('utime', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'utime', times));
   }
 
+  /** As `utimes`, but a final symlink is changed itself. */
   async lutimes(path: PathLike, atime: Time, mtime: Time): Promise<void> {
     const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
     await this.#mutate('lutime', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lutime', times));
   }
 
+  /** Cuts or extends (with zeros) a file to `len` bytes (default 0). */
   async truncate(path: PathLike, len = 0): Promise<void> {
     await this.#mutate('open', path, (tx, p) => truncateOp(this.#ns, tx, p, len, ASYNC_IO));
   }
@@ -435,12 +571,18 @@ export class Overlay {
   // otherwise they throw EAGAIN saying which layer would have to wait. They
   // never return data that a pending write could still change.
 
+  /**
+   * As `stat`, at once. The `*Sync` calls answer where every layer involved can without waiting (memory
+   * layers, a memory upper, bytes a layer holds); otherwise they throw EAGAIN naming the layer that
+   * would have to wait. They never return what a pending write could still change.
+   */
   statSync(path: PathLike): Stats {
     const p = pathToString(path);
     this.#readableNow('stat', p);
     return statOf(this.#ns, p, true);
   }
 
+  /** As `lstat`, at once (EAGAIN: see `statSync`). */
   lstatSync(path: PathLike): Stats {
     const p = pathToString(path);
     this.#readableNow('lstat', p);
@@ -459,14 +601,18 @@ export class Overlay {
     }
   }
 
+  /** As `access`, at once (EAGAIN: see `statSync`). */
   accessSync(path: PathLike, _mode?: number): void {
     const p = pathToString(path);
     this.#readableNow('access', p);
     reach(this.#ns, p, true, 'access');
   }
 
+  /** As `readFile`, at once (EAGAIN: see `statSync`). */
   readFileSync(path: PathLike, options?: { encoding?: null; flag?: string | number } | null): Uint8Array;
+  /** As `readFile` with an encoding, at once. */
   readFileSync(path: PathLike, options: { encoding: string; flag?: string | number } | string): string;
+  /** As `readFile`, at once: bytes, or text when an encoding is given. */
   readFileSync(path: PathLike, options?: EncodingOption): Uint8Array | string;
   readFileSync(path: PathLike, options?: EncodingOption): Uint8Array | string {
     const p = pathToString(path);
@@ -474,11 +620,14 @@ export class Overlay {
     return readFileOf(this.#ns, p, encodingOf(options), SYNC_IO) as Uint8Array | string;
   }
 
+  /** As `readdir`, at once (EAGAIN: see `statSync`). */
   readdirSync(
     path: PathLike,
     options?: { withFileTypes?: false; recursive?: boolean; encoding?: string | null } | string | null,
   ): string[];
+  /** As `readdir` with `withFileTypes`, at once. */
   readdirSync(path: PathLike, options: { withFileTypes: true; recursive?: boolean }): Dirent[];
+  /** As `readdir`, at once: names or `Dirent`s. */
   readdirSync(path: PathLike, options?: ReaddirOptions | string | null): string[] | Dirent[];
   readdirSync(path: PathLike, options?: ReaddirOptions | string | null): string[] | Dirent[] {
     const p = pathToString(path);
@@ -486,18 +635,24 @@ export class Overlay {
     return readdirOf(this.#ns, p, typeof options === 'object' && options !== null ? options : {});
   }
 
+  /** As `readlink`, at once (EAGAIN: see `statSync`). */
   readlinkSync(path: PathLike, _options?: EncodingOption): string {
     const p = pathToString(path);
     this.#readableNow('readlink', p);
     return readlinkOf(this.#ns, p);
   }
 
+  /** As `realpath`, at once (EAGAIN: see `statSync`). */
   realpathSync(path: PathLike, _options?: EncodingOption): string {
     const p = pathToString(path);
     this.#readableNow('realpath', p);
     return realpathOf(this.#ns, p);
   }
 
+  /**
+   * As `mkdir`, done before returning. The synchronous writes need an upper that commits synchronously
+   * (`MemoryUpper`); others throw EAGAIN.
+   */
   mkdirSync(path: PathLike, options?: { recursive?: boolean; mode?: number } | number): string | undefined {
     const o = typeof options === 'number' ? { mode: options } : (options ?? {});
     return this.#mutateSync('mkdir', path, (tx, p) =>
@@ -505,6 +660,7 @@ export class Overlay {
     );
   }
 
+  /** As `writeFile`, done before returning (an upper that commits synchronously: see `mkdirSync`). */
   writeFileSync(path: PathLike, data: string | ArrayBufferView, options?: WriteOptions): void {
     const o = typeof options === 'object' && options !== null ? options : {};
     const bytes = bytesOf(data, encodingOf(options));
@@ -513,6 +669,7 @@ export class Overlay {
     );
   }
 
+  /** As `appendFile`, done before returning (see `mkdirSync`). */
   appendFileSync(path: PathLike, data: string | ArrayBufferView, options?: WriteOptions): void {
     const o = typeof options === 'object' && options !== null ? options : {};
     const bytes = bytesOf(data, encodingOf(options));
@@ -521,6 +678,7 @@ export class Overlay {
     );
   }
 
+  /** As `copyFile`, done before returning (see `mkdirSync`). */
   copyFileSync(src: PathLike, dest: PathLike, mode = 0): void {
     const from = pathToString(src);
     const to = pathToString(dest);
@@ -533,57 +691,70 @@ export class Overlay {
     });
   }
 
+  /** As `symlink`, done before returning (see `mkdirSync`). */
   symlinkSync(target: PathLike, path: PathLike, _type?: string | null): void {
     this.#mutateSync('symlink', path, (tx, p) => symlinkOp(this.#ns, tx, pathToString(target), p));
   }
 
+  /** As `link`, done before returning (see `mkdirSync`). */
   linkSync(existingPath: PathLike, newPath: PathLike): void {
     this.#mutateSync('link', existingPath, (tx, from) => linkOp(this.#ns, tx, from, pathToString(newPath)));
   }
 
+  /** As `unlink`, done before returning (see `mkdirSync`). */
   unlinkSync(path: PathLike): void {
     this.#mutateSync('unlink', path, (tx, p) => unlinkOp(this.#ns, tx, p));
   }
 
+  /** As `rmdir`, done before returning (see `mkdirSync`). */
   rmdirSync(path: PathLike, _options?: unknown): void {
     this.#mutateSync('rmdir', path, (tx, p) => rmdirOp(this.#ns, tx, p));
   }
 
+  /** As `rm`, done before returning (see `mkdirSync`). */
   rmSync(path: PathLike, options?: { recursive?: boolean; force?: boolean }): void {
     this.#mutateSync('rm', path, (tx, p) => rmOp(this.#ns, tx, p, options));
   }
 
+  /** As `rename`, done before returning (see `mkdirSync`). */
   renameSync(oldPath: PathLike, newPath: PathLike, flags?: RenameFlags): void {
     const to = pathToString(newPath);
     const refused = this.#mutateSync('rename', oldPath, (tx, from) => rename(this.#ns, from, to, tx, flags));
     if (refused) throw refused;
   }
 
+  /** As `chmod`, done before returning (see `mkdirSync`). */
   chmodSync(path: PathLike, mode: number): void {
     this.#mutateSync('chmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chmod', { mode }));
   }
 
+  /** As `chown`, done before returning (see `mkdirSync`). */
   chownSync(path: PathLike, uid: number, gid: number): void {
     this.#mutateSync('chown', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'chown', { uid, gid }));
   }
 
+  /** As `utimes`, done before returning (see `mkdirSync`). */
   utimesSync(path: PathLike, atime: Time, mtime: Time): void {
     const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
     this.#mutateSync('utime', path, (tx, p) => setAttrOp(this.#ns, tx, p, true, 'utime', times));
   }
 
+  /** As `truncate`, done before returning (see `mkdirSync`). */
   truncateSync(path: PathLike, len = 0): void {
     this.#mutateSync('open', path, (tx, p) => truncateOp(this.#ns, tx, p, len, SYNC_IO));
   }
 
+  /** As `lchmod`, done before returning (see `mkdirSync`). */
   lchmodSync(path: PathLike, mode: number): void {
     this.#mutateSync('lchmod', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchmod', { mode }));
   }
 
+  /** As `lchown`, done before returning (see `mkdirSync`). */
   lchownSync(path: PathLike, uid: number, gid: number): void {
     this.#mutateSync('lchown', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lchown', { uid, gid }));
   }
 
+  /** As `lutimes`, done before returning (see `mkdirSync`). */
   lutimesSync(path: PathLike, atime: Time, mtime: Time): void {
     const times = { atimeMs: toMs(atime), mtimeMs: toMs(mtime) };
     this.#mutateSync('lutime', path, (tx, p) => setAttrOp(this.#ns, tx, p, false, 'lutime', times));
@@ -653,26 +824,32 @@ export class Overlay {
     return handle.writeSync(writtenBytes(data, offsetOrPosition, lengthOrEncoding), position);
   }
 
+  /** Node's `fs.fstatSync(fd)`: the stats of an open descriptor's file. */
   fstatSync(fd: number): Stats {
     return this.#handle(fd, 'fstat').statSync();
   }
 
+  /** Node's `fs.ftruncateSync(fd, len)`: cuts or extends an open file. */
   ftruncateSync(fd: number, len = 0): void {
     this.#handle(fd, 'ftruncate').truncateSync(len);
   }
 
+  /** Node's `fs.fchmodSync(fd, mode)`. */
   fchmodSync(fd: number, mode: number): void {
     this.#handle(fd, 'fchmod').chmodSync(mode);
   }
 
+  /** Node's `fs.fchownSync(fd, uid, gid)`. */
   fchownSync(fd: number, uid: number, gid: number): void {
     this.#handle(fd, 'fchown').chownSync(uid, gid);
   }
 
+  /** Node's `fs.futimesSync(fd, atime, mtime)`. */
   futimesSync(fd: number, atime: Time, mtime: Time): void {
     this.#handle(fd, 'futime').utimesSync(atime, mtime);
   }
 
+  /** Node's `fs.closeSync(fd)`: closes a descriptor from `openSync` or a handle's `fd`. */
   closeSync(fd: number): void {
     this.#handle(fd, 'close').closeSync();
   }
@@ -688,8 +865,16 @@ export class Overlay {
   /** Which layer serves `path` (without following a final symlink), and whether it was copied up. */
   origin(path: PathLike): Origin {
     const node = reach(this.#ns, pathToString(path), false, 'origin');
-    const copiedUp = node.upper && node.layer !== 'upper';
-    const lowerLayer = node.layer === 'upper' ? undefined : node.layer;
+    // A copy made by revert is born in the upper but reads a lower entry: it counts as copied up
+    // from that entry's layer (a layer of -1 is a lost one, see replay's lostSource).
+    const source = node.kind === 'dir' ? undefined : node.lower;
+    const lowerLayer =
+      node.layer !== 'upper'
+        ? node.layer
+        : source !== undefined && source.layer >= 0
+          ? source.layer
+          : undefined;
+    const copiedUp = node.upper && lowerLayer !== undefined;
     const origin: Origin = {
       layer: node.upper ? 'upper' : (node.layer as number),
       copiedUp,
@@ -702,7 +887,7 @@ export class Overlay {
   /** Every change the upper holds relative to the lowers, sorted by path. */
   async changes(): Promise<Change[]> {
     await this.#settled();
-    return listChanges(this.#ns.root);
+    return listChanges(this.#ns.root, [...this.#ns.pristine.keys()]);
   }
 
   /** Discards every change, atomically: the merged view is the lowers again. */
@@ -744,19 +929,35 @@ export class Overlay {
   }
 
   /**
-   * Puts one path back as the lowers show it: a deleted name comes back, a
-   * modified or metadata-changed object loses its upper copy, an added one is
-   * removed, a directory is reverted with everything below it. A directory that
-   * was renamed here is refused (EINVAL): rename it back instead.
+   * Puts one path back as the lowers show it, and nothing else. Afterwards `path` (and everything
+   * below it) reads exactly what the lowers have at that name — the lower entry of the directory
+   * its parent merges — and no other path's content, type, existence, mode or inode number
+   * changes, except the other names of a file the lowers themselves hard-link to this one (they
+   * are one object, and read the lowers' bytes again too). A deleted name comes back, a modified
+   * or metadata-changed object loses its upper copy, an added one is removed, a directory is
+   * reverted with everything below it.
+   *
+   * Where the lower object still lives on under another name (renamed or linked away), that name
+   * keeps it — its content, inode number and identity — and `path` gets a copy of the lower
+   * entry with an inode number of its own; `changes()` then lists the other name as renamed.
+   * A directory something was moved or linked out of (or that was itself moved, its lower
+   * contents now showing under the new name) comes back as an opaque copy of the lower directory,
+   * every object in it with a number of its own. A directory that was renamed here is refused
+   * (EINVAL): rename it back instead. A lower file removed while still open is refused (EBUSY).
    *
    * @example
    * ```ts
    * await ov.revert('/src/main.ts'); // the base version again; ov.changes() no longer lists it
+   * // after a rename, the old name comes back; the moved file keeps its edit:
+   * await ov.rename('/src/main.ts', '/src/entry.ts');
+   * await ov.writeFile('/src/entry.ts', 'edited');
+   * await ov.revert('/src/main.ts'); // main.ts: the base; entry.ts: 'edited', renamed from main.ts
    * ```
    */
   async revert(path: PathLike): Promise<void> {
     await this.#mutate('revert', path, (tx, p) =>
-      revertName(this.#ns, locate(this.#ns, p, false, 'revert'), p, tx),
+      // The name itself, like unlink: a trailing slash does not follow a symlink there.
+      revertName(this.#ns, locateEntry(this.#ns, p, 'revert'), p, tx),
     );
   }
 

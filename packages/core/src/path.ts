@@ -34,7 +34,11 @@ export function joinPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
 
-/** Accepts what node:fs accepts as a path here: a string, a `file:` URL, or UTF-8 bytes. */
+/**
+ * Accepts what node:fs accepts as a path here: a string, a `file:` URL, or UTF-8 bytes.
+ *
+ * @inline
+ */
 export type PathLike = string | URL | Uint8Array;
 
 const decoder = new TextDecoder();

@@ -24,7 +24,9 @@ import { joinPath } from './path.js';
  * Its upper copy still hides the base's; a data copy's untouched parts read EIO.
  */
 export interface BaseChange {
+  /** The copied-up object's path. */
   path: string;
+  /** What happened to its base object. */
   change: 'changed' | 'missing';
 }
 
@@ -46,7 +48,16 @@ const lowerOf = (node: Node): LowerSource | undefined => (node.kind === 'dir' ? 
 
 /** A lower that is gone: reading what would come from it is EIO, never another object's bytes. */
 function lostSource(rec: UpperInode): LowerSource {
-  return { layer: -1, ref: undefined, path: rec.originPath ?? '', size: 0, mtimeMs: 0 };
+  return {
+    layer: -1,
+    ino: rec.origin ?? rec.ino,
+    meta: rec,
+    nlink: 1,
+    ref: undefined,
+    path: rec.originPath ?? '',
+    size: 0,
+    mtimeMs: 0,
+  };
 }
 
 /** The lower object at a path of the merged lowers, if any. */
@@ -99,9 +110,11 @@ export function replay(
     const known = objects.get(rec.ino);
     if (known) return known;
     const origin = resolveOrigin(rec);
-    // Only the very object the upper was built on is shared (hard links, reset);
-    // a moved, changed or missing one gets an object of its own.
-    const base = origin.kind === 'same' ? origin.node : undefined;
+    // Only the very object the upper was built on is shared (hard links, reset); a moved,
+    // changed or missing one gets an object of its own, and so does a copy of a lower object
+    // (its own inode number, see `isCopy`), which reads the lower object's bytes.
+    const copy = rec.origin !== undefined && rec.origin !== rec.ino;
+    const base = origin.kind === 'same' && !copy ? origin.node : undefined;
     if (base) remember(base);
     if (origin.kind === 'changed' || origin.kind === 'missing') {
       baseChanges.set(rec.ino, { change: origin.kind, path: rec.originPath ?? '' });
@@ -112,11 +125,10 @@ export function replay(
       if (!base && origin.kind !== 'none') {
         // A metadata-only copy reads the new base's bytes; a data copy never mixes its
         // chunks with another object's: its lower parts fail with EIO (a lost layer).
-        const now =
-          origin.kind === 'changed' || origin.kind === 'relocated' ? lowerOf(origin.node) : undefined;
-        const usable = now && (origin.kind === 'relocated' || rec.metacopy);
+        const now = origin.kind === 'missing' ? undefined : lowerOf(origin.node);
+        const usable = now && (origin.kind !== 'changed' || rec.metacopy);
         file.lower = usable ? now : lostSource(rec);
-        file.layer = now ? now.layer : 0;
+        if (!copy) file.layer = now ? now.layer : 0;
       }
       file.size = rec.size ?? 0;
       file.lowerLimit = rec.lowerLimit ?? 0;

@@ -20,25 +20,33 @@ const BLOCK = 4096;
  * devices); exported for look-alikes rebuilt elsewhere, e.g. the worker client's Stats.
  */
 export abstract class EntryType {
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected abstract entryKind(): Node['kind'];
+  /** Whether the entry is a regular file. */
   isFile(): boolean {
     return this.entryKind() === 'file';
   }
+  /** Whether the entry is a directory. */
   isDirectory(): boolean {
     return this.entryKind() === 'dir';
   }
+  /** Whether the entry is a symbolic link (only from `lstat` or `readdir`: `stat` follows links). */
   isSymbolicLink(): boolean {
     return this.entryKind() === 'symlink';
   }
+  /** Always `false`: an overlay holds no devices. */
   isBlockDevice(): boolean {
     return false;
   }
+  /** Always `false`: an overlay holds no devices. */
   isCharacterDevice(): boolean {
     return false;
   }
+  /** Always `false`: an overlay holds no FIFOs. */
   isFIFO(): boolean {
     return false;
   }
+  /** Always `false`: an overlay holds no sockets. */
   isSocket(): boolean {
     return false;
   }
@@ -54,21 +62,36 @@ export abstract class EntryType {
  * ```
  */
 export class Stats extends EntryType {
+  /** Device number: one for the whole merged tree, as the kernel's overlayfs reports. */
   dev = OVERLAY_DEV;
+  /** Inode number: stable for a path's object across calls (a lower entry keeps its number after copy-up). */
   ino: number;
+  /** File type and permission bits, as `st_mode` (`mode & 0o777` for the permissions). */
   mode: number;
+  /** Number of hard links to the object. */
   nlink: number;
+  /** Owner's user id. */
   uid: number;
+  /** Owner's group id. */
   gid: number;
+  /** Always `0`: an overlay holds no device files. */
   rdev = 0;
+  /** Size in bytes: a file's length, a symlink's target length, a directory's block size. */
   size: number;
+  /** Preferred I/O block size, 4096. */
   blksize = BLOCK;
+  /** 512-byte blocks the size takes, rounded up. */
   blocks: number;
+  /** Last access, in milliseconds since the epoch. */
   atimeMs: number;
+  /** Last change of the contents, in milliseconds since the epoch. */
   mtimeMs: number;
+  /** Last change of the contents or metadata, in milliseconds since the epoch. */
   ctimeMs: number;
+  /** Creation, in milliseconds since the epoch. */
   birthtimeMs: number;
 
+  /** @internal Built by the engine from its node; callers get Stats from `stat` and friends. */
   constructor(node: Node) {
     super();
     this.ino = node.ino;
@@ -84,32 +107,49 @@ export class Stats extends EntryType {
     this.birthtimeMs = node.birthtimeMs;
   }
 
+  /** `atimeMs` as a `Date`. */
   get atime(): Date {
     return new Date(this.atimeMs);
   }
+  /** `mtimeMs` as a `Date`. */
   get mtime(): Date {
     return new Date(this.mtimeMs);
   }
+  /** `ctimeMs` as a `Date`. */
   get ctime(): Date {
     return new Date(this.ctimeMs);
   }
+  /** `birthtimeMs` as a `Date`. */
   get birthtime(): Date {
     return new Date(this.birthtimeMs);
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Node['kind'] {
     const type = this.mode & S_IFMT;
     return type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : 'file';
   }
 }
 
-/** A directory entry from `readdir(path, { withFileTypes: true })`. */
+/**
+ * A directory entry from `readdir(path, { withFileTypes: true })`.
+ *
+ * @example
+ * ```ts
+ * for (const d of await ov.readdir('/', { withFileTypes: true, recursive: true })) {
+ *   if (d.isFile()) console.log(`${d.parentPath}/${d.name}`);
+ * }
+ * ```
+ */
 export class Dirent extends EntryType {
+  /** The entry's name: its last path component, also in a recursive listing. */
   readonly name: string;
+  /** The path of the directory holding the entry. */
   readonly parentPath: string;
   readonly #kind: Node['kind'];
   /** The inode number of the entry; equals `stat().ino`, as `d_ino` does. */
   readonly ino: number;
 
+  /** @internal Built by the engine's `readdir`. */
   constructor(name: string, parentPath: string, kind: Node['kind'], ino: number) {
     super();
     this.name = name;
@@ -121,6 +161,7 @@ export class Dirent extends EntryType {
   get path(): string {
     return this.parentPath;
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Node['kind'] {
     return this.#kind;
   }

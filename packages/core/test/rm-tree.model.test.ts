@@ -36,15 +36,6 @@ vi.mock('../src/remove.js', async (importOriginal) => {
       (model.old ? old.oldRemoveName : real.removeName)(...a),
   };
 });
-vi.mock('../src/revert.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/revert.js')>();
-  const old = await import('./rm-tree/old-engine.js');
-  return {
-    ...real,
-    revertName: (...a: Parameters<typeof real.revertName>) =>
-      (model.old ? old.oldRevertName : real.revertName)(...a),
-  };
-});
 
 const numRuns = Number(process.env.VELLUM_RMTREE_RUNS ?? 300);
 const idbRuns = Number(process.env.VELLUM_RMTREE_IDB_RUNS ?? 60);

@@ -22,21 +22,57 @@ export type { WalkEntry } from './walk-entries.js';
 
 import { prepareData, type WriteData } from './write-data.js';
 
+/**
+ * An encoding name, or options with one (and Node's open flag).
+ *
+ * @inline
+ */
 type ReadOptions = { encoding?: string | null; flag?: string | number } | string | null | undefined;
+/**
+ * An encoding name, or options: the text's encoding, the new file's mode, the open flag.
+ *
+ * @inline
+ */
 type WriteOptions =
   | { encoding?: string | null; mode?: number; flag?: string | number }
   | string
   | null
   | undefined;
+/**
+ * `readdir`'s options: `Dirent`s instead of names, the whole tree, the names' encoding.
+ *
+ * @inline
+ */
 type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean; encoding?: string | null };
+/**
+ * Times as Node takes them: seconds, a numeric string, or a Date.
+ *
+ * @inline
+ */
 type Times = number | string | Date;
 
-/** One file for {@link OverlayClient.writeMany}. */
+/**
+ * One file for {@link OverlayClient.writeMany}.
+ *
+ * @example
+ * ```ts
+ * const entries: WriteEntry[] = [
+ *   { path: '/src/a.ts', data: 'export const a = 1;' },
+ *   { path: '/bin/run', data: '#!/bin/sh\n', mode: 0o755 },
+ * ];
+ * await fs.writeMany(entries, { parents: true });
+ * ```
+ */
 export interface WriteEntry {
+  /** The file's path. */
   path: string;
+  /** Its contents (a string is encoded with `encoding`, default UTF-8). */
   data: string | ArrayBufferView;
+  /** Mode of a file created (default 0o666 before the umask). */
   mode?: number;
+  /** The encoding of a string `data`. */
   encoding?: string;
+  /** Node's open flag (default `'w'`; `'wx'` fails with EEXIST where the file exists). */
   flag?: string;
 }
 
@@ -75,7 +111,7 @@ export class OverlayClient extends EventTarget {
     );
   }
 
-  /** @internal */
+  /** @internal Sends the layers and settings; `createOverlayWorker` calls it once. */
   async init(options: WireInit): Promise<void> {
     const opened = await this.#conn.init(options);
     this.#baseChanges = opened.baseChanges;
@@ -89,8 +125,12 @@ export class OverlayClient extends EventTarget {
    *
    * @example
    * ```ts
-   * const fs = await createOverlayWorker({ lowers, upper: { type: 'idb', name: 'w', whenLocked: 'read-only' } });
-   * if (fs.readOnly) showBanner('Read-only: another tab writes to this workspace');
+   * const fs = await createOverlayWorker({
+   *   lowers: [{ type: 'zip', url: '/template.zip' }],
+   *   upper: { type: 'idb', name: 'w', whenLocked: 'read-only' },
+   * });
+   * if (fs.readOnly) console.warn('Read-only: another tab writes to this workspace');
+
    * ```
    */
   get readOnly(): boolean {
@@ -116,37 +156,69 @@ export class OverlayClient extends EventTarget {
 
   // ── reading ────────────────────────────────────────────────────────────
 
+  /** As `Overlay.stat`: the object `path` names, following symlinks. */
   async stat(path: PathLike): Promise<Stats> {
     return new Stats((await this.#call('stat', [pathString(path)])) as Float64Array);
   }
 
+  /** As `Overlay.lstat`: a final symlink is described itself. */
   async lstat(path: PathLike): Promise<Stats> {
     return new Stats((await this.#call('lstat', [pathString(path)])) as Float64Array);
   }
 
+  /** As `Overlay.access`: resolves when `path` exists, rejects with ENOENT otherwise. */
   async access(path: PathLike, mode?: number): Promise<void> {
     await this.#call('access', [pathString(path), mode]);
   }
 
+  /**
+   * A whole file's bytes.
+   *
+   * @example
+   * ```ts
+   * const bytes = await fs.readFile('/logo.png');
+   * ```
+   */
   async readFile(
     path: PathLike,
     options?: { encoding?: null; flag?: string | number } | null,
   ): Promise<Uint8Array>;
+  /**
+   * A whole file decoded as text with `encoding`.
+   *
+   * @example
+   * ```ts
+   * const text = await fs.readFile('/README.md', 'utf8');
+   * ```
+   */
   async readFile(
     path: PathLike,
     options: { encoding: string; flag?: string | number } | string,
   ): Promise<string>;
+  /** A whole file: bytes, or text when an encoding is given. */
   async readFile(path: PathLike, options?: ReadOptions): Promise<Uint8Array | string>;
   async readFile(path: PathLike, options?: ReadOptions): Promise<Uint8Array | string> {
     const out = await this.#call('readFile', [pathString(path), options]);
     return typeof out === 'string' ? out : asResult(out as Uint8Array);
   }
 
+  /**
+   * The names in a directory, sorted, the layers merged (`recursive`: the whole tree as relative paths).
+   */
   async readdir(
     path: PathLike,
     options?: (ReaddirOptions & { withFileTypes?: false }) | string | null,
   ): Promise<string[]>;
+  /**
+   * The entries of a directory as `Dirent`s.
+   *
+   * @example
+   * ```ts
+   * const dirs = (await fs.readdir('/src', { withFileTypes: true })).filter((d) => d.isDirectory());
+   * ```
+   */
   async readdir(path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Promise<Dirent[]>;
+  /** The names or the `Dirent`s of a directory, as `options.withFileTypes` says. */
   async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]>;
   async readdir(path: PathLike, options?: ReaddirOptions | string | null): Promise<string[] | Dirent[]> {
     const o = typeof options === 'object' && options !== null ? options : undefined;
@@ -154,16 +226,19 @@ export class OverlayClient extends EventTarget {
     return o?.withFileTypes ? (out as WireDirent[]).map((d) => new Dirent(d)) : (out as string[]);
   }
 
+  /** As `Overlay.readlink`: a symlink's target. */
   async readlink(path: PathLike, _options?: ReadOptions): Promise<string> {
     return (await this.#call('readlink', [pathString(path)])) as string;
   }
 
+  /** As `Overlay.realpath`: the canonical path. */
   async realpath(path: PathLike, _options?: ReadOptions): Promise<string> {
     return (await this.#call('realpath', [pathString(path)])) as string;
   }
 
   // ── writing ────────────────────────────────────────────────────────────
 
+  /** As `Overlay.mkdir` (`recursive` resolves with the first directory created). */
   async mkdir(
     path: PathLike,
     options?: { recursive?: boolean; mode?: number } | number,
@@ -171,45 +246,63 @@ export class OverlayClient extends EventTarget {
     return (await this.#call('mkdir', [pathString(path), options])) as string | undefined;
   }
 
+  /** As `Overlay.mkdtemp`: a new directory named `prefix` plus six random characters. */
   async mkdtemp(prefix: string): Promise<string> {
     return (await this.#call('mkdtemp', [prefix])) as string;
   }
 
+  /**
+   * As `Overlay.writeFile`: replaces a file's contents (a lower file is copied up first). Bytes cross as
+   * one private copy, transferred: the buffer given stays the caller's.
+   *
+   * @example
+   * ```ts
+   * await fs.writeFile('/src/main.ts', 'console.log(2)');
+   * ```
+   */
   async writeFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
     const p = await prepareData(data);
     await this.#call('writeFile', [pathString(path), p.data, options], p.transfer);
   }
 
+  /** As `Overlay.appendFile`. */
   async appendFile(path: PathLike, data: WriteData, options?: WriteOptions): Promise<void> {
     const p = await prepareData(data);
     await this.#call('appendFile', [pathString(path), p.data, options], p.transfer);
   }
 
+  /** As `Overlay.open`: a `FileHandle` whose calls go to the worker. */
   async open(path: PathLike, flags?: string | number, mode?: number): Promise<FileHandle> {
     const h = (await this.#call('open', [pathString(path), flags, mode])) as WireHandle;
     return new FileHandle(this.#conn, h.id, h.fd);
   }
 
+  /** As `Overlay.copyFile` (`mode` 1, `COPYFILE_EXCL`: fail with EEXIST when `dest` exists). */
   async copyFile(src: PathLike, dest: PathLike, mode?: number): Promise<void> {
     await this.#call('copyFile', [pathString(src), pathString(dest), mode]);
   }
 
+  /** As `Overlay.symlink`: `path` becomes a symlink to `target`. */
   async symlink(target: PathLike, path: PathLike, type?: string | null): Promise<void> {
     await this.#call('symlink', [pathString(target), pathString(path), type]);
   }
 
+  /** As `Overlay.link`: `newPath` becomes another name of `existingPath`'s file. */
   async link(existingPath: PathLike, newPath: PathLike): Promise<void> {
     await this.#call('link', [pathString(existingPath), pathString(newPath)]);
   }
 
+  /** As `Overlay.unlink`. */
   async unlink(path: PathLike): Promise<void> {
     await this.#call('unlink', [pathString(path)]);
   }
 
+  /** As `Overlay.rmdir`: removes an empty directory. */
   async rmdir(path: PathLike, options?: unknown): Promise<void> {
     await this.#call('rmdir', [pathString(path), options]);
   }
 
+  /** As `Overlay.rm`: `recursive` removes a tree in one transaction, `force` ignores a missing path. */
   async rm(path: PathLike, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
     await this.#call('rm', [pathString(path), options]);
   }
@@ -219,30 +312,37 @@ export class OverlayClient extends EventTarget {
     await this.#call('rename', [pathString(oldPath), pathString(newPath), flags]);
   }
 
+  /** As `Overlay.chmod`. */
   async chmod(path: PathLike, mode: number): Promise<void> {
     await this.#call('chmod', [pathString(path), mode]);
   }
 
+  /** As `Overlay.lchmod`. */
   async lchmod(path: PathLike, mode: number): Promise<void> {
     await this.#call('lchmod', [pathString(path), mode]);
   }
 
+  /** As `Overlay.chown`. */
   async chown(path: PathLike, uid: number, gid: number): Promise<void> {
     await this.#call('chown', [pathString(path), uid, gid]);
   }
 
+  /** As `Overlay.lchown`. */
   async lchown(path: PathLike, uid: number, gid: number): Promise<void> {
     await this.#call('lchown', [pathString(path), uid, gid]);
   }
 
+  /** As `Overlay.utimes` (seconds, numeric strings or `Date`s). */
   async utimes(path: PathLike, atime: Times, mtime: Times): Promise<void> {
     await this.#call('utimes', [pathString(path), atime, mtime]);
   }
 
+  /** As `Overlay.lutimes`. */
   async lutimes(path: PathLike, atime: Times, mtime: Times): Promise<void> {
     await this.#call('lutimes', [pathString(path), atime, mtime]);
   }
 
+  /** As `Overlay.truncate`. */
   async truncate(path: PathLike, len?: number): Promise<void> {
     await this.#call('truncate', [pathString(path), len]);
   }
@@ -375,7 +475,13 @@ export class OverlayClient extends EventTarget {
    *
    * @example
    * ```ts
-   * const errors = await fs.writeMany([{ path: '/t/a.txt', data: 'a' }, { path: '/t/b.bin', data: bytes }], { parents: true });
+   * const errors = await fs.writeMany(
+   *   [
+   *     { path: '/t/a.txt', data: 'a' },
+   *     { path: '/t/b.bin', data: new Uint8Array([1, 2, 3]) },
+   *   ],
+   *   { parents: true },
+   * );
    * ```
    */
   async writeMany(
@@ -431,7 +537,15 @@ export class OverlayClient extends EventTarget {
   events<K extends OverlayEventType = OverlayEventType>(
     types?: readonly K[],
     options?: { signal?: AbortSignal },
-  ): AsyncIterableIterator<Extract<OverlayEvent, { type: K | 'close' }>> {
+  ): AsyncIterableIterator<
+    Extract<
+      OverlayEvent,
+      {
+        /** The types asked for, and `close`. */
+        type: K | 'close';
+      }
+    >
+  > {
     const all = types ?? (EVENT_TYPES as readonly K[]);
     return eventStream(this, all, this.#conn.gone !== undefined, options?.signal);
   }
@@ -455,7 +569,8 @@ export class OverlayClient extends EventTarget {
    * @example
    * ```ts
    * await fs.close();
-   * const again = await createOverlayWorker({ lowers, upper: { type: 'idb', name: 'lesson-1' } });
+   * const again = await createOverlayWorker({ lowers: [{ type: 'zip', url: '/template.zip' }], upper: { type: 'idb', name: 'lesson-1' } });
+
    * ```
    */
   close(): Promise<void> {

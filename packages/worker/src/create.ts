@@ -8,6 +8,20 @@ import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
 import { spawnWeb } from './spawn-web.js';
 
+/**
+ * What {@link createOverlayWorker} takes: the layers as descriptors, the engine's settings,
+ * an optional worker of your own, and listeners for what the lowers report while opening.
+ *
+ * @example
+ * ```ts
+ * const options: OverlayWorkerOptions = {
+ *   lowers: [{ type: 'zip', url: '/template.zip' }],
+ *   upper: { type: 'idb', name: 'lesson-1' },
+ *   onWarning: (w) => console.warn(`lower ${w.layer}: ${w.message}`),
+ * };
+ * const fs = await createOverlayWorker(options);
+ * ```
+ */
 export interface OverlayWorkerOptions extends EngineOptions {
   /** Read-only layers, topmost first, as serializable descriptors. */
   lowers: readonly LowerDescriptor[];
@@ -75,7 +89,8 @@ async function link(worker: OverlayWorkerOptions['worker']): Promise<WorkerLink>
  * Starts the overlay engine in a worker (a module Web Worker in a page, a
  * `worker_threads` worker under Node) and returns a client with `Overlay`'s async API.
  * The layers are built in the worker from serializable descriptors; an unknown
- * descriptor type rejects with a TypeError naming it (and the worker is ended).
+ * descriptor type rejects with EINVAL naming it and the known kinds (and the worker is ended).
+
  *
  * @example
  * ```ts

@@ -23,12 +23,26 @@ export function toWireError(error: unknown): WireError {
  * An error the engine raised in the worker, re-created on the client with the same
  * `name`, `message`, `code`, `errno`, `syscall`, `path` and `dest` (Node's fs shape).
  * Its stack is the caller's; `workerStack` is where it was thrown.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await fs.readFile('/missing.txt');
+ * } catch (error) {
+ *   if (error instanceof RemoteError && error.code === 'ENOENT') console.log(error.message);
+ * }
+ * ```
  */
 export class RemoteError extends Error {
+  /** Node's error code (`'ENOENT'`, `'EEXIST'`, …), as the engine's `FsError` had it. */
   declare code?: string;
+  /** The negated Linux errno, as Node reports it. */
   declare errno?: number;
+  /** The system call that failed, as Node names it. */
   declare syscall?: string;
+  /** The path the call was given. */
   declare path?: string;
+  /** The second path of a two-path call (`rename`, `link`, `copyFile`). */
   declare dest?: string;
   /** The stack in the worker, for debugging. */
   declare workerStack?: string;
@@ -50,9 +64,17 @@ export function fromWireError(wire: WireError): RemoteError {
 /**
  * What every pending and later call rejects with once the worker is gone
  * (terminated, crashed, or closed with `fs.close()`).
+ *
+ * @example
+ * ```ts
+ * await fs.close();
+ * await fs.stat('/').catch((e) => e instanceof WorkerGoneError); // true
+ * ```
  */
 export class WorkerGoneError extends Error {
+  /** Always `'ERR_VELLUM_WORKER_GONE'`. */
   readonly code = 'ERR_VELLUM_WORKER_GONE';
+  /** @internal Made by the client when the worker ends. */
   constructor(reason: string, op?: string) {
     super(
       `@vellum/worker: the overlay worker ${reason}${op === undefined ? '' : `; the call ${op}() cannot complete`}`,

@@ -7,24 +7,59 @@ import type { ProgressDetail, RemoteChangeDetail, WarningDetail } from './layer-
 
 /** `detail` of the `change` event: which call changed which paths. */
 export interface ChangeDetail {
+  /** The call that made the change (`'writeFile'`, `'rename'`, `'writeMany'`, …). */
   op: string;
+  /** The paths it changed (both names of a rename). */
   paths: string[];
 }
 
-/** Every event a client dispatches, by type. */
+/**
+ * Every event a client dispatches, by type, with the type of its `detail`.
+ *
+ * @example
+ * ```ts
+ * fs.addEventListener('warning', (e) => {
+ *   const w = (e as CustomEvent<OverlayEventMap['warning']>).detail;
+ *   console.warn(`lower ${w.layer}: ${w.message}`);
+ * });
+ * ```
+ */
 export interface OverlayEventMap {
+  /** After every mutating call, before it resolves. */
   change: ChangeDetail;
+  /** Download progress of the zip and HTTP lowers. */
   progress: ProgressDetail;
+  /** What a lower worked around (an entry left out, a server without Range support). */
   warning: WarningDetail;
+  /** Another tab's writer committed to this IndexedDB workspace (the view already follows). */
   'remote-change': RemoteChangeDetail;
-  close: { reason: string };
+  /** The worker ended (closed, crashed or terminated); the last event. */
+  close: {
+    /** Why the worker ended. */
+    reason: string;
+  };
 }
 
+/** The name of an event the client dispatches. */
 export type OverlayEventType = keyof OverlayEventMap;
 
-/** One event as the iterator yields it. */
+/**
+ * One event as the iterator yields it.
+ *
+ * @example
+ * ```ts
+ * for await (const event of fs.events(['change'])) {
+ *   if (event.type === 'change') console.log(event.detail.op, event.detail.paths);
+ * }
+ * ```
+ */
 export type OverlayEvent = {
-  [K in OverlayEventType]: { type: K; detail: OverlayEventMap[K] };
+  [K in OverlayEventType]: {
+    /** The event's type. */
+    type: K;
+    /** What the event carries. */
+    detail: OverlayEventMap[K];
+  };
 }[OverlayEventType];
 
 /** The `detail` of a `CustomEvent` the client dispatched. */

@@ -6,14 +6,34 @@ import type { Connection } from './connection.js';
 import { Stats } from './stats.js';
 import { prepareData, type WriteData } from './write-data.js';
 
+/**
+ * What {@link FileHandle.read} resolves with, as Node's.
+ *
+ * @example
+ * ```ts
+ * const { bytesRead, buffer } = await fh.read({ buffer: new Uint8Array(1024), position: 0 });
+ * const head = buffer.subarray(0, bytesRead);
+
+ * ```
+ */
 export interface ReadResult<T extends ArrayBufferView> {
+  /** Bytes read: fewer than asked at the end of the file, 0 past it. */
   bytesRead: number;
+  /** The buffer read into. */
   buffer: T;
 }
+/** What {@link FileHandle.write} resolves with, as Node's. */
 export interface WriteResult<T> {
+  /** Bytes written. */
   bytesWritten: number;
+  /** The data given. */
   buffer: T;
 }
+/**
+ * Times as Node takes them: seconds, a numeric string, or a Date.
+ *
+ * @inline
+ */
 type Times = number | string | Date;
 
 // A handle dropped without close() would stay open in the worker (and keep an unlinked file's data).
@@ -38,7 +58,7 @@ export class FileHandle {
   readonly #conn: Connection;
   readonly #id: number;
 
-  /** @internal */
+  /** @internal Made by the client's `open`. */
   constructor(conn: Connection, id: number, fd: number) {
     this.#conn = conn;
     this.#id = id;
@@ -50,6 +70,11 @@ export class FileHandle {
     return this.#conn.call(`fh.${op}`, [this.#id, ...args], transfer);
   }
 
+  /**
+   * Reads into a buffer, as Node's `filehandle.read`: `(buffer, offset?, length?, position?)` or `({
+   * buffer, offset, length, position })`. Without a position it reads from the handle's position and
+   * moves it.
+   */
   async read<T extends ArrayBufferView = Uint8Array>(
     bufferOrOptions?: T | ReadOptions<T>,
     offset?: number,
@@ -63,6 +88,11 @@ export class FileHandle {
     return { bytesRead: bytes.length, buffer };
   }
 
+  /**
+   * Writes bytes or a string, as Node's `filehandle.write`: `(buffer, offset?, length?, position?)` or
+   * `(string, position?, encoding?)`. Without a position it writes at the handle's position and moves
+   * it.
+   */
   async write<T extends ArrayBufferView | string>(
     data: T,
     offsetOrPosition?: number | null,
@@ -81,49 +111,62 @@ export class FileHandle {
     return { bytesWritten: written as number, buffer: data };
   }
 
+  /** The rest of the file from the handle's position: bytes, or text with an encoding. */
   async readFile(options?: { encoding?: string | null } | string | null): Promise<Uint8Array | string> {
     const out = await this.#call('readFile', [options]);
     return typeof out === 'string' ? out : asResult(out as Uint8Array);
   }
 
+  /**
+   * Writes `data` from the handle's position on, as Node's (on a fresh `'w'` handle: the new contents).
+   */
   async writeFile(data: WriteData, options?: { encoding?: string | null } | string | null): Promise<void> {
     const p = await prepareData(data);
     await this.#call('writeFile', [p.data, options], p.transfer);
   }
 
+  /** Appends to the file. */
   async appendFile(data: WriteData, options?: { encoding?: string | null } | string | null): Promise<void> {
     const p = await prepareData(data);
     await this.#call('appendFile', [p.data, options], p.transfer);
   }
 
+  /** The file's stats. */
   async stat(): Promise<Stats> {
     return new Stats((await this.#call('stat', [])) as Float64Array);
   }
 
+  /** Cuts or extends (with zeros) the file to `len` bytes (default 0). */
   async truncate(len = 0): Promise<void> {
     await this.#call('truncate', [len]);
   }
 
+  /** Sets the file's permission bits. */
   async chmod(mode: number): Promise<void> {
     await this.#call('chmod', [mode]);
   }
 
+  /** Sets the file's owner. */
   async chown(uid: number, gid: number): Promise<void> {
     await this.#call('chown', [uid, gid]);
   }
 
+  /** Sets the file's access and modification times (seconds or `Date`s). */
   async utimes(atime: Times, mtime: Times): Promise<void> {
     await this.#call('utimes', [atime, mtime]);
   }
 
+  /** As the engine's: every write through the handle was committed when it resolved (the upper's durability: `sync()` of the client). */
   async sync(): Promise<void> {
     await this.#call('sync', []);
   }
 
+  /** As `sync`. */
   async datasync(): Promise<void> {
     await this.#call('datasync', []);
   }
 
+  /** Closes the handle in the worker. */
   async close(): Promise<void> {
     unclosed.unregister(this);
     await this.#call('close', []);

@@ -1,7 +1,9 @@
 /**
- * @vellum/worker — the overlay engine in a Web Worker or a worker_threads worker,
+ * `@vellum/worker` — the overlay engine in a Web Worker or a worker_threads worker,
  * behind a client with `Overlay`'s async API (Comlink, transferred buffers, bulk
  * calls, events), and synchronous access for other workers.
+ *
+ * @module
  */
 
 // The layer descriptors are `@vellum/core`'s, re-exported so a page needs one import.

@@ -14,10 +14,14 @@ const PROGRESS_MS = 50;
 export type ProgressDetail = ProgressEvent;
 
 /** `detail` of the client's `warning` event: what a lower worked around, and which lower (index in `lowers`). */
-export type WarningDetail = LayerWarning & { layer: number };
+export type WarningDetail = LayerWarning & {
+  /** The lower's index in `lowers` (0 = top). */
+  layer: number;
+};
 
 /** `detail` of the client's `remote-change` event: another tab's writer committed to this IndexedDB workspace. */
 export interface RemoteChangeDetail {
+  /** The workspace's name (the `idb` upper's `name`). */
   name: string;
 }
 

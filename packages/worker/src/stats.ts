@@ -7,6 +7,7 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 
+/** @inline */
 type Kind = 'file' | 'dir' | 'symlink';
 
 /**
@@ -20,19 +21,33 @@ type Kind = 'file' | 'dir' | 'symlink';
  * ```
  */
 export class Stats extends EntryType {
+  /** Device number: one for the whole merged tree, as the kernel's overlayfs reports. */
   dev: number;
+  /** Inode number: stable for a path's object across calls (a lower entry keeps its number after copy-up). */
   ino: number;
+  /** File type and permission bits, as `st_mode` (`mode & 0o777` for the permissions). */
   mode: number;
+  /** Number of hard links to the object. */
   nlink: number;
+  /** Owner's user id. */
   uid: number;
+  /** Owner's group id. */
   gid: number;
+  /** Always `0`: an overlay holds no device files. */
   rdev: number;
+  /** Size in bytes: a file's length, a symlink's target length, a directory's block size. */
   size: number;
+  /** Preferred I/O block size, 4096. */
   blksize: number;
+  /** 512-byte blocks the size takes, rounded up. */
   blocks: number;
+  /** Last access, in milliseconds since the epoch. */
   atimeMs: number;
+  /** Last change of the contents, in milliseconds since the epoch. */
   mtimeMs: number;
+  /** Last change of the contents or metadata, in milliseconds since the epoch. */
   ctimeMs: number;
+  /** Creation, in milliseconds since the epoch. */
   birthtimeMs: number;
 
   /** @internal Reads slot `index` of a packed stats array (see `stats-wire.ts`). */
@@ -55,32 +70,47 @@ export class Stats extends EntryType {
     this.birthtimeMs = packed[b + 13] as number;
   }
 
+  /** `atimeMs` as a `Date`. */
   get atime(): Date {
     return new Date(this.atimeMs);
   }
+  /** `mtimeMs` as a `Date`. */
   get mtime(): Date {
     return new Date(this.mtimeMs);
   }
+  /** `ctimeMs` as a `Date`. */
   get ctime(): Date {
     return new Date(this.ctimeMs);
   }
+  /** `birthtimeMs` as a `Date`. */
   get birthtime(): Date {
     return new Date(this.birthtimeMs);
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Kind {
     const type = this.mode & S_IFMT;
     return type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : 'file';
   }
 }
 
-/** A directory entry from `readdir(path, { withFileTypes: true })`. */
+/**
+ * A directory entry from `readdir(path, { withFileTypes: true })`, as the engine's.
+ *
+ * @example
+ * ```ts
+ * const dirs = (await fs.readdir('/', { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+ * ```
+ */
 export class Dirent extends EntryType {
+  /** The entry's name: its last path component, also in a recursive listing. */
   readonly name: string;
+  /** The path of the directory holding the entry. */
   readonly parentPath: string;
+  /** The inode number of the entry; equals `stat().ino`, as `d_ino` does. */
   readonly ino: number;
   readonly #kind: Kind;
 
-  /** @internal */
+  /** @internal Made by the client's `readdir`. */
   constructor(wire: WireDirent) {
     super();
     this.name = wire.name;
@@ -92,6 +122,7 @@ export class Dirent extends EntryType {
   get path(): string {
     return this.parentPath;
   }
+  /** The entry's kind, which the `is…()` predicates answer from. */
   protected entryKind(): Kind {
     return this.#kind;
   }

@@ -19,11 +19,20 @@ import {
   type SyncRequest,
 } from './sync-protocol.js';
 
-/** The port end `connectSync` needs: a `MessagePort` (web or `worker_threads`). */
+/**
+ * The port end `connectSync` needs: a `MessagePort` (web or `worker_threads`).
+ *
+ * @example
+ * ```ts
+ * const port: SyncPort = await fs.syncPort(); // a MessagePort; transfer it to the worker that calls connectSync
+ * ```
+ */
 export interface SyncPort {
+  /** Sends the channel's messages to the overlay worker. */
   postMessage(message: unknown, transfer?: Transferable[]): void;
 }
 
+/** Tuning of the shared-memory channel {@link connectSync} opens. */
 export interface ConnectSyncOptions {
   /** Payload bytes per chunk of shared memory (default 1 MiB). */
   capacity?: number;
@@ -31,26 +40,53 @@ export interface ConnectSyncOptions {
   timeoutMs?: number;
 }
 
+/**
+ * `readdirSync`'s options: `Dirent`s instead of names, the whole tree.
+ *
+ * @inline
+ */
 type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean };
 const decoder = new TextDecoder();
 
-/** The synchronous calls {@link connectSync} offers. */
+/**
+ * The synchronous calls {@link connectSync} offers: Node's `*Sync` names, each a blocking
+ * round trip to the overlay worker. Errors have Node's shape (`code`, `syscall`, `path`).
+ *
+ * @example
+ * ```ts
+ * const sfs: SyncOverlay = connectSync(port);
+ * if (!sfs.existsSync('/out')) sfs.mkdirSync('/out', { recursive: true });
+ * sfs.writeFileSync('/out/result.json', JSON.stringify({ ok: true }));
+ * ```
+ */
 export interface SyncOverlay {
+  /** A whole file's bytes. */
   readFileSync(path: PathLike): Uint8Array;
+  /** A whole file decoded as text with `encoding`. */
   readFileSync(path: PathLike, options: { encoding: string } | string): string;
+  /** A whole file: bytes, or text when an encoding is given. */
   readFileSync(path: PathLike, options?: { encoding?: string | null } | string | null): Uint8Array | string;
+  /** Replaces a file's contents (creating it), as `Overlay.writeFile`. */
   writeFileSync(
     path: PathLike,
     data: string | ArrayBufferView,
     options?: { encoding?: string | null; mode?: number; flag?: string } | string | null,
   ): void;
+  /** The object `path` names, following symlinks. */
   statSync(path: PathLike): Stats;
+  /** As `statSync`, but a final symlink is described itself. */
   lstatSync(path: PathLike): Stats;
+  /** The names in a directory (`recursive`: the whole tree as relative paths). */
   readdirSync(path: PathLike, options?: ReaddirOptions & { withFileTypes?: false }): string[];
+  /** The entries of a directory as `Dirent`s. */
   readdirSync(path: PathLike, options: ReaddirOptions & { withFileTypes: true }): Dirent[];
+  /** Whether `path` exists (following symlinks). */
   existsSync(path: PathLike): boolean;
+  /** Creates a directory (`recursive`: with its missing parents; returns the first one created). */
   mkdirSync(path: PathLike, options?: { recursive?: boolean; mode?: number } | number): string | undefined;
+  /** Removes a name that is not a directory. */
   unlinkSync(path: PathLike): void;
+  /** Renames a file or directory, as `Overlay.rename` without flags. */
   renameSync(oldPath: PathLike, newPath: PathLike): void;
 }
 

@@ -11,10 +11,15 @@ export interface VellumOptions {
   lowers: readonly LowerSpec[];
   /** A layer object (`MemoryUpper`, `IndexedDBUpper`) or a descriptor. Default `{ type: 'memory' }`. */
   upper?: UpperSpec;
+  /** Bytes per copy-on-write chunk (default 64 KiB). */
   chunkSize?: number;
+  /** Applied to new files' and directories' modes (default 0: ZenFS's VFS passes the final mode). */
   umask?: number;
+  /** Owner of new objects when the VFS gives none (default 0). */
   uid?: number;
+  /** Group of new objects when the VFS gives none (default 0). */
   gid?: number;
+  /** `'refuse'` (default): EINVAL when the upper was built on other lowers; `'open'`: open anyway. */
   onLowerChange?: 'refuse' | 'open';
 }
 
@@ -43,7 +48,9 @@ const isUpperSpec = (value: unknown): boolean =>
  * ```
  */
 export const Vellum = {
+  /** The backend's name in ZenFS's messages. */
   name: 'Vellum',
+  /** @internal ZenFS checks a mount's options with these; what they are is {@link VellumOptions}. */
   options: {
     // Plain functions (not classes) are called as validators by ZenFS's checkOptions.
     lowers: {
@@ -57,9 +64,11 @@ export const Vellum = {
     gid: { type: 'number', required: false },
     onLowerChange: { type: (value: unknown) => value === 'refuse' || value === 'open', required: false },
   },
+  /** Always true: the backend needs nothing the runtime might lack (IndexedDB only for an `idb` upper). */
   isAvailable(): boolean {
     return true;
   },
+  /** Called by `configure`: resolves descriptors, opens the overlay, resolves once it is ready. */
   async create(config: VellumOptions): Promise<OverlayBackend> {
     const lowers = await Promise.all(config.lowers.map(resolveLower));
     const upper = await resolveUpper(config.upper ?? { type: 'memory' });

@@ -23,7 +23,9 @@ const S_IFLNK = 0o120000;
 /** Layers to open an overlay on, or an overlay already open. */
 export type OverlayBackendOptions =
   | (Omit<OverlayOptions, 'umask'> & {
+      /** Read-only layer objects, topmost first. */
       lowers: readonly LowerLayer[];
+      /** The writable layer object. */
       upper: UpperLayer;
       /**
        * Applied to new files' and directories' modes. Default 0: ZenFS's VFS passes
@@ -31,7 +33,10 @@ export type OverlayBackendOptions =
        */
       umask?: number;
     })
-  | { overlay: Engine };
+  | {
+      /** An overlay opened with `Overlay.create`, to share with other code. */
+      overlay: Engine;
+    };
 
 const encoder = new TextEncoder();
 
@@ -80,10 +85,12 @@ export class OverlayBackend extends FileSystem {
     return this.#opening;
   }
 
+  /** Resolves once the overlay is open (rejects with the reason it could not open). */
   override async ready(): Promise<void> {
     await this.#opening;
   }
 
+  /** Throws unless the overlay is open already. */
   override readySync(): void {
     this.#now('mount', '/');
   }
@@ -101,7 +108,9 @@ export class OverlayBackend extends FileSystem {
    *
    * @example
    * ```ts
+   * import { fs } from '@zenfs/core';
    * await backend.preload(['/src/**\/*.ts', '/package.json']);
+
    * fs.readFileSync('/work/src/main.ts', 'utf8'); // no EAGAIN from a lazy lower
    * ```
    */
@@ -111,6 +120,9 @@ export class OverlayBackend extends FileSystem {
 
   // ── namespace ──────────────────────────────────────────────────────────
 
+  /**
+   * Renames, with overlayfs semantics (a lower directory is moved by redirect, a lower file copied up).
+   */
   override rename(oldPath: string, newPath: string): Promise<void> {
     return explainedAsync(this.#rename(oldPath, newPath));
   }
@@ -119,6 +131,7 @@ export class OverlayBackend extends FileSystem {
     await (await this.#opening).rename(oldPath, newPath);
   }
 
+  /** As `rename`, at once (EAGAIN where a layer would have to wait). */
   override renameSync(oldPath: string, newPath: string): void {
     explained(() => this.#now('rename', oldPath).renameSync(oldPath, newPath));
   }
@@ -141,6 +154,7 @@ export class OverlayBackend extends FileSystem {
     return toInode(stats);
   }
 
+  /** As `stat`, at once (EAGAIN where a layer would have to wait). */
   override statSync(path: string): InodeLike {
     return explained(() => {
       const ov = this.#now('stat', path);
@@ -151,6 +165,9 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /**
+   * Sets metadata (mode, owner, times) the VFS changed; a lower object is copied up for metadata only.
+   */
   override touch(path: string, metadata: Partial<InodeLike>): Promise<void> {
     return explainedAsync(this.#touch(path, metadata));
   }
@@ -160,6 +177,7 @@ export class OverlayBackend extends FileSystem {
     await applyMetadata(ov, path, planMetadata(await ov.lstat(path), metadata));
   }
 
+  /** As `touch`, at once. */
   override touchSync(path: string, metadata: Partial<InodeLike>): void {
     explained(() => {
       const ov = this.#now('touch', path);
@@ -167,6 +185,7 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /** Creates a file owned by the caller's credentials (ZenFS's `open` with a create flag calls it). */
   override createFile(path: string, options: CreationOptions): Promise<InodeLike> {
     return explainedAsync(this.#createFile(path, options));
   }
@@ -177,6 +196,7 @@ export class OverlayBackend extends FileSystem {
     return this.#owned(ov, path, options, await ov.lstat(path));
   }
 
+  /** As `createFile`, at once. */
   override createFileSync(path: string, options: CreationOptions): InodeLike {
     return explained(() => {
       const ov = this.#now('open', path);
@@ -185,6 +205,7 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /** Creates a directory owned by the caller's credentials. */
   override mkdir(path: string, options: CreationOptions): Promise<InodeLike> {
     return explainedAsync(this.#mkdir(path, options));
   }
@@ -195,6 +216,7 @@ export class OverlayBackend extends FileSystem {
     return this.#owned(ov, path, options, await ov.lstat(path));
   }
 
+  /** As `mkdir`, at once. */
   override mkdirSync(path: string, options: CreationOptions): InodeLike {
     return explained(() => {
       const ov = this.#now('mkdir', path);
@@ -222,6 +244,7 @@ export class OverlayBackend extends FileSystem {
     return toInode(ov.lstatSync(path));
   }
 
+  /** Removes a name that is not a directory (a lower name is hidden by a whiteout). */
   override unlink(path: string): Promise<void> {
     return explainedAsync(this.#unlink(path));
   }
@@ -230,10 +253,12 @@ export class OverlayBackend extends FileSystem {
     await (await this.#opening).unlink(path);
   }
 
+  /** As `unlink`, at once. */
   override unlinkSync(path: string): void {
     explained(() => this.#now('unlink', path).unlinkSync(path));
   }
 
+  /** Removes an empty directory. */
   override rmdir(path: string): Promise<void> {
     return explainedAsync(this.#rmdir(path));
   }
@@ -242,10 +267,12 @@ export class OverlayBackend extends FileSystem {
     await (await this.#opening).rmdir(path);
   }
 
+  /** As `rmdir`, at once. */
   override rmdirSync(path: string): void {
     explained(() => this.#now('rmdir', path).rmdirSync(path));
   }
 
+  /** The names in a directory, the layers merged. */
   override readdir(path: string): Promise<string[]> {
     return explainedAsync(this.#readdir(path));
   }
@@ -254,10 +281,12 @@ export class OverlayBackend extends FileSystem {
     return (await this.#opening).readdir(path);
   }
 
+  /** As `readdir`, at once. */
   override readdirSync(path: string): string[] {
     return explained(() => this.#now('scandir', path).readdirSync(path));
   }
 
+  /** Makes `link` another name of the file at `target`. */
   override link(target: string, link: string): Promise<void> {
     return explainedAsync(this.#link(target, link));
   }
@@ -266,6 +295,7 @@ export class OverlayBackend extends FileSystem {
     await (await this.#opening).link(target, link);
   }
 
+  /** As `link`, at once. */
   override linkSync(target: string, link: string): void {
     explained(() => this.#now('link', target).linkSync(target, link));
   }
@@ -286,6 +316,7 @@ export class OverlayBackend extends FileSystem {
 
   // ── data ───────────────────────────────────────────────────────────────
 
+  /** Reads bytes `[start, end)` of a file into `buffer` (only the chunks they cover). */
   override read(path: string, buffer: Uint8Array, start: number, end: number): Promise<void> {
     return explainedAsync(this.#read(path, buffer, start, end));
   }
@@ -327,6 +358,7 @@ export class OverlayBackend extends FileSystem {
     });
   }
 
+  /** Writes `buffer` into a file at `offset`. */
   override write(path: string, buffer: Uint8Array, offset: number): Promise<void> {
     return explainedAsync(this.#write(path, buffer, offset));
   }

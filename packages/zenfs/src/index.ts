@@ -1,5 +1,5 @@
 /**
- * @vellum/zenfs — Vellum as a ZenFS backend: overlayfs semantics (whiteouts,
+ * `@vellum/zenfs` — Vellum as a ZenFS backend: overlayfs semantics (whiteouts,
  * redirects, copy-up) for every tool that speaks ZenFS.
  *
  * @example
@@ -9,6 +9,8 @@
  * await configure({ mounts: { '/': { backend: Vellum, lowers: [{ type: 'memory', tree: { 'a.txt': 'hi' } }], upper: { type: 'memory' } } } });
  * fs.readFileSync('/a.txt', 'utf8'); // 'hi'
  * ```
+ *
+ * @module
  */
 export { OverlayBackend, type OverlayBackendOptions } from './backend.js';
 export { Vellum, type VellumOptions } from './backend-object.js';

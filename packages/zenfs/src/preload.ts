@@ -6,7 +6,9 @@ import type { Overlay } from '@vellum/core';
 
 /** What a preload read. */
 export interface PreloadReport {
+  /** Files read. */
   files: number;
+  /** Bytes read. */
   bytes: number;
 }
 

@@ -7,6 +7,7 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 
+/** How {@link zenfsLayer} names and roots the layer. */
 export interface ZenfsLayerOptions {
   /**
    * The content's identity (an upper records the ids of the lowers it was built

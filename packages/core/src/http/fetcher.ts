@@ -51,14 +51,22 @@ export type HttpFailureKind =
  *
  * @example
  * ```ts
- * try { await ov.readFile('/big.bin'); }
- * catch (e) { if (e.cause instanceof HttpError && e.cause.status === 404) console.log('gone from the server'); }
+ * try {
+ *   await ov.readFile('/big.bin');
+ * } catch (e) {
+ *   if (e instanceof FsError && e.cause instanceof HttpError && e.cause.status === 404) console.log('gone from the server');
+ * }
+
  * ```
  */
 export class HttpError extends Error {
+  /** Always `'HttpError'`. */
   override readonly name = 'HttpError';
+  /** What went wrong, in kinds a caller can act on. */
   readonly kind: HttpFailureKind;
+  /** The URL requested. */
   readonly url: string;
+
   /** The HTTP status, for `kind: 'status'` and `'changed'` (412). */
   readonly status?: number;
 

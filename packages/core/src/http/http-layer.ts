@@ -14,6 +14,10 @@ import { type Manifest, type ManifestEntry, parseManifest } from './manifest.js'
 import type { TransferStats } from './progress.js';
 import { sha256Hex } from './sha256.js';
 
+/**
+ * How {@link HttpLayer.open} reads the directory: the manifest's name, the cache, the
+ * integrity check, and the network options (retries, timeouts, headers, progress).
+ */
 export interface HttpLayerOptions extends NetworkOptions {
   /** The manifest's name under the base URL (default `vellum.json`). */
   manifest?: string;
@@ -23,7 +27,9 @@ export interface HttpLayerOptions extends NetworkOptions {
   integrity?: boolean;
   /** The layer's identity (default: `http:` + the manifest's digest). */
   id?: string;
+  /** Owner's user id of every entry (default 0; a manifest carries none). */
   uid?: number;
+  /** Owner's group id of every entry (default 0). */
   gid?: number;
 }
 
@@ -39,8 +45,11 @@ export interface HttpLayerOptions extends NetworkOptions {
  * ```
  */
 export class HttpLayer implements LowerLayer {
+  /** The layer's identity: `options.id`, or `http:` and the manifest's digest. */
   readonly id: string;
+  /** The `vellum.json` the layer was opened with. */
   readonly manifest: Manifest;
+
   readonly #base: string;
   readonly #fetcher: Fetcher;
   readonly #files: ManifestEntry[] = [];
@@ -122,10 +131,14 @@ export class HttpLayer implements LowerLayer {
     return this.#fetcher.counter.snapshot();
   }
 
+  /** Every entry the manifest lists. */
   entries(): Iterable<LowerEntry> {
     return this.#entries;
   }
 
+  /**
+   * Bytes `[offset, offset + length)` of a file: fetched whole on its first read, checked, then cached.
+   */
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
     const i = this.#index(ref);
     const end = Math.min(this.#files[i]?.size ?? 0, offset + length);

@@ -7,6 +7,8 @@
  * import { TransferMeter } from '@vellum/core/http';
  * const meter = new TransferMeter((p) => console.log(`${p.totalLoaded}/${p.totalExpected}`));
  * ```
+ *
+ * @module
  */
 export { HttpError, type HttpFailureKind, type NetworkOptions } from './fetcher.js';
 export { HttpLayer, type HttpLayerOptions } from './http-layer.js';

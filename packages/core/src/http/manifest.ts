@@ -12,11 +12,14 @@
  */
 import { sha256Hex } from './sha256.js';
 
+/** The manifest format's version, `version` of every manifest this package writes. */
 export const MANIFEST_VERSION = 1;
 
 /** One entry; `path` is relative, '/'-separated, without '.' or '..' components. */
 export interface ManifestEntry {
+  /** The entry's path under the base URL (`src/main.ts`), which is also where the file is fetched from. */
   path: string;
+  /** What the entry is (a whiteout hides the name in the layers below). */
   type: 'file' | 'dir' | 'symlink' | 'whiteout';
   /** Permission bits. */
   mode?: number;
@@ -32,10 +35,22 @@ export interface ManifestEntry {
   opaque?: boolean;
 }
 
+/**
+ * A `vellum.json`: what `HttpLayer` reads first, what {@link buildManifest} and
+ * `vellum manifest <dir>` write.
+ *
+ * @example
+ * ```ts
+ * const layer = await HttpLayer.open('https://cdn.example/lesson/');
+ * console.log(layer.manifest.digest, layer.manifest.entries.length);
+ * ```
+ */
 export interface Manifest {
+  /** The format's version ({@link MANIFEST_VERSION}). */
   version: number;
   /** `sha256-<hex>` of the canonical JSON of `{ version, entries }`. */
   digest: string;
+  /** Every entry, sorted by path. */
   entries: ManifestEntry[];
 }
 
@@ -64,7 +79,10 @@ export async function manifestDigest(entries: readonly ManifestEntry[]): Promise
  *
  * @example
  * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { buildManifest } from '@vellum/core/http';
  * const m = await buildManifest([{ path: 'a.txt', type: 'file', size: 1, sha256: '…', mode: 0o644, mtime: 0 }]);
+
  * await writeFile('site/vellum.json', JSON.stringify(m, null, 1));
  * ```
  */

@@ -15,7 +15,9 @@ export interface TransferProgress {
 
 /** A progress event: this layer's figures and the totals of every layer on the same meter. */
 export interface ProgressEvent extends TransferProgress {
+  /** Bytes received so far by every layer sharing the meter. */
   readonly totalLoaded: number;
+  /** Bytes expected so far by every layer sharing the meter (grows as layers learn sizes). */
   readonly totalExpected: number;
 }
 
@@ -30,10 +32,13 @@ export interface ProgressEvent extends TransferProgress {
  * ```
  */
 export class TransferMeter {
+  /** Bytes received so far by every layer given this meter. */
   totalLoaded = 0;
+  /** Bytes expected so far by every layer given this meter. */
   totalExpected = 0;
   readonly #listener: ((event: ProgressEvent) => void) | undefined;
 
+  /** `listener` is called on every transfer of any of the layers, with the totals. */
   constructor(listener?: (event: ProgressEvent) => void) {
     this.#listener = listener;
   }

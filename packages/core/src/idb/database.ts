@@ -17,6 +17,7 @@ const VERSION = 1;
 /** The database name behind a workspace name. */
 export const databaseName = (name: string): string => `vellum-upper:${name}`;
 
+/** Where and how an `IndexedDBUpper` opens its database. */
 export interface DatabaseOptions {
   /** Where databases live; the global `indexedDB` by default. */
   factory?: IDBFactory;

@@ -8,6 +8,15 @@ import type { UpperChange } from '../layer.js';
 import { getOrInsert } from '../map.js';
 import { coalesce } from './coalesce.js';
 
+/**
+ * Write-back of an `IndexedDBUpper`: operations resolve once queued and are committed
+ * in groups; these bound how long and how much a group collects.
+ *
+ * @example
+ * ```ts
+ * const upper = new IndexedDBUpper({ name: 'ws', writeBack: { delayMs: 50, maxBytes: 4 << 20 } });
+ * ```
+ */
 export interface WriteBackOptions {
   /** Longest an acknowledged operation waits before its group starts committing (ms; default 20). */
   delayMs?: number;
@@ -17,8 +26,21 @@ export interface WriteBackOptions {
   maxBytes?: number;
 }
 
-/** Why writes are refused after a group commit failed: the stored state ends before that group. */
+/**
+ * Why writes are refused after a group commit failed: the stored state ends before that group.
+ * The overlay's calls reject with EIO whose `cause` is this error; `reset()` or reopening clears it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await ov.writeFile('/a.txt', 'a');
+ * } catch (error) {
+ *   if (error instanceof FsError && error.cause instanceof WriteBackFailedError) console.warn('earlier writes were lost');
+ * }
+ * ```
+ */
 export class WriteBackFailedError extends Error {
+  /** Always `'WriteBackFailedError'`. */
   override readonly name = 'WriteBackFailedError';
 }
 

@@ -1,11 +1,13 @@
 /**
- * @vellum/core/idb — the persistent upper layer on IndexedDB.
+ * `@vellum/core/idb` — the persistent upper layer on IndexedDB.
  *
  * @example
  * ```ts
  * import { IndexedDBUpper } from '@vellum/core/idb';
  * const upper = new IndexedDBUpper({ name: 'workspace', writeBack: { delayMs: 50 } });
  * ```
+ *
+ * @module
  */
 export type { DatabaseOptions } from './database.js';
 export { WriteBackFailedError, type WriteBackOptions } from './group-commit.js';

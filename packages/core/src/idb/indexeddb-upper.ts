@@ -26,6 +26,16 @@ import {
 import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey } from './keys.js';
 import { ChangeChannel, type RemoteChange, type WhenLocked, WriterLock } from './tabs.js';
 
+/**
+ * What `new IndexedDBUpper(options)` takes: the workspace's name, and how writes are
+ * committed and shared with other tabs.
+ *
+ * @example
+ * ```ts
+ * // A second tab that finds the workspace in use shows it read-only and follows the writer.
+ * const upper = new IndexedDBUpper({ name: 'lesson-1', whenLocked: 'read-only', durability: 'relaxed' });
+ * ```
+ */
 export interface IndexedDBUpperOptions extends DatabaseOptions {
   /** The workspace: one database per name. Reopening a name shows what was left there. */
   name: string;
@@ -79,6 +89,7 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
  * ```
  */
 export class IndexedDBUpper implements UpperLayer {
+  /** The workspace's name: the IndexedDB database this upper uses. */
   readonly name: string;
   readonly #db: Database;
   readonly #group: GroupCommit | undefined;
@@ -154,8 +165,10 @@ export class IndexedDBUpper implements UpperLayer {
    * @example
    * ```ts
    * const upper = new IndexedDBUpper({ name: 'w', whenLocked: 'read-only' });
-   * const ov = await Overlay.create({ lowers, upper });
-   * upper.onRemoteChange(() => renderTree(ov)); // ov already shows the writer's change
+   * const ov = await Overlay.create({ lowers: [base], upper });
+   * const stop = upper.onRemoteChange(() => console.log(ov.existsSync('/new.txt'))); // ov already shows the writer's change
+   * stop(); // no more calls
+
    * ```
    */
   onRemoteChange(listener: (change: RemoteChange) => void): () => void {
@@ -214,6 +227,7 @@ export class IndexedDBUpper implements UpperLayer {
     throw new FsError('EROFS', 'write', undefined, undefined, { cause: new Error(why) });
   }
 
+  /** Everything stored, the journal applied; settles first who writes (see `whenLocked`). */
   async load(): Promise<UpperSnapshot> {
     // Who writes is settled before the first read: a waiting upper loads what the last writer left.
     await this.#writable();
@@ -384,6 +398,7 @@ export class IndexedDBUpper implements UpperLayer {
     return run;
   }
 
+  /** One chunk of a file's bytes (queued or journaled writes included); `undefined` when not stored. */
   async readChunk(ino: number, index: number): Promise<Uint8Array | undefined> {
     const pending = this.#group?.chunk(ino, index);
     if (pending !== undefined) return pending ?? undefined;

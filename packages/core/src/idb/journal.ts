@@ -24,6 +24,12 @@
 import type { UpperChange, UpperDirent, UpperInode, UpperMeta } from '../layer.js';
 import { getOrInsert } from '../map.js';
 
+/**
+ * When an `IndexedDBUpper` compacts its journal into the keyed records, and which
+ * commits skip the journal.
+ *
+ * @inline
+ */
 export interface JournalLimits {
   /** Compact once this many records are journaled (default 4096). */
   maxRecords?: number;

@@ -7,6 +7,8 @@
  * import { ZipLayer } from '@vellum/core/zip';
  * const base = await ZipLayer.open('https://cdn.example/base.zip');
  * ```
+ *
+ * @module
  */
 export { HttpError, type HttpFailureKind, type NetworkOptions } from '../http/fetcher.js';
 export {
@@ -16,6 +18,7 @@ export {
   type TransferStats,
 } from '../http/progress.js';
 export type { LayerWarning } from '../http/warning.js';
+export { changeEntries, changesZip } from './changes-zip.js';
 export type { RangeReaderOptions } from './range-reader.js';
 export { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
 export { type ZipInput, ZipLayer, type ZipLayerOptions } from './zip-layer.js';

@@ -8,6 +8,7 @@
 import { type Fetcher, HttpError, type HttpResponse } from '../http/fetcher.js';
 import type { ByteSource } from './source.js';
 
+/** How a zip is read over HTTP Range: the first request's size and how reads are merged. */
 export interface RangeReaderOptions {
   /** Bytes of the suffix request that lists the zip (default 65,577: an end record with the longest comment and a Zip64 locator). */
   tailSize?: number;

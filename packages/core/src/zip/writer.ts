@@ -10,11 +10,52 @@ import { crc32 } from './crc32.js';
 
 /** One entry to write; paths use '/' and no leading '/'. */
 export type ZipWriteEntry =
-  | { path: string; kind: 'file'; data: Uint8Array; mode?: number; mtimeMs?: number }
-  | { path: string; kind: 'dir'; mode?: number; mtimeMs?: number; opaque?: boolean }
-  | { path: string; kind: 'symlink'; target: string; mode?: number; mtimeMs?: number }
-  | { path: string; kind: 'whiteout'; mtimeMs?: number };
+  | {
+      /** The path in the archive (`src/main.ts`). */
+      path: string;
+      /** A regular file. */
+      kind: 'file';
+      /** Its contents. */
+      data: Uint8Array;
+      /** Permission bits (default 0o644). */
+      mode?: number;
+      /** Modification time, milliseconds since the epoch (default `options.mtimeMs`). */
+      mtimeMs?: number;
+    }
+  | {
+      /** The path in the archive. */
+      path: string;
+      /** A directory. */
+      kind: 'dir';
+      /** Permission bits (default 0o755). */
+      mode?: number;
+      /** Modification time, milliseconds since the epoch. */
+      mtimeMs?: number;
+      /** Written as an OCI opaque marker (`.wh..wh..opq`) inside the directory. */
+      opaque?: boolean;
+    }
+  | {
+      /** The path in the archive. */
+      path: string;
+      /** A symbolic link. */
+      kind: 'symlink';
+      /** The link's target (the entry's data). */
+      target: string;
+      /** Permission bits (default 0o777). */
+      mode?: number;
+      /** Modification time, milliseconds since the epoch. */
+      mtimeMs?: number;
+    }
+  | {
+      /** The hidden name's path; written as `.wh.<name>` beside it. */
+      path: string;
+      /** A whiteout. */
+      kind: 'whiteout';
+      /** Modification time, milliseconds since the epoch. */
+      mtimeMs?: number;
+    };
 
+/** How {@link writeZip} compresses and dates the archive. */
 export interface ZipWriteOptions {
   /** Deflate level 0–9 (default 6); 0 stores everything. Entries that do not shrink are stored anyway. */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;

@@ -29,6 +29,15 @@ import { type ByteSource, blobSource, bytesSource } from './source.js';
 /** Where a zip's bytes come from. A string or URL is fetched with Range requests. */
 export type ZipInput = string | URL | ArrayBuffer | Uint8Array | Blob;
 
+/**
+ * How {@link ZipLayer.open} reads an archive: its identity, OCI whiteouts, limits against
+ * zip bombs, the cache, and the network and Range options for a URL.
+ *
+ * @example
+ * ```ts
+ * const base = await ZipLayer.open('https://cdn.example/base.zip', { whiteouts: 'oci', maxEntrySize: 64 << 20, retries: 5 });
+ * ```
+ */
 export interface ZipLayerOptions extends NetworkOptions, RangeReaderOptions {
   /** The layer's identity (default: `zip:` + SHA-256 of the central directory). */
   id?: string;
@@ -46,7 +55,9 @@ export interface ZipLayerOptions extends NetworkOptions, RangeReaderOptions {
   rangedAbove?: number;
   /** Which inflater to use (default: the runtime's DecompressionStream, fflate without one). */
   inflate?: 'auto' | 'native' | 'fflate';
+  /** Owner's user id of every entry (default 0: a zip records none). */
   uid?: number;
+  /** Owner's group id of every entry (default 0). */
   gid?: number;
   /** Told about every entry left out and about a server without Range support. */
   onWarning?: (warning: LayerWarning) => void;
@@ -89,6 +100,7 @@ interface OciListing {
  * ```
  */
 export class ZipLayer implements LowerLayer {
+  /** The layer's identity: `options.id`, or `zip:` and a digest of the central directory. */
   readonly id: string;
   /** Every warning so far (entries left out, a server without Range support). */
   readonly warnings: LayerWarning[];
@@ -298,7 +310,7 @@ export class ZipLayer implements LowerLayer {
     return { ...meta, path, kind: 'dir' };
   }
 
-  /** For the engine's lower index: the table itself is laid in wasm (see bulk-lower.ts). */
+  /** @internal For the engine's lower index: the table itself is laid in wasm (see bulk-lower.ts). */
   get [BULK_LOWER](): BulkLower {
     return {
       table: (index: NamespaceIndex) =>
@@ -307,6 +319,10 @@ export class ZipLayer implements LowerLayer {
     };
   }
 
+  /**
+   * Bytes `[offset, offset + length)` of an entry (inflated, checked against its CRC-32 when whole), in
+   * a copy.
+   */
   async read(ref: unknown, offset: number, length: number): Promise<Uint8Array> {
     const i = this.#index(ref);
     const r = this.#record(i);

@@ -9,5 +9,7 @@
  * import { exposeOverlay } from '@vellum/worker/server';
  * exposeOverlay(self);
  * ```
+ *
+ * @module
  */
 export { type ExposeOverlayOptions, exposeOverlay } from '../server.js';
