@@ -9,7 +9,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeError, registeredSuites, type SuiteResult } from './lib/harness.js';
-import { machineInfo, writeReports } from './lib/report.js';
+import { machineInfo, mergeRuns, readStoredRun, writeReports } from './lib/report.js';
 import './suites/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,16 @@ for (const suite of selected) {
 const totalMs = performance.now() - started;
 
 if (only.length === 0 || forceWrite) {
-  writeReports(here, machine, results, totalMs);
+  // A filtered run replaces only its own suites in the reports; the others are kept as they were.
+  const suites =
+    only.length === 0
+      ? results
+      : mergeRuns(
+          readStoredRun(here),
+          results,
+          all.map((s) => s.name),
+        );
+  writeReports(here, machine, suites, totalMs);
   console.log(`\nWrote ${here}/RESULTS.md and results.json (${(totalMs / 1000).toFixed(1)} s).`);
 } else {
   console.log(

@@ -28,16 +28,15 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from 'playwright';
 import { esbuildVersion } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGES } from '../scripts/build-packages.mjs';
+import { chunkGraph, packPackages, serveDirectory } from '../scripts/consumer-app.mjs';
 import { CHROMIUM_ARGS, locateBrowser } from '../scripts/find-browser.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -109,14 +108,8 @@ beforeAll(() => {
   if (process.env.VELLUM_PACKAGES_BUILT !== '1')
     timed('build', () => ok(process.execPath, [join(root, 'scripts', 'build-packages.mjs')], { cwd: root }));
   timed('pack', () => {
-    for (const name of PACKAGES) {
-      ok('npx', [...PNPM, 'pack', '--pack-destination', packed], { cwd: join(root, 'packages', name) });
-    }
+    for (const [name, file] of packPackages(packed)) tarballs.set(name, file);
   });
-  for (const file of readdirSync(packed)) {
-    const name = /^vellum-(\w+)-\d/.exec(file)?.[1];
-    if (name) tarballs.set(name, join(packed, file));
-  }
   expect([...tarballs.keys()].sort()).toEqual([...PACKAGES].sort());
   const dependencies: Record<string, string> = {
     'fake-indexeddb': version('packages/core/package.json', 'devDependencies', 'fake-indexeddb'),
@@ -279,71 +272,6 @@ describe('the packed packages, installed with npm in a fresh project', () => {
   });
 });
 
-/** Serves `dir` on 127.0.0.1 with byte ranges (`a-b`, `a-`, `-n`); counts the Range requests per path. */
-async function serve(dir: string): Promise<{ origin: string; ranges: string[]; close: () => Promise<void> }> {
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.wasm': 'application/wasm',
-    '.zip': 'application/zip',
-  };
-  const ranges: string[] = [];
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
-    readFile(file).then(
-      (body) => {
-        const headers: Record<string, string | number> = {
-          'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-          'Accept-Ranges': 'bytes',
-          'Cache-Control': 'no-store',
-        };
-        const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-        if (range && (range[1] !== '' || range[2] !== '')) {
-          ranges.push(path);
-          const suffix = range[1] === '';
-          const start = suffix ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
-          const end =
-            suffix || range[2] === '' ? body.length - 1 : Math.min(Number(range[2]), body.length - 1);
-          res.writeHead(206, {
-            ...headers,
-            'Content-Range': `bytes ${start}-${end}/${body.length}`,
-            'Content-Length': end - start + 1,
-          });
-          res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
-          return;
-        }
-        res.writeHead(200, { ...headers, 'Content-Length': body.length });
-        res.end(req.method === 'HEAD' ? undefined : body);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address !== 'object') throw new Error('no address');
-  return {
-    origin: `http://127.0.0.1:${address.port}`,
-    ranges,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** The chunks one entry pulls in (`"./x.js"` imports between chunks), from `dir`. */
-function chunkGraph(dir: string, entry: string): Map<string, string> {
-  const seen = new Map<string, string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
-    const code = readFileSync(join(dir, name), 'utf8');
-    seen.set(name, code);
-    // Imports only (`from"./x.js"`, `import("./x.js")`), not a URL string that names a file.
-    for (const [, next] of code.matchAll(/\b(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g))
-      if (next) visit(next);
-  };
-  visit(entry);
-  return seen;
-}
-
 /** What only the engine's side holds: the wasm, IndexedDB, fflate's inflater. */
 const ENGINE_MARKERS = [/WebAssembly/, /\.wasm\b/, /indexedDB/, /invalid block type/];
 
@@ -372,9 +300,9 @@ describe('browser apps over the installed packages, in Chromium', () => {
     await browser?.close();
   });
 
-  /** {@link drive} over `dir` served by {@link serve}, which also sees the zip read by Range. */
+  /** {@link drive} over `dir` served by `serveDirectory`, which also sees the zip read by Range. */
   async function driveServed(dir: string): Promise<void> {
-    const server = await serve(dir);
+    const server = await serveDirectory(dir);
     try {
       await drive(server.origin);
       expect(server.ranges).toContain('/layer.zip');

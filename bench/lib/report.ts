@@ -4,7 +4,7 @@
  * without knowing what it ran on.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { type Cell, cellText, type SuiteResult, type Unit } from './harness.js';
 
@@ -50,6 +50,50 @@ export function machineInfo(cwd: string): MachineInfo {
   };
 }
 
+/**
+ * A suite's result as results.json keeps it: `machine` is set on a suite carried over from an
+ * earlier run (a filtered run with `--write` replaces only the suites it ran), so every figure
+ * still says what it ran on.
+ */
+export interface StoredSuite extends SuiteResult {
+  readonly machine?: MachineInfo;
+}
+
+/** The shape of results.json. */
+export interface StoredRun {
+  readonly machine: MachineInfo;
+  readonly totalMs: number;
+  readonly suites: readonly StoredSuite[];
+}
+
+/**
+ * The suites of a run merged into an earlier report: each suite that ran replaces its earlier
+ * result, the others are kept (with the machine they ran on), in `order` (the registry's; names
+ * it no longer has go last).
+ */
+export function mergeRuns(
+  previous: StoredRun | undefined,
+  results: readonly SuiteResult[],
+  order: readonly string[],
+): StoredSuite[] {
+  const ran = new Set(results.map((r) => r.name));
+  const kept: StoredSuite[] = (previous?.suites ?? [])
+    .filter((s) => !ran.has(s.name))
+    .map((s) => ({ ...s, machine: s.machine ?? previous?.machine }));
+  const all: StoredSuite[] = [...kept, ...results];
+  const rank = (name: string): number => {
+    const i = order.indexOf(name);
+    return i === -1 ? order.length : i;
+  };
+  return all.sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+/** The results.json in `dir`, if there is one. */
+export function readStoredRun(dir: string): StoredRun | undefined {
+  const file = `${dir}/results.json`;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredRun) : undefined;
+}
+
 /** Pipes and newlines would break a Markdown table cell. */
 const md = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -66,7 +110,7 @@ function ratioText(ratio: number | null): string {
 
 export function renderMarkdown(
   machine: MachineInfo,
-  results: readonly SuiteResult[],
+  results: readonly StoredSuite[],
   totalMs: number,
 ): string {
   const out: string[] = [];
@@ -83,13 +127,24 @@ export function renderMarkdown(
   out.push(
     `- Load average at start: ${machine.loadAverage.join(' / ')} (1/5/15 min; well above 0 on ${machine.logicalCores} cores means other work shared the CPU and figures are noisier)`,
   );
-  out.push(`- Total run time: ${(totalMs / 1000).toFixed(1)} s`, '');
+  out.push(`- Total run time: ${(totalMs / 1000).toFixed(1)} s`);
+  const fresh = results.filter((r) => r.machine === undefined).map((r) => `\`${r.name}\``);
+  if (fresh.length < results.length)
+    out.push(
+      `- This run measured ${fresh.join(', ')} only; the other suites are kept from earlier runs (each says when, under its heading).`,
+    );
+  out.push('');
 
   for (const r of results) {
     const badge =
       r.status === 'ok' ? '' : r.status === 'partial' ? ' — PARTIAL (some cells failed)' : ' — FAILED';
     out.push(`## ${r.title} (\`${r.name}\`)${badge}`, '');
     out.push(r.description, '');
+    if (r.machine)
+      out.push(
+        `_Kept from an earlier run: ${r.machine.date}, commit ${r.machine.commit}, load average ${r.machine.loadAverage.join(' / ')}._`,
+        '',
+      );
     if (r.error) out.push('**Suite failed:**', '', '```', r.error.split(' | ').join('\n'), '```', '');
     if (r.rows.length > 0) {
       out.push('| figure | Vellum | peer | ratio (peer/Vellum) |', '|---|---:|---:|---:|');
@@ -125,7 +180,7 @@ export function renderMarkdown(
 export function writeReports(
   dir: string,
   machine: MachineInfo,
-  results: readonly SuiteResult[],
+  results: readonly StoredSuite[],
   totalMs: number,
 ): void {
   writeFileSync(`${dir}/RESULTS.md`, renderMarkdown(machine, results, totalMs));

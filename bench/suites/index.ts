@@ -3,6 +3,7 @@
  * exports a `Suite<State>` and registering it here.
  */
 import { registerSuite } from '../lib/harness.js';
+import { bundleSuite } from './bundle.js';
 import { copyUpSuite } from './copy-up.js';
 import { dirCopyUpSuite } from './dir-copy-up.js';
 import { idbChromiumSuite } from './idb-chromium.js';
@@ -30,3 +31,4 @@ registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
 registerSuite(zipOpenSuite);
 registerSuite(zenfsBackendSuite);
+registerSuite(bundleSuite);
