@@ -48,8 +48,6 @@ const scope: ExampleScope = {
       langServer: 'declare const langServer: Worker;',
       files: 'declare const files: WriteEntry[];',
       refresh: 'declare const refresh: (paths: string[]) => void;',
-      // A worker script's global scope (lib.webworker's `self`), which this DOM-typed check lacks.
-      self: 'declare const self: Worker;',
     },
     '@vellum/zenfs': {
       ov: 'declare const ov: Overlay;',

@@ -95,7 +95,8 @@ export interface ExposeOverlayOptions {
 }
 
 /**
- * Serves an overlay on `endpoint`: what a worker's entry module calls. The entries
+ * Serves an overlay on `target`, a worker's global scope (`self`) or any Comlink endpoint (a
+ * `MessagePort`): what a worker's entry module calls. The entries
  * this package ships (`entry-web.ts`, `entry-node.ts`) do exactly this; call it
  * yourself in a worker you bundle on your own.
  *
@@ -108,7 +109,13 @@ export interface ExposeOverlayOptions {
  * // page: createOverlayWorker({ lowers, upper, worker: new Worker(new URL('./my-worker.ts', import.meta.url), { type: 'module' }) })
  * ```
  */
-export function exposeOverlay(endpoint: Endpoint, { onReady }: ExposeOverlayOptions = {}): void {
+export function exposeOverlay(
+  target: Endpoint | typeof globalThis,
+  { onReady }: ExposeOverlayOptions = {},
+): void {
+  // A worker's `self` is typed as a Window under the DOM lib (most apps' setting): at run time it
+  // is the worker's global scope, which is an Endpoint.
+  const endpoint = target as Endpoint;
   // The worker is the engine's bundle: every layer kind in it, statically, so it is one chunk
   // (a bundler's classic worker format, Vite's default, cannot load split chunks).
   includeAllLayerTypes();
