@@ -7,14 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Change } from '@vellum/core';
 import { unzipSync } from 'fflate';
 import type { Page, Response, Route } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../apps/ide/sample-layers-plugin.js';
-import { layerNameOf } from '../apps/ide/src/export/tar.js';
 import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
 import { lessonLayer } from '../apps/ide/src/sample/lesson.js';
+import { baseName, parentOf } from '../apps/ide/src/ui/tree-model.js';
 import {
   answerDialog,
   answerName,
@@ -41,6 +42,43 @@ const inspect = {
 };
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+/** The layer entry name of one change: `.wh.<name>` for a deletion, `dir/` for a folder. */
+function layerNameOf(change: Change): string {
+  const rel = (path: string): string => path.replace(/^\/+/, '');
+  if (change.change === 'deleted') {
+    const dir = rel(parentOf(change.path));
+    return `${dir ? `${dir}/` : ''}.wh.${baseName(change.path)}`;
+  }
+  return change.type === 'dir' ? `${rel(change.path)}/` : rel(change.path);
+}
+
+/**
+ * An exported layer's entry names hold every change's, and beyond them only what a layer needs to
+ * give the same view: a moved folder's contents (a layer has no redirect), a parent folder whose
+ * mode is not the default, opaque marks.
+ */
+function expectLayerOf(names: readonly string[], changes: readonly Change[]): void {
+  const want = changes.map(layerNameOf);
+  for (const name of want) expect(names, name).toContain(name);
+  const moved = changes.filter((c) => c.type === 'dir' && c.change === 'renamed').map(layerNameOf);
+  const parents = new Set(
+    want.flatMap((n) =>
+      n
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, a) => `${a.slice(0, i + 1).join('/')}/`),
+    ),
+  );
+  const extra = names.filter(
+    (n) =>
+      !want.includes(n) &&
+      !n.endsWith('.wh..wh..opq') &&
+      !moved.some((m) => n.startsWith(m)) &&
+      !parents.has(n),
+  );
+  expect(extra).toEqual([]);
+}
 
 /** Names and bytes of a ustar archive (prefix + name), enough to check the export. */
 function listTar(tar: Uint8Array): { name: string; bytes: Uint8Array }[] {
@@ -411,30 +449,7 @@ describe('demo IDE', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
     const file = await download.path();
     const entries = unzipSync(new Uint8Array(readFileSync(file)));
-    const want = changes.map(layerNameOf);
-    const names = Object.keys(entries);
-    for (const name of want) expect(names, name).toContain(name);
-    // A moved folder's files travel with it (a layer has no redirect); a parent folder is written
-    // where its mode is not the default. Nothing else.
-    const moved = changes
-      .filter((c) => c.type === 'dir' && c.change === 'renamed')
-      .map((c) => `${layerNameOf(c)}`);
-    const parents = new Set(
-      want.flatMap((n) =>
-        n
-          .split('/')
-          .slice(0, -1)
-          .map((_, i, a) => `${a.slice(0, i + 1).join('/')}/`),
-      ),
-    );
-    const extra = names.filter(
-      (n) =>
-        !want.includes(n) &&
-        !n.endsWith('.wh..wh..opq') &&
-        !moved.some((m) => n.startsWith(m)) &&
-        !parents.has(n),
-    );
-    expect(extra).toEqual([]);
+    expectLayerOf(Object.keys(entries), changes);
     expect([...(entries['notes/data.bin'] ?? [])]).toEqual([0, 1, 2, 3, 255]);
     expect(new TextDecoder().decode(entries['package.json'])).toBe(
       await inspect.read('workspace', '/package.json'),
@@ -448,15 +463,13 @@ describe('demo IDE', () => {
       page.getByTestId('export-tar').click(),
     ]);
     const tar = readFileSync(await download.path());
-    expect(
-      listTar(tar)
-        .map((e) => e.name)
-        .sort(),
-    ).toEqual(changes.map(layerNameOf).sort());
+    const names = listTar(tar).map((e) => e.name);
+    expectLayerOf(names, changes);
     const data = listTar(tar).find((e) => e.name === 'notes/data.bin');
     expect([...(data?.bytes ?? [])]).toEqual([0, 1, 2, 3, 255]);
+    // GNU tar reads the same names.
     expect(execFileSync('tar', ['-tf', '-'], { input: tar }).toString().trim().split('\n').sort()).toEqual(
-      changes.map(layerNameOf).sort(),
+      [...names].sort(),
     );
   });
 

@@ -6,8 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type LowerLayer, MemoryUpper, Overlay } from '@vellum/core';
-import { changeEntries, writeZip, type ZipWriteEntry } from '@vellum/core/zip';
-import { type TarEntry, writeTar } from './tar.js';
+import { changeEntries, writeTarLayer, writeZip } from '@vellum/core/zip';
 import { type DiskEntry, walkDir } from './walk.js';
 
 /** Makes `ov` show exactly the tree in `dir` (content, modes, symlinks). */
@@ -67,29 +66,8 @@ export async function exportChanges(
   await syncInto(ov, dir);
   const entries = await changeEntries(ov);
   const changes = (await ov.changes()).length;
-  const bytes = format === 'zip' ? writeZip(entries) : writeTar(toTar(entries));
+  const bytes = format === 'zip' ? writeZip(entries) : writeTarLayer(entries);
   return { bytes, changes };
-}
-
-/** Zip entries as tar entries: whiteouts and opaque marks as OCI's `.wh.` files. */
-function* toTar(entries: readonly ZipWriteEntry[]): Generator<TarEntry> {
-  for (const e of entries) {
-    const mtimeMs = e.mtimeMs ?? 0;
-    if (e.kind === 'whiteout') {
-      const slash = e.path.lastIndexOf('/');
-      yield {
-        path: `${e.path.slice(0, slash + 1)}.wh.${e.path.slice(slash + 1)}`,
-        kind: 'file',
-        mode: 0o644,
-        mtimeMs,
-      };
-    } else if (e.kind === 'dir') {
-      yield { path: e.path, kind: 'dir', mode: e.mode ?? 0o755, mtimeMs };
-      if (e.opaque) yield { path: `${e.path}/.wh..wh..opq`, kind: 'file', mode: 0o644, mtimeMs };
-    } else if (e.kind === 'symlink')
-      yield { path: e.path, kind: 'symlink', mode: 0o777, mtimeMs, target: e.target };
-    else yield { path: e.path, kind: 'file', mode: e.mode ?? 0o644, mtimeMs, data: e.data };
-  }
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,7 +1,9 @@
 /** `changesZip`: the changes as a layer; stacked on the same lowers it shows the overlay's view. */
+import { execFileSync } from 'node:child_process';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { hardlink, MemoryUpper, Overlay, type Tree } from '../src/index.js';
-import { changesZip, ZipLayer } from '../src/zip/index.js';
+import { changesTar, changesZip, ZipLayer } from '../src/zip/index.js';
 import { layersOf, overlay } from './helpers.js';
 import { fullView } from './view.js';
 
@@ -54,5 +56,21 @@ describe('changesZip', () => {
       ['/c/a/a', 'renamed'],
     ]);
     expect(await shape(await stacked(ov, trees))).toEqual(await shape(ov));
+  });
+  it("changesTar holds the same layer as an OCI tar: the names GNU tar lists are the zip's", async () => {
+    const trees: Tree[] = [{ d: { x: 'x', s: { y: 'y' } }, p: { q: 'q' }, gone: 'g' }];
+    const { ov } = await overlay(trees);
+    await ov.rename('/d', '/m');
+    await ov.rm('/gone');
+    await ov.rm('/p', { recursive: true });
+    await ov.mkdir('/p');
+    await ov.writeFile('/p/new', 'n');
+    const zipNames = Object.keys(unzipSync(await changesZip(ov))).sort();
+    const tar = await changesTar(ov);
+    const tarNames = execFileSync('tar', ['-tf', '-'], { input: tar }).toString().trim().split('\n').sort();
+    expect(tarNames).toEqual(zipNames);
+    expect(tarNames).toEqual(
+      expect.arrayContaining(['m/s/y', '.wh.d', '.wh.gone', 'p/.wh..wh..opq', 'p/new']),
+    );
   });
 });

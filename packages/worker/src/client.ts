@@ -378,6 +378,19 @@ export class OverlayClient extends EventTarget {
     return (await this.#call('changesZip', [])) as Uint8Array;
   }
 
+  /**
+   * The same changes as an OCI image layer tar (see `changesTar` of `@vellum/core/zip`), made in
+   * the worker.
+   *
+   * @example
+   * ```ts
+   * const tar = await fs.changesTar(); // a container layer over the same base
+   * ```
+   */
+  async changesTar(): Promise<Uint8Array> {
+    return (await this.#call('changesTar', [])) as Uint8Array;
+  }
+
   /** Discards every change, atomically. */
   async reset(): Promise<void> {
     await this.#call('reset', []);

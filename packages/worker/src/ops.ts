@@ -4,7 +4,7 @@
  * answer into wire data, naming what it transfers and which paths it changed.
  */
 import { type FileHandle, FsError, type Overlay } from '@vellum/core';
-import { changesZip } from '@vellum/core/zip';
+import { changesTar, changesZip } from '@vellum/core/zip';
 import { bulkOps } from './bulk.js';
 import { ownedView } from './bytes.js';
 import type { WireDirent, WireHandle } from './protocol.js';
@@ -90,6 +90,10 @@ export function createOps(ov: Overlay): Ops {
   ops.changesZip = async () => {
     const zip = await changesZip(ov);
     return { value: zip, transfer: [zip.buffer] };
+  };
+  ops.changesTar = async () => {
+    const tar = await changesTar(ov);
+    return { value: tar, transfer: [tar.buffer] };
   };
   ops.reset = async () => ({ value: await ov.reset(), changed: ['/'] });
   ops.mkdtemp = async (args) => {

@@ -98,6 +98,10 @@ export class WorkerFs implements WorkspaceFs {
     return this.client.changesZip();
   }
 
+  changesTar() {
+    return this.client.changesTar();
+  }
+
   reset(): Promise<void> {
     return this.client.reset();
   }
@@ -160,6 +164,10 @@ export class LazyFs implements WorkspaceFs {
 
   async changesZip() {
     return (await this.#fs()).changesZip();
+  }
+
+  async changesTar() {
+    return (await this.#fs()).changesTar();
   }
 
   async reset(): Promise<void> {

@@ -33,6 +33,8 @@ export interface WorkspaceFs {
   changes(): Promise<Change[]>;
   /** The changes as a zip layer that, stacked on the same lowers, gives this view (the engine's export). */
   changesZip(): Promise<Uint8Array>;
+  /** The same as an OCI image layer tar. */
+  changesTar(): Promise<Uint8Array>;
   reset(): Promise<void>;
   /** Drops what the upper holds at `path`, when the engine can (see `revert.ts` for the fallback). */
   revert?: (path: string) => Promise<void>;

@@ -10,7 +10,6 @@
  * follows the writer's saves.
  */
 import type { Change } from '@vellum/core';
-import { changesToTar } from '../export/tar.js';
 import { movesBack, revertChange } from '../fs/revert.js';
 import { UndoPoint } from '../fs/undo-point.js';
 import type { Workspace } from '../workspace.js';
@@ -418,7 +417,7 @@ export class App {
 
   async exportTar(): Promise<void> {
     const changes = await this.ws.fs.changes();
-    const tar = await changesToTar(this.ws.fs, changes);
+    const tar = await this.ws.fs.changesTar();
     download(tar, 'vellum-layer.tar', 'application/x-tar');
     this.#say(`Exported ${changes.length} changes as an OCI layer tar (${formatBytes(tar.length)})`);
   }

@@ -5,6 +5,7 @@
  * layer has no redirect: its lower contents must travel with it.
  */
 import type { Overlay } from '../overlay.js';
+import { writeTarLayer } from './tar-writer.js';
 import { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
 
 /** The mode a directory a layer does not list gets (the engine's default for one). */
@@ -83,4 +84,17 @@ export async function changeEntries(ov: Overlay): Promise<ZipWriteEntry[]> {
  */
 export async function changesZip(ov: Overlay, options?: ZipWriteOptions): Promise<Uint8Array> {
   return writeZip(await changeEntries(ov), options);
+}
+
+/**
+ * `changeEntries` written as an OCI image layer tar (`.wh.` whiteouts and opaque marks): the
+ * workspace as a container layer over the same lowers.
+ *
+ * @example
+ * ```ts
+ * const tar = await changesTar(ov); // e.g. `tar -tf` lists it; an OCI image can stack it
+ * ```
+ */
+export async function changesTar(ov: Overlay): Promise<Uint8Array> {
+  return writeTarLayer(await changeEntries(ov));
 }

@@ -18,7 +18,8 @@ export {
   type TransferStats,
 } from '../http/progress.js';
 export type { LayerWarning } from '../http/warning.js';
-export { changeEntries, changesZip } from './changes-zip.js';
+export { changeEntries, changesTar, changesZip } from './changes-zip.js';
 export type { RangeReaderOptions } from './range-reader.js';
+export { writeTarLayer } from './tar-writer.js';
 export { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
 export { type ZipInput, ZipLayer, type ZipLayerOptions } from './zip-layer.js';

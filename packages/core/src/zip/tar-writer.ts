@@ -1,10 +1,12 @@
 /**
  * A deterministic POSIX (ustar) tar writer, enough for an OCI image layer: files, directories,
  * symlinks, with PAX headers for names longer than ustar holds. Whiteouts are `.wh.` entries,
- * written by the caller as empty files.
+ * written as empty files (`writeTarLayer` turns a layer's entries into them).
  */
+import type { ZipWriteEntry } from './writer.js';
 
-export interface TarEntry {
+/** One entry of a tar archive. */
+interface TarEntry {
   path: string;
   kind: 'file' | 'dir' | 'symlink';
   mode: number;
@@ -23,7 +25,7 @@ const encoder = new TextEncoder();
  * const tar = writeTar([{ path: 'a.txt', kind: 'file', mode: 0o644, mtimeMs: 0, data: bytes }]);
  * ```
  */
-export function writeTar(entries: Iterable<TarEntry>): Uint8Array {
+function writeTar(entries: Iterable<TarEntry>): Uint8Array {
   const blocks: Uint8Array[] = [];
   for (const e of entries) {
     const name = e.kind === 'dir' ? `${e.path}/` : e.path;
@@ -107,4 +109,37 @@ function padded(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(data.length / 512) * 512);
   out.set(data);
   return out;
+}
+
+/**
+ * A layer's entries (what `writeZip` takes) as an OCI image layer tar: whiteouts and opaque marks
+ * as OCI's `.wh.` files, everything else as it is, in the order given.
+ *
+ * @example
+ * ```ts
+ * const tar = writeTarLayer([{ path: 'a.txt', kind: 'file', data: new TextEncoder().encode('hi') }]);
+ * ```
+ */
+export function writeTarLayer(entries: readonly ZipWriteEntry[]): Uint8Array {
+  return writeTar(tarEntries(entries));
+}
+
+function* tarEntries(entries: readonly ZipWriteEntry[]): Generator<TarEntry> {
+  for (const e of entries) {
+    const mtimeMs = e.mtimeMs ?? 0;
+    if (e.kind === 'whiteout') {
+      const slash = e.path.lastIndexOf('/');
+      yield {
+        path: `${e.path.slice(0, slash + 1)}.wh.${e.path.slice(slash + 1)}`,
+        kind: 'file',
+        mode: 0o644,
+        mtimeMs,
+      };
+    } else if (e.kind === 'dir') {
+      yield { path: e.path, kind: 'dir', mode: e.mode ?? 0o755, mtimeMs };
+      if (e.opaque) yield { path: `${e.path}/.wh..wh..opq`, kind: 'file', mode: 0o644, mtimeMs };
+    } else if (e.kind === 'symlink')
+      yield { path: e.path, kind: 'symlink', mode: 0o777, mtimeMs, target: e.target };
+    else yield { path: e.path, kind: 'file', mode: e.mode ?? 0o644, mtimeMs, data: e.data };
+  }
 }
