@@ -142,7 +142,7 @@ beforeAll(() => {
       2,
     )}\n`,
   );
-  for (const file of ['app.mjs', 'consumer.ts', 'consumer-zenfs.ts'])
+  for (const file of ['app.mjs', 'consumer.ts', 'consumer-zenfs.ts', 'consumer-browser.ts'])
     copyFileSync(join(fixtures, file), join(app, file));
   cpSync(join(fixtures, 'web'), app, { recursive: true });
   // A real directory for the CLI and for the browser apps' zip lower.
@@ -229,6 +229,26 @@ describe('the packed packages, installed with npm in a fresh project', () => {
       // @zenfs/core's own .d.ts do not pass a library check here (see consumer-zenfs.ts).
       ok(process.execPath, [tsc, ...base, '--skipLibCheck', 'consumer-zenfs.ts'], { cwd: app });
     });
+  });
+
+  it('type-checks a browser app with tsc --strict and no Node types (types: [])', () => {
+    const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+    // `--types` cannot be given an empty list on the command line: a tsconfig of its own.
+    const config = {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        types: [],
+        lib: ['es2023', 'dom', 'dom.iterable'],
+        target: 'es2022',
+        module: 'preserve',
+        moduleResolution: 'bundler',
+        skipLibCheck: false,
+      },
+      files: ['consumer-browser.ts'],
+    };
+    writeFileSync(join(app, 'tsconfig.browser.json'), JSON.stringify(config));
+    timed('tsc browser', () => ok(process.execPath, [tsc, '-p', 'tsconfig.browser.json'], { cwd: app }));
   });
 
   it('the public API of every entry point matches its checked-in report (packages/*/api/*.api.md)', () => {

@@ -1,5 +1,4 @@
 /** `createOverlayWorker`: start a worker, build the overlay in it, hand back the client. */
-import type { Worker as NodeWorker } from 'node:worker_threads';
 import { type LowerDescriptor, treeToEntries, type UpperDescriptor } from '@vellum/core';
 import { OverlayClient } from './client.js';
 import type { EngineOptions, WireInit } from './descriptors.js';
@@ -7,6 +6,28 @@ import { detail } from './events.js';
 import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
 import { spawnWeb } from './spawn-web.js';
+
+/**
+ * A `worker_threads` Worker as far as this package uses it. Typed here, not with Node's own type,
+ * so that a browser app's type check of this package needs no `@types/node`; a real
+ * `worker_threads` Worker is one.
+ *
+ * @example
+ * ```ts
+ * import { Worker } from 'node:worker_threads';
+ * const worker: NodeWorkerLike = new Worker(new URL('./my-worker.js', import.meta.url));
+ * ```
+ */
+export interface NodeWorkerLike {
+  /** Posts a message to the worker's `parentPort`. */
+  postMessage(value: unknown, transferList?: readonly unknown[]): void;
+  /** Listens for `message`, `error`, `exit` and `messageerror`. */
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  /** Stops listening. */
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  /** Ends the worker. */
+  terminate(): Promise<number>;
+}
 
 /**
  * What {@link createOverlayWorker} takes: the layers as descriptors, the engine's settings,
@@ -31,7 +52,7 @@ export interface OverlayWorkerOptions extends EngineOptions {
    * A worker to use instead of starting one: a module Web Worker (in a page) or a
    * `worker_threads` Worker (under Node) whose module calls `exposeOverlay`.
    */
-  worker?: Worker | NodeWorker;
+  worker?: Worker | NodeWorkerLike;
   /**
    * Download progress of the zip and HTTP lowers, from their listings on (the same as
    * the client's `progress` event, which can only be listened to once this resolves).
@@ -73,7 +94,7 @@ function toWire(options: OverlayWorkerOptions): WireInit {
   };
 }
 
-const isNodeWorker = (w: unknown): w is NodeWorker =>
+const isNodeWorker = (w: unknown): w is NodeWorkerLike =>
   typeof w === 'object' && w !== null && typeof (w as { on?: unknown }).on === 'function';
 
 async function link(worker: OverlayWorkerOptions['worker']): Promise<WorkerLink> {

@@ -19,7 +19,7 @@ export type {
 } from '@vellum/core';
 // Types only: both come from createOverlayWorker (and open()); their constructors take internals.
 export type { ChangeDetail, OverlayClient, WalkEntry, WriteEntry } from './client.js';
-export { createOverlayWorker, type OverlayWorkerOptions } from './create.js';
+export { createOverlayWorker, type NodeWorkerLike, type OverlayWorkerOptions } from './create.js';
 export type { EngineOptions } from './descriptors.js';
 export { RemoteError, WorkerGoneError } from './errors.js';
 export type { OverlayEvent, OverlayEventMap, OverlayEventType } from './events.js';
