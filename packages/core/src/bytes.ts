@@ -74,9 +74,13 @@ export function decode(bytes: Uint8Array, encoding: string): string {
 }
 
 /**
- * What `writeFile` accepts as data: text, bytes, or an (async) iterable of either.
+ * What `writeFile` and `appendFile` accept as data, as `node:fs/promises` does: text, bytes, or an
+ * (async) iterable of either.
  *
- * @inline
+ * @example
+ * ```ts
+ * const data: WriteData = ['line 1\n', new TextEncoder().encode('line 2\n')]; // written in order
+ * ```
  */
 export type WriteData =
   | string

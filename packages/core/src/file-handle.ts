@@ -74,9 +74,13 @@ export function writtenBytes(
 }
 
 /**
- * What `FileHandle.read` resolves with.
+ * What `FileHandle.read` resolves with, as Node's.
  *
- * @inline
+ * @example
+ * ```ts
+ * const { bytesRead, buffer } = await fh.read({ buffer: new Uint8Array(1024), position: 0 });
+ * const head = buffer.subarray(0, bytesRead);
+ * ```
  */
 export interface ReadResult<T extends ArrayBufferView> {
   /** Bytes read: fewer than asked at the end of the file, 0 past it. */
@@ -84,11 +88,7 @@ export interface ReadResult<T extends ArrayBufferView> {
   /** The buffer read into. */
   buffer: T;
 }
-/**
- * What `FileHandle.write` resolves with.
- *
- * @inline
- */
+/** What `FileHandle.write` resolves with, as Node's. */
 export interface WriteResult<T> {
   /** Bytes written. */
   bytesWritten: number;

@@ -5,6 +5,7 @@
  * @module
  */
 
+export type { WriteData } from './bytes.js';
 export type { Change, Origin } from './changes.js';
 export {
   type HttpLowerDescriptor,
@@ -28,7 +29,7 @@ export {
 } from './descriptors.js';
 export { type ErrorCode, FsError } from './errors.js';
 // A type only: handles come from `open()`; the constructor takes the engine's internals.
-export type { FileHandle, ReadOptions } from './file-handle.js';
+export type { FileHandle, ReadOptions, ReadResult, WriteResult } from './file-handle.js';
 export type { FsckReport } from './fsck.js';
 export type {
   EntryMeta,
@@ -46,6 +47,7 @@ export type {
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
+export type { PathLike } from './path.js';
 export type { RenameFlags } from './rename.js';
 export type { BaseChange } from './replay.js';
 export { Dirent, Stats } from './stats.js';

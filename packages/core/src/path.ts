@@ -35,9 +35,12 @@ export function joinPath(parent: string, name: string): string {
 }
 
 /**
- * Accepts what node:fs accepts as a path here: a string, a `file:` URL, or UTF-8 bytes.
+ * What node:fs accepts as a path: a string, a `file:` URL, or UTF-8 bytes.
  *
- * @inline
+ * @example
+ * ```ts
+ * const path: PathLike = new URL('file:///src/main.ts'); // reads as '/src/main.ts'
+ * ```
  */
 export type PathLike = string | URL | Uint8Array;
 

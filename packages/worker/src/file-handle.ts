@@ -1,34 +1,13 @@
 /** Client side: `FileHandle` for a handle the worker holds open. */
-import type { ReadOptions } from '@vellum/core';
+import type { ReadOptions, ReadResult, WriteResult } from '@vellum/core';
 import { readArgs, writtenBytes } from '@vellum/core/internal';
 import { allocResult, asResult, copyForTransfer } from './bytes.js';
 import type { Connection } from './connection.js';
 import { Stats } from './stats.js';
 import { prepareData, type WriteData } from './write-data.js';
 
-/**
- * What {@link FileHandle.read} resolves with, as Node's.
- *
- * @example
- * ```ts
- * const { bytesRead, buffer } = await fh.read({ buffer: new Uint8Array(1024), position: 0 });
- * const head = buffer.subarray(0, bytesRead);
+export type { ReadResult, WriteResult };
 
- * ```
- */
-export interface ReadResult<T extends ArrayBufferView> {
-  /** Bytes read: fewer than asked at the end of the file, 0 past it. */
-  bytesRead: number;
-  /** The buffer read into. */
-  buffer: T;
-}
-/** What {@link FileHandle.write} resolves with, as Node's. */
-export interface WriteResult<T> {
-  /** Bytes written. */
-  bytesWritten: number;
-  /** The data given. */
-  buffer: T;
-}
 /**
  * Times as Node takes them: seconds, a numeric string, or a Date.
  *

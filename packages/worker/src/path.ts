@@ -1,6 +1,8 @@
 /** Paths as strings before they cross: a `URL` or a `Buffer` cannot be relied on to clone. */
 
-export type PathLike = string | URL | Uint8Array;
+import type { PathLike } from '@vellum/core';
+
+export type { PathLike };
 
 const decoder = new TextDecoder();
 

@@ -1,12 +1,8 @@
 /** Client side: what `writeFile` accepts, made ready to cross (bytes copied once, then transferred). */
+import type { WriteData } from '@vellum/core';
 import { copyForTransfer } from './bytes.js';
 
-/** What `writeFile` and `appendFile` accept as data (as `node:fs/promises` does). */
-export type WriteData =
-  | string
-  | ArrayBufferView
-  | Iterable<string | ArrayBufferView>
-  | AsyncIterable<string | ArrayBufferView>;
+export type { WriteData };
 
 /** Data as it crosses: text stays text (the worker encodes it), bytes are a private copy. */
 export type WireData = string | Uint8Array | (string | Uint8Array)[];
