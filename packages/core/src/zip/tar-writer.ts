@@ -3,6 +3,7 @@
  * symlinks, with PAX headers for names longer than ustar holds. Whiteouts are `.wh.` entries,
  * written as empty files (`writeTarLayer` turns a layer's entries into them).
  */
+import { concat } from '../bytes.js';
 import type { ZipWriteEntry } from './writer.js';
 
 /** One entry of a tar archive. */
@@ -50,15 +51,7 @@ function writeTar(entries: Iterable<TarEntry>): Uint8Array {
     if (data.length > 0) blocks.push(padded(data));
   }
   blocks.push(new Uint8Array(1024));
-  let n = 0;
-  for (const b of blocks) n += b.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const b of blocks) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return concat(blocks);
 }
 
 function header(h: {

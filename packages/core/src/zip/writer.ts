@@ -6,6 +6,7 @@
  * written OCI-style (`.wh.<name>`, `.wh..wh..opq`).
  */
 import { deflateSync } from 'fflate';
+import { concat } from '../bytes.js';
 import { crc32 } from './crc32.js';
 
 /** One entry to write; paths use '/' and no leading '/'. */
@@ -276,16 +277,4 @@ function zip64Extra(size: number, csize: number, offset?: number): Uint8Array {
   v.setBigUint64(12, BigInt(csize), true);
   if (offset !== undefined) v.setBigUint64(20, BigInt(offset), true);
   return new Uint8Array(v.buffer);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
