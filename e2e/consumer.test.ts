@@ -292,6 +292,19 @@ describe('the packed packages, installed with npm in a fresh project', () => {
   });
 });
 
+/**
+ * What a bundler that does not follow `new URL(…, import.meta.url)` (esbuild, Rollup) leaves to
+ * the app, as the READMEs say: `vellum.wasm` beside the bundle, the page's HTML and its zip.
+ */
+function layOutOwnWorkerApp(out: string): void {
+  copyFileSync(join(app, 'node_modules', '@vellum', 'wasm', 'dist', 'vellum.wasm'), join(out, 'vellum.wasm'));
+  copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
+  writeFileSync(
+    join(out, 'index.html'),
+    readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
+  );
+}
+
 /** What only the engine's side holds: the wasm, IndexedDB, fflate's inflater. */
 const ENGINE_MARKERS = [/WebAssembly/, /\.wasm\b/, /indexedDB/, /invalid block type/];
 
@@ -482,15 +495,7 @@ describe('browser apps over the installed packages, in Chromium', () => {
         { cwd: app },
       ),
     );
-    copyFileSync(
-      join(app, 'node_modules', '@vellum', 'wasm', 'dist', 'vellum.wasm'),
-      join(out, 'vellum.wasm'),
-    );
-    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
-    writeFileSync(
-      join(out, 'index.html'),
-      readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
-    );
+    layOutOwnWorkerApp(out);
     const page = readFileSync(join(out, 'page.js'), 'utf8');
     expect(page).not.toMatch(NODE_IMPORT);
     for (const marker of ENGINE_MARKERS) expect(page, 'page.js').not.toMatch(marker);
@@ -508,15 +513,7 @@ describe('browser apps over the installed packages, in Chromium', () => {
     timed('rollup', () =>
       ok(join(app, 'node_modules', '.bin', 'rollup'), ['-c', 'rollup.config.mjs', '--silent'], { cwd: app }),
     );
-    copyFileSync(
-      join(app, 'node_modules', '@vellum', 'wasm', 'dist', 'vellum.wasm'),
-      join(out, 'vellum.wasm'),
-    );
-    copyFileSync(join(app, 'public', 'layer.zip'), join(out, 'layer.zip'));
-    writeFileSync(
-      join(out, 'index.html'),
-      readFileSync(join(app, 'index.html'), 'utf8').replace('./main.js', './page.js'),
-    );
+    layOutOwnWorkerApp(out);
     const pageChunks = chunkGraph(out, 'page.js');
     const workerChunks = chunkGraph(out, 'worker.js');
     for (const [name, code] of pageChunks) {
