@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Builds every published package to its dist/ in dependency order: the wasm module (AssemblyScript,
 // the package's own `build` script), then `tsc -p tsconfig.build.json` per package (ESM, .d.ts with
-// declaration maps, source maps). Each package is compiled against the built .d.ts of the ones
+// declaration maps, source maps, and the sources they map to in dist/src/). Each package is compiled against the built .d.ts of the ones
 // before it (tsconfig.build.json drops the `vellum-source` condition), so the order matters.
 // Usage: node scripts/build-packages.mjs [package-dir-name ...]   (default: all)
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -71,6 +71,35 @@ function pointUrlsAtJs(dist) {
 }
 
 /**
+ * Puts the TypeScript sources the maps name inside dist/ (dist/src/), and points every source map
+ * and declaration map there: a tarball holds only dist/, and a declaration map is only worth
+ * shipping if "go to definition" finds the `.ts` it names (the JS maps also carry the text inline).
+ * @param {string} dir the package directory
+ */
+function shipMappedSources(dir) {
+  const src = join(dir, 'src');
+  const dist = join(dir, 'dist');
+  const shipped = join(dist, 'src');
+  cpSync(src, shipped, { recursive: true, filter: (from) => !from.endsWith('.mjs') });
+  const maps = readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.map') && !f.startsWith(`src${sep}`))
+    .map((f) => join(dist, f));
+  for (const file of maps) {
+    /** @type {{ sources: string[] }} */
+    const map = JSON.parse(readFileSync(file, 'utf8'));
+    map.sources = map.sources.map((source) => {
+      const from = resolve(dirname(file), source);
+      const inSrc = relative(src, from);
+      if (inSrc.startsWith('..')) throw new Error(`${file}: source ${source} is outside src/`);
+      const to = join(shipped, inSrc);
+      if (!existsSync(to)) throw new Error(`${file}: ${to} was not shipped`);
+      return relative(dirname(file), to).split(sep).join('/');
+    });
+    writeFileSync(file, JSON.stringify(map));
+  }
+}
+
+/**
  * Builds `names` (all by default), in dependency order.
  * @param {readonly string[]} [names]
  */
@@ -85,6 +114,7 @@ export function buildPackages(names = []) {
     if (name === 'wasm') run('npm', ['run', '--silent', 'build'], dir);
     run(tsc, ['-p', 'tsconfig.build.json'], dir);
     pointUrlsAtJs(dist);
+    shipMappedSources(dir);
     console.log(`[build] @vellum/${name}: ${Math.round(performance.now() - started)} ms`);
   }
 }

@@ -113,8 +113,9 @@ export function chunkGraph(dir, entry) {
     if (seen.has(name)) return;
     const code = readFileSync(join(dir, name), 'utf8');
     seen.set(name, code);
-    // Imports only (`from"./x.js"`, `import("./x.js")`), not a URL string that names a file.
-    for (const [, next] of code.matchAll(/\b(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g))
+    // Imports only (`from"./x.js"`, `import("./x.js")`, Rolldown's import(`./x.js`)), not a URL
+    // string that names a file.
+    for (const [, next] of code.matchAll(/\b(?:from|import)\s*\(?\s*["'`]\.\/([\w.-]+\.js)["'`]/g))
       if (next) visit(next);
   };
   visit(entry);
