@@ -139,11 +139,24 @@ export class FileHandle {
   }
 
   /**
-   * Reads into a buffer, as Node's `filehandle.read`: `(buffer, offset?, length?, position?)` or `({
-   * buffer, offset, length, position })`. Without a position it reads from the handle's position and
-   * moves it.
+   * Reads into `buffer`, as Node's `filehandle.read(buffer, offset?, length?, position?)`. Without a
+   * position it reads from the handle's position and moves it.
    */
-  async read<T extends ArrayBufferView = Uint8Array>(
+  read<T extends ArrayBufferView>(
+    buffer: T,
+    offset?: number,
+    length?: number,
+    position?: number | null,
+  ): Promise<ReadResult<T>>;
+  /**
+   * Reads as Node's `filehandle.read({ buffer, offset, length, position })`; without a buffer, into a
+   * new 16 KiB `Uint8Array`. Without a position it reads from the handle's position and moves it.
+   */
+  read<T extends ArrayBufferView = Uint8Array>(options?: ReadOptions<T>): Promise<ReadResult<T>>;
+  // Two signatures, not `T | ReadOptions<T>`: a typed array has a `buffer` property too, so with one
+  // signature TypeScript inferred T from it as well and widened `read(new Uint8Array(n))` to
+  // `ArrayBufferView`.
+  async read<T extends ArrayBufferView>(
     bufferOrOptions?: T | ReadOptions<T>,
     offset?: number,
     length?: number,

@@ -6,7 +6,7 @@
  * The same suite runs on every upper (semantics.test.ts: memory; semantics.idb.test.ts:
  * IndexedDB under fake-indexeddb; semantics.browser.test.ts: real IndexedDB in Chromium).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Tree, UpperLayer } from '../src/index.js';
 import { dir, file, hardlink, symlink, whiteout } from '../src/index.js';
 import {
@@ -239,6 +239,9 @@ export function semanticsSuite(env: UpperEnv): void {
         const reader = await ov.open('/f', 'r');
         await ov.writeFile('/f', 'new!');
         const { buffer, bytesRead } = await reader.read(new Uint8Array(4), 0, 4, 0);
+        // The buffer comes back as the type that went in, as Node types it.
+        expectTypeOf(buffer).toEqualTypeOf<Uint8Array<ArrayBuffer>>();
+        expectTypeOf((await reader.read({ position: 0 })).buffer).toEqualTypeOf<Uint8Array>();
         expect(bytesRead).toBe(4);
         expect(new TextDecoder().decode(buffer)).toBe('new!');
         await reader.close();

@@ -3,7 +3,7 @@
  * `Overlay` and on a worker built from the same trees; every answer (values, stats,
  * errors with their Node fields) must be the same, and so must the final changes.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import { overlay } from '../../core/test/helpers.js';
 import { createOverlayWorker, type OverlayClient } from '../src/index.js';
 import { type AnyFs, answer, descriptors, SCRIPT, TREES } from './script.js';
@@ -48,6 +48,8 @@ describe('the engine through the client (Node worker_threads)', () => {
     await fh.write(new Uint8Array([33]), 0, 1, 11);
     const buf = Buffer.alloc(5);
     const r = await fh.read(buf, 0, 5, 6);
+    expectTypeOf(r.buffer).toEqualTypeOf(buf);
+    expectTypeOf((await fh.read({ position: 0 })).buffer).toEqualTypeOf<Uint8Array>();
     expect(r.bytesRead).toBe(5);
     expect(buf.toString()).toBe('world');
     expect((await fh.stat()).size).toBe(12);
