@@ -21,10 +21,20 @@ export function failurePlace({ file, line, column }: ModuleFailure): string {
   return line === undefined ? file : `${file}:${line}${column === undefined ? '' : `:${column}`}`;
 }
 
-/** The JavaScript of the reporting module. */
-export function errorModule(failure: ModuleFailure): string {
+/**
+ * The JavaScript of the reporting module. It declares the failed module's export names
+ * (`exports`), so that its importers link and it gets to run and report: an import of a
+ * name it lacks would fail before any module runs, with a message about the name.
+ */
+export function errorModule(failure: ModuleFailure, exports: readonly string[] = []): string {
   const text = `${failurePlace(failure)}\n${failure.message}`;
-  return `const text = ${JSON.stringify(text)};
+  const names = [...new Set(exports)];
+  const declared = names.map((_, i) => `_${i}`);
+  const exported =
+    names.length === 0
+      ? ''
+      : `let ${declared.join(', ')};\nexport { ${names.map((n, i) => `_${i} as ${JSON.stringify(n)}`).join(', ')} };\n`;
+  return `${exported}const text = ${JSON.stringify(text)};
 const id = 'vellum-preview-error';
 const box = document.getElementById(id) ?? document.createElement('pre');
 box.id = id;
@@ -32,6 +42,6 @@ box.setAttribute('role', 'alert');
 box.style.cssText = 'position:fixed;inset:0;margin:0;padding:24px;z-index:2147483647;background:rgba(24,0,0,.92);color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;overflow:auto';
 box.textContent = (box.isConnected ? box.textContent + '\\n\\n' : '') + text;
 document.documentElement.append(box);
-throw new SyntaxError(text);
+throw Object.assign(new SyntaxError(text), { vellumShown: true });
 `;
 }

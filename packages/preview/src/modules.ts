@@ -72,7 +72,7 @@ export class ModuleServer {
         line: error.line,
         column: error.column,
       };
-      return { code: errorModule(failure), failure };
+      return { code: errorModule(failure, await exportNames(text)), failure };
     }
     return this.#rewrite(path, code);
   }
@@ -86,8 +86,9 @@ export class ModuleServer {
   async #rewrite(path: string, code: string): Promise<ServedModule> {
     await init;
     let imports: ReturnType<typeof parse>[0];
+    let exports: ReturnType<typeof parse>[1];
     try {
-      [imports] = parse(code, path);
+      [imports, exports] = parse(code, path);
     } catch {
       // Not a module the lexer can read (a classic script): served as it is, the browser reports its errors.
       return { code };
@@ -101,7 +102,7 @@ export class ModuleServer {
       if (resolved.kind === 'unchanged') continue;
       if (resolved.kind === 'error') {
         const failure: ModuleFailure = { message: resolved.message, file: path, ...place(code, imp.start) };
-        return { code: errorModule(failure), failure };
+        return { code: errorModule(failure, namesOf(exports)), failure };
       }
       const url = this.urlOf(resolved.path);
       // A static import's span is the name without its quotes; a dynamic one's is the string literal.
@@ -110,6 +111,21 @@ export class ModuleServer {
       at = imp.end;
     }
     return { code: at === 0 ? code : out + code.slice(at) };
+  }
+}
+
+/** The names a module exports (re-exports of a whole module cannot be named without resolving it). */
+function namesOf(exports: ReturnType<typeof parse>[1]): string[] {
+  return exports.flatMap((e) => (e.type === 'reexport-all' ? [] : [e.name]));
+}
+
+/** The export names of a source the compiler refused, as far as the lexer (which reads TypeScript) can tell. */
+async function exportNames(source: string): Promise<string[]> {
+  await init;
+  try {
+    return namesOf(parse(source)[1]);
+  } catch {
+    return [];
   }
 }
 

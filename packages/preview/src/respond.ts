@@ -6,6 +6,7 @@ import { fileStream, readWhole } from './body.js';
 import { contentType } from './content-type.js';
 import { DIGEST_MAX, digestTag, matchesNoneMatch, metaTag } from './etag.js';
 import { isModulePath, ModuleServer } from './modules.js';
+import { withPageClient } from './page-client.js';
 import { listingPage, statusPage } from './pages.js';
 import type { PreviewFs, PreviewStats } from './preview-fs.js';
 import { parseRange } from './range.js';
@@ -31,6 +32,12 @@ export interface PreviewResponderOptions {
   jsx?: JsxOptions;
   /** A directory without `index.html` answers a listing (default) or 404 (`false`). */
   listing?: boolean;
+  /**
+   * Headers added to every response: e.g. `Cross-Origin-Embedder-Policy: require-corp` and
+   * `Cross-Origin-Resource-Policy: cross-origin` when the preview is framed by a cross-origin
+   * isolated page (which refuses a frame without them), or a `Content-Security-Policy`.
+   */
+  headers?: Record<string, string>;
 }
 
 /** Answers one request; never rejects (a failure of the overlay is a 5xx response). */
@@ -102,6 +109,17 @@ export function createPreviewResponder(options: PreviewResponderOptions): Previe
       const body = new TextEncoder().encode(served.code);
       headers.set('Content-Length', String(body.length));
       return new Response(head ? null : body, { status: 200, headers });
+    }
+    if (bytes !== undefined && /\.html?$/i.test(path)) {
+      // The page gets the error reporter; its tag differs from the file's, as its bytes do.
+      const page = new TextEncoder().encode(withPageClient(new TextDecoder().decode(bytes), scope, root));
+      const pageTag = `${etag.slice(0, -1)}.html"`;
+      headers.set('ETag', pageTag);
+      headers.delete('Accept-Ranges');
+      if (matchesNoneMatch(request.headers.get('If-None-Match'), pageTag))
+        return new Response(null, { status: 304, headers });
+      headers.set('Content-Length', String(page.length));
+      return new Response(head ? null : page, { status: 200, headers });
     }
     headers.set('ETag', etag);
     if (matchesNoneMatch(request.headers.get('If-None-Match'), etag))
@@ -176,22 +194,21 @@ export function createPreviewResponder(options: PreviewResponderOptions): Previe
     return serveFile(request, real, stats, head);
   }
 
+  const extra = Object.entries(options.headers ?? {});
+  const withExtra = (response: Response): Response => {
+    for (const [name, value] of extra) response.headers.set(name, value);
+    return response;
+  };
   return async (request) => {
     try {
-      return await answer(request);
+      return withExtra(await answer(request));
     } catch (error) {
       const code = errorCode(error);
       const message = error instanceof Error ? error.message : String(error);
-      return html(
-        code === 'EACCES' ? 403 : 500,
-        statusPage(
-          code === 'EACCES' ? 403 : 500,
-          code === 'EACCES' ? 'Forbidden' : 'Internal Error',
-          new URL(request.url).pathname,
-          message,
-        ),
-        request.method === 'HEAD',
-      );
+      const status = code === 'EACCES' ? 403 : 500;
+      const title = status === 403 ? 'Forbidden' : 'Internal Error';
+      const page = statusPage(status, title, new URL(request.url).pathname, message);
+      return withExtra(html(status, page, request.method === 'HEAD'));
     }
   };
 }

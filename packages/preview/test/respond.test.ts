@@ -41,7 +41,7 @@ const base: Tree = {
       'main.tsx':
         "import { useState } from 'preact/hooks';\nimport { Board } from './Board';\nconst n: number = 1;\nexport const App = () => <Board n={n + useState(0)[0]} />;\n",
       'Board.tsx': 'export function Board(props: { n: number }) { return <b>{props.n}</b>; }\n',
-      'broken.ts': 'const x: number = ;\n',
+      'broken.ts': 'const x: number = ;\nexport const y = x;\nexport default 1;\n',
       'cjs.ts': "import left from 'left-pad';\nexport default left;\n",
       'missing.ts': "import x from 'nowhere';\nexport default x;\n",
       'plain.js': "import { h } from 'preact';\nexport default h;\n",
@@ -271,7 +271,9 @@ describe('modules', () => {
     expect(r.headers.get('Cache-Control')).toBe('no-store');
     const code = await r.text();
     expect(code).toContain('/app/src/broken.ts:1:19\\nUnexpected token');
-    expect(code).toContain('throw new SyntaxError');
+    expect(code).toContain('new SyntaxError(text)');
+    // Its importers still link (the names they import exist), so it runs and reports.
+    expect(code).toContain('export { _0 as "y", _1 as "default" }');
   });
 
   test('a CommonJS package and a missing one are errors naming them', async () => {
