@@ -27,3 +27,24 @@ export function isPortMessage(data: unknown): data is PortMessage {
 export function isNeedPort(data: unknown): boolean {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === NEED_PORT;
 }
+
+/** Tells a preview host that files changed: it reloads the preview, or swaps its stylesheets when only CSS changed. */
+export const CHANGED_MESSAGE = 'vellum-preview-changed';
+
+/** A message naming the changed paths (overlay paths). */
+export interface ChangedMessage {
+  /** {@link CHANGED_MESSAGE}. */
+  type: typeof CHANGED_MESSAGE;
+  /** The overlay paths that changed. */
+  paths: readonly string[];
+}
+
+/** Whether `data` is a {@link ChangedMessage}. */
+export function isChangedMessage(data: unknown): data is ChangedMessage {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { type?: unknown }).type === CHANGED_MESSAGE &&
+    Array.isArray((data as { paths?: unknown }).paths)
+  );
+}

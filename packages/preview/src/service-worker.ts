@@ -67,6 +67,11 @@ export interface PreviewWorkerScope {
 export interface ServePreviewOptions extends Omit<PreviewResponderOptions, 'fs' | 'scope'> {
   /** The URL path served (default: the registration's scope). */
   scope?: string;
+  /**
+   * URL path prefixes under the scope left to the network: the preview's own host page and
+   * scripts, when the preview serves a whole origin (`scope: '/'`).
+   */
+  exclude?: readonly string[];
   /** How long a request waits for a port when there is none (default 10 s), then 503. */
   portTimeoutMs?: number;
   /** How long a request may take once it has a port (default 30 s), then 504. */
@@ -108,7 +113,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
  * ```
  */
 export function servePreview(self: PreviewWorkerScope, options: ServePreviewOptions = {}): void {
-  const { portTimeoutMs = 10_000, requestTimeoutMs = 30_000, ...rest } = options;
+  const { portTimeoutMs = 10_000, requestTimeoutMs = 30_000, exclude = [], ...rest } = options;
   const scopeUrl = new URL(self.registration.scope);
   const scope = rest.scope ?? scopeUrl.pathname;
   let client: OverlayClient | undefined;
@@ -182,6 +187,7 @@ export function servePreview(self: PreviewWorkerScope, options: ServePreviewOpti
     const url = new URL(fetchEvent.request.url);
     if (url.origin !== scopeUrl.origin || !(url.pathname.startsWith(scope) || `${url.pathname}/` === scope))
       return;
+    if (exclude.some((prefix) => url.pathname.startsWith(prefix))) return;
     fetchEvent.respondWith(handle(fetchEvent.request));
   });
 }
