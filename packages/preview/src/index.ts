@@ -15,6 +15,7 @@ export {
   type PreviewLink,
   type PreviewLinkOptions,
   type PreviewSource,
+  type PreviewWindow,
 } from './preview-link.js';
 export {
   CHANGED_MESSAGE,
@@ -25,4 +26,4 @@ export {
 } from './protocol.js';
 export { type PreviewRegistration, type RegisterPreviewOptions, registerPreview } from './register.js';
 export { createPreviewResponder, type PreviewResponder, type PreviewResponderOptions } from './respond.js';
-export { type JsxOptions, TranspileError } from './transpile.js';
+export type { JsxOptions } from './transpile.js';

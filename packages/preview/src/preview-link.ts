@@ -7,7 +7,14 @@
  */
 import { CHANGED_MESSAGE, isNeedPort, PORT_MESSAGE } from './protocol.js';
 
-/** What the link needs of the overlay's client: ports, and its `change` events. */
+/**
+ * What the link needs of the overlay's client: ports, and its `change` events.
+ *
+ * @example
+ * ```ts
+ * const source: PreviewSource = fs; // an OverlayClient
+ * ```
+ */
 export interface PreviewSource extends EventTarget {
   /** A new port to the overlay (`OverlayClient.port()`). */
   port(): Promise<MessagePort>;

@@ -20,7 +20,8 @@ export { NEED_PORT, PORT_MESSAGE } from './protocol.js';
  *
  * @example
  * ```ts
- * const pages: readonly PreviewPage[] = await self.clients.matchAll({ includeUncontrolled: true, type: 'window' });
+ * const scope = self as unknown as PreviewWorkerScope;
+ * const pages: readonly PreviewPage[] = await scope.clients.matchAll({ includeUncontrolled: true, type: 'window' });
  * ```
  */
 export interface PreviewPage {
