@@ -41,11 +41,13 @@ describe('the preview pane', () => {
     const archive = (await (await fetch(zipUrl)).arrayBuffer()).byteLength;
     await page.getByTestId('preview-toggle').click();
     await expect(app().locator('#board-title').textContent()).resolves.toBe('kanban-lite');
-    await expect.poll(() => app().locator('.column').count()).toBe(3);
-    await expect.poll(() => app().locator('.card').count()).toBe(4);
+    await expect.poll(() => app().locator('.column').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => app().locator('.card').count(), { timeout: 15_000 }).toBe(4);
     // The app works: a card moves to the next column.
     await app().locator('[data-column="todo"] .card-next').first().click();
-    await expect.poll(() => app().locator('[data-column="doing"] .card').count()).toBe(2);
+    await expect
+      .poll(() => app().locator('[data-column="doing"] .card').count(), { timeout: 15_000 })
+      .toBe(2);
     // preact's modules came from the node_modules lower, by Range only: its listing, then the
     // three modules the app imports (preact, preact/hooks, preact/jsx-runtime), not the archive.
     expect(reads.length).toBeGreaterThan(0);
@@ -77,6 +79,40 @@ describe('the preview pane', () => {
       .toBe('edited in the IDE');
   });
 
+  it('Save → the preview shows it: five saves, timed (logged for the closing note, not asserted)', async () => {
+    const frame = await appFrame();
+    const times: number[] = [];
+    await editAndSave(page, '/src/board/tasks.ts', '\n');
+    for (let i = 1; i <= 5; i++) {
+      await page.keyboard.type(`document.body.dataset.save = '${i}';\n`);
+      await page.waitForSelector('[data-testid="title-dirty"]:not([hidden])');
+      const t0 = Date.now();
+      await page.keyboard.press('Control+s');
+      await frame.waitForFunction((n) => document.body?.dataset.save === n, String(i), {
+        polling: 'raf',
+        timeout: 15_000,
+      });
+      times.push(Date.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`[preview] Save → preview shows the change, ms: ${times.join(', ')} (median ${times[2]})`);
+  });
+
+  it('Reset to base resets the preview too', async () => {
+    await page.getByTestId('reset').click();
+    await answerDialog(page);
+    await expect
+      .poll(async () => (await appFrame()).evaluate(() => document.title), { timeout: 15_000 })
+      .toBe('kanban-lite');
+    await expect
+      .poll(() =>
+        app()
+          .locator('#board-title')
+          .evaluate((e) => getComputedStyle(e).color),
+      )
+      .not.toBe('rgb(200, 0, 0)');
+  });
+
   it('a compile error shows file:line:column over the preview; reverting the file recovers', async () => {
     await editAndSave(page, '/src/board/Card.tsx', '\nconst broken: number = ;\n');
     const error = app().locator('#vellum-preview-error');
@@ -86,7 +122,7 @@ describe('the preview pane', () => {
     await page.locator('.change[data-path="/src/board/Card.tsx"] [data-action="revert"]').click();
     await answerDialog(page);
     await expect.poll(() => app().locator('.card').count(), { timeout: 15_000 }).toBe(4);
-    await expect.poll(() => error.count()).toBe(0);
+    await expect.poll(() => error.count(), { timeout: 15_000 }).toBe(0);
   });
 
   it('the preview cannot read the IDE’s databases, script its page or navigate it', async () => {
@@ -118,7 +154,7 @@ describe('the preview pane', () => {
     await page.waitForTimeout(300);
     expect(page.url()).toContain(new URL(ide.url).host);
     // The persistent workspace runs too.
-    await expect.poll(() => app().locator('.card').count()).toBe(4);
+    await expect.poll(() => app().locator('.card').count(), { timeout: 15_000 }).toBe(4);
   });
 
   it('after the browser stops the Service Worker, a reload of the preview is still served', async () => {

@@ -4,6 +4,8 @@
 export const PORT_MESSAGE = 'vellum-preview-port';
 /** The Service Worker (or a preview host) has no live port and asks for one. */
 export const NEED_PORT = 'vellum-preview-need-port';
+/** The Service Worker took a port: requests it handles from now on use it. */
+export const PORT_TAKEN = 'vellum-preview-port-taken';
 
 /** A message carrying a port. */
 export interface PortMessage {
@@ -21,6 +23,11 @@ export function isPortMessage(data: unknown): data is PortMessage {
     (data as { type?: unknown }).type === PORT_MESSAGE &&
     (data as { port?: unknown }).port instanceof MessagePort
   );
+}
+
+/** Whether `data` says a port was taken. */
+export function isPortTaken(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === PORT_TAKEN;
 }
 
 /** Whether `data` asks for a port. */

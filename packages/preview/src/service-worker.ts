@@ -10,7 +10,7 @@
 import { connectOverlay, type OverlayClient } from '@vellum/worker';
 import { statusPage } from './pages.js';
 import type { PreviewFs } from './preview-fs.js';
-import { isPortMessage, NEED_PORT } from './protocol.js';
+import { isPortMessage, NEED_PORT, PORT_TAKEN } from './protocol.js';
 import { createPreviewResponder, type PreviewResponderOptions } from './respond.js';
 
 export { NEED_PORT, PORT_MESSAGE } from './protocol.js';
@@ -86,6 +86,7 @@ interface FetchEventLike extends Event {
 
 interface MessageEventLike extends Event {
   readonly data: unknown;
+  readonly source?: { postMessage(message: unknown): void } | null;
   waitUntil?(promise: Promise<unknown>): void;
 }
 
@@ -181,7 +182,10 @@ export function servePreview(self: PreviewWorkerScope, options: ServePreviewOpti
   });
   self.addEventListener('message', (event) => {
     const { data } = event as MessageEventLike;
-    if (isPortMessage(data)) adopt(data.port);
+    if (!isPortMessage(data)) return;
+    adopt(data.port);
+    // The page waits for this before it loads anything through us: a fetch must not reach an old port.
+    (event as MessageEventLike).source?.postMessage({ type: PORT_TAKEN });
   });
   self.addEventListener('fetch', (event) => {
     const fetchEvent = event as FetchEventLike;
