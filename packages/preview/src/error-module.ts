@@ -16,6 +16,20 @@ export interface ModuleFailure {
   column?: number;
 }
 
+/**
+ * `show(text)`: the box over the page both reporters draw in (the error modules, and the page
+ * script for errors the browser finds), as the source of a JavaScript function.
+ */
+export const SHOW_ERROR = `function show(text) {
+  const id = 'vellum-preview-error';
+  const box = document.getElementById(id) ?? document.createElement('pre');
+  box.id = id;
+  box.setAttribute('role', 'alert');
+  box.style.cssText = 'position:fixed;inset:0;margin:0;padding:24px;z-index:2147483647;background:rgba(24,0,0,.92);color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;overflow:auto';
+  box.textContent = (box.isConnected ? box.textContent + '\\n\\n' : '') + text;
+  document.documentElement.append(box);
+}`;
+
 /** The place as editors print it: `/src/app.tsx:3:14`. */
 export function failurePlace({ file, line, column }: ModuleFailure): string {
   return line === undefined ? file : `${file}:${line}${column === undefined ? '' : `:${column}`}`;
@@ -35,13 +49,8 @@ export function errorModule(failure: ModuleFailure, exports: readonly string[] =
       ? ''
       : `let ${declared.join(', ')};\nexport { ${names.map((n, i) => `_${i} as ${JSON.stringify(n)}`).join(', ')} };\n`;
   return `${exported}const text = ${JSON.stringify(text)};
-const id = 'vellum-preview-error';
-const box = document.getElementById(id) ?? document.createElement('pre');
-box.id = id;
-box.setAttribute('role', 'alert');
-box.style.cssText = 'position:fixed;inset:0;margin:0;padding:24px;z-index:2147483647;background:rgba(24,0,0,.92);color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;overflow:auto';
-box.textContent = (box.isConnected ? box.textContent + '\\n\\n' : '') + text;
-document.documentElement.append(box);
+${SHOW_ERROR}
+show(text);
 throw Object.assign(new SyntaxError(text), { vellumShown: true });
 `;
 }

@@ -4,6 +4,7 @@
  * compiler let through, an uncaught throw, a rejected promise), with the overlay path and
  * line:column, in the same box over the page.
  */
+import { SHOW_ERROR } from './error-module.js';
 
 /** The script, for a page served under `scope` from `root`. */
 export function pageClient(scope: string, root: string): string {
@@ -16,15 +17,7 @@ const where = (file, line, column) => {
   try { const u = new URL(file, location.href); if (u.origin === location.origin && u.pathname.startsWith(prefix)) path = base + '/' + decodeURIComponent(u.pathname.slice(prefix.length)); } catch {}
   return line ? path + ':' + line + (column ? ':' + column : '') : path;
 };
-const show = (text) => {
-  const id = 'vellum-preview-error';
-  const box = document.getElementById(id) ?? document.createElement('pre');
-  box.id = id;
-  box.setAttribute('role', 'alert');
-  box.style.cssText = 'position:fixed;inset:0;margin:0;padding:24px;z-index:2147483647;background:rgba(24,0,0,.92);color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;overflow:auto';
-  box.textContent = (box.isConnected ? box.textContent + '\\n\\n' : '') + text;
-  document.documentElement.append(box);
-};
+${SHOW_ERROR}
 addEventListener('error', (e) => {
   if (!(e instanceof ErrorEvent)) return;
   // The served error modules have shown theirs already.

@@ -5,6 +5,7 @@
  * then `main`), and extensionless relative paths (`./Board`) as TypeScript writes them.
  */
 
+import { readWhole } from './body.js';
 import type { PreviewFs } from './preview-fs.js';
 import { isInside } from './request-path.js';
 
@@ -76,22 +77,11 @@ async function probe(fs: PreviewFs, path: string): Promise<string | undefined> {
 }
 
 async function readJson(fs: PreviewFs, path: string): Promise<PackageJson | undefined> {
-  let handle: Awaited<ReturnType<PreviewFs['open']>> | undefined;
   try {
-    const size = (await fs.stat(path)).size;
-    handle = await fs.open(path, 'r');
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await handle.read(bytes, at, size - at, at);
-      if (bytesRead === 0) break;
-      at += bytesRead;
-    }
-    return JSON.parse(new TextDecoder().decode(bytes.subarray(0, at))) as PackageJson;
+    const bytes = await readWhole(fs, path, (await fs.stat(path)).size);
+    return JSON.parse(new TextDecoder().decode(bytes)) as PackageJson;
   } catch {
     return undefined;
-  } finally {
-    await handle?.close().catch(() => {});
   }
 }
 
