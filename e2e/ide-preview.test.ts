@@ -157,6 +157,17 @@ describe('the preview pane', () => {
     await expect.poll(() => app().locator('.card').count(), { timeout: 15_000 }).toBe(4);
   });
 
+  it('Open in new tab: the preview at full size in a tab of its own, served by the same link', async () => {
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByTestId('preview-open').click(),
+    ]);
+    const inTab = tab.frameLocator('iframe');
+    await expect.poll(() => inTab.locator('.card').count(), { timeout: 15_000 }).toBe(4);
+    expect(new URL(tab.url()).origin).not.toBe(new URL(ide.url).origin);
+    await tab.close();
+  });
+
   it('after the browser stops the Service Worker, a reload of the preview is still served', async () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('ServiceWorker.enable');

@@ -8,7 +8,7 @@
 import { CHANGED_MESSAGE, isNeedPort, PORT_MESSAGE } from './protocol.js';
 
 /**
- * What the link needs of the overlay's client: ports, and its `change` events.
+ * What the link needs of the overlay's client: ports, and its `change` and `remote-change` events.
  *
  * @example
  * ```ts
@@ -113,6 +113,8 @@ export function linkPreview(options: PreviewLinkOptions): PreviewLink {
     },
     { signal: stop.signal },
   );
+  // Another tab committed to the same workspace (a read-only follower's view moved): which files, it does not say.
+  fs.addEventListener('remote-change', () => notify(['/']), { signal: stop.signal });
   return {
     add: (win) => void (win && windows.add(win)),
     remove: (win) => void (win && windows.delete(win)),
