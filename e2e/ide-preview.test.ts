@@ -34,13 +34,18 @@ afterAll(async () => {
 describe('the preview pane', () => {
   it('runs the sample: TSX and preact from the node_modules zip, read by Range, only what it imports', async () => {
     const zipUrl = new URL('layers/node_modules.zip', ide.url).href;
-    const reads: { range: string | undefined; status: number }[] = [];
-    page.on('response', (res) => {
-      if (res.url() === zipUrl) reads.push({ range: res.request().headers().range, status: res.status() });
+    const reads: { range: string | undefined; status: number; bytes: number }[] = [];
+    page.on('response', async (res) => {
+      if (res.url() !== zipUrl) return;
+      const read = { range: res.request().headers().range, status: res.status(), bytes: 0 };
+      reads.push(read);
+      read.bytes = (await res.body()).length;
     });
     const archive = (await (await fetch(zipUrl)).arrayBuffer()).byteLength;
+    const clicked = Date.now();
     await page.getByTestId('preview-toggle').click();
     await expect(app().locator('#board-title').textContent()).resolves.toBe('kanban-lite');
+    const firstPaint = Date.now() - clicked;
     await expect.poll(() => app().locator('.column').count(), { timeout: 15_000 }).toBe(3);
     await expect.poll(() => app().locator('.card').count(), { timeout: 15_000 }).toBe(4);
     // The app works: a card moves to the next column.
@@ -52,9 +57,12 @@ describe('the preview pane', () => {
     // three modules the app imports (preact, preact/hooks, preact/jsx-runtime), not the archive.
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.every((r) => r.status === 206 && r.range !== undefined)).toBe(true);
+    await page.waitForLoadState('networkidle');
+    const bytes = reads.reduce((n, r) => n + r.bytes, 0);
     console.log(
-      `[preview] node_modules.zip: ${archive} bytes, ${reads.length} range requests for the first paint`,
+      `[preview] first paint ${firstPaint} ms after "Preview"; node_modules.zip: ${archive} bytes, ${reads.length} range requests, ${bytes} bytes for the first paint`,
     );
+    expect(bytes).toBeLessThan(archive);
     expect(reads.length).toBeLessThanOrEqual(8);
   });
 
