@@ -221,7 +221,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(bad.status).toBe(2);
   });
 
-  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs', () => {
+  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, a directory lower', () => {
     const out = timed('node app.mjs', () =>
       ok(process.execPath, ['app.mjs', join(work, 'manifest')], { cwd: app, timeout: 120_000 }),
     );
@@ -232,6 +232,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
       'ok core-idb',
       'ok worker-threads',
       'ok zenfs',
+      'ok node-dir',
     ]);
   });
 
@@ -291,7 +292,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(out).toMatch(new RegExp(`\\[api\\] ${reports.length} reports unchanged`));
   });
 
-  it('pnpm -r publish --dry-run publishes the five packages, and only them', () => {
+  it('pnpm -r publish --dry-run publishes the six packages, and only them', () => {
     const out = timed('publish --dry-run', () =>
       ok('npx', [...PNPM, '-r', 'publish', '--dry-run', '--no-git-checks'], { cwd: root }),
     );
