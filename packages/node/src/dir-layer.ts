@@ -100,13 +100,29 @@ export class DirLayer implements LowerLayer {
   /** Entries left out of the listing, and why. */
   readonly warnings: readonly DirLayerWarning[];
   readonly #entries: readonly LowerEntry[];
+  readonly #byDiskIno: ReadonlyMap<number, string[]>;
   readonly #fds = new FdCache();
 
-  private constructor(root: string, id: string, entries: LowerEntry[], warnings: DirLayerWarning[]) {
+  private constructor(root: string, id: string, listing: Listing) {
     this.root = root;
     this.id = id;
-    this.#entries = entries;
-    this.warnings = warnings;
+    this.#entries = listing.entries;
+    this.#byDiskIno = listing.byDiskIno;
+    this.warnings = listing.warnings;
+  }
+
+  /**
+   * The layer's paths of the object with this inode number on disk (its hard links), as
+   * listed: how an upper the kernel wrote, whose copies name their lower objects by file
+   * handle, finds them again.
+   *
+   * @example
+   * ```ts
+   * layer.pathsOfDiskInode((await stat('/srv/base/a.txt')).ino); // ['/a.txt']
+   * ```
+   */
+  pathsOfDiskInode(ino: number): readonly string[] {
+    return this.#byDiskIno.get(ino) ?? [];
   }
 
   /**
@@ -133,12 +149,7 @@ export class DirLayer implements LowerLayer {
       xattrs,
       options.whiteouts === 'oci',
     );
-    return new DirLayer(
-      root,
-      options.id ?? `dir:${digest(listing.entries)}`,
-      listing.entries,
-      listing.warnings,
-    );
+    return new DirLayer(root, options.id ?? `dir:${digest(listing.entries)}`, listing);
   }
 
   /** Every entry, as listed when the layer was opened. */
@@ -214,6 +225,8 @@ export class DirLayer implements LowerLayer {
 interface Listing {
   entries: LowerEntry[];
   warnings: DirLayerWarning[];
+  /** Disk inode number → the layer's paths of that object (files, directories, symlinks). */
+  byDiskIno: Map<number, string[]>;
 }
 
 const OCI_OPAQUE = '.wh..wh..opq';
@@ -236,6 +249,12 @@ async function listDirectory(
   const ociOpaque = new Set<string>();
   const dirs = new Map<string, Extract<LowerEntry, { kind: 'dir' }>>();
   const mark = (abs: string, name: string) => xattrs.get(abs)?.get(`${ns}.overlay.${name}`);
+  const byDiskIno = new Map<number, string[]>();
+  const remember = (ino: number, path: string) => {
+    const paths = byDiskIno.get(ino);
+    if (paths === undefined) byDiskIno.set(ino, [path]);
+    else paths.push(path);
+  };
 
   const walk = async (rel: string): Promise<void> => {
     const abs = rel === '' ? root : nodePath.join(root, rel);
@@ -256,6 +275,7 @@ async function listDirectory(
         entries.push({ path: `/${rel === '' ? hidden : `${rel}/${hidden}`}`, kind: 'whiteout' });
         continue;
       }
+      if (!st.isCharacterDevice()) remember(st.ino, path);
       if (st.isCharacterDevice() && st.rdev === 0) {
         entries.push({ path, kind: 'whiteout' });
       } else if (st.isDirectory()) {
@@ -320,7 +340,7 @@ async function listDirectory(
     const entry = dirs.get(rel);
     if (entry !== undefined) entry.opaque = true;
   }
-  return { entries, warnings };
+  return { entries, warnings, byDiskIno };
 }
 
 /** A digest of what the listing says, so a changed directory is a different layer. */

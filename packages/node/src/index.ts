@@ -6,4 +6,5 @@
  */
 export { type DirLowerDescriptor, registerNodeLayerTypes } from './descriptors.js';
 export { DirLayer, type DirLayerOptions, type DirLayerWarning } from './dir-layer.js';
+export { DirUpper, type DirUpperOptions } from './dir-upper.js';
 export { readOverlayXattrs, setXattr, type XattrMap, type XattrNamespace } from './xattr.js';
