@@ -144,6 +144,8 @@ export class DirUpper implements UpperLayer {
   readonly #indexOnly = new Map<number, string>();
   /** Extra links kept in workdir/vellum/links so a file's count on disk is the engine's (see #padLinks). */
   readonly #pads = new Map<number, number>();
+  /** Names whose new file is made in the workdir first, placed at the end of the commit. */
+  readonly #staged: Array<{ dir: number; name: string; ino: number }> = [];
   /** Lower directories this upper copied up on its own (see {@link DirUpper.linkCopies}). */
   readonly #linkCopies = new Set<number>();
   #log: fsp.FileHandle | undefined;
@@ -510,6 +512,7 @@ export class DirUpper implements UpperLayer {
       await this.#moveNames(dirs, dropped);
       await this.#linkLowerNames(touched, dirs);
       await this.#writeObjects(touched, written);
+      await this.#placeStaged();
       for (const ino of new Set([...touched, ...dropped])) await this.#padLinks(ino);
       await this.#restoreDirTimes(dirs, touched);
       await this.#appendRecords(new Set([...touched, ...dirs]), dropped);
@@ -578,7 +581,10 @@ export class DirUpper implements UpperLayer {
           continue;
         }
         const lastName = ino !== null && this.#disk.linksOf(ino).length === 1;
-        if (ino !== null && lastName && this.#inodes.has(ino)) {
+        const keptElsewhere = ino !== null && lastName && this.#inodes.has(ino);
+        if (!keptElsewhere && this.#inodes.has(dir) && (await this.#replacedInPlace(dir, name, ino, p)))
+          continue;
+        if (keptElsewhere) {
           // Still an object (another name wants it, or it is open but unlinked): park it.
           await fsp.rename(p, nodePath.join(this.#holdDir, String(ino)));
           this.#disk.delete(dir, name);
@@ -597,7 +603,7 @@ export class DirUpper implements UpperLayer {
     }
     const coming = [...dirs].filter((d) => this.#inodes.has(d));
     coming.sort((a, b) => this.#depth(a) - this.#depth(b));
-    const whiteouts: string[] = [];
+    const whiteouts: Array<{ dir: number; name: string; staged: string }> = [];
     for (const dir of coming) {
       const dirPath = this.#diskPath(dir);
       if (dirPath === undefined) continue;
@@ -605,24 +611,36 @@ export class DirUpper implements UpperLayer {
         if (this.#disk.get(dir, name) === ino) continue;
         const p = nodePath.join(dirPath, name);
         if (ino === null) {
-          whiteouts.push(p);
-          this.#disk.set(dir, name, null);
+          whiteouts.push({ dir, name, staged: nodePath.join(this.#holdDir, `wh-${whiteouts.length}`) });
           continue;
         }
         const from = this.#diskPath(ino);
         const held = this.#disk.get(HOLD, String(ino)) === ino;
         if (held && from !== undefined) {
+          this.#dropReplaced(dir, name);
           await fsp.rename(from, p);
           this.#disk.delete(HOLD, String(ino));
-        } else if (from !== undefined) {
-          await fsp.link(from, p);
+          this.#disk.set(dir, name, ino);
+        } else if (from !== undefined || this.#inodes.get(ino)?.kind === 'file') {
+          // A new file is made in the workdir, filled, then renamed into place (#placeStaged):
+          // its name never shows a half-written file.
+          if (from === undefined) await this.#create(ino, nodePath.join(this.#holdDir, `new-${ino}`), true);
+          this.#staged.push({ dir, name, ino });
         } else {
+          this.#dropReplaced(dir, name);
+          await fsp.rm(p, { force: true }); // a symlink or directory cannot be renamed over a name
           await this.#create(ino, p);
+          this.#disk.set(dir, name, ino);
         }
-        this.#disk.set(dir, name, ino);
       }
     }
-    if (whiteouts.length > 0) makeWhiteouts(whiteouts);
+    // Whiteouts are made in the workdir (one mknod process) and renamed over what they replace.
+    makeWhiteouts(whiteouts.map((w) => w.staged));
+    for (const w of whiteouts) {
+      const dirPath = this.#diskPath(w.dir) as string;
+      await this.#renameOver(w.staged, w.dir, w.name, nodePath.join(dirPath, w.name));
+      this.#disk.set(w.dir, w.name, null);
+    }
     // An object parked while open and unlinked, now gone for good.
     for (const ino of dropped) {
       if (this.#disk.get(HOLD, String(ino)) !== ino) continue;
@@ -633,7 +651,7 @@ export class DirUpper implements UpperLayer {
   }
 
   /** Makes a new object at `p` (its data and metadata come later in the commit). */
-  async #create(ino: number, p: string): Promise<void> {
+  async #create(ino: number, p: string, staged = false): Promise<void> {
     const rec = this.#inodes.get(ino);
     if (rec === undefined) throw new Error(`no record for inode ${ino}`);
     if (rec.kind === 'dir') await fsp.mkdir(p, { mode: 0o700 });
@@ -643,6 +661,56 @@ export class DirUpper implements UpperLayer {
     this.#state.set(ino, { opaque: false, redirect: undefined, metacopy: false });
     // A file without a lower origin holds all its bytes from the start; a copy-up fills them.
     if (rec.kind === 'file' && rec.origin === undefined) this.#full.add(ino);
+    if (staged) this.#disk.set(HOLD, nodePath.basename(p), ino);
+  }
+
+  /**
+   * Whether `name` in `dir` (on disk: `ino`, at `p`, going away) is a non-directory the records
+   * replace by a whiteout or another non-directory: then it stays until that one is renamed over
+   * it, so the name never shows the lower in between.
+   */
+  async #replacedInPlace(dir: number, name: string, ino: number | null, p: string): Promise<boolean> {
+    const next = this.#want.get(dir, name);
+    if (next === undefined) return false;
+    const nextKind = next === null ? 'whiteout' : this.#inodes.get(next)?.kind;
+    if (nextKind === 'dir' || nextKind === undefined) return false;
+    if (ino !== null && (await fsp.lstat(p)).isDirectory()) return false;
+    return true;
+  }
+
+  /** Forgets, in the disk's names, what `name` in `dir` held before something replaces it there. */
+  #dropReplaced(dir: number, name: string): void {
+    const old = this.#disk.get(dir, name);
+    if (old === undefined) return;
+    this.#disk.delete(dir, name);
+    if (old !== null && !this.#disk.has(old)) this.#forgetDisk(old);
+  }
+
+  /** Renames `from` over `name` in `dir` (a non-directory, or nothing), forgetting what was there. */
+  async #renameOver(from: string, dir: number, name: string, p: string): Promise<void> {
+    await fsp.rename(from, p);
+    this.#dropReplaced(dir, name);
+  }
+
+  /** Puts the files made in the workdir at their names: the first by a rename, the others as links. */
+  async #placeStaged(): Promise<void> {
+    for (const { dir, name, ino } of this.#staged.splice(0)) {
+      const dirPath = this.#diskPath(dir);
+      if (dirPath === undefined) continue;
+      const p = nodePath.join(dirPath, name);
+      const stage = `new-${ino}`;
+      if (this.#disk.get(HOLD, stage) === ino) {
+        await this.#renameOver(nodePath.join(this.#holdDir, stage), dir, name, p);
+        this.#disk.delete(HOLD, stage);
+      } else {
+        const from = this.#diskPath(ino);
+        if (from === undefined) continue;
+        this.#dropReplaced(dir, name);
+        await fsp.rm(p, { force: true }); // a link cannot replace: what was there goes first
+        await fsp.link(from, p);
+      }
+      this.#disk.set(dir, name, ino);
+    }
   }
 
   #forgetDisk(ino: number): void {
@@ -667,14 +735,12 @@ export class DirUpper implements UpperLayer {
         if (at === undefined || this.#want.get(at.dir, at.name) !== undefined) continue;
         const dirPath = this.#diskPath(at.dir);
         if (dirPath === undefined) continue;
-        const p = nodePath.join(dirPath, at.name);
         const from = this.#diskPath(ino);
         // No name on disk yet (the names Vellum knew were removed): this one becomes the copy.
-        if (from === undefined) await this.#create(ino, p);
-        else await fsp.link(from, p);
+        if (from === undefined) await this.#create(ino, nodePath.join(this.#holdDir, `new-${ino}`), true);
+        this.#staged.push({ dir: at.dir, name: at.name, ino });
         // Vellum's records get the name too, so both sides agree on what the upper holds.
         this.#want.set(at.dir, at.name, ino);
-        this.#disk.set(at.dir, at.name, ino);
         dirs.add(at.dir);
       }
     }
