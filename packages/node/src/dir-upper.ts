@@ -23,6 +23,7 @@ import { fsErrorWithReason } from './errors.js';
 import { FdCache } from './fd-cache.js';
 import { inodeOfOrigin } from './overlay-fh.js';
 import { makeWhiteouts, mountedUpperdirs } from './system.js';
+import { UndoLog } from './undo-log.js';
 import { readOverlayXattrs, setXattr, type XattrMap } from './xattr.js';
 
 /** The engine's root directory. */
@@ -149,6 +150,8 @@ export class DirUpper implements UpperLayer {
   /** Lower directories this upper copied up on its own (see {@link DirUpper.linkCopies}). */
   readonly #linkCopies = new Set<number>();
   #log: fsp.FileHandle | undefined;
+  #undo: UndoLog | undefined;
+  #commits = 0;
   #loaded = false;
 
   private constructor(upperdir: string, workdir: string, options: DirUpperOptions) {
@@ -233,9 +236,17 @@ export class DirUpper implements UpperLayer {
       rec !== undefined && rec.kind !== 'dir' && p !== undefined ? Math.max(0, rec.nlink - names) : 0;
     if (want === have) return;
     await fsp.mkdir(this.#padDir, { recursive: true });
-    for (let k = have; k < want; k++) await fsp.link(p as string, nodePath.join(this.#padDir, `${ino}.${k}`));
-    for (let k = want; k < have; k++)
-      await fsp.rm(nodePath.join(this.#padDir, `${ino}.${k}`), { force: true });
+    const undo = this.#undo;
+    for (let k = have; k < want; k++) {
+      const pad = nodePath.join(this.#padDir, `${ino}.${k}`);
+      if (undo) await undo.link(p as string, pad);
+      else await fsp.link(p as string, pad);
+    }
+    for (let k = want; k < have; k++) {
+      const pad = nodePath.join(this.#padDir, `${ino}.${k}`);
+      if (undo) await undo.remove(pad);
+      else await fsp.rm(pad, { force: true });
+    }
     if (want === 0) this.#pads.delete(ino);
     else this.#pads.set(ino, want);
   }
@@ -291,9 +302,16 @@ export class DirUpper implements UpperLayer {
   /** Reads the upperdir: its objects, names, whiteouts, marks, and Vellum's records of them. */
   async load(): Promise<UpperSnapshot> {
     this.#reset();
-    await fsp.rm(this.#holdDir, { recursive: true, force: true }); // objects a crash left parked
+    let saved = await this.#readRecords();
+    // A commit a crash interrupted: done if its line is in the records, else undone step by step.
+    const pending = await UndoLog.pending(this.#undoDir);
+    if (pending !== undefined && saved.commits.has(pending)) await UndoLog.discard(this.#undoDir);
+    else if (await exists(this.#undoDir)) {
+      await UndoLog.rollBack(this.#undoDir);
+      saved = await this.#readRecords();
+    }
+    await fsp.rm(this.#holdDir, { recursive: true, force: true }); // objects open but unlinked when it closed
     await fsp.mkdir(this.#holdDir, { recursive: true });
-    const saved = await this.#readRecords();
     const byDisk = new Map<number, SavedRecord>();
     for (const r of saved.records.values()) byDisk.set(r.disk, r);
     const xattrs = await readOverlayXattrs(this.upperdir, 'trusted');
@@ -508,6 +526,9 @@ export class DirUpper implements UpperLayer {
           break;
       }
     }
+    const txn = `${process.pid}-${Date.now()}-${++this.#commits}`;
+    const undo = await UndoLog.begin(this.#undoDir, txn);
+    this.#undo = undo;
     try {
       await this.#moveNames(dirs, dropped);
       await this.#linkLowerNames(touched, dirs);
@@ -515,8 +536,21 @@ export class DirUpper implements UpperLayer {
       await this.#placeStaged();
       for (const ino of new Set([...touched, ...dropped])) await this.#padLinks(ino);
       await this.#restoreDirTimes(dirs, touched);
-      await this.#appendRecords(new Set([...touched, ...dirs]), dropped);
+      undo.close();
+      this.#undo = undefined;
+      // The commit point: one line naming the commit, with its records.
+      await this.#appendRecords(new Set([...touched, ...dirs]), dropped, txn);
     } catch (err) {
+      this.#undo = undefined;
+      this.#staged.length = 0;
+      try {
+        undo.close();
+      } catch {
+        // already closed
+      }
+      // Back to the state before the commit, on disk and in the model (the engine drops its own changes).
+      await UndoLog.rollBack(this.#undoDir);
+      await this.load();
       throw fsErrorWithReason(
         'EIO',
         'write',
@@ -524,9 +558,18 @@ export class DirUpper implements UpperLayer {
         'the upperdir could not be brought up to date',
         err,
       );
-    } finally {
-      await fsp.rm(nodePath.join(this.#vellumDir, 'trash'), { recursive: true, force: true });
     }
+    await UndoLog.discard(this.#undoDir);
+  }
+
+  get #undoDir(): string {
+    return nodePath.join(this.#vellumDir, 'undo');
+  }
+
+  /** The current commit's undo log: every disk change of a commit goes through it. */
+  get #step(): UndoLog {
+    if (this.#undo === undefined) throw new Error('DirUpper: a disk change outside a commit');
+    return this.#undo;
   }
 
   /**
@@ -565,8 +608,6 @@ export class DirUpper implements UpperLayer {
    * from another name, or created), shallowest first so a new directory exists before its names.
    */
   async #moveNames(dirs: ReadonlySet<number>, dropped: ReadonlySet<number>): Promise<void> {
-    const trash = nodePath.join(this.#vellumDir, 'trash');
-    let trashed = 0;
     const leaving = [...dirs].filter((d) => this.#disk.namesOf(d).size > 0);
     leaving.sort(
       (a, b) => (this.#disk.pathOf(b, ROOT)?.length ?? 0) - (this.#disk.pathOf(a, ROOT)?.length ?? 0),
@@ -586,16 +627,12 @@ export class DirUpper implements UpperLayer {
           continue;
         if (keptElsewhere) {
           // Still an object (another name wants it, or it is open but unlinked): park it.
-          await fsp.rename(p, nodePath.join(this.#holdDir, String(ino)));
+          await this.#step.rename(p, nodePath.join(this.#holdDir, String(ino)));
           this.#disk.delete(dir, name);
           this.#disk.set(HOLD, String(ino), ino);
-        } else if (ino !== null && (await fsp.lstat(p)).isDirectory()) {
-          await fsp.mkdir(trash, { recursive: true });
-          await fsp.rename(p, nodePath.join(trash, String(trashed++)));
-          this.#forgetDisk(ino);
-          this.#disk.delete(dir, name);
         } else {
-          await fsp.rm(p, { force: true });
+          // Moved into the undo directory, which goes once the commit is done.
+          await this.#step.remove(p);
           this.#disk.delete(dir, name);
           if (ino !== null && !this.#disk.has(ino)) this.#forgetDisk(ino);
         }
@@ -618,7 +655,7 @@ export class DirUpper implements UpperLayer {
         const held = this.#disk.get(HOLD, String(ino)) === ino;
         if (held && from !== undefined) {
           this.#dropReplaced(dir, name);
-          await fsp.rename(from, p);
+          await this.#step.rename(from, p);
           this.#disk.delete(HOLD, String(ino));
           this.#disk.set(dir, name, ino);
         } else if (from !== undefined || this.#inodes.get(ino)?.kind === 'file') {
@@ -628,13 +665,15 @@ export class DirUpper implements UpperLayer {
           this.#staged.push({ dir, name, ino });
         } else {
           this.#dropReplaced(dir, name);
-          await fsp.rm(p, { force: true }); // a symlink or directory cannot be renamed over a name
+          // A symlink or directory cannot be renamed over a name: what was there goes first.
+          if ((await inoAt(p)) !== undefined) await this.#step.remove(p);
           await this.#create(ino, p);
           this.#disk.set(dir, name, ino);
         }
       }
     }
     // Whiteouts are made in the workdir (one mknod process) and renamed over what they replace.
+    for (const w of whiteouts) await this.#step.create(w.staged, () => undefined);
     makeWhiteouts(whiteouts.map((w) => w.staged));
     for (const w of whiteouts) {
       const dirPath = this.#diskPath(w.dir) as string;
@@ -644,7 +683,7 @@ export class DirUpper implements UpperLayer {
     // An object parked while open and unlinked, now gone for good.
     for (const ino of dropped) {
       if (this.#disk.get(HOLD, String(ino)) !== ino) continue;
-      await fsp.rm(nodePath.join(this.#holdDir, String(ino)), { recursive: true, force: true });
+      await this.#step.remove(nodePath.join(this.#holdDir, String(ino)));
       this.#disk.delete(HOLD, String(ino));
       this.#forgetDisk(ino);
     }
@@ -654,9 +693,11 @@ export class DirUpper implements UpperLayer {
   async #create(ino: number, p: string, staged = false): Promise<void> {
     const rec = this.#inodes.get(ino);
     if (rec === undefined) throw new Error(`no record for inode ${ino}`);
-    if (rec.kind === 'dir') await fsp.mkdir(p, { mode: 0o700 });
-    else if (rec.kind === 'symlink') await fsp.symlink(rec.target ?? '', p);
-    else await fsp.writeFile(p, new Uint8Array(0), { mode: 0o600 });
+    await this.#step.create(p, async () => {
+      if (rec.kind === 'dir') await fsp.mkdir(p, { mode: 0o700 });
+      else if (rec.kind === 'symlink') await fsp.symlink(rec.target ?? '', p);
+      else await fsp.writeFile(p, new Uint8Array(0), { mode: 0o600 });
+    });
     this.#diskIno.set(ino, (await fsp.lstat(p)).ino);
     this.#state.set(ino, { opaque: false, redirect: undefined, metacopy: false });
     // A file without a lower origin holds all its bytes from the start; a copy-up fills them.
@@ -688,7 +729,7 @@ export class DirUpper implements UpperLayer {
 
   /** Renames `from` over `name` in `dir` (a non-directory, or nothing), forgetting what was there. */
   async #renameOver(from: string, dir: number, name: string, p: string): Promise<void> {
-    await fsp.rename(from, p);
+    await this.#step.rename(from, p);
     this.#dropReplaced(dir, name);
   }
 
@@ -706,8 +747,9 @@ export class DirUpper implements UpperLayer {
         const from = this.#diskPath(ino);
         if (from === undefined) continue;
         this.#dropReplaced(dir, name);
-        await fsp.rm(p, { force: true }); // a link cannot replace: what was there goes first
-        await fsp.link(from, p);
+        // A link cannot replace: what was there goes first.
+        if ((await inoAt(p)) !== undefined) await this.#step.remove(p);
+        await this.#step.link(from, p);
       }
       this.#disk.set(dir, name, ino);
     }
@@ -798,9 +840,7 @@ export class DirUpper implements UpperLayer {
     this.#linkCopies.add(st.ino);
     const p = nodePath.join(parentPath, name);
     await this.#create(st.ino, p);
-    await fsp.chmod(p, rec.mode);
-    await fsp.lchown(p, rec.uid, rec.gid);
-    await fsp.lutimes(p, rec.atimeMs / 1000, rec.mtimeMs / 1000);
+    await this.#step.setMeta(p, rec);
     this.#want.set(parent, name, st.ino);
     this.#disk.set(parent, name, st.ino);
     return st.ino;
@@ -833,15 +873,19 @@ export class DirUpper implements UpperLayer {
       const state = this.#state.get(ino) ?? { opaque: false, redirect: undefined, metacopy: false };
       if (rec.kind === 'file') await this.#writeFile(ino, rec, p, state, written.get(ino));
       if (rec.kind === 'dir') {
-        if ((rec.opaque === true) !== state.opaque) await setXattr(p, OPAQUE, rec.opaque ? YES : undefined);
+        if ((rec.opaque === true) !== state.opaque)
+          await this.#step.setXattr(p, OPAQUE, rec.opaque ? YES : undefined, state.opaque ? YES : undefined);
         const redirect = rec.redirect === undefined ? undefined : this.#redirectValue(ino, rec.redirect);
         if (redirect !== state.redirect)
-          await setXattr(p, REDIRECT, redirect === undefined ? undefined : encoder.encode(redirect));
+          await this.#step.setXattr(
+            p,
+            REDIRECT,
+            redirect === undefined ? undefined : encoder.encode(redirect),
+            state.redirect === undefined ? undefined : encoder.encode(state.redirect),
+          );
         this.#state.set(ino, { ...state, opaque: rec.opaque === true, redirect });
       }
-      if (rec.kind !== 'symlink') await fsp.chmod(p, rec.mode & 0o7777);
-      await fsp.lchown(p, rec.uid, rec.gid);
-      await fsp.lutimes(p, rec.atimeMs / 1000, rec.mtimeMs / 1000);
+      await this.#step.setMeta(p, rec);
     }
   }
 
@@ -865,26 +909,23 @@ export class DirUpper implements UpperLayer {
     const metacopy = rec.metacopy === true && (await this.#lowerAtEveryName(ino, rec));
     if (metacopy) {
       // The kernel reads a metacopy file's bytes from the lower at its path: only the size is here.
-      if (!state.metacopy) await setXattr(p, METACOPY, new Uint8Array(0));
-      await fsp.truncate(p, size);
+      if (!state.metacopy) await this.#step.setXattr(p, METACOPY, new Uint8Array(0), undefined);
+      await this.#step.truncate(p, size);
       this.#state.set(ino, { ...state, metacopy: true });
       this.#full.delete(ino);
       return;
     }
     if (!this.#full.has(ino) && rec.origin !== undefined) {
       // A copy-up: the whole file, as the kernel writes it; bytes past lowerLimit never come from the lower.
+      // (Into a file made in this commit, or a metacopy file that held only holes.)
+      if (state.metacopy) this.#step.zeroed(p, (await fsp.stat(p)).size);
       await this.#fillFromLower(p, rec.originPath ?? '', size, rec.lowerLimit ?? size, rec.origin);
     }
     if (chunks !== undefined) {
-      const fh = await fsp.open(p, 'r+');
-      try {
-        for (const [index, data] of chunks) await fh.write(data, 0, data.length, index * this.#chunkSize);
-      } finally {
-        await fh.close();
-      }
+      for (const [index, data] of chunks) await this.#step.write(p, data, index * this.#chunkSize);
     }
-    await fsp.truncate(p, size);
-    if (state.metacopy) await setXattr(p, METACOPY, undefined);
+    await this.#step.truncate(p, size);
+    if (state.metacopy) await this.#step.setXattr(p, METACOPY, undefined, new Uint8Array(0));
     this.#state.set(ino, { ...state, metacopy: false });
     this.#full.add(ino);
     this.#fds.drop(p);
@@ -963,15 +1004,14 @@ export class DirUpper implements UpperLayer {
     for (const dir of all) {
       const rec = this.#inodes.get(dir);
       const p = rec?.kind === 'dir' ? this.#diskPath(dir) : undefined;
-      if (rec !== undefined && p !== undefined) await fsp.lutimes(p, rec.atimeMs / 1000, rec.mtimeMs / 1000);
+      if (rec !== undefined && p !== undefined) await this.#step.setMeta(p, rec);
     }
     // A parent whose names changed only because an object was parked or trashed also changed.
     for (const dir of all) {
       const link = this.#disk.linksOf(dir)[0];
       const parent = link === undefined || link.parent === HOLD ? undefined : this.#inodes.get(link.parent);
       const p = parent === undefined ? undefined : this.#diskPath(parent.ino);
-      if (parent !== undefined && p !== undefined)
-        await fsp.lutimes(p, parent.atimeMs / 1000, parent.mtimeMs / 1000);
+      if (parent !== undefined && p !== undefined) await this.#step.setMeta(p, parent);
     }
   }
 
@@ -979,7 +1019,11 @@ export class DirUpper implements UpperLayer {
     return nodePath.join(this.#vellumDir, 'records.jsonl');
   }
 
-  async #readRecords(): Promise<{ meta: UpperMeta | undefined; records: Map<number, SavedRecord> }> {
+  async #readRecords(): Promise<{
+    meta: UpperMeta | undefined;
+    records: Map<number, SavedRecord>;
+    commits: Set<string>;
+  }> {
     const records = new Map<number, SavedRecord>();
     let meta: UpperMeta | undefined;
     let text = '';
@@ -988,19 +1032,23 @@ export class DirUpper implements UpperLayer {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    const commits = new Set<string>();
     for (const line of text.split('\n')) {
       if (line === '') continue;
-      let entry: { m?: UpperMeta; r?: SavedRecord; x?: number };
+      let entry: { c?: string; m?: UpperMeta; r?: SavedRecord | SavedRecord[]; x?: number | number[] };
       try {
         entry = JSON.parse(line);
       } catch {
-        break; // a line cut short by a crash: what came before it stands
+        break; // a line cut short by a crash: that commit did not happen
       }
+      if (entry.c !== undefined) commits.add(entry.c);
       if (entry.m !== undefined) meta = entry.m;
-      if (entry.r !== undefined) records.set(entry.r.ino, entry.r);
-      if (entry.x !== undefined) records.delete(entry.x);
+      for (const r of entry.r === undefined ? [] : Array.isArray(entry.r) ? entry.r : [entry.r])
+        records.set(r.ino, r);
+      for (const x of entry.x === undefined ? [] : Array.isArray(entry.x) ? entry.x : [entry.x])
+        records.delete(x);
     }
-    return { meta, records };
+    return { meta, records, commits };
   }
 
   #saved(ino: number): SavedRecord | undefined {
@@ -1033,15 +1081,20 @@ export class DirUpper implements UpperLayer {
     await fsp.rename(tmp, this.#recordsPath);
   }
 
-  async #appendRecords(touched: ReadonlySet<number>, dropped: ReadonlySet<number>): Promise<void> {
-    const lines = [JSON.stringify({ m: this.#meta })];
+  /** The commit point: one line (a crash cuts it whole or not at all) with the commit's records. */
+  async #appendRecords(
+    touched: ReadonlySet<number>,
+    dropped: ReadonlySet<number>,
+    txn: string,
+  ): Promise<void> {
+    const r: SavedRecord[] = [];
     for (const ino of touched) {
-      const r = this.#saved(ino);
-      if (r !== undefined) lines.push(JSON.stringify({ r }));
+      const saved = this.#saved(ino);
+      if (saved !== undefined) r.push(saved);
     }
-    for (const ino of dropped) lines.push(JSON.stringify({ x: ino }));
+    const line = JSON.stringify({ c: txn, m: this.#meta, r, x: [...dropped] });
     this.#log ??= await fsp.open(this.#recordsPath, 'a');
-    await this.#log.write(`${lines.join('\n')}\n`);
+    await this.#log.write(`${line}\n`);
     await this.#log.datasync();
   }
 
@@ -1111,6 +1164,18 @@ export class DirUpper implements UpperLayer {
     this.#indexOnly.clear();
     this.#pads.clear();
   }
+}
+
+async function inoAt(path: string): Promise<number | undefined> {
+  try {
+    return (await fsp.lstat(path)).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await inoAt(path)) !== undefined;
 }
 
 async function dirStat(path: string, what: string): Promise<fs.Stats> {
