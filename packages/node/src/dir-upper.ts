@@ -22,7 +22,7 @@ import { HOLD, NameTree } from './disk-tree.js';
 import { fsErrorWithReason } from './errors.js';
 import { FdCache } from './fd-cache.js';
 import { inodeOfOrigin } from './overlay-fh.js';
-import { makeWhiteouts, mountedUpperdirs } from './system.js';
+import { makeWhiteouts, mountedUpperdirs, syncFilesystem } from './system.js';
 import { UndoLog } from './undo-log.js';
 import { readOverlayXattrs, setXattr, type XattrMap } from './xattr.js';
 
@@ -215,6 +215,28 @@ export class DirUpper implements UpperLayer {
 
   get #vellumDir(): string {
     return nodePath.join(this.workdir, 'vellum');
+  }
+
+  get #whiteoutPath(): string {
+    return nodePath.join(this.#vellumDir, 'whiteout');
+  }
+
+  /** Makes `p` a whiteout: a new link of the shared one (made once; again when full of links). */
+  async #linkWhiteout(p: string): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await fsp.link(this.#whiteoutPath, p);
+        return;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'EMLINK') throw err;
+        const fresh = `${this.#whiteoutPath}.${process.pid}`;
+        await fsp.rm(fresh, { force: true });
+        makeWhiteouts([fresh]);
+        await fsp.rename(fresh, this.#whiteoutPath);
+      }
+    }
+    makeWhiteouts([p]);
   }
 
   get #padDir(): string {
@@ -673,8 +695,9 @@ export class DirUpper implements UpperLayer {
       }
     }
     // Whiteouts are made in the workdir (one mknod process) and renamed over what they replace.
-    for (const w of whiteouts) await this.#step.create(w.staged, () => undefined);
-    makeWhiteouts(whiteouts.map((w) => w.staged));
+    // Each whiteout is a hard link of one char 0/0 device kept in the workdir (the kernel shares
+    // its whiteouts the same way): no process per whiteout.
+    for (const w of whiteouts) await this.#step.create(w.staged, () => this.#linkWhiteout(w.staged));
     for (const w of whiteouts) {
       const dirPath = this.#diskPath(w.dir) as string;
       await this.#renameOver(w.staged, w.dir, w.name, nodePath.join(dirPath, w.name));
@@ -1094,8 +1117,15 @@ export class DirUpper implements UpperLayer {
     }
     const line = JSON.stringify({ c: txn, m: this.#meta, r, x: [...dropped] });
     this.#log ??= await fsp.open(this.#recordsPath, 'a');
+    // No fsync here: a killed process loses nothing the page cache holds; `sync()` is the
+    // barrier against a power cut (as with the kernel's overlay, whose writes are not synced either).
     await this.#log.write(`${line}\n`);
-    await this.#log.datasync();
+  }
+
+  /** Makes every commit so far durable: the records log, then the upper's filesystem (`sync -f`, syncfs). */
+  async sync(): Promise<void> {
+    await this.#log?.datasync();
+    syncFilesystem(this.upperdir);
   }
 
   /** One chunk of a file, read from its file on disk. */

@@ -39,3 +39,8 @@ export function mountedUpperdirs(): string[] {
   }
   return out;
 }
+
+/** syncfs(2) of the filesystem holding `path` (coreutils `sync -f`): Node has no call for it. */
+export function syncFilesystem(path: string): void {
+  execFileSync('sync', ['-f', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
