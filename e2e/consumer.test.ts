@@ -223,7 +223,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(bad.status).toBe(2);
   });
 
-  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs', () => {
+  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, a directory lower', () => {
     const out = timed('node app.mjs', () =>
       ok(process.execPath, ['app.mjs', join(work, 'manifest')], { cwd: app, timeout: 120_000 }),
     );
@@ -234,6 +234,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
       'ok core-idb',
       'ok worker-threads',
       'ok zenfs',
+      'ok node-dir',
     ]);
   });
 

@@ -25,6 +25,7 @@ export const ENTRIES = [
   ['preview', 'preview', 'dist/index.d.ts'],
   ['preview', 'preview-service-worker', 'dist/service-worker.d.ts'],
   ['cli', 'cli', 'dist/main.d.ts'],
+  ['node', 'node', 'dist/index.d.ts'],
 ];
 
 const update = process.argv.includes('--update');
