@@ -48,6 +48,7 @@ export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries }
 export { MemoryUpper } from './memory-upper.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { PathLike } from './path.js';
+export type { RemountOptions, RemountResult } from './remount.js';
 export type { RenameFlags } from './rename.js';
 export type { BaseChange } from './replay.js';
 export { Dirent, Stats } from './stats.js';

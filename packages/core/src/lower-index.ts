@@ -12,7 +12,15 @@
  * entries (an implicit parent where first needed), a merged directory taking its topmost layer's,
  * a hard link its target's.
  */
-import { Flag, type IndexWarning, Kind, NO_REF, WasmFsError, type ZipDirectory } from '@vellum/wasm';
+import {
+  Flag,
+  type IndexWarning,
+  Kind,
+  type NamespaceIndex,
+  NO_REF,
+  WasmFsError,
+  type ZipDirectory,
+} from '@vellum/wasm';
 import { type BulkLower, bulkOf } from './bulk-lower.js';
 import { EntryStore, linkTarget } from './entry-store.js';
 import { FsError } from './errors.js';
@@ -28,14 +36,34 @@ export interface LowerIndex {
   byIno(): { get(ino: number): Node | undefined };
   /** The lower directory at a path, if any (redirect targets). */
   dirAt(path: string): DirNode | null;
+  /** This index's container of the merged lowers in the shared wasm index. */
+  lowerRoot: number;
+  /** What a node of this index is, without making its object: see {@link Identity}. */
+  identity(id: number): Identity;
+}
+
+/**
+ * A lower object's inode number and what tells whether another stack holds the same entry:
+ * its kind and, for a file, its content stamp (etag, else size and mtime), for a symlink its
+ * target. A remount keeps an untouched path's number where the new stack's identity matches.
+ */
+export interface Identity {
+  ino: number;
+  kind: Kind;
+  stamp: string;
 }
 
 /** Where a layer's entries come from when a node's object is made. */
 type EntryOf = (ref: number) => LowerEntry;
 
+/**
+ * `keep`: the index of the stack this one replaces (a remount): objects whose path holds the
+ * same entry there keep that index's inode numbers (see `keepInodes`).
+ */
 export async function buildLowerIndex(
   lowers: readonly LowerLayer[],
   defaults: EntryMeta,
+  keep?: LowerIndex,
 ): Promise<LowerIndex> {
   const store = await EntryStore.create();
   const index = store.index;
@@ -67,10 +95,25 @@ export async function buildLowerIndex(
   store.attach(lowerRoot, root);
   const prefix = index.pathOf(lowerRoot).length;
 
+  const natural = (object: number): number => lowerInoBase(index.layer(object)) + index.ordinal(object);
+  const identityOf = (id: number, ino: number): Identity => {
+    const kind = index.kind(id) as Kind;
+    const ref = index.ref(id);
+    if (kind === Kind.Dir || kind === Kind.Whiteout || ref === NO_REF) return { ino, kind, stamp: '' };
+    const entry = (entryOf[index.layer(id)] as EntryOf)(ref);
+    if (entry.kind === 'file') {
+      return { ino, kind, stamp: entry.etag ?? `${entry.size}:${entry.mtimeMs}` };
+    }
+    return { ino, kind, stamp: entry.kind === 'symlink' ? `->${entry.target}` : '' };
+  };
+  const kept =
+    keep === undefined ? undefined : keepInodes(index, lowerRoot, keep, natural, (id) => identityOf(id, 0));
+  const inoOf = (object: number): number => kept?.get(object) ?? natural(object);
+
   const make = (id: number): Node => {
     const layer = index.layer(id);
     const ref = index.ref(id);
-    const ino = lowerInoBase(layer) + index.ordinal(id);
+    const ino = inoOf(id);
     const kind = index.kind(id);
     if (kind === Kind.Dir) {
       const meta = ref === NO_REF ? defaults : pickMeta((entryOf[layer] as EntryOf)(ref) as EntryMeta);
@@ -93,6 +136,7 @@ export async function buildLowerIndex(
         size: entry.size,
         mtimeMs: entry.mtimeMs,
         ...(entry.etag === undefined ? {} : { etag: entry.etag }),
+        from: lowers[layer],
       });
       node.nlink = entry.nlink ?? 1;
       return node;
@@ -108,6 +152,7 @@ export async function buildLowerIndex(
         ref: undefined,
         size: 0,
         mtimeMs: entry.mtimeMs,
+        from: lowers[layer],
       });
     }
     throw new Error(`lower index node ${id} (${entry.path}) is a ${entry.kind}`);
@@ -151,7 +196,7 @@ export async function buildLowerIndex(
         const visit = (dir: number): void => {
           for (const id of index.children(dir)) {
             const object = index.object(id);
-            map.set(lowerInoBase(index.layer(object)) + index.ordinal(object), id);
+            map.set(inoOf(object), id);
             if (index.kind(id) === Kind.Dir) visit(id);
           }
         };
@@ -172,7 +217,66 @@ export async function buildLowerIndex(
       if (id === 0 || index.kind(id) !== Kind.Dir) return null;
       return store.nodeObject(id) as DirNode;
     },
+    lowerRoot,
+    identity(id) {
+      const object = index.object(id);
+      return identityOf(object, inoOf(object));
+    },
   };
+}
+
+/**
+ * The inode numbers a remount keeps, by object node id of the new index: every path whose
+ * object has the same identity in the replaced index keeps that index's number (one walk of
+ * both trees in the shared wasm index, one lookup per name; no layer is read). A new object
+ * whose natural number is now kept by another object gets a free number from the top of its
+ * layer's range, so two objects never share one.
+ */
+function keepInodes(
+  index: NamespaceIndex,
+  root: number,
+  old: LowerIndex,
+  natural: (object: number) => number,
+  identity: (id: number) => Identity,
+): Map<number, number> {
+  const kept = new Map<number, number>();
+  const used = new Set<number>();
+  /** Objects not kept, by their natural number: the ones a kept number may collide with. */
+  const others = new Map<number, number>();
+  const visit = (dir: number, oldDir: number): void => {
+    for (const id of index.children(dir)) {
+      const kind = index.kind(id);
+      if (kind === Kind.Whiteout) continue;
+      const object = index.object(id);
+      const oldId = oldDir === 0 ? 0 : index.lookup(oldDir, index.name(id));
+      let keptIno: number | undefined;
+      if (oldId !== 0 && index.kind(oldId) === kind && !kept.has(object)) {
+        const was = old.identity(oldId);
+        const now = identity(object);
+        if (was.stamp === now.stamp && !used.has(was.ino)) keptIno = was.ino;
+      }
+      if (keptIno !== undefined) {
+        kept.set(object, keptIno);
+        used.add(keptIno);
+        others.delete(natural(object));
+      } else if (!kept.has(object)) {
+        others.set(natural(object), object);
+      }
+      if (kind === Kind.Dir) visit(id, oldId !== 0 && index.kind(oldId) === Kind.Dir ? oldId : 0);
+    }
+  };
+  visit(root, old.lowerRoot);
+  const taken = new Set<number>();
+  for (const ino of used) {
+    const object = others.get(ino);
+    if (object === undefined) continue;
+    const top = lowerInoBase(index.layer(object)) + 2 ** 32 - 1;
+    let free = top;
+    while (used.has(free) || taken.has(free)) free--;
+    taken.add(free);
+    kept.set(object, free);
+  }
+  return kept;
 }
 
 /**

@@ -38,6 +38,7 @@ import { buildLowerIndex } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString } from './path.js';
+import { type RemountOptions, type RemountResult, remount } from './remount.js';
 import { type RenameFlags, rename } from './rename.js';
 import { type BaseChange, replay } from './replay.js';
 import { revertName } from './revert.js';
@@ -157,12 +158,35 @@ export class Overlay {
    * for (const { path, change } of ov.baseChanges) console.warn(`${path}: base ${change}`); // offer ov.revert(path)
    * ```
    */
-  readonly baseChanges: readonly BaseChange[];
+  get baseChanges(): readonly BaseChange[] {
+    return this.#baseChanges;
+  }
+
+  #baseChanges: readonly BaseChange[];
 
   private constructor(ns: Namespace, baseChanges: readonly BaseChange[]) {
     this.#ns = ns;
     this.promises = this;
-    this.baseChanges = baseChanges;
+    this.#baseChanges = baseChanges;
+  }
+
+  /**
+   * Replaces the lower stack under the kept upper in one step (a course's new version, the next
+   * lesson's layers): the upper's records are laid over the new stack, atomically for every
+   * caller. Handles opened before keep reading what they opened; paths whose entry the new stack
+   * holds unchanged keep their inode numbers. A learner's copy whose base changed keeps its own
+   * bytes and is listed in `baseChanges` (to merge it instead, see `rebase`). Rejects with EBUSY
+   * while a file is open for writing, and leaves the overlay as it was on any failure.
+   *
+   * @example
+   * ```ts
+   * const { baseChanges } = await ov.remount({ lowers: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async remount(options: RemountOptions): Promise<RemountResult> {
+    const result = await remount(this.#ns, this.#fds, options);
+    this.#baseChanges = result.baseChanges;
+    return result;
   }
 
   /** Opens an overlay; an upper that already holds changes is laid over the lowers as it was left. */
