@@ -46,8 +46,10 @@ export type {
 } from './layer.js';
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
+export type { ConflictHunk } from './merge3.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { PathLike } from './path.js';
+export type { RebaseConflict, RebaseConflictKind, RebaseOptions, RebaseResult } from './rebase.js';
 export type { RemountOptions, RemountResult } from './remount.js';
 export type { RenameFlags } from './rename.js';
 export type { BaseChange } from './replay.js';

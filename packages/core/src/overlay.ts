@@ -38,6 +38,7 @@ import { buildLowerIndex } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString } from './path.js';
+import { type RebaseOptions, type RebaseResult, rebase } from './rebase.js';
 import { type RemountOptions, type RemountResult, remount } from './remount.js';
 import { type RenameFlags, rename } from './rename.js';
 import { type BaseChange, replay } from './replay.js';
@@ -186,6 +187,28 @@ export class Overlay {
   async remount(options: RemountOptions): Promise<RemountResult> {
     const result = await remount(this.#ns, this.#fds, options);
     this.#baseChanges = result.baseChanges;
+    return result;
+  }
+
+  /**
+   * Moves the learner's work onto a new base (`to`), as git merges: for every change in the
+   * upper, the old base's entry, the new base's and the learner's decide — base unchanged: the
+   * learner's change is kept; learner unchanged: the new base's version is taken; both changed a
+   * text file: a three-way merge (as `git merge-file`), written when clean; anything else is a
+   * conflict with its kind (the learner's version stays; `markers: true` writes a text conflict
+   * into the file with git's markers). Then the new stack is in, as with `remount`. Decisions,
+   * swap and writes are one upper transaction: a failure or a crash leaves the old state.
+   * `dryRun` only reports.
+   *
+   * @example
+   * ```ts
+   * const plan = await ov.rebase({ to: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }], dryRun: true });
+   * if (plan.conflicts.length === 0) await ov.rebase({ to: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async rebase(options: RebaseOptions): Promise<RebaseResult> {
+    const result = await rebase(this.#ns, this.#fds, options);
+    if (!result.dryRun) this.#baseChanges = result.baseChanges;
     return result;
   }
 

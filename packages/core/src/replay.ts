@@ -61,7 +61,7 @@ function lostSource(rec: UpperInode): LowerSource {
 }
 
 /** The lower object at a path of the merged lowers, if any. */
-function lowerAt(lowers: LowerIndex, path: string): Node | undefined {
+export function lowerAt(lowers: LowerIndex, path: string): Node | undefined {
   const cut = path.lastIndexOf('/');
   return lowers.dirAt(path.slice(0, cut) || '/')?.children.get(path.slice(cut + 1));
 }
