@@ -19,7 +19,7 @@ import { idbUpper, memoryUpper, type UpperKind } from './upper-kinds.js';
 const layer = (tree: Tree, id: string): MemoryLayer => MemoryLayer.fromTree(tree, { id, mtimeMs: 1_000 });
 const open = (lowers: MemoryLayer[], upper: UpperLayer): Promise<Overlay> =>
   Overlay.create({ lowers, upper, chunkSize: 8, onLowerChange: 'open' });
-const v2 = (text: string): ReturnType<typeof file> => file(text, { mtimeMs: 2_000 });
+const v2 = (data: string | Uint8Array): ReturnType<typeof file> => file(data, { mtimeMs: 2_000 });
 
 const text = (lines: string[]): string => `${lines.join('\n')}\n`;
 const ten = Array.from({ length: 10 }, (_, i) => `line ${i}`);
