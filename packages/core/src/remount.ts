@@ -106,9 +106,9 @@ export async function openStack(
 
 /**
  * Inside `ns`'s writer transaction: swaps `stack` in with the upper's records laid over it. A
- * learner's data copy whose base changed and that still read parts of its old base gets those
- * parts from the old stack now (the only bytes read from the lowers), so it reads what it read
- * before. Returns the replay's base changes and the old root (the tree as it was).
+ * learner's copy whose base changed or went away and that still read (parts of) its old base —
+ * a partial data copy, or a renamed file's metadata copy whose base is gone — gets those bytes
+ * from the old stack now (the only bytes read from the lowers), so it reads what it read before. Returns the replay's base changes and the old root (the tree as it was).
  */
 export async function swapIn(
   ns: Namespace,
@@ -118,11 +118,14 @@ export async function swapIn(
   const oldRoot = ns.root;
   const snapshot = await ns.upper.load();
   const { baseChanges } = ns.swapStack(stack.lowers, stack.index, snapshot, tx);
-  for (const { path } of baseChanges) {
+  for (const { path, change } of baseChanges) {
     const before = resolveQuiet(oldRoot, path);
     const after = resolveQuiet(ns.root, path);
-    if (before?.kind !== 'file' || after?.kind !== 'file' || !before.dataUpper) continue;
-    if (before.lowerLimit === 0) continue;
+    if (before?.kind !== 'file' || after?.kind !== 'file') continue;
+    const readsLower = !before.dataUpper || before.lowerLimit > 0;
+    // A metadata-only copy of a changed base shows the new base's bytes (the learner's change
+    // was not to them); any other copy that still read its old base keeps the learner's bytes.
+    if (!readsLower || (change === 'changed' && !before.dataUpper)) continue;
     await rewrite(ns, after, await readData(ns, before, 0, before.size), tx);
   }
   return { baseChanges, oldRoot };

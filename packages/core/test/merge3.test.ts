@@ -2,36 +2,13 @@
  * The three-way text merge agrees with `git merge-file` on the same three texts: the same
  * clean/conflict verdict, the same merged text when clean, the same marked-up text otherwise.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asText, mergeText } from '../src/merge3.js';
+import { gitMerge, hasGit } from './git-merge.js';
 
-const hasGit = spawnSync('git', ['--version']).status === 0;
 if (!hasGit) console.log('merge3.test: git is not installed, the comparison with git merge-file is skipped');
-
-const dir = mkdtempSync(join(tmpdir(), 'vellum-merge3-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `git merge-file -p` on the three texts: its output and whether it merged cleanly. */
-export function gitMerge(ours: string, base: string, theirs: string): { clean: boolean; text: string } {
-  const [a, o, b] = ['ours', 'base', 'theirs'].map((n) => join(dir, n));
-  writeFileSync(a as string, ours);
-  writeFileSync(o as string, base);
-  writeFileSync(b as string, theirs);
-  const run = spawnSync(
-    'git',
-    ['merge-file', '-p', '-L', 'ours', '-L', 'base', '-L', 'theirs', a as string, o as string, b as string],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (run.status === null || run.status < 0) throw new Error(`git merge-file failed: ${run.stderr}`);
-  return { clean: run.status === 0, text: run.stdout };
-}
 
 /**
  * A base of distinct lines and two sides edited from it (lines replaced, removed, inserted):
