@@ -3,7 +3,9 @@
  * rebase as one transaction (a refused commit leaves the old state, in memory and in the upper).
  */
 import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { IndexedDBUpper } from '../src/idb/index.js';
 import {
   file,
   MemoryLayer,
@@ -14,6 +16,7 @@ import {
   type UpperLayer,
 } from '../src/index.js';
 import { rejection } from './helpers.js';
+import { frozenImage } from './idb-env.js';
 import { idbUpper, memoryUpper, type UpperKind } from './upper-kinds.js';
 
 const layer = (tree: Tree, id: string): MemoryLayer => MemoryLayer.fromTree(tree, { id, mtimeMs: 1_000 });
@@ -70,6 +73,16 @@ async function learn(ov: Overlay): Promise<void> {
   await ov.rename('/moved', '/renamed');
   await ov.writeFile('/added-both.txt', 'learner adds');
   await ov.writeFile('/new-mine.txt', 'only mine');
+}
+
+/** Every file's bytes (as text) and every directory, by path. */
+async function flat(ov: Overlay): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of await ov.readdir('/', { recursive: true })) {
+    const st = await ov.lstat(`/${name}`);
+    out[`/${name}`] = st.isDirectory() ? '/' : await ov.readFile(`/${name}`, 'latin1');
+  }
+  return out;
 }
 
 const kinds: [string, UpperKind][] = [
@@ -195,6 +208,40 @@ describe('a rebase is one transaction', () => {
     const result = await ov.rebase({ to: [layer(base2, 'v2')] });
     expect(result.merged).toEqual(['/both.txt']);
     expect(commits.at(-1)?.length).toBeGreaterThan(0);
+    await ov.close();
+  });
+
+  it('a crash at any moment of it finds the old state or the new one in IndexedDB, never a mix', async () => {
+    const factory = new IDBFactory();
+    const ov = await open([layer(base1, 'v1')], new IndexedDBUpper({ name: 'crash-rebase', factory }));
+    await learn(ov);
+    const old = JSON.stringify(await flat(ov));
+    let done = false;
+    const rebased = ov.rebase({ to: [layer(base2, 'v2')] }).then((r) => {
+      done = true;
+      return r;
+    });
+    // What a page that crashed now would find on reload, taken again and again while it runs.
+    const images: MemoryUpper[] = [];
+    while (!done) {
+      images.push(await frozenImage('crash-rebase', factory));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await rebased;
+    const next = JSON.stringify(await flat(ov));
+    images.push(await frozenImage('crash-rebase', factory));
+    const seen = new Set<string>();
+    for (const image of images) {
+      const { meta } = await image.load();
+      const on = meta?.lowerIds[0] === 'v2' ? layer(base2, 'v2') : layer(base1, 'v1');
+      const view = await Overlay.create({ lowers: [on], upper: image, chunkSize: 8 });
+      const tree = JSON.stringify(await flat(view));
+      expect([old, next]).toContain(tree);
+      seen.add(tree === old ? 'old' : 'new');
+      await view.close();
+    }
+    // Images were taken before the commit and after it.
+    expect([...seen].sort()).toEqual(['new', 'old']);
     await ov.close();
   });
 
