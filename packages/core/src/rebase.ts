@@ -85,6 +85,7 @@ export type RebaseConflictKind =
  *
  * @example
  * ```ts
+ * const result = await ov.rebase({ to: [newTemplate] });
  * for (const c of result.conflicts) console.log(c.path, c.kind, c.hunks?.length ?? 0);
  * ```
  */
@@ -105,7 +106,7 @@ export interface RebaseConflict {
  *
  * @example
  * ```ts
- * const { merged, taken, kept, conflicts } = await ov.rebase({ to: [v2], dryRun: true });
+ * const { merged, taken, kept, conflicts } = await ov.rebase({ to: [newTemplate], dryRun: true });
  * ```
  */
 export interface RebaseResult {

@@ -38,7 +38,7 @@ export interface RemountOptions {
  *
  * @example
  * ```ts
- * const { baseChanges } = await ov.remount({ lowers: [v2] });
+ * const { baseChanges } = await ov.remount({ lowers: [newTemplate] });
  * for (const { path, change } of baseChanges) console.warn(`${path}: your copy hides a base that ${change === 'changed' ? 'changed' : 'went away'}`);
  * ```
  */
