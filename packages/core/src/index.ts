@@ -35,6 +35,7 @@ export type {
   EntryMeta,
   LowerEntry,
   LowerLayer,
+  SnapshotInfo,
   UpperChange,
   UpperDirent,
   UpperInode,

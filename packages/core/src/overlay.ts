@@ -33,7 +33,7 @@ import {
 } from './fs-ops.js';
 import { checkSnapshot, type FsckReport } from './fsck.js';
 import type { DirNode, Node } from './inode.js';
-import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
+import type { EntryMeta, LowerLayer, SnapshotInfo, UpperLayer, UpperUsage } from './layer.js';
 import { buildLowerIndex } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
@@ -43,6 +43,7 @@ import { type RemountOptions, type RemountResult, remount } from './remount.js';
 import { type RenameFlags, rename } from './rename.js';
 import { type BaseChange, replay } from './replay.js';
 import { revertName } from './revert.js';
+import { drop as dropSnapshot, list as listSnapshots, restore, snapshot } from './snapshot.js';
 import { type Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
 
@@ -210,6 +211,63 @@ export class Overlay {
     const result = await rebase(this.#ns, this.#fds, options);
     if (!result.dryRun) this.#baseChanges = result.baseChanges;
     return result;
+  }
+  /**
+   * Freezes the upper's current state under a new id, for undo: cost proportional to the
+   * changed records, not the data (file chunks are shared with the live files until they
+   * change). Kept in IndexedDB by the IndexedDB upper, in memory by the memory upper; they
+   * survive `reset()`.
+   *
+   * @example
+   * ```ts
+   * const before = await ov.snapshot('before solve');
+   * await ov.writeFile('/src/main.ts', 'the solution');
+   * await ov.restore(before.id); // undo
+   * ```
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    return snapshot(this.#ns, label);
+  }
+
+  /**
+   * Makes a snapshot's state the current one, atomically (one upper transaction; no call sees
+   * half of it), laid over the current lowers. ENOENT for an unknown id; EBUSY while a file is
+   * open for writing.
+   *
+   * @example
+   * ```ts
+   * const [last] = (await ov.snapshots()).slice(-1);
+   * if (last) await ov.restore(last.id);
+   * ```
+   */
+  async restore(id: string): Promise<void> {
+    await restore(this.#ns, this.#fds, id);
+    this.#baseChanges = [];
+  }
+
+  /**
+   * The snapshots kept, oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const s of await ov.snapshots()) console.log(s.id, s.label, s.records);
+   * ```
+   */
+  snapshots(): Promise<SnapshotInfo[]> {
+    return listSnapshots(this.#ns);
+  }
+
+  /**
+   * Forgets a snapshot (and the chunk bytes only it kept). ENOENT for an unknown id.
+   *
+   * @example
+   * ```ts
+   * const { id } = await ov.snapshot();
+   * await ov.dropSnapshot(id);
+   * ```
+   */
+  dropSnapshot(id: string): Promise<void> {
+    return dropSnapshot(this.#ns, id);
   }
 
   /** Opens an overlay; an upper that already holds changes is laid over the lowers as it was left. */
