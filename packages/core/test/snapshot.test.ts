@@ -4,10 +4,21 @@
  * snapshot), what a snapshot costs (records, not data), and restore as one transaction.
  */
 import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
+import { promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { MemoryLayer, type Overlay, Overlay as OverlayClass, type UpperLayer } from '../src/index.js';
+import { databaseName, STORE } from '../src/idb/database.js';
+import { IndexedDBUpper } from '../src/idb/index.js';
+import {
+  MemoryLayer,
+  type MemoryUpper,
+  type Overlay,
+  Overlay as OverlayClass,
+  type UpperLayer,
+} from '../src/index.js';
 import { rejection } from './helpers.js';
+import { frozenImage } from './idb-env.js';
 import { idbUpper, memoryUpper, type UpperKind } from './upper-kinds.js';
 
 const base = (): MemoryLayer =>
@@ -83,8 +94,10 @@ async function run(ov: Overlay, o: Op): Promise<void> {
   }
 }
 
-const kinds: [string, UpperKind][] = [['memory', memoryUpper]];
-void idbUpper;
+const kinds: [string, UpperKind][] = [
+  ['memory', memoryUpper],
+  ['idb', idbUpper('snapshot')],
+];
 
 describe.each(kinds)('snapshots over a %s upper', (_name, kind) => {
   it('restore gives back the tree at the snapshot, also after reset and across a reopen', async () => {
@@ -188,5 +201,85 @@ describe.each(kinds)('snapshots over a %s upper', (_name, kind) => {
       ),
       { numRuns: kind === memoryUpper ? 100 : 30 },
     );
+  });
+});
+
+describe('snapshots in IndexedDB', () => {
+  /** How many records of each kind the database holds (`c` chunks, `v` kept chunk versions, `S` snapshots). */
+  async function keys(name: string, factory: IDBFactory): Promise<Record<string, number>> {
+    const db = await promisifyRequest(factory.open(databaseName(name)));
+    try {
+      const all = await promisifyRequest(db.transaction(STORE, 'readonly').objectStore(STORE).getAllKeys());
+      const out: Record<string, number> = {};
+      for (const key of all) {
+        const tag = String((key as unknown[])[0]);
+        out[tag] = (out[tag] ?? 0) + 1;
+      }
+      return out;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('stores records per snapshot, and one chunk per chunk changed since, never the data', async () => {
+    const factory = new IDBFactory();
+    const upper = new IndexedDBUpper({ name: 'counts', factory });
+    const ov = await open(upper);
+    await ov.writeFile('/big.txt', 'z'.repeat(16 * 256)); // 256 chunks
+    await upper.compact();
+    const before = await keys('counts', factory);
+    expect(before.c).toBe(256);
+    const snap = await ov.snapshot();
+    const after = await keys('counts', factory);
+    // One snapshot record and one pin per chunk it shares: no chunk bytes were copied.
+    expect(after).toEqual({ ...before, S: 1, p: 256 });
+    // Three chunks changed (twice each): three kept versions, not six, not 256.
+    for (const round of [1, 2]) {
+      const fh = await ov.open('/big.txt', 'r+');
+      for (const at of [0, 16 * 100, 16 * 200]) await fh.write(`v${round}`, at, 'utf8');
+      await fh.close();
+      await upper.compact();
+    }
+    expect(await keys('counts', factory)).toEqual({ ...before, S: 1, p: 253, v: 3 });
+    await ov.restore(snap.id);
+    expect(await ov.readFile('/big.txt', 'utf8')).toBe('z'.repeat(16 * 256));
+    // The kept chunks are live again: no version copies left.
+    expect(await keys('counts', factory)).toEqual({ ...before, S: 1, p: 256 });
+    await ov.dropSnapshot(snap.id);
+    expect(await keys('counts', factory)).toEqual(before);
+    expect(await upper.check()).toEqual([]);
+    await ov.close();
+  });
+
+  it('a crash at any moment of a restore finds the state before it or after it, never a mix', async () => {
+    const factory = new IDBFactory();
+    const ov = await open(new IndexedDBUpper({ name: 'crash-restore', factory }));
+    await ov.writeFile('/a.txt', 'snapshot state');
+    await ov.mkdir('/kept');
+    const snap = await ov.snapshot();
+    const then = JSON.stringify(await view(ov));
+    await ov.writeFile('/a.txt', 'later state');
+    await ov.rm('/kept', { recursive: true });
+    await ov.writeFile('/b.txt', 'x'.repeat(100));
+    const now = JSON.stringify(await view(ov));
+    let done = false;
+    const restoring = ov.restore(snap.id).then(() => {
+      done = true;
+    });
+    const images: MemoryUpper[] = [];
+    while (!done) {
+      images.push(await frozenImage('crash-restore', factory));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await restoring;
+    images.push(await frozenImage('crash-restore', factory));
+    const seen = new Set<string>();
+    for (const image of images) {
+      const tree = JSON.stringify(await view(await open(image)));
+      expect([then, now]).toContain(tree);
+      seen.add(tree === then ? 'after' : 'before');
+    }
+    expect([...seen].sort()).toEqual(['after', 'before']);
+    await ov.close();
   });
 });
