@@ -13,6 +13,7 @@ import type {
   RebaseResult,
   RemountResult,
   RenameFlags,
+  SnapshotInfo,
   UpperUsage,
 } from '@vellum/core';
 import type { WireStatMany, WireWalk, WireWriteEntry } from './bulk.js';
@@ -450,6 +451,58 @@ export class OverlayClient extends EventTarget {
     const result = (await this.#call('rebase', [wire])) as RebaseResult;
     if (!result.dryRun) this.#baseChanges = result.baseChanges;
     return result;
+  }
+
+  /**
+   * Freezes the upper's state under a new id (see `Overlay.snapshot`): records, not data.
+   *
+   * @example
+   * ```ts
+   * const before = await fs.snapshot('before solve');
+   * ```
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    return (await this.#call('snapshot', [label])) as SnapshotInfo;
+  }
+
+  /**
+   * Makes a snapshot's state the current one, atomically (see `Overlay.restore`); a `change`
+   * event names `/`.
+   *
+   * @example
+   * ```ts
+   * const before = await fs.snapshot('before solve');
+   * await fs.restore(before.id); // undo solve
+   * ```
+   */
+  async restore(id: string): Promise<void> {
+    await this.#call('restore', [id]);
+    this.#baseChanges = [];
+  }
+
+  /**
+   * The snapshots kept, oldest first (see `Overlay.snapshots`).
+   *
+   * @example
+   * ```ts
+   * for (const s of await fs.snapshots()) console.log(s.id, s.label);
+   * ```
+   */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.#call('snapshots', [])) as SnapshotInfo[];
+  }
+
+  /**
+   * Forgets a snapshot (see `Overlay.dropSnapshot`).
+   *
+   * @example
+   * ```ts
+   * const { id } = await fs.snapshot();
+   * await fs.dropSnapshot(id);
+   * ```
+   */
+  async dropSnapshot(id: string): Promise<void> {
+    await this.#call('dropSnapshot', [id]);
   }
 
   /**

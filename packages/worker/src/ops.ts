@@ -68,7 +68,18 @@ const CHANGES_ARG: Record<string, readonly number[]> = {
   symlink: [1],
 };
 // Calls that answer plain data, cloned as is.
-const PLAIN = ['access', 'readlink', 'realpath', 'changes', 'usage', 'sync', 'fsck'] as const;
+const PLAIN = [
+  'access',
+  'readlink',
+  'realpath',
+  'changes',
+  'usage',
+  'sync',
+  'fsck',
+  'snapshot',
+  'snapshots',
+  'dropSnapshot',
+] as const;
 
 export function createOps(ov: Overlay): Ops {
   const handles = new Map<number, { fh: FileHandle; path: string }>();
@@ -104,6 +115,7 @@ export function createOps(ov: Overlay): Ops {
   ops.reset = async () => ({ value: await ov.reset(), changed: ['/'] });
   // A new stack under the kept upper: any path may read otherwise.
   ops.remount = async (args) => ({ value: await ov.remount(args[0] as RemountOptions), changed: ['/'] });
+  ops.restore = async (args) => ({ value: await ov.restore(str(args[0])), changed: ['/'] });
   ops.rebase = async (args) => {
     const result = await ov.rebase(args[0] as RebaseOptions);
     return { value: result, changed: result.dryRun ? undefined : ['/'] };

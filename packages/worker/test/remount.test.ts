@@ -10,7 +10,32 @@ import { createOverlayWorker } from '../src/index.js';
 const ten = Array.from({ length: 10 }, (_, i) => `line ${i}`);
 const text = (at: number, to: string): string => `${ten.map((l, i) => (i === at ? to : l)).join('\n')}\n`;
 
-describe('remount and rebase in the worker', () => {
+describe('remount, rebase and snapshots in the worker', () => {
+  test('snapshot, restore, list and drop cross the boundary', async () => {
+    const fs = await createOverlayWorker({
+      lowers: [{ type: 'memory', tree: { 'a.txt': 'A' } }],
+      upper: { type: 'memory' },
+    });
+    try {
+      await fs.writeFile('/a.txt', 'mine');
+      const snap = await fs.snapshot('before solve');
+      expect(snap).toMatchObject({ label: 'before solve', records: expect.any(Number) });
+      await fs.writeFile('/a.txt', 'solution');
+      const seen: unknown[] = [];
+      fs.addEventListener('change', (e) => void seen.push((e as CustomEvent).detail));
+      await fs.restore(snap.id);
+      expect(await fs.readFile('/a.txt', 'utf8')).toBe('mine');
+      await fs.ping();
+      expect(seen).toEqual([{ op: 'restore', paths: ['/'] }]);
+      expect((await fs.snapshots()).map((s) => s.id)).toEqual([snap.id]);
+      await fs.dropSnapshot(snap.id);
+      expect(await fs.snapshots()).toEqual([]);
+      expect(await fs.restore(snap.id).catch((e: unknown) => e)).toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await fs.close();
+    }
+  });
+
   test('remount swaps the stack, keeps the upper, and says what changed under it', async () => {
     const fs = await createOverlayWorker({
       lowers: [{ type: 'memory', id: 'v1', mtimeMs: 1_000, tree: { 'a.txt': 'A1', 'keep.txt': 'K' } }],

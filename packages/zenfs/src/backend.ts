@@ -10,6 +10,7 @@ import {
   type RebaseOptions,
   type RebaseResult,
   type RemountResult,
+  type SnapshotInfo,
   type UpperLayer,
 } from '@vellum/core';
 import { type CreationOptions, FileSystem, type InodeLike } from '@zenfs/core';
@@ -123,6 +124,56 @@ export class OverlayBackend extends FileSystem {
       to: await Promise.all(to.map(resolveLower)),
       ...(from === undefined ? {} : { from: await Promise.all(from.map(resolveLower)) }),
     });
+  }
+
+  /**
+   * Freezes the upper's state under a new id (see `Overlay.snapshot`).
+   *
+   * @example
+   * ```ts
+   * const before = await backend.snapshot('before solve');
+   * ```
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    return (await this.#opening).snapshot(label);
+  }
+
+  /**
+   * Makes a snapshot's state the current one, atomically (see `Overlay.restore`).
+   *
+   * @example
+   * ```ts
+   * const before = await backend.snapshot('before solve');
+   * await backend.restore(before.id);
+   * ```
+   */
+  async restore(id: string): Promise<void> {
+    await (await this.#opening).restore(id);
+  }
+
+  /**
+   * The snapshots kept, oldest first (see `Overlay.snapshots`).
+   *
+   * @example
+   * ```ts
+   * for (const s of await backend.snapshots()) console.log(s.id, s.label);
+   * ```
+   */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.#opening).snapshots();
+  }
+
+  /**
+   * Forgets a snapshot (see `Overlay.dropSnapshot`).
+   *
+   * @example
+   * ```ts
+   * const { id } = await backend.snapshot();
+   * await backend.dropSnapshot(id);
+   * ```
+   */
+  async dropSnapshot(id: string): Promise<void> {
+    await (await this.#opening).dropSnapshot(id);
   }
 
   /** Resolves once the overlay is open (rejects with the reason it could not open). */

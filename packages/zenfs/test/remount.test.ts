@@ -45,3 +45,26 @@ test('remount and rebase take descriptors, as the mount configuration does', asy
     umount('/course');
   }
 });
+
+test('snapshots through the backend: undo a "solve" seen through ZenFS', async () => {
+  const backend = await resolveMountConfig({
+    backend: Vellum,
+    lowers: [{ type: 'memory', tree: { 'a.txt': 'A' } }],
+    upper: { type: 'memory' },
+  });
+  mount('/undo', backend);
+  try {
+    fs.writeFileSync('/undo/a.txt', 'mine');
+    const snap = await backend.snapshot('before solve');
+    fs.writeFileSync('/undo/a.txt', 'solution');
+    fs.writeFileSync('/undo/extra.txt', 'x');
+    await backend.restore(snap.id);
+    expect(fs.readFileSync('/undo/a.txt', 'utf8')).toBe('mine');
+    expect(fs.existsSync('/undo/extra.txt')).toBe(false);
+    expect((await backend.snapshots()).map((s) => s.label)).toEqual(['before solve']);
+    await backend.dropSnapshot(snap.id);
+    expect(await backend.snapshots()).toEqual([]);
+  } finally {
+    umount('/undo');
+  }
+});
