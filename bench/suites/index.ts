@@ -5,6 +5,7 @@
 import { registerSuite } from '../lib/harness.js';
 import { bundleSuite } from './bundle.js';
 import { copyUpSuite } from './copy-up.js';
+import { coursesSuite } from './courses.js';
 import { dirCopyUpSuite } from './dir-copy-up.js';
 import { idbChromiumSuite } from './idb-chromium.js';
 import { lookupSuite } from './lookup.js';
@@ -31,4 +32,5 @@ registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
 registerSuite(zipOpenSuite);
 registerSuite(zenfsBackendSuite);
+registerSuite(coursesSuite);
 registerSuite(bundleSuite);
