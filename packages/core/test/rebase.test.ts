@@ -167,6 +167,25 @@ describe.each(kinds)('rebase over a %s upper', (_name, kind) => {
     await ov.close();
   });
 
+  it('takes the old base as `from` when the overlay was reopened on the new base already', async () => {
+    const { upper, reopen } = kind();
+    const first = await open([layer(base1, 'v1')], upper);
+    await first.writeFile('/both.txt', edit(1, 'mine 1'));
+    await first.writeFile('/clash.txt', edit(2, 'mine 2'));
+    await first.close();
+    // A new deployment, noticed on load: opened on v2, the learner's copies hide changed bases.
+    const ov = await open([layer(base2, 'v2')], reopen());
+    expect(ov.baseChanges.map((c) => c.path)).toEqual(['/both.txt', '/clash.txt']);
+    const result = await ov.rebase({ from: [layer(base1, 'v1')], to: [layer(base2, 'v2')] });
+    expect(result.merged).toEqual(['/both.txt']);
+    expect(result.conflicts.map((c) => c.path)).toEqual(['/clash.txt']);
+    expect(ov.baseChanges.map((c) => c.path)).toEqual(['/clash.txt']);
+    expect(await ov.readFile('/both.txt', 'utf8')).toBe(
+      text(ten.map((l, i) => (i === 1 ? 'mine 1' : i === 8 ? 'theirs 8' : l))),
+    );
+    await ov.close();
+  });
+
   it('changes nothing on a dry run', async () => {
     const { upper } = kind();
     const ov = await open([layer(base1, 'v1')], upper);
