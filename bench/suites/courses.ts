@@ -200,18 +200,19 @@ function runSnapshot(state: State): Promise<Snapped> {
 /** Bytes an IndexedDB snapshot adds to the database (fake-indexeddb: structured values measured as JSON/bytes). */
 function runIdbStored(state: State): Promise<number> {
   state.idbStored ??= (async () => {
-    await import('fake-indexeddb/auto');
+    const { IDBFactory } = await import('fake-indexeddb');
+    const factory = new IDBFactory();
     const core = unwrap(state.core);
     const { IndexedDBUpper } = await import('@vellum/core/idb');
     const name = `bench-snap-${Date.now()}`;
-    const upper = new IndexedDBUpper({ name });
+    const upper = new IndexedDBUpper({ name, factory });
     const ov = await core.Overlay.create({ lowers: [core.MemoryLayer.fromTree({}, { id: 'empty' })], upper });
     await ov.mkdir('/data');
     for (let i = 0; i < SNAP_FILES; i++) await ov.writeFile(`/data/f${i}.bin`, blob(i));
     await upper.compact();
     const size = async (): Promise<number> => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open(`vellum-upper:${name}`);
+        const r = factory.open(`vellum-upper:${name}`);
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);
       });
@@ -233,7 +234,7 @@ function runIdbStored(state: State): Promise<number> {
     await ov.snapshot('bench');
     const after = await size();
     await ov.close();
-    await IndexedDBUpper.delete(name);
+    await IndexedDBUpper.delete(name, { factory });
     return after - before;
   })();
   return state.idbStored;

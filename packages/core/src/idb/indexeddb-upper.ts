@@ -467,10 +467,7 @@ export class IndexedDBUpper implements UpperLayer {
     return this.#serial(async () => {
       await this.#fold(this.#journal);
       const pins = await this.#pinsLoaded();
-      const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const { info, pinned } = await this.#db.run('readwrite', (store) =>
-        takeSnapshot(store, pins, id, label),
-      );
+      const { info, pinned } = await this.#db.run('readwrite', (store) => takeSnapshot(store, pins, label));
       pinAll(pins, pinned);
       return info;
     });

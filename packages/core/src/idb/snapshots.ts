@@ -136,14 +136,33 @@ export function unpin(pins: Pins, kept: readonly SnapChunk[]): void {
   }
 }
 
-/** Freezes the keyed records (the journal folded first by the caller) as snapshot `id`. */
+/**
+ * A new snapshot id, after every stored one in string order (so listing sorts by id): the time
+ * in base 36, then a counter for snapshots taken within one millisecond.
+ */
+export function nextId(stored: readonly IDBValidKey[], now: number): string {
+  let time = now.toString(36).padStart(10, '0');
+  let count = 0;
+  for (const key of stored) {
+    const k = parseKey(key);
+    if (k.tag !== 'S') continue;
+    const [t = '', c = ''] = k.id.split('-');
+    if (t > time) {
+      time = t;
+      count = Number.parseInt(c, 36) + 1;
+    } else if (t === time) count = Math.max(count, Number.parseInt(c, 36) + 1);
+  }
+  return `${time}-${count.toString(36).padStart(4, '0')}`;
+}
+
+/** Freezes the keyed records (the journal folded first by the caller) as a new snapshot. */
 export function takeSnapshot(
   store: IDBObjectStore,
   pins: Pins,
-  id: string,
   label: string | undefined,
 ): Promise<{ info: SnapshotInfo; pinned: SnapChunk[] }> {
   const requests = [
+    store.getAllKeys(kindRange('S')),
     store.get(metaKey()),
     store.getAll(kindRange('i')),
     store.getAllKeys(kindRange('d')),
@@ -151,7 +170,9 @@ export function takeSnapshot(
     store.getAllKeys(kindRange('s')),
     store.getAll(kindRange('s')),
   ];
-  return afterAll(requests, ([meta, inodes, direntKeys, direntValues, sizeKeys, sizes]) => {
+  return afterAll(requests, ([snapshotKeys, meta, inodes, direntKeys, direntValues, sizeKeys, sizes]) => {
+    const createdMs = Date.now();
+    const id = nextId(snapshotKeys as IDBValidKey[], createdMs);
     const dirents: UpperDirent[] = [];
     (direntKeys as IDBValidKey[]).forEach((key, i) => {
       const k = parseKey(key);
@@ -175,7 +196,7 @@ export function takeSnapshot(
     const records = (inodes as UpperInode[]).length + dirents.length;
     const info: SnapshotInfo = {
       id,
-      createdMs: Date.now(),
+      createdMs,
       records,
       chunks: chunks.length,
       ...(label === undefined ? {} : { label }),
