@@ -200,8 +200,11 @@ function runSnapshot(state: State): Promise<Snapped> {
 /** Bytes an IndexedDB snapshot adds to the database (fake-indexeddb: structured values measured as JSON/bytes). */
 function runIdbStored(state: State): Promise<number> {
   state.idbStored ??= (async () => {
-    const { IDBFactory } = await import('fake-indexeddb');
-    const factory = new IDBFactory();
+    const fake = await import('fake-indexeddb');
+    // The upper builds its key ranges with the global IDBKeyRange, which Node lacks.
+    const scope = globalThis as { IDBKeyRange?: unknown };
+    scope.IDBKeyRange ??= fake.IDBKeyRange;
+    const factory = new fake.IDBFactory();
     const core = unwrap(state.core);
     const { IndexedDBUpper } = await import('@vellum/core/idb');
     const name = `bench-snap-${Date.now()}`;
