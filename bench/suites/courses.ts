@@ -126,8 +126,20 @@ function runRebase(state: State): Promise<Rebased> {
   return state.rebase;
 }
 
+/** No background gc or maintenance: nothing of git's runs after the timed merge, or into the cleanup. */
+const GIT_CONFIG = [
+  '-c',
+  'user.name=bench',
+  '-c',
+  'user.email=bench@example.com',
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'maintenance.auto=false',
+];
+
 const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+  execFileSync('git', [...GIT_CONFIG, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -154,7 +166,7 @@ function runGit(state: State): Promise<{ ms: number; conflicts: number }> {
       for (const i of learnerChanges) write(i, learnerText(i));
       git(dir, 'commit', '-q', '-am', 'learner');
       const { ms } = await timeOnce(async () =>
-        spawnSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@e', 'merge', '-q', '--no-edit', 'v2'], {
+        spawnSync('git', [...GIT_CONFIG, 'merge', '-q', '--no-edit', 'v2'], {
           cwd: dir,
           encoding: 'utf8',
         }),
@@ -162,7 +174,7 @@ function runGit(state: State): Promise<{ ms: number; conflicts: number }> {
       const unmerged = git(dir, 'diff', '--name-only', '--diff-filter=U').split('\n').filter(Boolean).length;
       return { ms, conflicts: unmerged };
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     }
   })();
   return state.git;
