@@ -40,6 +40,8 @@ export interface LowerIndex {
   lowerRoot: number;
   /** What a node of this index is, without making its object: see {@link Identity}. */
   identity(id: number): Identity;
+  /** The inode number of a node's object (no object made, no entry read). */
+  inoAt(id: number): number;
 }
 
 /**
@@ -57,13 +59,14 @@ export interface Identity {
 type EntryOf = (ref: number) => LowerEntry;
 
 /**
- * `keep`: the index of the stack this one replaces (a remount): objects whose path holds the
- * same entry there keep that index's inode numbers (see `keepInodes`).
+ * `keep`: the index of the stack this one replaces (a remount) and the inode numbers the upper's
+ * records hold: objects whose path holds the same entry there keep that index's numbers, and no
+ * other object takes one of those (see `keepInodes`).
  */
 export async function buildLowerIndex(
   lowers: readonly LowerLayer[],
   defaults: EntryMeta,
-  keep?: LowerIndex,
+  keep?: { index: LowerIndex; reserved: Iterable<number> },
 ): Promise<LowerIndex> {
   const store = await EntryStore.create();
   const index = store.index;
@@ -107,7 +110,9 @@ export async function buildLowerIndex(
     return { ino, kind, stamp: entry.kind === 'symlink' ? `->${entry.target}` : '' };
   };
   const kept =
-    keep === undefined ? undefined : keepInodes(index, lowerRoot, keep, natural, (id) => identityOf(id, 0));
+    keep === undefined
+      ? undefined
+      : keepInodes(index, lowerRoot, keep.index, keep.reserved, natural, (id) => identityOf(id, 0));
   const inoOf = (object: number): number => kept?.get(object) ?? natural(object);
 
   const make = (id: number): Node => {
@@ -222,6 +227,7 @@ export async function buildLowerIndex(
       const object = index.object(id);
       return identityOf(object, inoOf(object));
     },
+    inoAt: (id) => inoOf(index.object(id)),
   };
 }
 
@@ -229,13 +235,15 @@ export async function buildLowerIndex(
  * The inode numbers a remount keeps, by object node id of the new index: every path whose
  * object has the same identity in the replaced index keeps that index's number (one walk of
  * both trees in the shared wasm index, one lookup per name; no layer is read). A new object
- * whose natural number is now kept by another object gets a free number from the top of its
- * layer's range, so two objects never share one.
+ * whose natural number is kept by another object, belonged to another object of the replaced
+ * stack, or is an upper record's (`reserved`) gets a free number from the top of its layer's
+ * range, so two objects never share one.
  */
 function keepInodes(
   index: NamespaceIndex,
   root: number,
   old: LowerIndex,
+  reserved: Iterable<number>,
   natural: (object: number) => number,
   identity: (id: number) => Identity,
 ): Map<number, number> {
@@ -266,13 +274,22 @@ function keepInodes(
     }
   };
   visit(root, old.lowerRoot);
+  // Numbers no new object may take unless kept: every number of the replaced stack (an upper
+  // copy of an object gone from the new one still carries it) and the upper's own records'.
+  const blocked = new Set<number>([...used, ...reserved]);
+  const walkOld = (dir: number): void => {
+    for (const id of index.children(dir)) {
+      if (index.kind(id) === Kind.Whiteout) continue;
+      blocked.add(old.inoAt(id));
+      if (index.kind(id) === Kind.Dir) walkOld(id);
+    }
+  };
+  walkOld(old.lowerRoot);
   const taken = new Set<number>();
-  for (const ino of used) {
-    const object = others.get(ino);
-    if (object === undefined) continue;
-    const top = lowerInoBase(index.layer(object)) + 2 ** 32 - 1;
-    let free = top;
-    while (used.has(free) || taken.has(free)) free--;
+  for (const [ino, object] of others) {
+    if (!blocked.has(ino)) continue;
+    let free = lowerInoBase(index.layer(object)) + 2 ** 32 - 1;
+    while (blocked.has(free) || taken.has(free)) free--;
     taken.add(free);
     kept.set(object, free);
   }
