@@ -25,7 +25,7 @@ import { type BulkLower, bulkOf } from './bulk-lower.js';
 import { EntryStore, linkTarget } from './entry-store.js';
 import { FsError } from './errors.js';
 import { DirNode, FileNode, lowerInoBase, type Node, ROOT_INO, SymlinkNode } from './inode.js';
-import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
+import type { EntryMeta, LowerEntry, LowerLayer, UpperInode } from './layer.js';
 
 /** The merged lowers: a read-only directory tree of shared nodes. */
 export interface LowerIndex {
@@ -59,14 +59,14 @@ export interface Identity {
 type EntryOf = (ref: number) => LowerEntry;
 
 /**
- * `keep`: the index of the stack this one replaces (a remount) and the inode numbers the upper's
- * records hold: objects whose path holds the same entry there keep that index's numbers, and no
- * other object takes one of those (see `keepInodes`).
+ * `keep` (a remount, or an open on lowers other than the upper's): the index of the stack this
+ * one replaces, whose unchanged paths keep their numbers, and the numbers the upper's records
+ * hold, which no other object may take (see `renumber`, `reservedBy`).
  */
 export async function buildLowerIndex(
   lowers: readonly LowerLayer[],
   defaults: EntryMeta,
-  keep?: { index: LowerIndex; reserved: Iterable<number> },
+  keep?: { index?: LowerIndex; reserved: ReadonlyMap<number, RecordOrigin> },
 ): Promise<LowerIndex> {
   const store = await EntryStore.create();
   const index = store.index;
@@ -112,7 +112,7 @@ export async function buildLowerIndex(
   const kept =
     keep === undefined
       ? undefined
-      : keepInodes(index, lowerRoot, keep.index, keep.reserved, natural, (id) => identityOf(id, 0));
+      : renumber(index, lowerRoot, keep.index, keep.reserved, natural, (id) => identityOf(id, 0));
   const inoOf = (object: number): number => kept?.get(object) ?? natural(object);
 
   const make = (id: number): Node => {
@@ -232,25 +232,58 @@ export async function buildLowerIndex(
 }
 
 /**
- * The inode numbers a remount keeps, by object node id of the new index: every path whose
- * object has the same identity in the replaced index keeps that index's number (one walk of
- * both trees in the shared wasm index, one lookup per name; no layer is read). A new object
- * whose natural number is kept by another object, belonged to another object of the replaced
- * stack, or is an upper record's (`reserved`) gets a free number from the top of its layer's
- * range, so two objects never share one.
+ * What an upper record says of the lower object it was copied from, so that the object it
+ * names can be told from another one that happens to get its number: its kind, and for a file
+ * or symlink its lower path and content stamp.
  */
-function keepInodes(
+export interface RecordOrigin {
+  kind: 'file' | 'dir' | 'symlink';
+  path?: string;
+  stamp?: string;
+}
+
+/** The numbers an upper's records hold in the lowers' range, with what each names. */
+export function reservedBy(records: Iterable<UpperInode>): Map<number, RecordOrigin> {
+  const out = new Map<number, RecordOrigin>();
+  for (const rec of records) {
+    if (rec.ino < lowerInoBase(0)) continue; // born in the upper: never a lower object's number
+    const origin: RecordOrigin = { kind: rec.kind };
+    if (rec.originPath !== undefined) origin.path = rec.originPath;
+    if (rec.originStamp !== undefined) origin.stamp = rec.originStamp;
+    out.set(rec.ino, origin);
+  }
+  return out;
+}
+
+const KINDS: Record<number, RecordOrigin['kind']> = {
+  [Kind.File]: 'file',
+  [Kind.Dir]: 'dir',
+  [Kind.Symlink]: 'symlink',
+};
+const bare = (path: string): string => path.replace(/^\/+/, '');
+
+/**
+ * The numbers the new index gives in place of the natural ones, by object node id. With the
+ * replaced index (`old`, a remount), every path whose object has the same identity there keeps
+ * that number (one walk of both trees in the shared wasm index, one lookup per name; no layer is
+ * read). Any other object whose natural number is kept by another object, was another object's
+ * in the replaced stack, or is held by an upper record (`reserved`) for another object (not
+ * its kind, path and stamp) gets a free number from the top of its layer's range: two objects
+ * never share one, even when a copied-up file outlived its lower object.
+ */
+function renumber(
   index: NamespaceIndex,
   root: number,
-  old: LowerIndex,
-  reserved: Iterable<number>,
+  old: LowerIndex | undefined,
+  reserved: ReadonlyMap<number, RecordOrigin>,
   natural: (object: number) => number,
   identity: (id: number) => Identity,
 ): Map<number, number> {
   const kept = new Map<number, number>();
   const used = new Set<number>();
-  /** Objects not kept, by their natural number: the ones a kept number may collide with. */
-  const others = new Map<number, number>();
+  /** Objects not kept, by their natural number, with their path: the ones that may collide. */
+  const others = new Map<number, { object: number; path: string }>();
+  const prefix = index.pathOf(root).length;
   const visit = (dir: number, oldDir: number): void => {
     for (const id of index.children(dir)) {
       const kind = index.kind(id);
@@ -258,7 +291,7 @@ function keepInodes(
       const object = index.object(id);
       const oldId = oldDir === 0 ? 0 : index.lookup(oldDir, index.name(id));
       let keptIno: number | undefined;
-      if (oldId !== 0 && index.kind(oldId) === kind && !kept.has(object)) {
+      if (old && oldId !== 0 && index.kind(oldId) === kind && !kept.has(object)) {
         const was = old.identity(oldId);
         const now = identity(object);
         if (was.stamp === now.stamp && !used.has(was.ino)) keptIno = was.ino;
@@ -267,31 +300,42 @@ function keepInodes(
         kept.set(object, keptIno);
         used.add(keptIno);
         others.delete(natural(object));
-      } else if (!kept.has(object)) {
-        others.set(natural(object), object);
+      } else if (!kept.has(object) && !others.has(natural(object))) {
+        others.set(natural(object), { object, path: index.pathOf(id).slice(prefix) });
       }
       if (kind === Kind.Dir) visit(id, oldId !== 0 && index.kind(oldId) === Kind.Dir ? oldId : 0);
     }
   };
-  visit(root, old.lowerRoot);
-  // Numbers no new object may take unless kept: every number of the replaced stack (an upper
-  // copy of an object gone from the new one still carries it) and the upper's own records'.
-  const blocked = new Set<number>([...used, ...reserved]);
-  const walkOld = (dir: number): void => {
-    for (const id of index.children(dir)) {
-      if (index.kind(id) === Kind.Whiteout) continue;
-      blocked.add(old.inoAt(id));
-      if (index.kind(id) === Kind.Dir) walkOld(id);
-    }
+  visit(root, old ? old.lowerRoot : 0);
+  const oldNumbers = new Set<number>();
+  if (old) {
+    const walkOld = (dir: number): void => {
+      for (const id of index.children(dir)) {
+        if (index.kind(id) === Kind.Whiteout) continue;
+        oldNumbers.add(old.inoAt(id));
+        if (index.kind(id) === Kind.Dir) walkOld(id);
+      }
+    };
+    walkOld(old.lowerRoot);
+  }
+  /** Whether the object may keep its natural number `ino`. */
+  const free = (ino: number, object: number, path: string): boolean => {
+    if (used.has(ino) || oldNumbers.has(ino)) return false;
+    const origin = reserved.get(ino);
+    if (origin === undefined) return true;
+    // The record's own object (the same entry, still there) keeps the number it always had.
+    if (origin.kind !== KINDS[index.kind(object)]) return false;
+    if (origin.path !== undefined && bare(origin.path) !== bare(path)) return false;
+    return origin.stamp === undefined || origin.stamp === identity(object).stamp;
   };
-  walkOld(old.lowerRoot);
+  const blocked = (n: number): boolean => used.has(n) || oldNumbers.has(n) || reserved.has(n);
   const taken = new Set<number>();
-  for (const [ino, object] of others) {
-    if (!blocked.has(ino)) continue;
-    let free = lowerInoBase(index.layer(object)) + 2 ** 32 - 1;
-    while (blocked.has(free) || taken.has(free)) free--;
-    taken.add(free);
-    kept.set(object, free);
+  for (const [ino, { object, path }] of others) {
+    if (free(ino, object, path)) continue;
+    let next = lowerInoBase(index.layer(object)) + 2 ** 32 - 1;
+    while (blocked(next) || taken.has(next)) next--;
+    taken.add(next);
+    kept.set(object, next);
   }
   return kept;
 }

@@ -34,7 +34,7 @@ import {
 import { checkSnapshot, type FsckReport } from './fsck.js';
 import type { DirNode, Node } from './inode.js';
 import type { EntryMeta, LowerLayer, SnapshotInfo, UpperLayer, UpperUsage } from './layer.js';
-import { buildLowerIndex } from './lower-index.js';
+import { buildLowerIndex, reservedBy } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString } from './path.js';
@@ -282,7 +282,25 @@ export class Overlay {
       ctimeMs: now,
       birthtimeMs: now,
     };
-    const lowerIndex = await buildLowerIndex(options.lowers, defaults);
+    const loaded = await options.upper.load();
+    // Read twice below (reserved numbers, replay): an upper may give its records as a one-shot iterable.
+    const snapshot = { ...loaded, inodes: [...loaded.inodes] };
+    const want = snapshot.meta?.lowerIds.join('\n');
+    const have = options.lowers.map((l) => l.id).join('\n');
+    if (want !== undefined && want !== have && options.onLowerChange !== 'open') {
+      throw new FsError('EINVAL', 'mount', undefined, undefined, {
+        cause: new Error(
+          `the upper was built on lowers [${snapshot.meta?.lowerIds.join(', ')}] but is opened on [${options.lowers.map((l) => l.id).join(', ')}]`,
+        ),
+      });
+    }
+    // On other lowers than the upper's, a record may carry the number of an object gone from
+    // them: no new lower object may take it (two objects, one st_ino).
+    const lowerIndex = await buildLowerIndex(
+      options.lowers,
+      defaults,
+      want !== undefined && want !== have ? { reserved: reservedBy(snapshot.inodes) } : undefined,
+    );
     let opened: {
       root: DirNode;
       nextIno: number;
@@ -291,18 +309,6 @@ export class Overlay {
       pristine: Map<Node, () => void>;
     };
     try {
-      const snapshot = await options.upper.load();
-      if (snapshot.meta && options.onLowerChange !== 'open') {
-        const want = snapshot.meta.lowerIds.join('\n');
-        const have = options.lowers.map((l) => l.id).join('\n');
-        if (want !== have) {
-          throw new FsError('EINVAL', 'mount', undefined, undefined, {
-            cause: new Error(
-              `the upper was built on lowers [${snapshot.meta.lowerIds.join(', ')}] but is opened on [${options.lowers.map((l) => l.id).join(', ')}]`,
-            ),
-          });
-        }
-      }
       const pristine = new Map<Node, () => void>();
       const { root, nextIno, orphans, baseChanges } = replay(snapshot, lowerIndex, (node) =>
         pristine.set(node, captureState(node)),

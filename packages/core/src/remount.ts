@@ -8,14 +8,10 @@ import { isLayerDescriptor, type LayerOpenContext, type LowerDescriptor, openLow
 import { FsError } from './errors.js';
 import { readData, truncateData, writeData } from './file-data.js';
 import { type FdTable, pathOpenForWriting } from './file-handle.js';
-import { type DirNode, type FileNode, lowerInoBase, type Node } from './inode.js';
-
-/** Lower objects are numbered from here up (upper-born ones below). */
-const FIRST_LOWER_INO = lowerInoBase(0);
-
+import type { DirNode, FileNode, Node } from './inode.js';
 import type { EntryMeta, LowerLayer } from './layer.js';
 import { resolve } from './lookup.js';
-import { buildLowerIndex, type LowerIndex } from './lower-index.js';
+import { buildLowerIndex, type LowerIndex, reservedBy } from './lower-index.js';
 import type { Namespace } from './namespace.js';
 import type { BaseChange } from './replay.js';
 import type { Txn } from './txn.js';
@@ -108,9 +104,10 @@ export async function openStack(
   // number): no new lower object may take one. Records made meanwhile carry numbers of the
   // live stack or the upper's own counter, which are reserved anyway.
   const { inodes } = await ns.upper.load();
-  const reserved: number[] = [];
-  for (const rec of inodes) if (rec.ino >= FIRST_LOWER_INO) reserved.push(rec.ino);
-  const index = await buildLowerIndex(opened, defaults, { index: ns.lowerIndex, reserved });
+  const index = await buildLowerIndex(opened, defaults, {
+    index: ns.lowerIndex,
+    reserved: reservedBy(inodes),
+  });
   return { lowers: opened, index };
 }
 
