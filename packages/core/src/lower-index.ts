@@ -323,9 +323,11 @@ function renumber(
     if (used.has(ino) || oldNumbers.has(ino)) return false;
     const origin = reserved.get(ino);
     if (origin === undefined) return true;
-    // The record's own object (the same entry, still there) keeps the number it always had.
-    if (origin.kind !== KINDS[index.kind(object)]) return false;
-    if (origin.path !== undefined && bare(origin.path) !== bare(path)) return false;
+    // The record's own object (the same entry, still there) keeps the number it always had. A
+    // directory's record names no lower path, so no lower directory is taken for its own: the
+    // merged directory shows the record's number anyway, and its lower one gets a free number.
+    if (origin.kind === 'dir' || origin.kind !== KINDS[index.kind(object)]) return false;
+    if (origin.path === undefined || bare(origin.path) !== bare(path)) return false;
     return origin.stamp === undefined || origin.stamp === identity(object).stamp;
   };
   const blocked = (n: number): boolean => used.has(n) || oldNumbers.has(n) || reserved.has(n);

@@ -102,8 +102,15 @@ describe.each(kinds)('remount over a %s upper (property)', (_name, kind, runs) =
         const from = (c: { path: string; from?: string }): string =>
           `/${(c.from ?? c.path).replace(/^\/+/, '')}`;
         const touched = new Set(changes.flatMap((c) => [c.path, from(c)]));
-        /** Where each changed path's bytes came from in the base (a rename's source). */
-        const sourceOf = new Map(changes.map((c) => [c.path, from(c).slice(1) as keyof Flat]));
+        /** Where each changed path's bytes came from in the base: a rename's source, also for what a renamed directory holds. */
+        const moves = changes.filter((c) => c.type === 'dir' && c.change === 'renamed');
+        const sourceOf = new Map(
+          changes.map((c) => {
+            const dirMove = moves.find((m) => c.path.startsWith(`${m.path}/`));
+            const source = dirMove ? `${from(dirMove)}${c.path.slice(dirMove.path.length)}` : from(c);
+            return [c.path, source.slice(1) as keyof Flat];
+          }),
+        );
         const next = () => MemoryLayer.fromTree(treeOf(v2, v1), { id: 'v2', mtimeMs: 1_000 });
         await ov.remount({ lowers: [next()] });
         const after = await view(ov);
