@@ -9,7 +9,21 @@
  */
 export type { ModuleFailure } from './error-module.js';
 export type { PreviewDirent, PreviewFileHandle, PreviewFs, PreviewStats } from './preview-fs.js';
-export { NEED_PORT, PORT_MESSAGE, type PortMessage } from './protocol.js';
+export { hostPreview, type PreviewHost, type PreviewHostOptions } from './preview-host.js';
+export {
+  linkPreview,
+  type PreviewLink,
+  type PreviewLinkOptions,
+  type PreviewSource,
+  type PreviewWindow,
+} from './preview-link.js';
+export {
+  CHANGED_MESSAGE,
+  type ChangedMessage,
+  NEED_PORT,
+  PORT_MESSAGE,
+  type PortMessage,
+} from './protocol.js';
 export { type PreviewRegistration, type RegisterPreviewOptions, registerPreview } from './register.js';
 export { createPreviewResponder, type PreviewResponder, type PreviewResponderOptions } from './respond.js';
-export { type JsxOptions, TranspileError } from './transpile.js';
+export type { JsxOptions } from './transpile.js';

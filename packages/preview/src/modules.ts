@@ -33,6 +33,8 @@ export class ModuleServer {
   readonly #scope: string;
   readonly #jsx: JsxOptions | undefined;
   readonly #cache = new Map<string, ServedModule>();
+  /** Each path's export names when it last compiled: what its error module declares when it stops compiling. */
+  readonly #exported = new Map<string, string[]>();
   /** Compilations run, for tests and the bench (a cache hit does not count). */
   compiled = 0;
 
@@ -72,7 +74,8 @@ export class ModuleServer {
         line: error.line,
         column: error.column,
       };
-      return { code: errorModule(failure, await exportNames(text)), failure };
+      const names = (await exportNames(text)) ?? this.#exported.get(path) ?? declaredNames(text);
+      return { code: errorModule(failure, names), failure };
     }
     return this.#rewrite(path, code);
   }
@@ -93,6 +96,7 @@ export class ModuleServer {
       // Not a module the lexer can read (a classic script): served as it is, the browser reports its errors.
       return { code };
     }
+    this.#exported.set(path, namesOf(exports));
     let out = '';
     let at = 0;
     for (const imp of imports) {
@@ -119,14 +123,24 @@ function namesOf(exports: ReturnType<typeof parse>[1]): string[] {
   return exports.flatMap((e) => (e.type === 'reexport-all' ? [] : [e.name]));
 }
 
-/** The export names of a source the compiler refused, as far as the lexer (which reads TypeScript) can tell. */
-async function exportNames(source: string): Promise<string[]> {
+/** The export names of a source the compiler refused, if the lexer (which reads TypeScript, not JSX) can tell. */
+async function exportNames(source: string): Promise<string[] | undefined> {
   await init;
   try {
     return namesOf(parse(source)[1]);
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+/** The last resort for a module never compiled: the names of `export function|class|const|let|var` declarations. */
+function declaredNames(source: string): string[] {
+  const names = [
+    ...source.matchAll(
+      /^\s*export\s+(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+([\w$]+)/gm,
+    ),
+  ].map((m) => m[1] as string);
+  return /^\s*export\s+default\b/m.test(source) ? [...names, 'default'] : names;
 }
 
 /** 1-based line and column of an offset (in the compiled code: close enough to point at the import). */

@@ -4,6 +4,8 @@
 export const PORT_MESSAGE = 'vellum-preview-port';
 /** The Service Worker (or a preview host) has no live port and asks for one. */
 export const NEED_PORT = 'vellum-preview-need-port';
+/** The Service Worker took a port: requests it handles from now on use it. */
+export const PORT_TAKEN = 'vellum-preview-port-taken';
 
 /** A message carrying a port. */
 export interface PortMessage {
@@ -23,7 +25,33 @@ export function isPortMessage(data: unknown): data is PortMessage {
   );
 }
 
+/** Whether `data` says a port was taken. */
+export function isPortTaken(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === PORT_TAKEN;
+}
+
 /** Whether `data` asks for a port. */
 export function isNeedPort(data: unknown): boolean {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === NEED_PORT;
+}
+
+/** Tells a preview host that files changed: it reloads the preview, or swaps its stylesheets when only CSS changed. */
+export const CHANGED_MESSAGE = 'vellum-preview-changed';
+
+/** A message naming the changed paths (overlay paths). */
+export interface ChangedMessage {
+  /** {@link CHANGED_MESSAGE}. */
+  type: typeof CHANGED_MESSAGE;
+  /** The overlay paths that changed. */
+  paths: readonly string[];
+}
+
+/** Whether `data` is a {@link ChangedMessage}. */
+export function isChangedMessage(data: unknown): data is ChangedMessage {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { type?: unknown }).type === CHANGED_MESSAGE &&
+    Array.isArray((data as { paths?: unknown }).paths)
+  );
 }

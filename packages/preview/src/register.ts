@@ -1,5 +1,5 @@
 /** The page side: registers the preview's Service Worker and hands it ports to the overlay. */
-import { isNeedPort, PORT_MESSAGE } from './protocol.js';
+import { isNeedPort, isPortTaken, PORT_MESSAGE } from './protocol.js';
 
 /**
  * What {@link registerPreview} needs: the Service Worker's script, its scope, and where
@@ -54,13 +54,30 @@ function activated(registration: ServiceWorkerRegistration): Promise<ServiceWork
   });
 }
 
+/** How long a page waits for the Service Worker to say it took a port (an older worker without the answer: not at all). */
+const TAKEN_MS = 5000;
+
+/** Sends a new port and resolves once the worker has taken it (or after {@link TAKEN_MS}). */
 async function sendPort(
+  container: ServiceWorkerContainer,
   worker: ServiceWorker | MessageEventSource | null,
   connect: () => Promise<MessagePort>,
 ): Promise<void> {
   if (worker === null || !('postMessage' in worker)) return;
   const port = await connect();
-  (worker as ServiceWorker).postMessage({ type: PORT_MESSAGE, port }, [port]);
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      container.removeEventListener('message', onMessage);
+      resolve();
+    };
+    const onMessage = (event: MessageEvent): void => {
+      if (event.source === worker && isPortTaken(event.data)) done();
+    };
+    const timer = setTimeout(done, TAKEN_MS);
+    container.addEventListener('message', onMessage);
+    (worker as ServiceWorker).postMessage({ type: PORT_MESSAGE, port }, [port]);
+  });
 }
 
 /**
@@ -86,14 +103,14 @@ export async function registerPreview(options: RegisterPreviewOptions): Promise<
       },
     );
   const onMessage = (event: MessageEvent): void => {
-    if (isNeedPort(event.data)) void sendPort(event.source, connect);
+    if (isNeedPort(event.data)) void sendPort(container, event.source, connect);
   };
   container.addEventListener('message', onMessage);
   // Messages from a Service Worker to a page it does not control are held until this is called.
   container.startMessages();
   const registration = await container.register(script, { scope, type });
   const worker = await activated(registration);
-  await sendPort(worker, connect);
+  await sendPort(container, worker, connect);
   return {
     registration,
     async unregister() {

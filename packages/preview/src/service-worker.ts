@@ -10,7 +10,7 @@
 import { connectOverlay, type OverlayClient } from '@vellum/worker';
 import { statusPage } from './pages.js';
 import type { PreviewFs } from './preview-fs.js';
-import { isPortMessage, NEED_PORT } from './protocol.js';
+import { isPortMessage, NEED_PORT, PORT_TAKEN } from './protocol.js';
 import { createPreviewResponder, type PreviewResponderOptions } from './respond.js';
 
 export { NEED_PORT, PORT_MESSAGE } from './protocol.js';
@@ -20,7 +20,8 @@ export { NEED_PORT, PORT_MESSAGE } from './protocol.js';
  *
  * @example
  * ```ts
- * const pages: readonly PreviewPage[] = await self.clients.matchAll({ includeUncontrolled: true, type: 'window' });
+ * const scope = self as unknown as PreviewWorkerScope;
+ * const pages: readonly PreviewPage[] = await scope.clients.matchAll({ includeUncontrolled: true, type: 'window' });
  * ```
  */
 export interface PreviewPage {
@@ -67,6 +68,11 @@ export interface PreviewWorkerScope {
 export interface ServePreviewOptions extends Omit<PreviewResponderOptions, 'fs' | 'scope'> {
   /** The URL path served (default: the registration's scope). */
   scope?: string;
+  /**
+   * URL path prefixes under the scope left to the network: the preview's own host page and
+   * scripts, when the preview serves a whole origin (`scope: '/'`).
+   */
+  exclude?: readonly string[];
   /** How long a request waits for a port when there is none (default 10 s), then 503. */
   portTimeoutMs?: number;
   /** How long a request may take once it has a port (default 30 s), then 504. */
@@ -80,6 +86,7 @@ interface FetchEventLike extends Event {
 
 interface MessageEventLike extends Event {
   readonly data: unknown;
+  readonly source?: { postMessage(message: unknown): void } | null;
   waitUntil?(promise: Promise<unknown>): void;
 }
 
@@ -108,7 +115,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
  * ```
  */
 export function servePreview(self: PreviewWorkerScope, options: ServePreviewOptions = {}): void {
-  const { portTimeoutMs = 10_000, requestTimeoutMs = 30_000, ...rest } = options;
+  const { portTimeoutMs = 10_000, requestTimeoutMs = 30_000, exclude = [], ...rest } = options;
   const scopeUrl = new URL(self.registration.scope);
   const scope = rest.scope ?? scopeUrl.pathname;
   let client: OverlayClient | undefined;
@@ -175,13 +182,17 @@ export function servePreview(self: PreviewWorkerScope, options: ServePreviewOpti
   });
   self.addEventListener('message', (event) => {
     const { data } = event as MessageEventLike;
-    if (isPortMessage(data)) adopt(data.port);
+    if (!isPortMessage(data)) return;
+    adopt(data.port);
+    // The page waits for this before it loads anything through us: a fetch must not reach an old port.
+    (event as MessageEventLike).source?.postMessage({ type: PORT_TAKEN });
   });
   self.addEventListener('fetch', (event) => {
     const fetchEvent = event as FetchEventLike;
     const url = new URL(fetchEvent.request.url);
     if (url.origin !== scopeUrl.origin || !(url.pathname.startsWith(scope) || `${url.pathname}/` === scope))
       return;
+    if (exclude.some((prefix) => url.pathname.startsWith(prefix))) return;
     fetchEvent.respondWith(handle(fetchEvent.request));
   });
 }

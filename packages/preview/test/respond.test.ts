@@ -276,6 +276,20 @@ describe('modules', () => {
     expect(code).toContain('export { _0 as "y", _1 as "default" }');
   });
 
+  test('a JSX module that stops compiling still declares the names it exported, so its importers link', async () => {
+    const { ov, get } = await served({ jsx: { runtime: 'automatic', importSource: 'preact' } });
+    expect(await (await get('/preview/src/Board.tsx')).text()).toContain('export function Board');
+    await ov.writeFile('/app/src/Board.tsx', 'export function Board() { return <b>{</b>; }\n');
+    const code = await (await get('/preview/src/Board.tsx')).text();
+    expect(code).toContain('/app/src/Board.tsx:1:');
+    expect(code).toContain('export { _0 as "Board" }');
+    // Never compiled at all: the declarations are read from the text.
+    await ov.writeFile('/app/src/Fresh.tsx', 'export const Fresh = () => <b>{</b>;\nexport default Fresh;\n');
+    expect(await (await get('/preview/src/Fresh.tsx')).text()).toContain(
+      'export { _0 as "Fresh", _1 as "default" }',
+    );
+  });
+
   test('a CommonJS package and a missing one are errors naming them', async () => {
     const { get } = await served();
     const cjs = await (await get('/preview/src/cjs.ts')).text();

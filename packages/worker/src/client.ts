@@ -742,10 +742,11 @@ export class OverlayClient extends EventTarget {
  * @example
  * ```ts
  * // service-worker.ts
+ * let remote: OverlayClient | undefined;
  * self.addEventListener('message', (event) => {
- *   if (event.data?.type === 'overlay-port') fs = connectOverlay(event.data.port);
+ *   if (event.data?.type === 'overlay-port') remote = connectOverlay(event.data.port);
  * });
- * // later: const bytes = await fs.readFile('/index.html');
+ * // later: const bytes = await remote?.readFile('/index.html');
  * ```
  */
 export function connectOverlay(port: MessagePort): OverlayClient {
