@@ -5,6 +5,7 @@
 import { registerSuite } from '../lib/harness.js';
 import { bundleSuite } from './bundle.js';
 import { copyUpSuite } from './copy-up.js';
+import { coursesSuite } from './courses.js';
 import { dirCopyUpSuite } from './dir-copy-up.js';
 import { dirUpperSuite } from './dir-upper.js';
 import { idbChromiumSuite } from './idb-chromium.js';
@@ -34,6 +35,7 @@ registerSuite(wasmSuite);
 registerSuite(zipHttpSuite);
 registerSuite(zipOpenSuite);
 registerSuite(zenfsBackendSuite);
+registerSuite(coursesSuite);
 registerSuite(bundleSuite);
 registerSuite(transpileSuite);
 registerSuite(previewChromiumSuite);
