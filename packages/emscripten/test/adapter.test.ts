@@ -2,6 +2,7 @@ import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMSCRIPTEN_ERRNO, type EmscriptenFS, mountOverlay, VellumFS } from '../src/index.js';
+import { pyodideMemory } from './differential/pyodide-memory.js';
 
 let pyodide: PyodideAPI;
 let FS: EmscriptenFS;
@@ -15,7 +16,7 @@ beforeAll(async () => {
 async function mounted(tree: Parameters<typeof MemoryLayer.fromTree>[0]) {
   const ov = await Overlay.create({ lowers: [MemoryLayer.fromTree(tree)], upper: new MemoryUpper() });
   const at = `/mnt/t${n++}`;
-  const mount = mountOverlay(FS, ov, at, { memory: pyodide._module as never });
+  const mount = mountOverlay(FS, ov, at, { memory: pyodideMemory(pyodide) });
   const py = (code: string): unknown =>
     pyodide.runPython(`import os\nos.chdir(${JSON.stringify(at)})\n${code}`);
   return { ov, at, mount, py };
@@ -23,7 +24,7 @@ async function mounted(tree: Parameters<typeof MemoryLayer.fromTree>[0]) {
 
 describe('@vellum/emscripten', () => {
   it("uses Emscripten's errno numbers", () => {
-    const codes = (pyodide._module as unknown as { ERRNO_CODES: Record<string, number> }).ERRNO_CODES;
+    const codes = (pyodideMemory(pyodide) as unknown as { ERRNO_CODES: Record<string, number> }).ERRNO_CODES;
     for (const [name, errno] of Object.entries(EMSCRIPTEN_ERRNO)) expect(codes[name], name).toBe(errno);
   });
 
