@@ -26,6 +26,7 @@ const scope: ExampleScope = {
     '@vellum/worker': ['@vellum/worker', '@vellum/worker/server', ...CORE],
     '@vellum/zenfs': ['@vellum/zenfs', ...CORE],
     '@vellum/cli': ['@vellum/cli', ...CORE],
+    '@vellum/emscripten': ['@vellum/emscripten', ...CORE],
   },
   given: {
     '@vellum/core': {
@@ -54,6 +55,10 @@ const scope: ExampleScope = {
       backend: 'declare const backend: OverlayBackend;',
     },
     '@vellum/cli': {},
+    '@vellum/emscripten': {
+      ov: 'declare const ov: Overlay;',
+      pyodide: "declare const pyodide: import('pyodide').PyodideAPI;",
+    },
   },
 };
 

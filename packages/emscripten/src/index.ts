@@ -31,7 +31,6 @@ export type {
   NodeOps,
   StreamOps,
 } from './emscripten-types.js';
-export { EMSCRIPTEN_ERRNO, type EmscriptenErrnoName } from './errno.js';
 export { type MountedOverlay, type MountOverlayOptions, mountOverlay, VellumFS } from './mount.js';
 export type { SyncFs, SyncStats } from './sync-fs.js';
 export { createVellumFS, type VellumMountOptions } from './vellum-fs.js';

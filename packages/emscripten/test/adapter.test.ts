@@ -1,7 +1,8 @@
 import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMSCRIPTEN_ERRNO, type EmscriptenFS, mountOverlay, VellumFS } from '../src/index.js';
+import { EMSCRIPTEN_ERRNO } from '../src/errno.js';
+import { type EmscriptenFS, mountOverlay, VellumFS } from '../src/index.js';
 import { pyodideMemory } from './differential/pyodide-memory.js';
 
 let pyodide: PyodideAPI;
