@@ -23,6 +23,7 @@ export const ENTRIES = [
   ['worker', 'worker-server', 'dist/server/index.d.ts'],
   ['zenfs', 'zenfs', 'dist/index.d.ts'],
   ['cli', 'cli', 'dist/main.d.ts'],
+  ['emscripten', 'emscripten', 'dist/index.d.ts'],
 ];
 
 const update = process.argv.includes('--update');
