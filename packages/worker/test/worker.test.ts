@@ -161,6 +161,44 @@ describe('synchronous access from another worker', () => {
     fs.close();
   });
 
+  test('connectSync: descriptors (open, read, write, fstat, ftruncate, fchmod, futimes, close) and the other path calls', async () => {
+    const fs = await createOverlayWorker({
+      lowers: [{ type: 'memory', tree: { 'a.txt': '0123456789abcdef', dir: { 'f.txt': 'ffff' } } }],
+      upper: { type: 'memory' },
+    });
+    const changes: string[] = [];
+    fs.addEventListener(
+      'change',
+      (e) => void changes.push(...(e as CustomEvent<{ paths: string[] }>).detail.paths),
+    );
+    const port = await fs.syncPort();
+    const user = fixtureWorker('sync-fd-user', { port }, [port]);
+    const out = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      user.once('message', resolve);
+      user.once('error', reject);
+    });
+    await user.terminate();
+    expect(out).toEqual({
+      descriptors: {
+        read: 10,
+        buf: '..56789abcde........',
+        written: 2,
+        size: 9,
+        mode: 0o600,
+        mtime: 2_000_000,
+      },
+      after: 'XY2345678', // 'XY' (2 bytes from offset 2 of '__XY__') at position 0, cut to 9
+      unlinkedOpen: [10, false],
+      closed: { error: 'EBADF', syscall: 'fstat' },
+      links: ['a.txt', true],
+      paths: [0o640, 4000, 3, 6000],
+      rmdirFull: { error: 'ENOTEMPTY', syscall: 'rmdir' },
+      rmdir: false,
+    });
+    expect(changes).toEqual(expect.arrayContaining(['/a.txt', '/dir/f.txt', '/dir', '/l']));
+    fs.close();
+  });
+
   test('without SharedArrayBuffer, or on a page’s main thread, it refuses at once instead of hanging', () => {
     const { port1 } = new MessageChannel();
     vi.stubGlobal('crossOriginIsolated', false);
