@@ -56,13 +56,17 @@ export interface MountedOverlay {
 
 /**
  * Mounts an overlay into an Emscripten program's filesystem at `mountpoint` (made if missing).
- * Every call the program makes there goes to the overlay's synchronous API in the same thread
- * (way (a): the layers must answer synchronously — memory layers, a zip held in memory — and the
- * upper must commit synchronously — a memory upper); a layer that would have to wait makes the
- * call fail with EAGAIN.
+ * Every call the program makes there goes to `fs`'s synchronous API:
+ * - way (a), `fs` is the `Overlay` in the same thread: its layers must answer synchronously
+ *   (memory layers, a zip held in memory, a memory upper); a layer that would have to wait
+ *   makes the call fail with EAGAIN (Python: `BlockingIOError`);
+ * - way (b), `fs` is `connectSync(port)` of `@vellum/worker`: the engine runs in its own worker,
+ *   which may await IndexedDB and lazy lowers while this thread blocks. It needs
+ *   SharedArrayBuffer, so in a browser a cross-origin isolated page; `connectSync` throws at
+ *   once where there is none, and only way (a) is possible.
  *
  * @param FS - the program's Emscripten `FS` (Pyodide: `pyodide.FS`)
- * @param fs - the overlay (`Overlay` from `@vellum/core`) or another {@link SyncFs}
+ * @param fs - the overlay (`Overlay` from `@vellum/core`), `connectSync`'s `SyncOverlay`, or another {@link SyncFs}
  * @param mountpoint - an absolute path in the program's tree
  *
  * @example

@@ -1,7 +1,7 @@
 /**
  * The synchronous calls the Emscripten adapter makes, Node's `*Sync` names and signatures.
- * `@vellum/core`'s `Overlay` has them all (the engine in the same thread: way (a)); anything else
- * that offers them with the same meaning can stand in for it.
+ * `@vellum/core`'s `Overlay` has them all (the engine in the same thread: way (a)), and so has
+ * `@vellum/worker`'s `connectSync(port)` (the engine in another worker: way (b)).
  */
 
 /** The stat fields Emscripten writes into the program's `struct stat`. */

@@ -1,4 +1,6 @@
+import 'fake-indexeddb/auto';
 import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
+import { IndexedDBUpper } from '@vellum/core/idb';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMSCRIPTEN_ERRNO } from '../src/errno.js';
@@ -96,6 +98,22 @@ with open('f.bin', 'r+b') as f:
     mount.refresh();
     expect(py(`sorted(os.listdir('.'))`)?.toString()).toBe("['a']");
     expect(await ov.changes()).toEqual([]);
+  });
+
+  it('way (a) with an upper that commits asynchronously: reads work, a write is EAGAIN (BlockingIOError)', async () => {
+    const upper = new IndexedDBUpper({ name: `way-a-${process.pid}` });
+    const ov = await Overlay.create({ lowers: [MemoryLayer.fromTree({ 'a.txt': 'lower' })], upper });
+    mountOverlay(FS, ov, '/mnt/idb');
+    const out = pyodide.runPython(`
+import errno
+r = [open('/mnt/idb/a.txt').read()]
+try:
+    open('/mnt/idb/b.txt', 'w')
+except OSError as e:
+    r += [type(e).__name__, errno.errorcode[e.errno]]
+r`);
+    expect(out.toJs()).toEqual(['lower', 'BlockingIOError', 'EAGAIN']);
+    await ov.close();
   });
 
   it('refuses a mount without an overlay, with a code', () => {

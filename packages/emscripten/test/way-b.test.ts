@@ -5,7 +5,7 @@
  * what way (a) prints (the engine's *Sync calls in Pyodide's own thread) and leave the same tree;
  * the page-side client sees the program's changes as `change` events and in `changes()`.
  */
-import { Worker } from 'node:worker_threads';
+import { type TransferListItem, Worker } from 'node:worker_threads';
 import { treeToEntries } from '@vellum/core';
 import { writeZip, type ZipWriteEntry } from '@vellum/core/zip';
 import { createOverlayWorker } from '@vellum/worker';
@@ -57,7 +57,8 @@ test('Pyodide in its own worker over an IndexedDB upper and a zip lower prints w
     const started = performance.now();
     const user = new Worker(boot, {
       workerData: { fixture: 'pyodide-worker', port, at: AT },
-      transferList: [port],
+      // Under Node the DOM-typed port from syncPort() is Node's MessagePort.
+      transferList: [port as unknown as TransferListItem],
     });
     const b = await new Promise<{ steps: StepLine[]; tree: Record<string, unknown[]> }>((resolve, reject) => {
       user.once('message', resolve);
