@@ -188,15 +188,22 @@ export function connectSync(port: SyncPort, options: ConnectSyncOptions = {}): S
   post({ hello: shared });
 
   const wait = (op: string): void => {
-    if (Atomics.wait(ctl, STATE, 0, timeoutMs) === 'timed-out') {
-      throw Object.assign(
-        new Error(`ETIMEDOUT: the overlay worker did not answer ${op} within ${timeoutMs} ms`),
-        {
-          code: 'ETIMEDOUT',
-          errno: -110,
-          syscall: op,
-        },
-      );
+    // Waking up is not being answered: the worker stores the answer's flag, then notifies, and
+    // the notify of the previous answer can land after this thread saw that flag, went on and
+    // began waiting for the next one. Only the flag says an answer is there.
+    const deadline = performance.now() + timeoutMs;
+    while (Atomics.load(ctl, STATE) === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(ctl, STATE, 0, left) === 'timed-out') {
+        throw Object.assign(
+          new Error(`ETIMEDOUT: the overlay worker did not answer ${op} within ${timeoutMs} ms`),
+          {
+            code: 'ETIMEDOUT',
+            errno: -110,
+            syscall: op,
+          },
+        );
+      }
     }
   };
 

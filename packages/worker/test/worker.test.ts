@@ -199,6 +199,18 @@ describe('synchronous access from another worker', () => {
     fs.close();
   });
 
+  test('connectSync: a late notify of the previous answer does not pass for the next answer', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const server = fixtureWorker('late-notify-server', { port: port2 }, [port2]);
+    await new Promise((resolve) => server.once('online', resolve));
+    const sfs = connectSync(port1);
+    expect(sfs.readlinkSync('/first')).toBe('/first');
+    // Blocks this thread: the server's late notify (at 100 ms) wakes it before the answer (at 400 ms).
+    expect(sfs.readlinkSync('/second')).toBe('/second');
+    await server.terminate();
+    port1.close();
+  });
+
   test('without SharedArrayBuffer, or on a page’s main thread, it refuses at once instead of hanging', () => {
     const { port1 } = new MessageChannel();
     vi.stubGlobal('crossOriginIsolated', false);
