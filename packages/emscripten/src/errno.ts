@@ -43,6 +43,10 @@ function codeOf(error: unknown): string | undefined {
  * Runs one overlay call and turns its Node-style failure (`code: 'ENOENT'`, …) into the
  * `FS.ErrnoError` Emscripten turns into the program's `errno`. A code without an Emscripten twin
  * becomes EIO; an error with no code at all is a bug, not a filesystem answer, and is rethrown.
+ *
+ * EAGAIN (the engine's "a layer would have to wait", from a `*Sync` call in way (a)) becomes EIO
+ * too: on a regular file no program expects EAGAIN, and CPython's `FileIO.read` turns it into a
+ * silent `None` (an import then fails with a TypeError far from the cause) where EIO raises.
  */
 export function errnoCall<T>(FS: EmscriptenFS, call: () => T): T {
   try {
@@ -51,7 +55,10 @@ export function errnoCall<T>(FS: EmscriptenFS, call: () => T): T {
     if (error instanceof FS.ErrnoError) throw error;
     const code = codeOf(error);
     if (code === undefined) throw error;
-    const errno = EMSCRIPTEN_ERRNO[code as EmscriptenErrnoName] ?? EMSCRIPTEN_ERRNO.EIO;
+    const errno =
+      code === 'EAGAIN'
+        ? EMSCRIPTEN_ERRNO.EIO
+        : (EMSCRIPTEN_ERRNO[code as EmscriptenErrnoName] ?? EMSCRIPTEN_ERRNO.EIO);
     const mapped = new FS.ErrnoError(errno);
     // Keep the overlay's message (path, syscall, a layer's cause) for whoever debugs it.
     (mapped as Error & { cause?: unknown }).cause = error;

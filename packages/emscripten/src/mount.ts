@@ -58,8 +58,9 @@ export interface MountedOverlay {
  * Mounts an overlay into an Emscripten program's filesystem at `mountpoint` (made if missing).
  * Every call the program makes there goes to `fs`'s synchronous API:
  * - way (a), `fs` is the `Overlay` in the same thread: its layers must answer synchronously
- *   (memory layers, a zip held in memory, a memory upper); a layer that would have to wait
- *   makes the call fail with EAGAIN (Python: `BlockingIOError`);
+ *   (memory layers, a memory upper, a zip's entries once read — `await ov.readFile(path)`
+ *   preloads one); a call that would have to wait fails with EIO (the overlay's EAGAIN, kept as
+ *   the `cause` of Emscripten's error);
  * - way (b), `fs` is `connectSync(port)` of `@vellum/worker`: the engine runs in its own worker,
  *   which may await IndexedDB and lazy lowers while this thread blocks. It needs
  *   SharedArrayBuffer, so in a browser a cross-origin isolated page; `connectSync` throws at

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { IndexedDBUpper } from '@vellum/core/idb';
+import { writeZip, ZipLayer } from '@vellum/core/zip';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMSCRIPTEN_ERRNO } from '../src/errno.js';
@@ -100,7 +101,7 @@ with open('f.bin', 'r+b') as f:
     expect(await ov.changes()).toEqual([]);
   });
 
-  it('way (a) with an upper that commits asynchronously: reads work, a write is EAGAIN (BlockingIOError)', async () => {
+  it('way (a) with an upper that commits asynchronously: reads work, a write fails with EIO', async () => {
     const upper = new IndexedDBUpper({ name: `way-a-${process.pid}` });
     const ov = await Overlay.create({ lowers: [MemoryLayer.fromTree({ 'a.txt': 'lower' })], upper });
     mountOverlay(FS, ov, '/mnt/idb');
@@ -112,7 +113,26 @@ try:
 except OSError as e:
     r += [type(e).__name__, errno.errorcode[e.errno]]
 r`);
-    expect(out.toJs()).toEqual(['lower', 'BlockingIOError', 'EAGAIN']);
+    expect(out.toJs()).toEqual(['lower', 'OSError', 'EIO']);
+    await ov.close();
+  });
+
+  it('way (a) with a zip lower: an entry not read yet fails with EIO (not a silent empty read); once read, it reads', async () => {
+    const zip = writeZip([
+      { path: 'mod.py', kind: 'file', data: new TextEncoder().encode('X = 1\n'.repeat(100)) },
+    ]);
+    const ov = await Overlay.create({ lowers: [await ZipLayer.open(zip)], upper: new MemoryUpper() });
+    mountOverlay(FS, ov, '/mnt/zip');
+    const read = () =>
+      pyodide.runPython(`
+try:
+    r = len(open('/mnt/zip/mod.py', 'rb').read())
+except OSError as e:
+    r = type(e).__name__ + ' ' + __import__('errno').errorcode[e.errno]
+r`);
+    expect(read()).toBe('OSError EIO');
+    await ov.readFile('/mod.py'); // the layer keeps what it inflated: a preload
+    expect(read()).toBe(600);
     await ov.close();
   });
 
