@@ -293,7 +293,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(out).toMatch(new RegExp(`\\[api\\] ${reports.length} reports unchanged`));
   });
 
-  it('pnpm -r publish --dry-run publishes the five packages, and only them', () => {
+  it('pnpm -r publish --dry-run publishes the packages of PACKAGES, and only them', () => {
     const out = timed('publish --dry-run', () =>
       ok('npx', [...PNPM, '-r', 'publish', '--dry-run', '--no-git-checks'], { cwd: root }),
     );
