@@ -30,13 +30,12 @@ test('Pyodide in a Web Worker over an IndexedDB upper through connectSync prints
   timeout: 120_000,
 }, async () => {
   expect(globalThis.crossOriginIsolated).toBe(true);
-  const fs = await createOverlayWorker({
-    lowers: [
-      { type: 'memory', tree: SCENARIO[0] ?? {} },
-      { type: 'zip', data: bottomZip() },
-    ],
-    upper: { type: 'idb', name: `emscripten-${Date.now()}` },
-  });
+  const name = `emscripten-${Date.now()}`;
+  const lowers = [
+    { type: 'memory', tree: SCENARIO[0] ?? {} },
+    { type: 'zip', data: bottomZip() },
+  ] as const;
+  const fs = await createOverlayWorker({ lowers: [...lowers], upper: { type: 'idb', name } });
   try {
     const changed = new Set<string>();
     fs.addEventListener('change', (e) => {
@@ -60,6 +59,15 @@ test('Pyodide in a Web Worker over an IndexedDB upper through connectSync prints
     expect([...changed]).toEqual(expect.arrayContaining(['/renamed.txt', '/base.txt']));
     const changes = (await fs.changes()).map((c) => `${c.change} ${c.path}`);
     expect(changes).toEqual(expect.arrayContaining(['opaque /data', 'renamed /lib', 'modified /base.txt']));
+    // The program's changes are in IndexedDB: a new engine on the same upper (a reload) has them.
+    fs.close();
+    const again = await createOverlayWorker({ lowers: [...lowers], upper: { type: 'idb', name } });
+    try {
+      expect((await again.changes()).map((c) => `${c.change} ${c.path}`)).toEqual(changes);
+      expect(await again.readFile('/lib/top.py', 'utf8')).toBe('TOZZ= 1\n');
+    } finally {
+      again.close();
+    }
   } finally {
     fs.close();
   }
