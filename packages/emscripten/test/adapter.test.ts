@@ -136,6 +136,37 @@ r`);
     await ov.close();
   });
 
+  it('mounts a subdirectory of the overlay (root), and refuses a root that is not a directory', async () => {
+    const ov = await Overlay.create({
+      lowers: [MemoryLayer.fromTree({ lesson: { 'a.txt': 'a' }, 'top.txt': 't' })],
+      upper: new MemoryUpper(),
+    });
+    mountOverlay(FS, ov, '/mnt/sub', { root: '/lesson' });
+    expect(pyodide.runPython("import os; os.listdir('/mnt/sub')").toJs()).toEqual(['a.txt']);
+    pyodide.runPython("open('/mnt/sub/b.txt', 'w').write('b')");
+    expect(await ov.readFile('/lesson/b.txt', 'utf8')).toBe('b');
+    expect(() => mountOverlay(FS, ov, '/mnt/not-a-dir', { root: '/top.txt' })).toThrow(
+      expect.objectContaining({ errno: EMSCRIPTEN_ERRNO.ENOTDIR }),
+    );
+    await ov.close();
+  });
+
+  it('keeps one overlay descriptor per open file description, across dup', async () => {
+    const { ov, py } = await mounted({ 'f.txt': 'hello' });
+    expect(
+      py(`
+fd = os.open('f.txt', os.O_RDWR)
+fd2 = os.dup(fd)
+os.close(fd)
+os.lseek(fd2, 0, os.SEEK_SET)
+r = os.read(fd2, 5).decode()
+os.write(fd2, b'!')
+os.close(fd2)
+r`),
+    ).toBe('hello');
+    expect(await ov.readFile('/f.txt', 'utf8')).toBe('hello!');
+  });
+
   it('refuses a mount without an overlay, with a code', () => {
     expect(() => FS.mount(VellumFS(FS), {}, '/tmp')).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
