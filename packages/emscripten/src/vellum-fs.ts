@@ -36,7 +36,11 @@ export interface VellumMountOptions {
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
 const O_ACCMODE = 3;
+const O_RDWR = 2;
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
 const SEEK_CUR = 1;
 const SEEK_END = 2;
 /** `mmap`'s MAP_PRIVATE: changes to the mapping are never written back. */
@@ -119,7 +123,27 @@ function toStat(stats: SyncStats): EmscriptenStat {
  * ```
  */
 export function createVellumFS(FS: EmscriptenFS): EmscriptenFsType {
-  const call = <T>(body: () => T): T => errnoCall(FS, body);
+  /**
+   * A file `mknod` just created, still open: `FS.open` creates a file with `mknod` and opens it
+   * as the very next call, so the creation's descriptor is handed to that open instead of being
+   * closed and opened again (two synchronous round trips fewer per new file in way (b)). Any other
+   * call first closes it (`os.mknod` alone, or `FS.create`, never opens it).
+   */
+  let created: { node: EmscriptenNode; fs: SyncFs; fd: number } | undefined;
+  const closeCreated = (): void => {
+    const c = created;
+    if (!c) return;
+    created = undefined;
+    try {
+      c.fs.closeSync(c.fd);
+    } catch {
+      // Nothing else holds this descriptor: whatever the close answered, it is gone.
+    }
+  };
+  const call = <T>(body: () => T): T => {
+    closeCreated();
+    return errnoCall(FS, body);
+  };
   const fsOf = (node: EmscriptenNode): SyncFs => optionsOf(node.mount).fs;
   const fail = (code: keyof typeof EMSCRIPTEN_ERRNO): never => {
     throw new FS.ErrnoError(EMSCRIPTEN_ERRNO[code]);
@@ -172,12 +196,20 @@ export function createVellumFS(FS: EmscriptenFS): EmscriptenFsType {
       const fs = fsOf(parent);
       const path = childPath(parent, name);
       const type = mode & S_IFMT;
-      if (type === S_IFDIR) call(() => fs.mkdirSync(path, { mode: mode & 0o7777 }));
-      else if (type === S_IFREG) {
-        // O_CREAT|O_EXCL|O_WRONLY: the file is made by one overlay operation, refused if it exists.
-        call(() => fs.closeSync(fs.openSync(path, 0o301, mode & 0o7777)));
-      } else fail('EPERM'); // no device files, FIFOs or sockets in an overlay
-      return makeNode(parent, name, call(() => fs.lstatSync(path)).mode);
+      const perm = mode & 0o7777;
+      // The node's mode is the type and the asked permissions, without a stat: Emscripten checks
+      // only the type (it ignores permissions), and `getattr` brings the umask's effect in.
+      if (type === S_IFDIR) {
+        call(() => fs.mkdirSync(path, { mode: perm }));
+        return makeNode(parent, name, mode);
+      }
+      if (type !== S_IFREG) return fail('EPERM'); // no device files, FIFOs or sockets in an overlay
+      // O_CREAT|O_EXCL|O_RDWR: made by one overlay operation, refused if it exists, kept open for
+      // the open that follows (see `created`).
+      const fd = call(() => fs.openSync(path, O_CREAT | O_EXCL | O_RDWR, perm));
+      const node = makeNode(parent, name, mode);
+      created = { node, fs, fd };
+      return node;
     },
     rename(oldNode, newDir, newName) {
       const fs = fsOf(oldNode);
@@ -208,7 +240,7 @@ export function createVellumFS(FS: EmscriptenFS): EmscriptenFsType {
       const fs = fsOf(parent);
       const path = childPath(parent, newName);
       call(() => fs.symlinkSync(oldPath, path));
-      return makeNode(parent, newName, call(() => fs.lstatSync(path)).mode);
+      return makeNode(parent, newName, S_IFLNK | 0o777);
     },
     readlink(node) {
       return call(() => fsOf(node).readlinkSync(overlayPath(node)));
@@ -250,9 +282,17 @@ export function createVellumFS(FS: EmscriptenFS): EmscriptenFsType {
     },
     open(stream) {
       if (!FS.isFile(stream.node.mode)) return; // a directory stream lists by path (getdents → readdir)
-      // FS.open has already created (mknod) and truncated (setattr) the file; O_APPEND is applied
-      // by FS.write, which seeks to the end first, so the descriptor only needs its access mode.
-      const fd = call(() => fsOf(stream.node).openSync(overlayPath(stream.node), stream.flags & O_ACCMODE));
+      let fd: number;
+      if (created?.node === stream.node) {
+        // The file this FS.open created: its descriptor is open for reading and writing, and
+        // FS.read/FS.write check the stream's own access mode before calling us.
+        fd = created.fd;
+        created = undefined;
+      } else {
+        // FS.open has already truncated (setattr) the file; O_APPEND is applied by FS.write, which
+        // seeks to the end first, so the descriptor only needs its access mode.
+        fd = call(() => fsOf(stream.node).openSync(overlayPath(stream.node), stream.flags & O_ACCMODE));
+      }
       shared(stream).vellumFd = fd;
       shared(stream).vellumRefs = 1;
     },

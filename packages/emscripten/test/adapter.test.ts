@@ -167,6 +167,22 @@ r`),
     expect(await ov.readFile('/f.txt', 'utf8')).toBe('hello!');
   });
 
+  it('creates files with FS.create (made open, closed by the next call) and with open(), modes as asked', async () => {
+    const { ov, at, py } = await mounted({});
+    (FS as EmscriptenFS & { create(path: string, mode: number): unknown }).create(`${at}/n.txt`, 0o600);
+    expect(
+      py(`
+fd = os.open('o.txt', os.O_CREAT | os.O_RDONLY, 0o640)
+os.close(fd)
+[sorted(os.listdir('.')), oct(os.stat('n.txt').st_mode), oct(os.stat('o.txt').st_mode)]`)?.toString(),
+    ).toBe("[['n.txt', 'o.txt'], '0o100600', '0o100640']");
+    expect((await ov.stat('/n.txt')).size).toBe(0);
+    expect((await ov.changes()).map((c) => `${c.change} ${c.path}`)).toEqual([
+      'added /n.txt',
+      'added /o.txt',
+    ]);
+  });
+
   it('refuses a mount without an overlay, with a code', () => {
     expect(() => FS.mount(VellumFS(FS), {}, '/tmp')).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
