@@ -22,6 +22,8 @@ export const ENTRIES = [
   ['worker', 'worker', 'dist/index.d.ts'],
   ['worker', 'worker-server', 'dist/server/index.d.ts'],
   ['zenfs', 'zenfs', 'dist/index.d.ts'],
+  ['preview', 'preview', 'dist/index.d.ts'],
+  ['preview', 'preview-service-worker', 'dist/service-worker.d.ts'],
   ['cli', 'cli', 'dist/main.d.ts'],
   ['emscripten', 'emscripten', 'dist/index.d.ts'],
 ];

@@ -26,6 +26,7 @@ const scope: ExampleScope = {
     '@vellum/worker': ['@vellum/worker', '@vellum/worker/server', ...CORE],
     '@vellum/zenfs': ['@vellum/zenfs', ...CORE],
     '@vellum/cli': ['@vellum/cli', ...CORE],
+    '@vellum/preview': ['@vellum/preview', '@vellum/preview/service-worker', '@vellum/worker', ...CORE],
     '@vellum/emscripten': ['@vellum/emscripten', ...CORE],
   },
   given: {
@@ -55,6 +56,15 @@ const scope: ExampleScope = {
       backend: 'declare const backend: OverlayBackend;',
     },
     '@vellum/cli': {},
+    '@vellum/preview': {
+      fs: 'declare const fs: OverlayClient;',
+      port: 'declare const port: MessagePort;',
+      iframe: 'declare const iframe: HTMLIFrameElement;',
+      origin: 'declare const origin: string;',
+      parentOrigin: 'declare const parentOrigin: string;',
+      lowers: 'declare const lowers: LowerDescriptor[];',
+      upper: 'declare const upper: UpperDescriptor;',
+    },
     '@vellum/emscripten': {
       ov: 'declare const ov: Overlay;',
       pyodide: "declare const pyodide: import('pyodide').PyodideAPI;",

@@ -11,7 +11,7 @@ import type { WireInit } from './descriptors.js';
 import { fromWireError } from './errors.js';
 import { EVENT_TYPES, eventStream, type OverlayEvent, type OverlayEventType } from './events.js';
 import { FileHandle } from './file-handle.js';
-import type { WorkerLink } from './link.js';
+import { portLink, type WorkerLink } from './link.js';
 import { type PathLike, pathString } from './path.js';
 import type { WireDirent, WireError, WireEvent, WireHandle } from './protocol.js';
 import { Dirent, Stats } from './stats.js';
@@ -554,6 +554,25 @@ export class OverlayClient extends EventTarget {
   }
 
   /**
+   * A port on which the same worker answers another client's calls: transfer it to a
+   * Service Worker, an iframe or another worker, which calls {@link connectOverlay} with
+   * it. Each call makes a new port; the worker keeps serving this client as before.
+   * Events (`change`, …) stay with this client, whoever caused them.
+   *
+   * @example
+   * ```ts
+   * const port = await fs.port();
+   * navigator.serviceWorker.controller?.postMessage({ type: 'overlay-port', port }, [port]);
+   * // in the Service Worker: const fs = connectOverlay(event.data.port);
+   * ```
+   */
+  async port(): Promise<MessagePort> {
+    const channel = new MessageChannel();
+    await this.#call('attachPort', [channel.port1], [channel.port1]);
+    return channel.port2;
+  }
+
+  /**
    * The worker's events as an async iterator: `change`, `progress`, `warning` (all of
    * them by default, or the `types` given) and finally `close`, after which it ends.
    * Events are queued between `next()` calls, none is dropped; `break` or `signal`
@@ -608,4 +627,24 @@ export class OverlayClient extends EventTarget {
   close(): Promise<void> {
     return this.#conn.close();
   }
+}
+
+/**
+ * A client over a port from {@link OverlayClient.port}: the same async API, served by the
+ * worker that made the port, with no worker of its own. `close()` closes the port only.
+ * It sees no events, and it is not told if the worker ends: a call then never settles, so
+ * a caller that must answer in bounded time (a Service Worker's fetch) races a timer.
+ *
+ * @example
+ * ```ts
+ * // service-worker.ts
+ * let remote: OverlayClient | undefined;
+ * self.addEventListener('message', (event) => {
+ *   if (event.data?.type === 'overlay-port') remote = connectOverlay(event.data.port);
+ * });
+ * // later: const bytes = await remote?.readFile('/index.html');
+ * ```
+ */
+export function connectOverlay(port: MessagePort): OverlayClient {
+  return new OverlayClient(portLink(port));
 }
