@@ -36,7 +36,7 @@ export default defineConfig({
           },
         },
         // Served as is (plain ESM): pre-bundling it on first use would make Vite reload a running test.
-        optimizeDeps: { exclude: ['comlink'] },
+        optimizeDeps: { exclude: ['comlink', 'pyodide'] },
         test: {
           name: 'browser',
           // Starts the faulty HTTP server in Node for zip-http.browser.test.ts (a page cannot listen).

@@ -116,6 +116,7 @@ beforeAll(() => {
   const dependencies: Record<string, string> = {
     'fake-indexeddb': version('packages/core/package.json', 'devDependencies', 'fake-indexeddb'),
     '@zenfs/core': version('packages/zenfs/package.json', 'dependencies', '@zenfs/core'),
+    pyodide: version('packages/emscripten/package.json', 'devDependencies', 'pyodide'),
   };
   for (const [name, file] of tarballs) dependencies[`@vellum/${name}`] = `file:${file}`;
   writeFileSync(
@@ -223,7 +224,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(bad.status).toBe(2);
   });
 
-  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, a directory lower', () => {
+  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, a directory lower, Pyodide on emscripten', () => {
     const out = timed('node app.mjs', () =>
       ok(process.execPath, ['app.mjs', join(work, 'manifest')], { cwd: app, timeout: 120_000 }),
     );
@@ -235,6 +236,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
       'ok worker-threads',
       'ok zenfs',
       'ok node-dir',
+      'ok emscripten',
     ]);
   });
 

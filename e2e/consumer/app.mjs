@@ -10,9 +10,11 @@ import { MemoryLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { HttpLayer } from '@vellum/core/http';
 import { IndexedDBUpper } from '@vellum/core/idb';
 import { writeZip, ZipLayer } from '@vellum/core/zip';
+import { mountOverlay } from '@vellum/emscripten';
 import { createOverlayWorker } from '@vellum/worker';
 import { Vellum } from '@vellum/zenfs';
 import { configure, fs as zenfs } from '@zenfs/core';
+import { loadPyodide } from 'pyodide';
 
 const manifestDir = process.argv[2];
 assert.ok(manifestDir, 'usage: node app.mjs <manifest-dir>');
@@ -169,3 +171,26 @@ console.log('ok zenfs');
   await rm(dir, { recursive: true, force: true });
 }
 console.log('ok node-dir');
+// 8. Pyodide (from its npm package, offline) running Python on an overlay through @vellum/emscripten.
+{
+  const ov = await Overlay.create({
+    lowers: [MemoryLayer.fromTree({ 'data.txt': '3\n4\n', 'old.txt': 'x' })],
+    upper: new MemoryUpper(),
+  });
+  const pyodide = await loadPyodide();
+  mountOverlay(pyodide.FS, ov, '/home/pyodide/work');
+  pyodide.runPython(`
+import os
+os.chdir('/home/pyodide/work')
+with open('data.txt') as f: total = sum(int(line) for line in f)
+with open('sum.txt', 'w') as f: f.write(str(total))
+os.remove('old.txt')
+`);
+  assert.equal(await ov.readFile('/sum.txt', 'utf8'), '7');
+  assert.deepEqual(
+    (await ov.changes()).map((c) => `${c.change} ${c.path}`),
+    ['deleted /old.txt', 'added /sum.txt'],
+  );
+  await ov.close();
+  console.log('ok emscripten');
+}

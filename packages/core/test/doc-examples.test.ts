@@ -27,6 +27,7 @@ const scope: ExampleScope = {
     '@vellum/zenfs': ['@vellum/zenfs', ...CORE],
     '@vellum/cli': ['@vellum/cli', ...CORE],
     '@vellum/preview': ['@vellum/preview', '@vellum/preview/service-worker', '@vellum/worker', ...CORE],
+    '@vellum/emscripten': ['@vellum/emscripten', ...CORE],
   },
   given: {
     '@vellum/core': {
@@ -63,6 +64,10 @@ const scope: ExampleScope = {
       parentOrigin: 'declare const parentOrigin: string;',
       lowers: 'declare const lowers: LowerDescriptor[];',
       upper: 'declare const upper: UpperDescriptor;',
+    },
+    '@vellum/emscripten': {
+      ov: 'declare const ov: Overlay;',
+      pyodide: "declare const pyodide: import('pyodide').PyodideAPI;",
     },
   },
 };

@@ -5,7 +5,7 @@
 import { asResult, copyForTransfer } from './bytes.js';
 import { fromWireError } from './errors.js';
 import { type PathLike, pathString } from './path.js';
-import type { WireDirent, WireError } from './protocol.js';
+import type { WireDirent, WireError, WireHandle } from './protocol.js';
 import { Dirent, Stats } from './stats.js';
 import {
   DEFAULT_CAPACITY,
@@ -46,6 +46,13 @@ export interface ConnectSyncOptions {
  * @inline
  */
 type ReaddirOptions = { withFileTypes?: boolean; recursive?: boolean };
+
+/**
+ * Times as Node takes them: seconds since the epoch, or a `Date`.
+ *
+ * @inline
+ */
+type SyncTime = number | Date;
 const decoder = new TextDecoder();
 
 /**
@@ -88,6 +95,56 @@ export interface SyncOverlay {
   unlinkSync(path: PathLike): void;
   /** Renames a file or directory, as `Overlay.rename` without flags. */
   renameSync(oldPath: PathLike, newPath: PathLike): void;
+  /** Removes an empty directory. */
+  rmdirSync(path: PathLike): void;
+  /** A symlink's target. */
+  readlinkSync(path: PathLike): string;
+  /** Creates a symlink at `path` pointing to `target` (stored as given). */
+  symlinkSync(target: PathLike, path: PathLike): void;
+  /** Changes the permission bits (following symlinks). */
+  chmodSync(path: PathLike, mode: number): void;
+  /** Changes the permission bits of a symlink itself. */
+  lchmodSync(path: PathLike, mode: number): void;
+  /** Sets access and modification times (seconds, or Dates), following symlinks. */
+  utimesSync(path: PathLike, atime: SyncTime, mtime: SyncTime): void;
+  /** Sets the times of a symlink itself. */
+  lutimesSync(path: PathLike, atime: SyncTime, mtime: SyncTime): void;
+  /** Cuts or extends a file to `len` bytes (default 0). */
+  truncateSync(path: PathLike, len?: number): void;
+  /**
+   * Opens a file (Node's flags: `'r'`, `'w+'`, … or the numeric `O_*` bits) and returns a
+   * descriptor of this connection, for the calls below; close it with `closeSync`.
+   */
+  openSync(path: PathLike, flags?: string | number, mode?: number): number;
+  /** Closes a descriptor from `openSync`. */
+  closeSync(fd: number): void;
+  /**
+   * Reads up to `length` bytes at `position` (`null`: the descriptor's own position) into
+   * `buffer` at `offset`; returns how many were read.
+   */
+  readSync(
+    fd: number,
+    buffer: ArrayBufferView,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): number;
+  /** Writes `length` bytes of `buffer` from `offset` at `position` (`null`: the descriptor's own); returns how many. */
+  writeSync(
+    fd: number,
+    buffer: ArrayBufferView,
+    offset?: number,
+    length?: number,
+    position?: number | null,
+  ): number;
+  /** The stats of an open descriptor's file (still there after the file was unlinked). */
+  fstatSync(fd: number): Stats;
+  /** Cuts or extends an open file. */
+  ftruncateSync(fd: number, len?: number): void;
+  /** Changes an open file's permission bits. */
+  fchmodSync(fd: number, mode: number): void;
+  /** Sets an open file's times. */
+  futimesSync(fd: number, atime: SyncTime, mtime: SyncTime): void;
 }
 
 function refuse(message: string): never {
@@ -131,15 +188,22 @@ export function connectSync(port: SyncPort, options: ConnectSyncOptions = {}): S
   post({ hello: shared });
 
   const wait = (op: string): void => {
-    if (Atomics.wait(ctl, STATE, 0, timeoutMs) === 'timed-out') {
-      throw Object.assign(
-        new Error(`ETIMEDOUT: the overlay worker did not answer ${op} within ${timeoutMs} ms`),
-        {
-          code: 'ETIMEDOUT',
-          errno: -110,
-          syscall: op,
-        },
-      );
+    // Waking up is not being answered: the worker stores the answer's flag, then notifies, and
+    // the notify of the previous answer can land after this thread saw that flag, went on and
+    // began waiting for the next one. Only the flag says an answer is there.
+    const deadline = performance.now() + timeoutMs;
+    while (Atomics.load(ctl, STATE) === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(ctl, STATE, 0, left) === 'timed-out') {
+        throw Object.assign(
+          new Error(`ETIMEDOUT: the overlay worker did not answer ${op} within ${timeoutMs} ms`),
+          {
+            code: 'ETIMEDOUT',
+            errno: -110,
+            syscall: op,
+          },
+        );
+      }
     }
   };
 
@@ -220,6 +284,48 @@ export function connectSync(port: SyncPort, options: ConnectSyncOptions = {}): S
     unlinkSync: (path: PathLike): void => void call('unlink', [pathString(path)]),
     renameSync: (oldPath: PathLike, newPath: PathLike): void =>
       void call('rename', [pathString(oldPath), pathString(newPath)]),
+    rmdirSync: (path: PathLike): void => void call('rmdir', [pathString(path)]),
+    readlinkSync: (path: PathLike): string => call('readlink', [pathString(path)]) as string,
+    symlinkSync: (target: PathLike, path: PathLike): void =>
+      void call('symlink', [pathString(target), pathString(path)]),
+    chmodSync: (path: PathLike, mode: number): void => void call('chmod', [pathString(path), mode]),
+    lchmodSync: (path: PathLike, mode: number): void => void call('lchmod', [pathString(path), mode]),
+    utimesSync: (path: PathLike, atime: SyncTime, mtime: SyncTime): void =>
+      void call('utimes', [pathString(path), atime, mtime]),
+    lutimesSync: (path: PathLike, atime: SyncTime, mtime: SyncTime): void =>
+      void call('lutimes', [pathString(path), atime, mtime]),
+    truncateSync: (path: PathLike, len = 0): void => void call('truncate', [pathString(path), len]),
+    // Descriptors: the worker's handle ids, which name the FileHandle the worker keeps open.
+    openSync(path: PathLike, flags?: string | number, mode?: number): number {
+      return (call('open', [pathString(path), flags, mode]) as WireHandle).id;
+    },
+    closeSync: (fd: number): void => void call('fh.close', [fd]),
+    readSync(
+      fd: number,
+      buffer: ArrayBufferView,
+      offset: number,
+      length: number,
+      position: number | null,
+    ): number {
+      const bytes = call('fh.read', [fd, length, position]) as Uint8Array;
+      new Uint8Array(buffer.buffer, buffer.byteOffset + offset, bytes.length).set(bytes);
+      return bytes.length;
+    },
+    writeSync(
+      fd: number,
+      buffer: ArrayBufferView,
+      offset = 0,
+      length = buffer.byteLength - offset,
+      position: number | null = null,
+    ): number {
+      const copy = copyForTransfer(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length));
+      return call('fh.write', [fd, copy, position], [copy.buffer]) as number;
+    },
+    fstatSync: (fd: number): Stats => stats(call('fh.stat', [fd])),
+    ftruncateSync: (fd: number, len = 0): void => void call('fh.truncate', [fd, len]),
+    fchmodSync: (fd: number, mode: number): void => void call('fh.chmod', [fd, mode]),
+    futimesSync: (fd: number, atime: SyncTime, mtime: SyncTime): void =>
+      void call('fh.utimes', [fd, atime, mtime]),
   };
   return sync as SyncOverlay;
 }

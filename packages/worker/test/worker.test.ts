@@ -167,6 +167,59 @@ describe('synchronous access from another worker', () => {
     fs.close();
   });
 
+  test('connectSync: descriptors (open, read, write, fstat, ftruncate, fchmod, futimes, close) and the other path calls', async () => {
+    const fs = await createOverlayWorker({
+      lowers: [{ type: 'memory', tree: { 'a.txt': '0123456789abcdef', dir: { 'f.txt': 'ffff' } } }],
+      upper: { type: 'memory' },
+    });
+    const changes: string[] = [];
+    fs.addEventListener(
+      'change',
+      (e) => void changes.push(...(e as CustomEvent<{ paths: string[] }>).detail.paths),
+    );
+    const port = await fs.syncPort();
+    const user = fixtureWorker('sync-fd-user', { port }, [port]);
+    const out = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      user.once('message', resolve);
+      user.once('error', reject);
+    });
+    await user.terminate();
+    expect(out).toEqual({
+      descriptors: {
+        read: 10,
+        buf: '..56789abcde........',
+        written: 2,
+        size: 9,
+        mode: 0o600,
+        mtime: 2_000_000,
+      },
+      after: 'XY2345678', // 'XY' (2 bytes from offset 2 of '__XY__') at position 0, cut to 9
+      unlinkedOpen: [10, false],
+      closed: { error: 'EBADF', syscall: 'fstat' },
+      links: ['a.txt', true],
+      paths: [0o640, 4000, 3, 6000],
+      rmdirFull: { error: 'ENOTEMPTY', syscall: 'rmdir' },
+      rmdir: false,
+    });
+    // Events come on the client's own port: the fixture's result can arrive before the last of them.
+    await vi.waitFor(() =>
+      expect(changes).toEqual(expect.arrayContaining(['/a.txt', '/dir/f.txt', '/dir', '/l'])),
+    );
+    fs.close();
+  });
+
+  test('connectSync: a late notify of the previous answer does not pass for the next answer', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const server = fixtureWorker('late-notify-server', { port: port2 }, [port2]);
+    await new Promise((resolve) => server.once('online', resolve));
+    const sfs = connectSync(port1);
+    expect(sfs.readlinkSync('/first')).toBe('/first');
+    // Blocks this thread: the server's late notify (at 100 ms) wakes it before the answer (at 400 ms).
+    expect(sfs.readlinkSync('/second')).toBe('/second');
+    await server.terminate();
+    port1.close();
+  });
+
   test('without SharedArrayBuffer, or on a page’s main thread, it refuses at once instead of hanging', () => {
     const { port1 } = new MessageChannel();
     vi.stubGlobal('crossOriginIsolated', false);
