@@ -14,7 +14,7 @@ import { ZipLayer } from './zip-layer.js';
 
 /** How {@link freeze} writes the layer. */
 export interface FreezeOptions {
-  /** The new layer's id (default: the zip's content digest, so equal freezes get equal ids). */
+  /** The new layer's id (default: `zip:` + SHA-256 of the central directory, as `ZipLayer.open`'s). */
   id?: string;
   /** Deflate level 0–9 (default 6). */
   level?: ZipWriteOptions['level'];
