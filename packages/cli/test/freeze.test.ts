@@ -19,9 +19,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LowerLayer, MemoryUpper, Overlay } from '@vellum/core';
+import { type LowerLayer, MemoryLayer, MemoryUpper, Overlay, type Tree } from '@vellum/core';
 import { ZipLayer } from '@vellum/core/zip';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lowerTreeArb } from '../../core/test/kernel/ops.js';
+import { freezePair } from '../src/freeze.js';
 import { openLayer } from '../src/layers.js';
 import { type Io, main } from '../src/main.js';
 
@@ -50,7 +53,12 @@ async function treeOf(lowers: LowerLayer[]): Promise<Record<string, string>> {
     const mode = (stats.mode & 0o7777).toString(8);
     if (stats.isDirectory()) out[path] = `dir ${mode}`;
     else if (stats.isSymbolicLink()) out[path] = `symlink -> ${await ov.readlink(path)}`;
-    else out[path] = `file ${mode} ${await ov.readFile(path, 'utf8')}`;
+    else {
+      const bytes = await ov.readFile(path);
+      // Text as text (readable failures); other bytes as base64, so no byte is lost in decoding.
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      out[path] = `file ${mode} ${/^[\t\n -~]*$/.test(text) ? text : Buffer.from(bytes).toString('base64')}`;
+    }
   }
   await ov.close();
   return out;
@@ -191,6 +199,21 @@ describe('vellum freeze', () => {
     expect((await run('freeze', '--lower', lower, '--upper', exported, '-o', out)).code).toBe(0);
     expect(await treeOf(await frozenOver(out, lower))).toEqual(await treeOf([await openLayer(edited)]));
   });
+
+  it("property: random stacks — the top layer frozen over the rest gives the whole stack's tree", async () => {
+    const layersOf = (trees: readonly Tree[]): LowerLayer[] =>
+      trees.map((tree, i) => MemoryLayer.fromTree(tree, { mtimeMs: Date.UTC(2001, 0, 1), id: `layer-${i}` }));
+    await fc.assert(
+      fc.asyncProperty(lowerTreeArb, async (trees) => {
+        const [top, ...lowers] = layersOf(trees);
+        const frozen = await freezePair(lowers, top as LowerLayer);
+        expect(await treeOf([frozen.layer, ...layersOf(trees).slice(1)])).toEqual(
+          await treeOf(layersOf(trees)),
+        );
+      }),
+      { numRuns: Number(process.env.VELLUM_FREEZE_RUNS ?? 100) },
+    );
+  }, 300_000);
 
   it('bad usage exits 2 with the reason; a missing upper exits 1; --help shows the flags', async () => {
     const lower = join(tmp, 'e-lower');
