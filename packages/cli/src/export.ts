@@ -49,13 +49,20 @@ export async function syncEntries(ov: Overlay, source: readonly SourceEntry[]): 
   await prune('/');
   for (const e of source) {
     const p = e.path;
-    const st = await ov.lstat(p).catch(() => null);
+    let st = await ov.lstat(p).catch(() => null);
     if (e.kind === 'dir') {
       if (!st) await ov.mkdir(p, { mode: e.mode });
       if (((await ov.lstat(p)).mode & 0o7777) !== e.mode) await ov.chmod(p, e.mode);
     } else if (e.kind === 'file') {
       const data = await e.read();
-      if (!st || !equal(await ov.readFile(p), data)) {
+      const same = st !== null && equal(await ov.readFile(p), data);
+      // A name hard-linked to others (in the lowers) shares their bytes and mode: changing it in
+      // place would change them too, so it is replaced by a file of its own.
+      if (st !== null && st.nlink > 1 && !(same && (st.mode & 0o7777) === e.mode)) {
+        await ov.unlink(p);
+        st = null;
+      }
+      if (!st || !same) {
         await ov.writeFile(p, data, { mode: e.mode });
         await ov.utimes(p, e.mtimeMs / 1000, e.mtimeMs / 1000);
       }
