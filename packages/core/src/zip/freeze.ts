@@ -27,7 +27,10 @@ export interface FrozenLayer {
   /** The zip opened as a lower, ready to stack on top of the overlay's lowers. */
   layer: ZipLayer;
   /** `{ type: 'zip', data, whiteouts: 'oci' }`: the same layer as core's descriptors name it. */
-  descriptor: ZipLowerDescriptor & { data: Uint8Array };
+  descriptor: ZipLowerDescriptor & {
+    /** The zip's bytes: the same array as {@link FrozenLayer.data}. */
+    data: Uint8Array;
+  };
   /** How many changes it carries (rows of `changes()`). */
   changes: number;
 }
