@@ -27,6 +27,7 @@ const scope: ExampleScope = {
     '@vellum/zenfs': ['@vellum/zenfs', ...CORE],
     '@vellum/cli': ['@vellum/cli', ...CORE],
     '@vellum/preview': ['@vellum/preview', '@vellum/preview/service-worker', '@vellum/worker', ...CORE],
+    '@vellum/node': ['@vellum/node', ...CORE],
   },
   given: {
     '@vellum/core': {
@@ -63,6 +64,11 @@ const scope: ExampleScope = {
       parentOrigin: 'declare const parentOrigin: string;',
       lowers: 'declare const lowers: LowerDescriptor[];',
       upper: 'declare const upper: UpperDescriptor;',
+    },
+    '@vellum/node': {
+      base: 'declare const base: LowerLayer;',
+      layer: 'declare const layer: DirLayer;',
+      stat: "declare const stat: typeof import('node:fs/promises').stat;",
     },
   },
 };
