@@ -11,9 +11,13 @@
  *   `ov.snapshot()` and, after 100 files changed, `ov.restore(id)` (memory upper for time; the
  *   IndexedDB upper over fake-indexeddb for what is stored). Peer: the kernel-overlayfs way,
  *   a copy of the upper directory (`cp -a`) and copying it back.
+ * - freeze: the same 1,000 learner-changed files and 100 deleted ones over the 10,000-file base,
+ *   written as one zip layer. Vellum: `ov.freeze()` (the diff, the zip, the layer opened).
+ *   Peer: the kernel way, where the upper directory already is the diff: `zip -qr` (deflate 6,
+ *   as Vellum's default) of an OCI layer directory holding the 1,000 files and 100 `.wh.` names.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Measured, Suite } from '../lib/harness.js';
@@ -73,6 +77,66 @@ interface State {
   snap?: Promise<Snapped>;
   idbStored?: Promise<number>;
   cp?: Promise<{ snapshotMs: number; restoreMs: number; bytes: number }>;
+  freeze?: Promise<{ ms: number; bytes: number; changes: number }>;
+  zipDir?: Promise<{ ms: number; bytes: number }>;
+}
+
+/** The files the learner deletes in the freeze case (not among the edited ones). */
+const learnerDeletes = Array.from({ length: 100 }, (_, k) => k * 10 + 7);
+
+function runFreeze(state: State): Promise<{ ms: number; bytes: number; changes: number }> {
+  state.freeze ??= (async () => {
+    const core = unwrap(state.core);
+    const base = Array.from({ length: FILES }, (_, i) => ({
+      path: pathOf(i),
+      kind: 'file' as const,
+      data: baseText(i),
+    }));
+    const lower = core.MemoryLayer.fromEntries(base, { id: 'v1', mtimeMs: 1_000 });
+    const ov = await core.Overlay.create({ lowers: [lower], upper: new core.MemoryUpper() });
+    for (const i of learnerChanges) await ov.writeFile(`/${pathOf(i)}`, learnerText(i));
+    for (const i of learnerDeletes) await ov.unlink(`/${pathOf(i)}`);
+    const { ms, result } = await timeOnce(() => ov.freeze());
+    const again = await core.Overlay.create({ lowers: [result.layer, lower], upper: new core.MemoryUpper() });
+    const check = await again.readFile(`/${pathOf(learnerChanges[1] as number)}`, 'utf8');
+    if (
+      !check.includes("learner's line 3") ||
+      (await again.lstat(`/${pathOf(learnerDeletes[0] as number)}`).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new Error('freeze: the frozen layer does not show the learner tree');
+    await Promise.all([again.close(), ov.close()]);
+    return { ms, bytes: result.data.byteLength, changes: result.changes };
+  })();
+  return state.freeze;
+}
+
+function runZipDir(state: State): Promise<{ ms: number; bytes: number }> {
+  state.zipDir ??= (async () => {
+    if (spawnSync('zip', ['-v']).status !== 0) throw new Error('zip is not installed');
+    const dir = mkdtempSync(join(tmpdir(), 'vellum-bench-zip-'));
+    try {
+      const upper = join(dir, 'upper');
+      for (const i of learnerChanges) {
+        const p = join(upper, pathOf(i));
+        mkdirSync(join(p, '..'), { recursive: true });
+        writeFileSync(p, learnerText(i));
+      }
+      for (const i of learnerDeletes) {
+        const p = join(upper, pathOf(i));
+        mkdirSync(join(p, '..'), { recursive: true });
+        writeFileSync(join(p, '..', `.wh.f${i}.txt`), '');
+      }
+      const out = join(dir, 'upper.zip');
+      const { ms } = await timeOnce(async () => execFileSync('zip', ['-qr', '-6', out, '.'], { cwd: upper }));
+      return { ms, bytes: statSync(out).size };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  return state.zipDir;
 }
 
 /** A memory lower whose reads are counted (bytes), as a layer read over the network would be. */
@@ -281,13 +345,14 @@ const value = (v: number, detail?: string): Measured =>
 
 export const coursesSuite: Suite<State> = {
   name: 'courses',
-  title: 'Courses: rebase onto a new course version, undo snapshots',
+  title: 'Courses: rebase onto a new course version, undo snapshots, freeze',
   description:
     'Rebase: 1,000 learner-changed files (of 30 lines) over a 10,000-file base, onto a new base that changed 1,000 files, 400 of them also changed by the learner ' +
     '(300 in another line: clean merges; 100 in the same line: conflicts). Vellum: `ov.rebase({ to })` on memory layers and a memory upper, one run; peer: git ' +
     "`merge` of the new base's branch into the learner's in a repository on disk (merge-ort, work tree written), one run. " +
     'Snapshots: an upper holding 1,000 files of 64 KiB (64 MiB); `ov.snapshot()`, then 100 files rewritten, then `ov.restore(id)` (memory upper); ' +
-    "the bytes an IndexedDB upper's snapshot adds (fake-indexeddb under Node); peer: a kernel-overlayfs upper directory copied with `cp -a` and copied back.",
+    "the bytes an IndexedDB upper's snapshot adds (fake-indexeddb under Node); peer: a kernel-overlayfs upper directory copied with `cp -a` and copied back. " +
+    'Freeze: the 1,000 learner-changed files and 100 deleted ones over the 10,000-file base as one zip layer: `ov.freeze()` (diff, zip, layer opened) vs `zip -qr -6` of the same changes as an OCI layer directory (the kernel way: the upper directory is already the diff).',
   async setup() {
     return { core: await settle(loadVellum) };
   },
@@ -340,6 +405,18 @@ export const coursesSuite: Suite<State> = {
       unit: 'bytes',
       vellum: async (s) => value(await runIdbStored(s)),
       peer: async (s) => value((await runCp(s)).bytes),
+    },
+    {
+      figure: 'freeze 1,000 changed + 100 deleted files over a 10,000-file base: wall time',
+      unit: 'ms',
+      vellum: async (s) => value((await runFreeze(s)).ms, `${(await runFreeze(s)).changes} changes`),
+      peer: async (s) => value((await runZipDir(s)).ms, 'zip -qr of the upper dir'),
+    },
+    {
+      figure: 'freeze: bytes of the layer zip',
+      unit: 'bytes',
+      vellum: async (s) => value((await runFreeze(s)).bytes),
+      peer: async (s) => value((await runZipDir(s)).bytes, 'zip -qr'),
     },
   ],
   notes(state, _rows, ctx) {

@@ -91,6 +91,32 @@ export const COMMANDS: readonly CommandSpec[] = [
       HELP_FLAG,
     ],
   },
+  {
+    name: 'freeze',
+    summary: 'freeze an upper over its lowers into one zip layer that stacks on the same lowers',
+    usage: [
+      'freeze --lower <layer> [--lower <layer>…] --upper <dir|changes.zip> -o out.zip [--level 0-9] [--id <id>]',
+    ],
+    options: {
+      ...HELP,
+      lower: { type: 'string', multiple: true },
+      upper: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      level: { type: 'string' },
+      id: { type: 'string' },
+    },
+    flags: [
+      ['--lower <layer>', 'a lower layer, repeated top first (as lowerdir=)'],
+      [
+        '--upper <dir|zip>',
+        'a kernel overlayfs upperdir or an OCI layer directory (.wh. names), or an exported workspace zip',
+      ],
+      ['-o, --output <file>', 'the zip to write (stack it as [out.zip, …lowers] with OCI whiteouts)'],
+      ['--level <0-9>', 'deflate level (default 6)'],
+      ['--id <id>', "the layer's id (default: zip: + SHA-256 of the zip's central directory)"],
+      HELP_FLAG,
+    ],
+  },
 ];
 
 const LAYER_NOTE =

@@ -8,6 +8,7 @@
  * vellum ls <layer…>                               (top layer first)
  * vellum cat <layer…> -- <path>
  * vellum export <layer…> --from <dir> -o changes.zip|changes.tar
+ * vellum freeze --lower <layer>… --upper <dir|changes.zip> -o out.zip
  * vellum --help | --version | <command> --help
  * ```
  * A layer is a zip (file or http(s) URL), a directory with a vellum.json (on disk or a URL), or a
@@ -21,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { type LowerEntry, type LowerLayer, MemoryUpper, Overlay } from '@vellum/core';
 import { COMMANDS, type CommandSpec, commandHelp, mainHelp } from './commands.js';
 import { exportChanges } from './export.js';
+import { freezePair, openUpper } from './freeze.js';
 import { openLayer } from './layers.js';
 import { type PackOptions, type PackProgress, packManifest, packZip } from './pack.js';
 import { progressReporter } from './progress.js';
@@ -146,10 +148,7 @@ async function run(command: string, { values, positionals, after }: Parsed, io: 
     case 'manifest': {
       const [dir] = positionals;
       if (dir === undefined || positionals.length !== 1) throw new UsageError('one directory to pack');
-      const levelText = str(values, 'level');
-      const level = levelText === undefined ? undefined : Number(levelText);
-      if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9))
-        throw new UsageError('--level is 0 to 9');
+      const level = levelOf(values);
       const manifest = command === 'manifest' || flag(values, 'manifest');
       if (!manifest && output === undefined) throw new UsageError('-o <file.zip> is needed');
       const progress =
@@ -221,9 +220,37 @@ async function run(command: string, { values, positionals, after }: Parsed, io: 
       io.stdout(`${output}: ${changes} changes, ${bytes.length} bytes\n`);
       return 0;
     }
+    case 'freeze': {
+      const lowers = values.lower;
+      const upper = str(values, 'upper');
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (!Array.isArray(lowers) || lowers.length === 0 || upper === undefined || output === undefined)
+        throw new UsageError('--lower <layer>, --upper <dir|zip> and -o <file.zip> are needed');
+      const level = levelOf(values);
+      const id = str(values, 'id');
+      if (id === '') throw new UsageError('--id must not be empty');
+      const layers: LowerLayer[] = [];
+      for (const s of lowers) layers.push(await openLayer(String(s), layerOptions));
+      const frozen = await freezePair(layers, await openUpper(upper), {
+        ...(level !== undefined && { level }),
+        ...(id !== undefined && { id }),
+      });
+      await writeFile(output, frozen.data);
+      io.stdout(`${output}: ${frozen.changes} changes, ${frozen.data.length} bytes, id ${frozen.layer.id}\n`);
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** `--level`, checked: a deflate level 0 to 9, or undefined when not given. */
+function levelOf(values: Values): PackOptions['level'] {
+  const text = str(values, 'level');
+  if (text === undefined) return undefined;
+  const level = Number(text);
+  if (!(Number.isInteger(level) && level >= 0 && level <= 9)) throw new UsageError('--level is 0 to 9');
+  return level as PackOptions['level'];
 }
 
 function describe(e: LowerEntry): string {

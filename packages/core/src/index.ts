@@ -66,3 +66,4 @@ export type {
   TreeWhiteout,
 } from './tree.js';
 export { dir, file, hardlink, symlink, whiteout } from './tree.js';
+export type { FreezeOptions, FrozenLayer } from './zip/freeze.js';

@@ -46,6 +46,7 @@ import { revertName } from './revert.js';
 import { drop as dropSnapshot, list as listSnapshots, restore, snapshot } from './snapshot.js';
 import { type Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
+import type { FreezeOptions, FrozenLayer } from './zip/freeze.js';
 
 /**
  * One entry of {@link Overlay.walk} (and of the worker client's `walk`, which gives its
@@ -212,6 +213,24 @@ export class Overlay {
     if (!result.dryRun) this.#baseChanges = result.baseChanges;
     return result;
   }
+  /**
+   * The merged changes as a new read-only layer: a zip (OCI `.wh.` whiteouts and opaque marks
+   * where lowers must be hidden) that, stacked on top of this overlay's lowers under an empty
+   * upper, shows this overlay's merged tree — the next lesson's template from this lesson's
+   * solution. Same as `freeze(ov)` of `@vellum/core/zip` (loaded on first use, so the core entry
+   * does not carry the zip reader). Keeps paths, kinds, contents, modes and symlink targets;
+   * mtimes to the second; no owners or hard links. Await your writes first.
+   *
+   * @example
+   * ```ts
+   * const { layer } = await ov.freeze(); // ov: this lesson over `base`, solved
+   * const next = await Overlay.create({ lowers: [layer, base], upper: new MemoryUpper() });
+   * ```
+   */
+  async freeze(options?: FreezeOptions): Promise<FrozenLayer> {
+    return (await import('./zip/freeze.js')).freeze(this, options);
+  }
+
   /**
    * Freezes the upper's current state under a new id, for undo: cost proportional to the
    * changed records, not the data (file chunks are shared with the live files until they

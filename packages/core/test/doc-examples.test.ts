@@ -28,6 +28,7 @@ const scope: ExampleScope = {
     '@vellum/cli': ['@vellum/cli', ...CORE],
     '@vellum/preview': ['@vellum/preview', '@vellum/preview/service-worker', '@vellum/worker', ...CORE],
     '@vellum/emscripten': ['@vellum/emscripten', ...CORE],
+    '@vellum/node': ['@vellum/node', ...CORE],
   },
   given: {
     '@vellum/core': {
@@ -68,6 +69,11 @@ const scope: ExampleScope = {
     '@vellum/emscripten': {
       ov: 'declare const ov: Overlay;',
       pyodide: "declare const pyodide: import('pyodide').PyodideAPI;",
+    },
+    '@vellum/node': {
+      base: 'declare const base: LowerLayer;',
+      layer: 'declare const layer: DirLayer;',
+      stat: "declare const stat: typeof import('node:fs/promises').stat;",
     },
   },
 };

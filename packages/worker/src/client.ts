@@ -6,6 +6,8 @@
 import type {
   BaseChange,
   Change,
+  FreezeOptions,
+  FrozenLayer,
   FsckReport,
   LowerDescriptor,
   Origin,
@@ -16,6 +18,10 @@ import type {
   SnapshotInfo,
   UpperUsage,
 } from '@vellum/core';
+
+/** What {@link OverlayClient.freeze} answers: core's `FrozenLayer` without the opened layer (it stays in the worker). */
+export type FrozenZip = Omit<FrozenLayer, 'layer'>;
+
 import type { WireStatMany, WireWalk, WireWriteEntry } from './bulk.js';
 import { asResult, copyForTransfer } from './bytes.js';
 import { Connection } from './connection.js';
@@ -451,6 +457,33 @@ export class OverlayClient extends EventTarget {
     const result = (await this.#call('rebase', [wire])) as RebaseResult;
     if (!result.dryRun) this.#baseChanges = result.baseChanges;
     return result;
+  }
+
+  /**
+   * The merged changes as a new read-only zip layer, made in the worker (see `Overlay.freeze`):
+   * its bytes and the descriptor that stacks it, on top of this overlay's lowers, as the next
+   * lesson's base — in `remount`, `createOverlayWorker` or anywhere core's descriptors go.
+   *
+   * @example
+   * ```ts
+   * const { descriptor } = await fs.freeze();
+   * const next = await createOverlayWorker({
+   *   lowers: [descriptor, { type: 'zip', url: '/course/base.zip' }],
+   *   upper: { type: 'memory' },
+   * });
+   * ```
+   */
+  async freeze(options?: FreezeOptions): Promise<FrozenZip> {
+    const { data, changes } = (await this.#call('freeze', [options])) as {
+      data: Uint8Array;
+      changes: number;
+    };
+    const id = options?.id;
+    return {
+      data,
+      changes,
+      descriptor: { type: 'zip', data, whiteouts: 'oci', ...(id !== undefined && { id }) },
+    };
   }
 
   /**

@@ -21,6 +21,7 @@ export type {
 export {
   type ChangeDetail,
   connectOverlay,
+  type FrozenZip,
   type OverlayClient,
   type WalkEntry,
   type WriteEntry,

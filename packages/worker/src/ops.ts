@@ -5,6 +5,7 @@
  */
 import {
   type FileHandle,
+  type FreezeOptions,
   FsError,
   type Overlay,
   type RebaseOptions,
@@ -111,6 +112,11 @@ export function createOps(ov: Overlay): Ops {
   ops.changesTar = async () => {
     const tar = await changesTar(ov);
     return { value: tar, transfer: [tar.buffer] };
+  };
+  ops.freeze = async (args) => {
+    // The zip's bytes cross (transferred); the opened ZipLayer stays here, the client rebuilds the descriptor.
+    const { data, changes } = await ov.freeze(args[0] as FreezeOptions | undefined);
+    return { value: { data, changes }, transfer: [data.buffer] };
   };
   ops.reset = async () => ({ value: await ov.reset(), changed: ['/'] });
   // A new stack under the kept upper: any path may read otherwise.

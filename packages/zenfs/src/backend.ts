@@ -4,6 +4,8 @@
  */
 import {
   Overlay as Engine,
+  type FreezeOptions,
+  type FrozenLayer,
   FsError,
   type LowerLayer,
   type OverlayOptions,
@@ -124,6 +126,20 @@ export class OverlayBackend extends FileSystem {
       to: await Promise.all(to.map(resolveLower)),
       ...(from === undefined ? {} : { from: await Promise.all(from.map(resolveLower)) }),
     });
+  }
+
+  /**
+   * The merged changes as a new read-only zip layer (see `Overlay.freeze`): stack its `layer` or
+   * `descriptor` on top of this mount's lowers for the next lesson's base.
+   *
+   * @example
+   * ```ts
+   * const { descriptor } = await backend.freeze();
+   * await backend.remount({ lowers: [descriptor, { type: 'zip', url: '/course/base.zip' }] });
+   * ```
+   */
+  async freeze(options?: FreezeOptions): Promise<FrozenLayer> {
+    return (await this.#opening).freeze(options);
   }
 
   /**

@@ -19,6 +19,7 @@ export {
 } from '../http/progress.js';
 export type { LayerWarning } from '../http/warning.js';
 export { changeEntries, changesTar, changesZip } from './changes-zip.js';
+export { type FreezeOptions, type FrozenLayer, freeze } from './freeze.js';
 export type { RangeReaderOptions } from './range-reader.js';
 export { writeTarLayer } from './tar-writer.js';
 export { writeZip, type ZipWriteEntry, type ZipWriteOptions } from './writer.js';
