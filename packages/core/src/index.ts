@@ -27,7 +27,7 @@ export {
   type ZipData,
   type ZipLowerDescriptor,
 } from './descriptors.js';
-export { type ErrorCode, FsError } from './errors.js';
+export { type ErrorCode, FsError, StoreLossError, type StoreLossKind } from './errors.js';
 // A type only: handles come from `open()`; the constructor takes the engine's internals.
 export type { FileHandle, ReadOptions, ReadResult, WriteResult } from './file-handle.js';
 export type { FsckReport } from './fsck.js';

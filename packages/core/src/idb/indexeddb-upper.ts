@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import { FsError } from '../errors.js';
+import { FsError, hasCode } from '../errors.js';
 import type {
   UpperChange,
   UpperInode,
@@ -10,11 +10,13 @@ import type {
   UpperUsage,
 } from '../layer.js';
 import { getOrInsert } from '../map.js';
+import { defaultOpfsRoot, type OpfsRoot } from '../opfs/types.js';
 import { applyChanges } from './apply.js';
-import { checkStore } from './check.js';
+import { checkStore, isSeqRecord } from './check.js';
 import { coalesce } from './coalesce.js';
-import { Database, type DatabaseOptions } from './database.js';
+import { Database, type DatabaseOptions, databaseName, type RunInStore } from './database.js';
 import { GroupCommit, type WriteBackOptions } from './group-commit.js';
+import { StoreGuard } from './guard.js';
 import {
   badJournalValue,
   Journal,
@@ -23,7 +25,7 @@ import {
   ownChanges,
   RecordState,
 } from './journal.js';
-import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey } from './keys.js';
+import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey, seqKey } from './keys.js';
 import { ChangeChannel, type RemoteChange, type WhenLocked, WriterLock } from './tabs.js';
 
 /**
@@ -68,6 +70,21 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * (32 KiB) or more, is stored keyed at once.
    */
   journal?: JournalLimits;
+  /**
+   * Where the commit mark is kept: the last commit's sequence number and time, outside
+   * IndexedDB, so that a database the browser deleted or rolled back is reported
+   * (EIO, `cause` a `StoreLossError`) instead of opening empty. Default: the origin's
+   * private file system (`navigator.storage.getDirectory`) where there is one;
+   * `false`: keep no mark (then a lost database opens empty unless `mustExist`).
+   */
+  opfs?: OpfsRoot | false;
+  /**
+   * Opens the workspace even where its commit mark says the database held more than it
+   * does (or is gone): a new, empty one is created where none is, and the mark starts
+   * over from what is there. Without it, such an open fails with EIO (`store-lost`,
+   * `store-rolled-back`) and creates nothing.
+   */
+  create?: boolean;
 }
 
 /**
@@ -112,6 +129,10 @@ export class IndexedDBUpper implements UpperLayer {
   #chain: Promise<unknown> = Promise.resolve();
   #idle: ReturnType<typeof setTimeout> | undefined;
   #lastCommit = 0;
+  /** The commit mark outside the database, checked at load and moved after each commit. */
+  readonly #guard: StoreGuard;
+  /** Why the last mark could not be written (reported by `check()`), until one is. */
+  #markError: unknown;
 
   constructor(options: IndexedDBUpperOptions) {
     this.name = options.name;
@@ -125,6 +146,8 @@ export class IndexedDBUpper implements UpperLayer {
         : undefined;
     this.#limits = { ...options.journal };
     this.#journal = new Journal(this.#limits);
+    const root = options.opfs === false ? undefined : (options.opfs ?? defaultOpfsRoot());
+    this.#guard = new StoreGuard(root, this.#db.name, options.create === true);
     // The database was deleted under us: what we journaled is gone with it, and must not come back.
     this.#db.onVersionChange = () => {
       clearTimeout(this.#idle);
@@ -146,8 +169,14 @@ export class IndexedDBUpper implements UpperLayer {
    * await IndexedDBUpper.delete('lesson-1');
    * ```
    */
-  static delete(name: string, options: Pick<DatabaseOptions, 'factory'> = {}): Promise<void> {
-    return Database.delete(name, options.factory);
+  static async delete(
+    name: string,
+    options: Pick<IndexedDBUpperOptions, 'factory' | 'opfs'> = {},
+  ): Promise<void> {
+    await Database.delete(name, options.factory);
+    // Deleted on purpose: the next open of this name is a new workspace, not a lost one.
+    const root = options.opfs === false ? undefined : (options.opfs ?? defaultOpfsRoot());
+    await new StoreGuard(root, databaseName(name), false).remove();
   }
 
   /** True when another tab writes to this workspace and this upper only reads (`whenLocked: 'read-only'`). */
@@ -232,10 +261,15 @@ export class IndexedDBUpper implements UpperLayer {
     // Who writes is settled before the first read: a waiting upper loads what the last writer left.
     await this.#writable();
     await this.#settle();
-    return this.#serial(() =>
-      this.#db.run('readonly', async (store) => {
+    return this.#serial(async () => {
+      // The mark is read before the store: a writer moves it only after its commit is stored.
+      if (await this.#guard.begin()) this.#db.requireExisting();
+      let found = 0;
+      let foundTimeMs = Date.now();
+      const snapshot = await this.#run('readonly', async (store) => {
         // All requests are issued before the first await: the transaction stays alive for them.
         const requests = [
+          promisifyRequest(store.get(seqKey())),
           promisifyRequest(store.get(metaKey())),
           promisifyRequest(store.getAll(kindRange('i'))),
           promisifyRequest(store.getAllKeys(kindRange('d'))),
@@ -244,8 +278,12 @@ export class IndexedDBUpper implements UpperLayer {
           promisifyRequest(store.getAllKeys(kindRange('j'))),
           promisifyRequest(store.getAll(kindRange('j'))),
         ] as const;
-        const [meta, inodes, direntKeys, direntValues, chunkKeys, journalKeys, journalValues] =
+        const [folded, meta, inodes, direntKeys, direntValues, chunkKeys, journalKeys, journalValues] =
           await Promise.all(requests);
+        if (isSeqRecord(folded)) {
+          found = folded.seq;
+          foundTimeMs = folded.timeMs;
+        }
         const state = new RecordState();
         state.meta = meta as UpperMeta | undefined;
         for (const rec of inodes as UpperInode[]) state.inodes.set(rec.ino, rec);
@@ -273,8 +311,10 @@ export class IndexedDBUpper implements UpperLayer {
           const record: JournalRecord = { seq: k.seq, changes: journalValues[i] as UpperChange[] };
           state.apply(record.changes);
           journal.add(record);
+          found = Math.max(found, k.seq);
         });
-        journal.nextSeq = Math.max(journal.nextSeq, this.#journal.nextSeq);
+        // Numbers go on from the last commit stored, folded or not: the mark compares them.
+        journal.nextSeq = Math.max(journal.nextSeq, this.#journal.nextSeq, found + 1);
         // Folded by this upper's next compaction, after a commit of its own (a reader never folds).
         this.#journal = journal;
         const snapshot: UpperSnapshot = {
@@ -284,8 +324,32 @@ export class IndexedDBUpper implements UpperLayer {
           chunks: state.chunkList(),
         };
         return snapshot;
-      }),
-    );
+      });
+      // A store older than its mark lost acknowledged commits: say so rather than show less.
+      if (this.#guard.check(found) && !this.#readOnly) await this.#markCommitted(found, foundTimeMs);
+      if (this.#guard.active && found > 0) this.#db.requireExisting();
+      return snapshot;
+    });
+  }
+
+  /** `Database.run`, with a missing database that the mark says existed reported as lost. */
+  readonly #run: RunInStore = (mode, fn) =>
+    this.#db.run(mode, fn).catch((error: unknown) => {
+      throw (this.#guard.active && hasCode(error, 'ENOENT') && this.#guard.missing()) || error;
+    });
+
+  /**
+   * Moves the commit mark to `seq`. A mark that cannot be written (OPFS full or gone) does not
+   * fail the commit, which is stored: it is retried with the next commit and reported by `check()`.
+   */
+  async #markCommitted(seq: number, timeMs: number): Promise<void> {
+    try {
+      await this.#guard.committed(seq, timeMs);
+      this.#markError = undefined;
+    } catch (error) {
+      this.#markError = error;
+    }
+    if (this.#guard.active) this.#db.requireExisting();
   }
 
   /**
@@ -306,16 +370,19 @@ export class IndexedDBUpper implements UpperLayer {
     await this.#serial(async () => {
       const journal = this.#journal;
       if (journal.direct(changes)) {
-        await this.#fold(journal, changes);
+        const seq = journal.nextSeq++;
+        const timeMs = await this.#fold(journal, changes);
+        await this.#markCommitted(seq, timeMs);
       } else {
         const seq = journal.nextSeq++;
         const record: JournalRecord = { seq, changes: ownChanges(changes) };
-        await this.#db.run('readwrite', (store) => {
+        await this.#run('readwrite', (store) => {
           // `add`: another upper on this database that wrote the same number fails this commit (EIO) rather than overwrite it.
           store.add(record.changes, journalKey(seq));
         });
         journal.add(record);
         this.#lastCommit = Date.now();
+        await this.#markCommitted(seq, this.#lastCommit);
         if (journal.full) void this.#compact().catch(() => {});
         else this.#armIdle();
       }
@@ -328,16 +395,20 @@ export class IndexedDBUpper implements UpperLayer {
    * journal records applied, in one transaction. Only records still stored
    * are applied: another upper on this database (a reload that never closed
    * this one) may have folded them already, and applying them again over its
-   * later changes would undo those.
+   * later changes would undo those. The `['q']` record keeps the number of the last
+   * commit folded (every number this upper handed out is stored by now), so a store
+   * with no journal left still knows how far it got. Resolves to the time recorded.
    */
-  async #fold(journal: Journal, extra: readonly UpperChange[] = []): Promise<void> {
+  async #fold(journal: Journal, extra: readonly UpperChange[] = []): Promise<number> {
     const records = journal.records.slice();
     const first = records[0]?.seq;
     const last = records[records.length - 1]?.seq;
-    if ((first === undefined || last === undefined) && extra.length === 0) return;
-    await this.#db.run('readwrite', (store) => {
+    const timeMs = Date.now();
+    if ((first === undefined || last === undefined) && extra.length === 0) return timeMs;
+    await this.#run('readwrite', (store) => {
       const write = (live: readonly JournalRecord[]) => {
         applyChanges(store, coalesce([...live.flatMap((r) => r.changes), ...extra]));
+        store.put({ seq: journal.nextSeq - 1, timeMs }, seqKey());
         const from = live[0]?.seq;
         if (from !== undefined && last !== undefined) store.delete(journalRange(from, last));
       };
@@ -365,6 +436,7 @@ export class IndexedDBUpper implements UpperLayer {
       });
     });
     if (last !== undefined) journal.drop(last);
+    return timeMs;
   }
 
   /** Folds the journal into the keyed records (a writer only; readers leave it to the writer). */
@@ -404,7 +476,7 @@ export class IndexedDBUpper implements UpperLayer {
     if (pending !== undefined) return pending ?? undefined;
     const journaled = this.#journal.chunk(ino, index);
     if (journaled !== undefined) return journaled ?? undefined;
-    const data = await this.#db.run('readonly', (store) => promisifyRequest(store.get(chunkKey(ino, index))));
+    const data = await this.#run('readonly', (store) => promisifyRequest(store.get(chunkKey(ino, index))));
     return data as Uint8Array | undefined;
   }
 
@@ -413,9 +485,14 @@ export class IndexedDBUpper implements UpperLayer {
     await this.#mustWrite();
     await this.#group?.discard();
     await this.#serial(async () => {
-      await this.#db.run('readwrite', (store) => {
+      // Clearing is a commit too: the store keeps its number, so the mark does not call it lost.
+      const seq = this.#journal.nextSeq++;
+      const timeMs = Date.now();
+      await this.#run('readwrite', (store) => {
         store.clear();
+        store.put({ seq, timeMs }, seqKey());
       });
+      await this.#markCommitted(seq, timeMs);
       clearTimeout(this.#idle);
       this.#idle = undefined;
       this.#journal.drop(Number.POSITIVE_INFINITY);
@@ -427,7 +504,7 @@ export class IndexedDBUpper implements UpperLayer {
   async usage(): Promise<UpperUsage> {
     await this.#settle();
     return this.#serial(() =>
-      this.#db.run('readonly', async (store) => {
+      this.#run('readonly', async (store) => {
         const requests = [
           promisifyRequest(store.getAllKeys(kindRange('s'))),
           promisifyRequest(store.getAll(kindRange('s'))),
@@ -497,7 +574,14 @@ export class IndexedDBUpper implements UpperLayer {
   /** Storage-level consistency: record shapes, and a length record for every chunk. */
   async check(): Promise<UpperProblem[]> {
     await this.#settle();
-    return this.#serial(() => this.#db.run('readonly', (store) => checkStore(store)));
+    const problems = await this.#serial(() => this.#run('readonly', (store) => checkStore(store)));
+    if (this.#markError !== undefined) {
+      problems.push({
+        kind: 'commit-mark',
+        message: `the commit mark (outside IndexedDB) could not be written: ${String(this.#markError)}; a loss of the last commits would go unseen`,
+      });
+    }
+    return problems;
   }
 
   /**

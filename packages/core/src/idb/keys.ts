@@ -11,10 +11,12 @@
  * ['c', ino, index]     chunk bytes (Uint8Array)
  * ['s', ino, index]     that chunk's length, so usage() never reads chunk bytes
  * ['j', seq]            journal record: one commit's changes, not yet compacted (journal.ts)
+ * ['q']                 the last commit folded into the keyed records: { seq, timeMs } (a store
+ *                       with no journal left still knows how far it got; see ../commit-mark.ts)
  * ```
  */
 
-export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j';
+export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j' | 'q';
 
 export const metaKey = (): IDBValidKey => ['m'];
 export const inodeKey = (ino: number): IDBValidKey => ['i', ino];
@@ -22,6 +24,7 @@ export const direntKey = (parent: number, name: string): IDBValidKey => ['d', pa
 export const chunkKey = (ino: number, index: number): IDBValidKey => ['c', ino, index];
 export const sizeKey = (ino: number, index: number): IDBValidKey => ['s', ino, index];
 export const journalKey = (seq: number): IDBValidKey => ['j', seq];
+export const seqKey = (): IDBValidKey => ['q'];
 
 /**
  * An empty array sorts after every number and string, so `[...prefix, []]`
@@ -43,6 +46,7 @@ export const underInode = (tag: 'd' | 'c' | 's', ino: number): IDBKeyRange =>
 /** A stored key, read back: the tag and the numbers or name after it. */
 export type ParsedKey =
   | { tag: 'm' }
+  | { tag: 'q' }
   | { tag: 'i'; ino: number }
   | { tag: 'd'; parent: number; name: string }
   | { tag: 'c' | 's'; ino: number; index: number }
@@ -53,6 +57,7 @@ export function parseKey(key: IDBValidKey): ParsedKey {
   if (!Array.isArray(key)) return { tag: 'unknown', key };
   const [tag, a, b] = key as unknown[];
   if (tag === 'm' && key.length === 1) return { tag };
+  if (tag === 'q' && key.length === 1) return { tag };
   if (tag === 'i' && typeof a === 'number' && key.length === 2) return { tag, ino: a };
   if (tag === 'j' && typeof a === 'number' && key.length === 2) return { tag, seq: a };
   if (tag === 'd' && typeof a === 'number' && typeof b === 'string') return { tag, parent: a, name: b };
