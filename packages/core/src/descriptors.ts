@@ -24,6 +24,7 @@ import type { RemoteChange } from './idb/tabs.js';
 import type { LowerLayer, UpperLayer } from './layer.js';
 import { type MemoryEntry, MemoryLayer, type MemoryLayerOptions } from './memory-layer.js';
 import { MemoryUpper } from './memory-upper.js';
+import type { OpfsRoot } from './opfs/types.js';
 import type { Tree } from './tree.js';
 import type { ZipLayerOptions } from './zip/zip-layer.js';
 
@@ -32,7 +33,7 @@ import type { ZipLayerOptions } from './zip/zip-layer.js';
  *
  * @inline
  */
-type NotData = 'fetch' | 'signal' | 'meter' | 'onProgress' | 'onWarning' | 'onNoRange' | 'factory';
+type NotData = 'fetch' | 'signal' | 'meter' | 'onProgress' | 'onWarning' | 'onNoRange' | 'factory' | 'opfs';
 
 /**
  * A lower held in memory: a tree literal (`file`, `dir`, … helpers allowed), or the
@@ -185,6 +186,8 @@ export interface LayerOpenContext {
   onRemoteChange?: (change: RemoteChange) => void;
   /** The IndexedDB factory (default: the global `indexedDB`). */
   indexedDB?: IDBFactory;
+  /** The origin private file system's root (default: `navigator.storage.getDirectory`), e.g. a stand-in in Node. */
+  opfs?: OpfsRoot;
 }
 
 /** Builds a lower from its descriptor. */

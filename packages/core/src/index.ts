@@ -46,6 +46,13 @@ export type {
 } from './layer.js';
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
+export type {
+  OpfsDirectoryHandle,
+  OpfsFileHandle,
+  OpfsRoot,
+  OpfsSyncAccessHandle,
+  OpfsWritable,
+} from './opfs/types.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { PathLike } from './path.js';
 export type { RenameFlags } from './rename.js';

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CommitMarkFile, decodeMark, MARKS_DIR } from '../src/commit-mark.js';
 import { databaseName, STORE } from '../src/idb/database.js';
 import { IndexedDBUpper, type IndexedDBUpperOptions } from '../src/idb/index.js';
-import { FsError, MemoryLayer, Overlay, StoreLossError } from '../src/index.js';
+import { FsError, MemoryLayer, Overlay, openUpper, StoreLossError } from '../src/index.js';
 import { OpfsStandIn } from './opfs-stand-in.js';
 
 const lower = (): MemoryLayer => MemoryLayer.fromTree({ 'base.txt': 'base' }, { id: 'base' });
@@ -307,6 +307,22 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     await restore(factory, old);
     await lossOf(open({ readOnly: true }));
     expect((await markOf(opfs))?.seq).toBe(2);
+  });
+
+  it("a descriptor ({ type: 'idb', name }) gets the OPFS root from the open context, and detects the same", async () => {
+    const { factory, opfs } = world();
+    const context = { indexedDB: factory, opfs: opfs.getDirectory };
+    const ov = await Overlay.create({
+      lowers: [lower()],
+      upper: await openUpper({ type: 'idb', name: 'w' }, context),
+    });
+    await ov.writeFile('/a.txt', 'a');
+    await ov.close();
+    await wipe(factory);
+    const opening = openUpper({ type: 'idb', name: 'w' }, context).then((upper) =>
+      Overlay.create({ lowers: [lower()], upper }),
+    );
+    expect(await lossOf(opening)).toMatchObject({ kind: 'store-lost', lastSeq: 1 });
   });
 
   it('without an OPFS root (opfs: false) there is no mark, and a lost database opens empty as before', async () => {
