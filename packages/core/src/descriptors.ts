@@ -24,6 +24,7 @@ import type { RemoteChange } from './idb/tabs.js';
 import type { LowerLayer, UpperLayer } from './layer.js';
 import { type MemoryEntry, MemoryLayer, type MemoryLayerOptions } from './memory-layer.js';
 import { MemoryUpper } from './memory-upper.js';
+import type { OpfsUpperOptions } from './opfs/opfs-upper.js';
 import type { OpfsRoot } from './opfs/types.js';
 import type { Tree } from './tree.js';
 import type { ZipLayerOptions } from './zip/zip-layer.js';
@@ -131,6 +132,22 @@ export interface IdbUpperDescriptor extends Omit<IndexedDBUpperOptions, NotData>
 }
 
 /**
+ * The persistent upper on the origin private file system (`OpfsUpper` of
+ * `@vellum/core/opfs`, for a dedicated worker): one OPFS directory per `name`, with the
+ * data options of `OpfsUpperOptions`. The OPFS root, when not the browser's, is given in
+ * the context.
+ *
+ * @example
+ * ```ts
+ * const upper: OpfsUpperDescriptor = { type: 'opfs', name: 'lesson-1' };
+ * ```
+ */
+export interface OpfsUpperDescriptor extends Omit<OpfsUpperOptions, NotData> {
+  /** Names the kind. */
+  type: 'opfs';
+}
+
+/**
  * The lower kinds by their `type`. A module that registers a kind of its own (see
  * {@link registerLayerType}) can add its descriptor here by declaration merging.
  */
@@ -149,6 +166,8 @@ export interface UpperDescriptors {
   memory: MemoryUpperDescriptor;
   /** Changes kept in IndexedDB. */
   idb: IdbUpperDescriptor;
+  /** Changes kept in the origin private file system. */
+  opfs: OpfsUpperDescriptor;
 }
 
 /** Any lower descriptor. */
@@ -215,6 +234,8 @@ const loadHttp: LowerOpener = async (d, c) =>
   (await import('./http/open.js')).openHttpLower(d as HttpLowerDescriptor, c);
 const loadIdb: UpperOpener = async (d, c) =>
   (await import('./idb/open.js')).openIdbUpper(d as IdbUpperDescriptor, c);
+const loadOpfs: UpperOpener = async (d, c) =>
+  (await import('./opfs/open.js')).openOpfsUpper(d as OpfsUpperDescriptor, c);
 
 // The registries are built on first use, so a bundle that never opens a descriptor drops them
 // (and the dynamic imports of the zip, http and idb openers) with the rest of this module.
@@ -234,6 +255,7 @@ function uppers(): Map<string, UpperOpener> {
   upperKinds ??= new Map<string, UpperOpener>([
     ['memory', () => new MemoryUpper()],
     ['idb', loadIdb],
+    ['opfs', loadOpfs],
   ]);
   return upperKinds;
 }
@@ -243,6 +265,8 @@ export interface BuiltinOpeners {
   zip: LowerOpener<ZipLowerDescriptor>;
   http: LowerOpener<HttpLowerDescriptor>;
   idb: UpperOpener<IdbUpperDescriptor>;
+  /** Optional: a bundle that never opens OPFS uppers may leave it to its loader. */
+  opfs?: UpperOpener<OpfsUpperDescriptor>;
 }
 
 /**
@@ -255,6 +279,7 @@ export function linkBuiltinOpeners(openers: BuiltinOpeners): void {
   if (lower.get('zip') === loadZip) lower.set('zip', openers.zip as LowerOpener);
   if (lower.get('http') === loadHttp) lower.set('http', openers.http as LowerOpener);
   if (upper.get('idb') === loadIdb) upper.set('idb', openers.idb as UpperOpener);
+  if (openers.opfs && upper.get('opfs') === loadOpfs) upper.set('opfs', openers.opfs as UpperOpener);
 }
 
 /**

@@ -18,6 +18,7 @@ export {
   type LowerOpener,
   type MemoryLowerDescriptor,
   type MemoryUpperDescriptor,
+  type OpfsUpperDescriptor,
   openLower,
   openUpper,
   registerLayerType,
