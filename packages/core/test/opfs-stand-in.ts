@@ -65,6 +65,25 @@ export class OpfsStandIn {
   readonly open = new Set<StandInSyncHandle>();
   /** Sync-handle writes done so far (for tests that aim a fault at the n-th write). */
   writes = 0;
+  /**
+   * Steps that change storage (writes, truncates, flushes, moves, removals) done so far; the
+   * process dies at step `dieAt`: a write or truncate there is left unflushed, a flush, move
+   * or removal there does not happen, and every call after it throws until `crash()`.
+   */
+  steps = 0;
+  dieAt: number | undefined;
+  dead = false;
+
+  /** Counts one storage step; throws where the process dies (after `land`, which leaves a write unflushed). */
+  step(land?: () => void): void {
+    if (this.dead) throw domError('InvalidStateError', 'the process is dead');
+    this.steps++;
+    if (this.steps === this.dieAt) {
+      land?.();
+      this.dead = true;
+      throw domError('InvalidStateError', 'the process died here');
+    }
+  }
 
   constructor(options: StandInOptions = {}) {
     this.quota = options.quota ?? Number.POSITIVE_INFINITY;
@@ -121,6 +140,8 @@ export class OpfsStandIn {
     walk(this.root);
     for (const handle of this.open) handle.closed = true;
     this.open.clear();
+    this.dead = false;
+    this.dieAt = undefined;
   }
 }
 
@@ -133,6 +154,7 @@ class StandInDirectory implements OpfsDirectoryHandle {
   ) {}
 
   async getDirectoryHandle(name: string, options: { create?: boolean } = {}): Promise<OpfsDirectoryHandle> {
+    if (this.fs.dead) throw domError('InvalidStateError', 'the process is dead');
     const found = this.node.children.get(name);
     if (found instanceof FileNode) throw domError('TypeMismatchError', `'${name}' is a file`);
     if (found) return new StandInDirectory(this.fs, found, name);
@@ -143,6 +165,7 @@ class StandInDirectory implements OpfsDirectoryHandle {
   }
 
   async getFileHandle(name: string, options: { create?: boolean } = {}): Promise<OpfsFileHandle> {
+    if (this.fs.dead) throw domError('InvalidStateError', 'the process is dead');
     const found = this.node.children.get(name);
     if (found instanceof DirNode) throw domError('TypeMismatchError', `'${name}' is a directory`);
     if (found) return new StandInFile(this.fs, this.node, name);
@@ -160,6 +183,7 @@ class StandInDirectory implements OpfsDirectoryHandle {
     if (found instanceof FileNode && found.lock) {
       throw domError('NoModificationAllowedError', `'${name}' is locked`);
     }
+    this.fs.step();
     this.node.children.delete(name);
   }
 
@@ -194,6 +218,7 @@ class StandInFile implements OpfsFileHandle {
   }
 
   async createSyncAccessHandle(): Promise<OpfsSyncAccessHandle> {
+    if (this.fs.dead) throw domError('InvalidStateError', 'the process is dead');
     const node = this.#node();
     if (node.lock) throw domError('NoModificationAllowedError', `'${this.#name}' is locked`);
     const handle = new StandInSyncHandle(this.fs, node, this.#name);
@@ -231,6 +256,7 @@ class StandInFile implements OpfsFileHandle {
     const there = this.parent.children.get(newName);
     if (there instanceof DirNode) throw domError('InvalidModificationError', `'${newName}' is a directory`);
     if (there?.lock) throw domError('NoModificationAllowedError', `'${newName}' is locked`);
+    this.fs.step();
     this.parent.children.delete(this.#name);
     this.parent.children.set(newName, node);
     this.#name = newName;
@@ -246,6 +272,7 @@ class StandInSyncHandle implements OpfsSyncAccessHandle {
   ) {}
 
   #usable(): void {
+    if (this.fs.dead) throw domError('InvalidStateError', 'the process is dead');
     if (this.closed) throw domError('InvalidStateError', `the access handle of '${this.name}' is closed`);
   }
 
@@ -265,15 +292,23 @@ class StandInSyncHandle implements OpfsSyncAccessHandle {
     if (this.fs.usage() + grows > this.fs.quota) throw domError('QuotaExceededError', 'quota exceeded');
     this.fs.writes++;
     const bytes = buffer.slice();
-    this.node.live = writeAt(this.node.live, at, bytes);
-    this.node.pending.push({ at, bytes });
+    const land = () => {
+      this.node.live = writeAt(this.node.live, at, bytes);
+      this.node.pending.push({ at, bytes });
+    };
+    this.fs.step(land);
+    land();
     return bytes.byteLength;
   }
 
   truncate(size: number): void {
     this.#usable();
-    this.node.live = grow(this.node.live, size);
-    this.node.pending.push({ truncate: size });
+    const land = () => {
+      this.node.live = grow(this.node.live, size);
+      this.node.pending.push({ truncate: size });
+    };
+    this.fs.step(land);
+    land();
   }
 
   getSize(): number {
@@ -283,6 +318,7 @@ class StandInSyncHandle implements OpfsSyncAccessHandle {
 
   flush(): void {
     this.#usable();
+    this.fs.step();
     this.node.durable = this.node.live.slice();
     this.node.pending = [];
   }

@@ -1,3 +1,4 @@
+import { invalidDescriptor } from '../descriptors.js';
 import { FsError, hasCode } from '../errors.js';
 import type { UpperChange, UpperLayer, UpperProblem, UpperSnapshot, UpperUsage } from '../layer.js';
 import { encodeFrame, scanFrames } from './frame.js';
@@ -108,6 +109,11 @@ export class OpfsUpper implements UpperLayer {
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(options: OpfsUpperOptions) {
+    if (typeof options.name !== 'string' || options.name === '') {
+      throw invalidDescriptor(
+        `an OPFS upper needs a \`name\` (a non-empty string), got ${JSON.stringify(options.name)}`,
+      );
+    }
     this.name = options.name;
     this.#root = options.opfs ?? defaultOpfsRoot();
     this.#inlineBelow = options.inlineBelow ?? 16 * 1024;
