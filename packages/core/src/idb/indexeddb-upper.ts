@@ -74,8 +74,8 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * Where the commit mark is kept: the last commit's sequence number and time, outside
    * IndexedDB, so that a database the browser deleted or rolled back is reported
    * (EIO, `cause` a `StoreLossError`) instead of opening empty. Default: the origin's
-   * private file system (`navigator.storage.getDirectory`) where there is one;
-   * `false`: keep no mark (then a lost database opens empty unless `mustExist`).
+   * private file system (`navigator.storage.getDirectory`) where there is one, for the
+   * browser's own IndexedDB (none by default with a `factory` of your own); `false`: keep no mark (then a lost database opens empty unless `mustExist`).
    */
   opfs?: OpfsRoot | false;
   /**
@@ -85,6 +85,16 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * `store-rolled-back`) and creates nothing.
    */
   create?: boolean;
+}
+
+/**
+ * Where the commit mark lives: the option, else the browser's OPFS when the database is the
+ * browser's own (a `factory` of one's own — a test's, a wrapper — names other databases, which
+ * the origin's marks do not describe; give `opfs` with it to keep marks).
+ */
+function markRoot(options: Pick<IndexedDBUpperOptions, 'opfs' | 'factory'>): OpfsRoot | undefined {
+  if (options.opfs === false) return undefined;
+  return options.opfs ?? (options.factory ? undefined : defaultOpfsRoot());
 }
 
 /**
@@ -146,7 +156,7 @@ export class IndexedDBUpper implements UpperLayer {
         : undefined;
     this.#limits = { ...options.journal };
     this.#journal = new Journal(this.#limits);
-    const root = options.opfs === false ? undefined : (options.opfs ?? defaultOpfsRoot());
+    const root = markRoot(options);
     this.#guard = new StoreGuard(root, this.#db.name, options.create === true);
     // The database was deleted under us: what we journaled is gone with it, and must not come back.
     this.#db.onVersionChange = () => {
@@ -175,7 +185,7 @@ export class IndexedDBUpper implements UpperLayer {
   ): Promise<void> {
     await Database.delete(name, options.factory);
     // Deleted on purpose: the next open of this name is a new workspace, not a lost one.
-    const root = options.opfs === false ? undefined : (options.opfs ?? defaultOpfsRoot());
+    const root = markRoot(options);
     await new StoreGuard(root, databaseName(name), false).remove();
   }
 
