@@ -122,7 +122,7 @@ export type StoreLossKind = 'store-lost' | 'store-rolled-back';
  * @example
  * ```ts
  * try {
- *   await Overlay.create({ lowers, upper: new IndexedDBUpper({ name: 'lesson-1' }) });
+ *   await Overlay.create({ lowers: [template], upper: new IndexedDBUpper({ name: 'lesson-1' }) });
  * } catch (error) {
  *   const cause = (error as FsError).cause;
  *   if (cause instanceof StoreLossError) console.log(cause.kind, cause.lastSeq, new Date(cause.lastTimeMs));

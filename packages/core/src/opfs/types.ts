@@ -12,10 +12,11 @@
  *
  * @example
  * ```ts
- * const handle = await file.createSyncAccessHandle();
- * handle.write(new TextEncoder().encode('x'), { at: 0 });
- * handle.flush();
- * handle.close();
+ * const journalFile = await (await opfs()).getFileHandle('journal', { create: true });
+ * const handle = await journalFile.createSyncAccessHandle?.(); // undefined outside a dedicated worker
+ * handle?.write(new TextEncoder().encode('x'), { at: 0 });
+ * handle?.flush();
+ * handle?.close();
  * ```
  */
 export interface OpfsSyncAccessHandle {
@@ -38,9 +39,10 @@ export interface OpfsSyncAccessHandle {
  *
  * @example
  * ```ts
- * const out = await file.createWritable();
- * await out.write(bytes);
- * await out.close(); // the new content replaces the old one at once
+ * const markFile = await (await opfs()).getFileHandle('mark', { create: true });
+ * const out = await markFile.createWritable?.();
+ * await out?.write(new Uint8Array([1, 2, 3]));
+ * await out?.close(); // the new content replaces the old one at once
  * ```
  */
 export interface OpfsWritable {
@@ -57,8 +59,8 @@ export interface OpfsWritable {
  *
  * @example
  * ```ts
- * const file = await dir.getFileHandle('journal', { create: true });
- * const bytes = new Uint8Array(await (await file.getFile()).arrayBuffer());
+ * const journalFile = await (await opfs()).getFileHandle('journal', { create: true });
+ * const bytes = new Uint8Array(await (await journalFile.getFile()).arrayBuffer());
  * ```
  */
 export interface OpfsFileHandle {
@@ -81,8 +83,8 @@ export interface OpfsFileHandle {
  *
  * @example
  * ```ts
- * const dir = await root.getDirectoryHandle('vellum', { create: true });
- * await dir.removeEntry('old', { recursive: true });
+ * const vellumDir = await (await opfs()).getDirectoryHandle('vellum', { create: true });
+ * await vellumDir.removeEntry('old', { recursive: true });
  * ```
  */
 export interface OpfsDirectoryHandle {
