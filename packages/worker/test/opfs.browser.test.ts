@@ -2,7 +2,7 @@
  * The OPFS upper for real: Chromium's origin private file system, `FileSystemSyncAccessHandle`
  * in the engine's dedicated worker (`{ type: 'opfs', name }` through `@vellum/worker`).
  */
-import { OpfsUpper } from '@vellum/core/opfs';
+import { type OpfsDirectoryHandle, OpfsUpper } from '@vellum/core/opfs';
 import { expect, test } from 'vitest';
 import { createOverlayWorker } from '../src/index.js';
 
@@ -40,7 +40,9 @@ test('changes survive closing the worker and reopening the workspace in a new on
   await OpfsUpper.delete(name);
   const root = await navigator.storage.getDirectory();
   const left: string[] = [];
-  for await (const key of (await root.getDirectoryHandle('vellum-opfs')).keys()) left.push(key);
+  // TypeScript's DOM library lacks the async iteration of directories; core's OPFS type has it.
+  const parent = (await root.getDirectoryHandle('vellum-opfs')) as unknown as OpfsDirectoryHandle;
+  for await (const key of parent.keys()) left.push(key);
   expect(left).not.toContain(encodeURIComponent(name));
 });
 
