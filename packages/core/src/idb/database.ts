@@ -89,6 +89,11 @@ export class Database {
     this.#mustExist = true;
   }
 
+  /** The reverse: a missing database is created again (restoring a workspace on purpose). */
+  allowCreate(): void {
+    this.#mustExist = false;
+  }
+
   #open(): Promise<IDBDatabase> {
     if (this.#db) return this.#db;
     const request = this.#factory.open(this.name, VERSION);

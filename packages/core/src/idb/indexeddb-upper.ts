@@ -143,6 +143,8 @@ export class IndexedDBUpper implements UpperLayer {
   readonly #guard: StoreGuard;
   /** Why the last mark could not be written (reported by `check()`), until one is. */
   #markError: unknown;
+  /** The sequence number of the last commit stored (known after `load()`). */
+  #committed = 0;
 
   constructor(options: IndexedDBUpperOptions) {
     this.name = options.name;
@@ -187,6 +189,51 @@ export class IndexedDBUpper implements UpperLayer {
     // Deleted on purpose: the next open of this name is a new workspace, not a lost one.
     const root = markRoot(options);
     await new StoreGuard(root, databaseName(name), false).remove();
+  }
+
+  /**
+   * The sequence number of the last commit the database holds (each operation, write-back
+   * group and `clear()` is one), as of this upper's `load()` and its own commits since.
+   * A mirrored upper compares it with its mirror's.
+   */
+  get committedSeq(): number {
+    return this.#committed;
+  }
+
+  /** True when operations are acknowledged before they are stored (`writeBack`). */
+  get writeBack(): boolean {
+    return this.#group !== undefined;
+  }
+
+  /**
+   * Replaces everything stored with `changes` (a whole state, chunk bytes included), as
+   * commit number `seq`, in one transaction; creates the database if it is gone. For a
+   * mirrored upper's `recover()`: the state comes from the other copy.
+   *
+   * @example
+   * ```ts
+   * await upper.restore([{ op: 'put-meta', meta: { nextIno: 2, lowerIds: [] } }], 12);
+   * ```
+   */
+  async restore(changes: readonly UpperChange[], seq: number): Promise<void> {
+    await this.#mustWrite();
+    await this.#settle();
+    await this.#serial(async () => {
+      // Made again on purpose: a database the browser deleted is created here.
+      this.#db.allowCreate();
+      const timeMs = Date.now();
+      await this.#db.run('readwrite', (store) => {
+        store.clear();
+        applyChanges(store, coalesce(ownChanges(changes)));
+        store.put({ seq, timeMs }, seqKey());
+      });
+      clearTimeout(this.#idle);
+      this.#idle = undefined;
+      this.#journal = new Journal(this.#limits);
+      this.#journal.nextSeq = seq + 1;
+      await this.#markCommitted(seq, timeMs);
+    });
+    this.#channel?.post();
   }
 
   /** True when another tab writes to this workspace and this upper only reads (`whenLocked: 'read-only'`). */
@@ -336,6 +383,7 @@ export class IndexedDBUpper implements UpperLayer {
         return snapshot;
       });
       // A store older than its mark lost acknowledged commits: say so rather than show less.
+      this.#committed = found;
       if (this.#guard.check(found) && !this.#readOnly) await this.#markCommitted(found, foundTimeMs);
       if (this.#guard.active && found > 0) this.#db.requireExisting();
       return snapshot;
@@ -353,6 +401,7 @@ export class IndexedDBUpper implements UpperLayer {
    * fail the commit, which is stored: it is retried with the next commit and reported by `check()`.
    */
   async #markCommitted(seq: number, timeMs: number): Promise<void> {
+    this.#committed = seq;
     try {
       await this.#guard.committed(seq, timeMs);
       this.#markError = undefined;

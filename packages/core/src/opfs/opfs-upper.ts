@@ -99,8 +99,10 @@ export class OpfsUpper implements UpperLayer {
   /** Where the journal's good records end: the next one is appended here. */
   #journalEnd = 0;
   #state = new OpfsState();
-  /** The last commit stored. */
+  /** The last commit stored, as `committedSeq` reports it. */
   #seq = 0;
+  /** The last frame written (journal records and snapshots are numbered in one series). */
+  #n = 0;
   /** Bytes dropped from the journal's tail at open (a record torn by a crash). */
   #tornAtOpen = 0;
   #opened: Promise<void> | undefined;
@@ -186,8 +188,9 @@ export class OpfsUpper implements UpperLayer {
     }
     // A snapshot.new left by a crash during compaction was never swapped in: it is nothing.
     await removeIfThere(dir, SNAPSHOT_NEW);
-    const state = new OpfsState();
+    let state = new OpfsState();
     let seq = 0;
+    let n = 0;
     const snapshotFile = await dir.getFileHandle(SNAPSHOT).catch((error: unknown) => {
       if (isDomError(error, 'NotFoundError')) return undefined;
       throw error;
@@ -200,6 +203,7 @@ export class OpfsUpper implements UpperLayer {
       if (!frame) throw this.#damaged(`the snapshot file is unreadable (${scan.torn} bytes)`);
       const { head, blobAt } = decodePayload<SnapshotHead>(frame.payload);
       seq = head.seq;
+      n = head.n;
       state.meta = head.meta;
       for (const inode of head.inodes) state.inodes.set(inode.ino, inode);
       state.apply(
@@ -219,9 +223,11 @@ export class OpfsUpper implements UpperLayer {
     for (const frame of scan.frames) {
       const { head, blobAt } = decodePayload<RecordHead>(frame.payload);
       // Records the snapshot holds already (a crash between the swap and emptying the journal).
-      if (head.seq <= seq) continue;
+      if (head.n <= n) continue;
+      if (head.replace) state = new OpfsState();
       state.apply(head.changes.map((c) => placeChange(c, frame.at + blobAt)));
       seq = head.seq;
+      n = head.n;
     }
     this.#tornAtOpen = scan.torn;
     if (scan.torn > 0) {
@@ -232,6 +238,7 @@ export class OpfsUpper implements UpperLayer {
     this.#journalEnd = scan.end;
     this.#state = state;
     this.#seq = seq;
+    this.#n = n;
     await this.#dropUnreferencedChunks();
   }
 
@@ -258,35 +265,70 @@ export class OpfsUpper implements UpperLayer {
    */
   async commit(changes: readonly UpperChange[]): Promise<void> {
     await this.#open();
+    await this.#serial(() => this.#append(changes, this.#seq + 1, false));
+  }
+
+  /**
+   * Replaces everything stored with `changes` (a whole state, chunk bytes included) as
+   * commit number `seq`: one journal record that drops the state before it, then a
+   * compaction. For a mirrored upper, whose `recover()` or resync copies the other side.
+   *
+   * @example
+   * ```ts
+   * const upper = new OpfsUpper({ name: 'lesson-1' });
+   * await upper.restore([{ op: 'put-meta', meta: { nextIno: 2, lowerIds: [] } }], 12);
+   * ```
+   */
+  async restore(changes: readonly UpperChange[], seq: number): Promise<void> {
+    await this.#open();
     await this.#serial(async () => {
-      const seq = this.#seq + 1;
-      const staged = await this.#stage(seq, changes);
-      const journal = this.#usable(this.#journal);
-      const frame = encodeFrame(encodePayload(staged.head, staged.blobs));
-      const at = this.#journalEnd;
-      try {
-        journal.write(frame, { at });
-        journal.flush();
-      } catch (error) {
-        this.#cutBack(journal, at);
-        for (const file of staged.files) await removeIfThere(this.#chunkDir, file).catch(() => {});
-        throw error;
-      }
-      this.#journalEnd = at + frame.byteLength;
-      this.#seq = seq;
-      // The blob ends the frame.
-      const blobAt = at + frame.byteLength - blobBytes(staged.blobs);
-      const freed = this.#state.apply(staged.head.changes.map((c) => placeChange(c, blobAt)));
-      // Durable now: files the record replaced are garbage (a crash here leaves them to the next open).
-      for (const file of freed) await removeIfThere(this.#chunkDir, file).catch(() => {});
-      // The operation is stored whatever compaction does: a failed one is tried again later.
-      if (this.#journalEnd >= this.#compactBytes) await this.#compactNow().catch(() => {});
+      await this.#append(changes, seq, true);
+      await this.#compactNow().catch(() => {});
     });
   }
 
+  /** The sequence number of the last commit stored (after `load()`): a mirrored upper compares it. */
+  get committedSeq(): number {
+    return this.#seq;
+  }
+
+  /** One record appended and flushed: a commit, or (`replace`) a whole state. */
+  async #append(changes: readonly UpperChange[], seq: number, replace: boolean): Promise<void> {
+    const n = this.#n + 1;
+    const staged = await this.#stage(n, changes);
+    staged.head.seq = seq;
+    if (replace) staged.head.replace = true;
+    const journal = this.#usable(this.#journal);
+    const frame = encodeFrame(encodePayload(staged.head, staged.blobs));
+    const at = this.#journalEnd;
+    try {
+      journal.write(frame, { at });
+      journal.flush();
+    } catch (error) {
+      this.#cutBack(journal, at);
+      for (const file of staged.files) await removeIfThere(this.#chunkDir, file).catch(() => {});
+      throw error;
+    }
+    this.#journalEnd = at + frame.byteLength;
+    this.#seq = seq;
+    this.#n = n;
+    // The blob ends the frame.
+    const blobAt = at + frame.byteLength - blobBytes(staged.blobs);
+    let freed: string[] = [];
+    if (replace) {
+      freed = [...this.#state.files()];
+      this.#state = new OpfsState();
+    }
+    freed.push(...this.#state.apply(staged.head.changes.map((c) => placeChange(c, blobAt))));
+    // Durable now: files the record replaced are garbage (a crash here leaves them to the next open).
+    for (const file of freed) await removeIfThere(this.#chunkDir, file).catch(() => {});
+    // The operation is stored whatever compaction does: a failed one is tried again later.
+    if (this.#journalEnd >= this.#compactBytes) await this.#compactNow().catch(() => {});
+  }
+
   /** The record of one commit: large chunks written (and flushed) to files, small ones in the blob. */
-  async #stage(seq: number, changes: readonly UpperChange[]): Promise<Staged> {
-    const staged: Staged = { head: { seq, changes: [] }, blobs: [], files: [] };
+  async #stage(n: number, changes: readonly UpperChange[]): Promise<Staged> {
+    const staged: Staged = { head: { n, seq: n, changes: [] }, blobs: [], files: [] };
     let blobAt = 0;
     try {
       for (const c of changes) {
@@ -300,7 +342,7 @@ export class OpfsUpper implements UpperLayer {
           staged.blobs.push(c.data);
           blobAt += c.data.byteLength;
         } else {
-          const file = `${c.ino}.${c.index}.${seq}.${staged.files.length}`;
+          const file = `${c.ino}.${c.index}.${n}.${staged.files.length}`;
           staged.files.push(file);
           await this.#writeChunkFile(file, c.data);
           at = { f: file, n: c.data.byteLength };
@@ -343,9 +385,10 @@ export class OpfsUpper implements UpperLayer {
    * before the move leaves the old snapshot and the journal; after it, the journal's
    * records are ones the new snapshot holds (skipped by their sequence numbers).
    */
-  async #compactNow(seq = this.#seq, state = this.#state): Promise<void> {
+  async #compactNow(seq = this.#seq, state = this.#state, n = this.#n): Promise<void> {
     const dir = this.#usable(this.#dir);
     const head: SnapshotHead = {
+      n,
       seq,
       meta: state.meta,
       inodes: [...state.inodes.values()],
@@ -446,11 +489,13 @@ export class OpfsUpper implements UpperLayer {
     await this.#open();
     await this.#serial(async () => {
       const seq = this.#seq + 1;
+      const n = this.#n + 1;
       const empty = new OpfsState();
-      await this.#compactNow(seq, empty);
+      await this.#compactNow(seq, empty, n);
       const files = this.#state.files();
       this.#state = empty;
       this.#seq = seq;
+      this.#n = n;
       for (const file of files) await removeIfThere(this.#chunkDir, file).catch(() => {});
     });
   }

@@ -23,14 +23,20 @@ export type RecordChange =
 
 /** One commit. */
 export interface RecordHead {
-  /** The commit's sequence number (replay skips those a snapshot already holds). */
+  /** The frame's number, one more than the last: replay skips those a snapshot already holds. */
+  n: number;
+  /** The commit's sequence number as the upper reports it (`committedSeq`; `restore` sets it). */
   seq: number;
+  /** The state before this record is dropped: the record is a whole state (`restore`). */
+  replace?: boolean;
   changes: RecordChange[];
 }
 
 /** The whole state at one commit. */
 export interface SnapshotHead {
-  /** The last commit the snapshot holds. */
+  /** The last frame the snapshot holds. */
+  n: number;
+  /** The last commit's sequence number. */
   seq: number;
   meta: UpperMeta | undefined;
   inodes: UpperInode[];
