@@ -136,14 +136,15 @@ export class StoreLossError extends Error {
   readonly store: string;
   /** The last commit the mark knows of. */
   readonly lastSeq: number;
-  /** When that commit was made (ms since the epoch). */
+  /** When that commit was made (ms since the epoch; NaN when only its number is known). */
   readonly lastTimeMs: number;
   /** The last commit the store holds (0: none). */
   readonly foundSeq: number;
 
   /** Says what was lost, naming the last known commit and its time. */
   constructor(kind: StoreLossKind, store: string, last: { seq: number; timeMs: number }, foundSeq: number) {
-    const when = new Date(last.timeMs).toISOString();
+    // A mirror knows the last commit's number but not always its time.
+    const when = Number.isFinite(last.timeMs) ? new Date(last.timeMs).toISOString() : 'an unknown time';
     const what =
       kind === 'store-lost'
         ? `is gone (missing or empty)`

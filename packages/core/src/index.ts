@@ -47,6 +47,13 @@ export type {
 } from './layer.js';
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
+export {
+  isStoreLoss,
+  MirroredUpper,
+  type Recovery,
+  type ReplicaUpper,
+  wholeState,
+} from './mirrored-upper.js';
 export type {
   OpfsDirectoryHandle,
   OpfsFileHandle,
