@@ -129,6 +129,28 @@ export interface MemoryUpperDescriptor {
 export interface IdbUpperDescriptor extends Omit<IndexedDBUpperOptions, NotData> {
   /** Names the kind. */
   type: 'idb';
+  /**
+   * Keeps a second copy of every operation in an OPFS upper (a `MirroredUpper`; the engine's
+   * worker only): `true`, or the mirror's workspace name (default `idb-mirror:<name>`) and
+   * whether a database the browser lost is rebuilt from the mirror at open (`recover`; else
+   * the open fails with EIO `store-lost` and the caller decides).
+   */
+  mirror?: true | IdbMirrorOptions;
+}
+
+/**
+ * The OPFS mirror of an IndexedDB upper descriptor (`mirror` of {@link IdbUpperDescriptor}).
+ *
+ * @example
+ * ```ts
+ * const upper: IdbUpperDescriptor = { type: 'idb', name: 'lesson-1', mirror: { recover: true } };
+ * ```
+ */
+export interface IdbMirrorOptions {
+  /** The mirror's OPFS workspace (default `idb-mirror:<name>`). */
+  name?: string;
+  /** Rebuild a lost database from the mirror at open, instead of failing with `store-lost`. */
+  recover?: boolean;
 }
 
 /**

@@ -90,7 +90,13 @@ export class MirroredUpper implements UpperLayer {
   /** Whether the last load rebuilt the mirror from the primary. */
   #resynced = false;
 
-  constructor(primary: ReplicaUpper, mirror: ReplicaUpper) {
+  /** Whether `load()` rebuilds a lost primary from the mirror by itself. */
+  readonly #recover: boolean;
+  #recovered: Recovery | undefined;
+
+  /** `options.recover`: a lost primary is rebuilt from the mirror at `load()` instead of failing it. */
+  constructor(primary: ReplicaUpper, mirror: ReplicaUpper, options: { recover?: boolean } = {}) {
+    this.#recover = options.recover === true;
     if (primary.writeBack || mirror.writeBack) {
       throw new FsError('EINVAL', 'open', undefined, undefined, {
         cause: new Error(
@@ -107,8 +113,24 @@ export class MirroredUpper implements UpperLayer {
     return this.#resynced;
   }
 
+  /** What the last `load()` recovered (with `recover: true`), if it had to. */
+  get recovered(): Recovery | undefined {
+    return this.#recovered;
+  }
+
   /** The primary's records; the mirror checked against it, and rebuilt from it if it differs. */
   async load(): Promise<UpperSnapshot> {
+    this.#recovered = undefined;
+    try {
+      return await this.#load();
+    } catch (error) {
+      if (!this.#recover || !isStoreLoss(error)) throw error;
+      this.#recovered = await this.recover();
+      return this.#load();
+    }
+  }
+
+  async #load(): Promise<UpperSnapshot> {
     const snapshot = await this.primary.load();
     await this.mirror.load();
     this.#resynced = false;

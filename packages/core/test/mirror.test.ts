@@ -17,6 +17,7 @@ import {
   MemoryLayer,
   MirroredUpper,
   Overlay,
+  openUpper,
   type StoreLossError,
   type Tree,
 } from '../src/index.js';
@@ -121,6 +122,30 @@ describe('MirroredUpper', () => {
     await lossOf(open(lost));
     await lost.recover();
     expect(await (await open(lost)).readdir('/')).toEqual(['a.txt', 'b.txt', 'base.txt']);
+  });
+
+  it("a descriptor { type: 'idb', name, mirror } opens a mirrored upper; with recover: true a lost database is rebuilt at open", async () => {
+    const factory = new IDBFactory();
+    const opfs = new OpfsStandIn();
+    const context = { indexedDB: factory, opfs: opfs.getDirectory };
+    const first = await openUpper({ type: 'idb', name: 'w', mirror: true }, context);
+    expect(first).toBeInstanceOf(MirroredUpper);
+    const ov = await Overlay.create({ lowers: [lower()], upper: first });
+    await ov.writeFile('/a.txt', 'a');
+    await ov.close();
+    await wipe(factory);
+    // Without recover the caller is told; with it the open rebuilds the database from the mirror.
+    const told = await openUpper({ type: 'idb', name: 'w', mirror: true }, context);
+    await lossOf(Overlay.create({ lowers: [lower()], upper: told }));
+    await told.close?.();
+    const healing = (await openUpper(
+      { type: 'idb', name: 'w', mirror: { recover: true } },
+      context,
+    )) as MirroredUpper;
+    const healed = await Overlay.create({ lowers: [lower()], upper: healing });
+    expect(healing.recovered).toMatchObject({ seq: 1 });
+    expect(await healed.readFile('/a.txt', 'utf8')).toBe('a');
+    await healed.close();
   });
 
   it('refuses sides that acknowledge before storing (write-back)', () => {
