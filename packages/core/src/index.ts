@@ -9,6 +9,7 @@ export type { WriteData } from './bytes.js';
 export type { Change, Origin } from './changes.js';
 export {
   type HttpLowerDescriptor,
+  type IdbMirrorOptions,
   type IdbUpperDescriptor,
   isLayerDescriptor,
   type LayerDescriptor,

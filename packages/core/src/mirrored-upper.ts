@@ -231,7 +231,17 @@ export class MirroredUpper implements UpperLayer {
   }
 }
 
-/** True for the EIO a lost or rolled-back store fails to open with (what `recover()` answers). */
+/**
+ * True for the EIO a lost or rolled-back store fails to open with (what `recover()` answers).
+ *
+ * @example
+ * ```ts
+ * const opened = await Overlay.create({ lowers: [template], upper }).catch((error: unknown) => {
+ *   if (isStoreLoss(error)) console.warn('the browser lost this workspace:', (error as FsError).cause);
+ *   throw error;
+ * });
+ * ```
+ */
 export function isStoreLoss(error: unknown): boolean {
   return hasCode(error, 'EIO') && (error as { cause?: unknown }).cause instanceof StoreLossError;
 }

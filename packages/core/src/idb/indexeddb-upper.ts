@@ -212,7 +212,8 @@ export class IndexedDBUpper implements UpperLayer {
    *
    * @example
    * ```ts
-   * await upper.restore([{ op: 'put-meta', meta: { nextIno: 2, lowerIds: [] } }], 12);
+   * const idb = new IndexedDBUpper({ name: 'lesson-1' });
+   * await idb.restore([{ op: 'put-meta', meta: { nextIno: 2, lowerIds: [] } }], 12);
    * ```
    */
   async restore(changes: readonly UpperChange[], seq: number): Promise<void> {
