@@ -19,10 +19,11 @@ import { opAt } from './ops.js';
 /** Which upper a workspace of the worker uses. */
 export type WorkerKind = 'opfs' | 'mirrored';
 
-/** What the page asks. */
+/** What the page asks; `acked`: the test has heard of the last acknowledged operation. */
 export type WorkerRequest =
   | { type: 'run'; kind: WorkerKind; name: string; from: number }
-  | { type: 'inspect'; kind: WorkerKind; name: string };
+  | { type: 'inspect'; kind: WorkerKind; name: string }
+  | { type: 'acked' };
 
 /** What the worker answers: acks while running, one reply to an inspect. */
 export type WorkerReply =
@@ -46,8 +47,26 @@ function upperOf(kind: WorkerKind, name: string): UpperLayer {
 
 const post = (reply: WorkerReply) => self.postMessage(reply);
 
+/** Resolves the wait for the test to hear of an acknowledged operation. */
+let heard: (() => void) | undefined;
+
+/**
+ * Reports operation `i` as acknowledged and waits until the test has it, as the page does
+ * (`await window.ack(i)`): a kill then finds at most one operation stored beyond the last
+ * one the test heard of, never acknowledgements lost in transit.
+ */
+const acknowledge = (i: number) =>
+  new Promise<void>((resolve) => {
+    heard = resolve;
+    post({ type: 'ack', i });
+  });
+
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
+  if (request.type === 'acked') {
+    heard?.();
+    return;
+  }
   try {
     const upper = upperOf(request.kind, request.name);
     if (request.type === 'run') {
@@ -57,7 +76,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         if (op.kind === 'write') await ov.writeFile(op.path, op.data);
         else if (op.kind === 'rename') await ov.rename(op.from, op.to);
         else await ov.unlink(op.path);
-        post({ type: 'ack', i });
+        await acknowledge(i);
       }
     }
     let loss: string | undefined;

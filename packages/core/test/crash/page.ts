@@ -40,13 +40,16 @@ const open = (name: string) => Overlay.create({ lowers: lowers(), upper: new Ind
 const databases = async () => (await indexedDB.databases()).map((d) => d.name ?? '');
 
 /** One worker per request (a run never ends; an inspect answers once). */
-function inWorker(request: WorkerRequest, onAck?: (i: number) => void): Promise<Inspected> {
+function inWorker(request: WorkerRequest, onAck?: (i: number) => Promise<void>): Promise<Inspected> {
   const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module' });
   return new Promise<Inspected>((resolve, reject) => {
     worker.onmessage = async (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
-      if (reply.type === 'ack') onAck?.(reply.i);
-      else if (reply.type === 'failed') reject(new Error(reply.error));
+      if (reply.type === 'ack') {
+        // The worker goes on only once the test has heard of it (see engine-worker.ts).
+        await onAck?.(reply.i);
+        worker.postMessage({ type: 'acked' } satisfies WorkerRequest);
+      } else if (reply.type === 'failed') reject(new Error(reply.error));
       else resolve({ ...reply, databases: await databases() });
     };
     worker.onerror = (event) => reject(new Error(`the engine worker failed: ${event.message}`));
@@ -85,7 +88,7 @@ window.crashPage = {
     return { files, problems: problems.map((p) => `${p.kind}: ${p.message}`), databases: await databases() };
   },
   runInWorker(kind, name, from) {
-    return inWorker({ type: 'run', kind, name, from }, (i) => void window.ack(i)) as Promise<never>;
+    return inWorker({ type: 'run', kind, name, from }, (i) => window.ack(i)) as Promise<never>;
   },
   inspectInWorker(kind, name) {
     return inWorker({ type: 'inspect', kind, name });
