@@ -97,6 +97,7 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     await ov.writeFile('/b.txt', 'b');
     const before = Date.now();
     await ov.mkdir('/d');
+    await ov.sync(); // the marks of what is stored are written
     const mark = await markOf(opfs);
     expect(mark?.seq).toBe(3);
     expect(mark?.timeMs).toBeGreaterThanOrEqual(before - 5);
@@ -104,6 +105,7 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     const again = await open();
     expect(await again.readdir('/')).toEqual(['a.txt', 'b.txt', 'base.txt', 'd']);
     await again.writeFile('/c.txt', 'c');
+    await again.sync();
     expect((await markOf(opfs))?.seq).toBe(4);
     await again.close();
   });
@@ -159,6 +161,7 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     await ov.writeFile('/a.txt', 'a');
     await ov.writeFile('/big.bin', new Uint8Array(100_000)); // direct: keyed at once, journal folded
     const afterBig = await image(factory);
+    await ov.sync();
     expect((await markOf(opfs))?.seq).toBe(2);
     await ov.writeFile('/b.txt', 'b');
     await ov.close(); // folds: no journal left, only the ['q'] record says how far the store got
@@ -167,8 +170,10 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
 
     const again = await open();
     await again.writeFile('/c.txt', 'c');
+    await again.sync();
     expect((await markOf(opfs))?.seq).toBe(4);
     await again.reset(); // clear() is a commit of its own
+    await again.sync();
     expect((await markOf(opfs))?.seq).toBe(5);
     await again.close();
     const cleared = await open();
@@ -191,6 +196,7 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     const fresh = await open({ create: true });
     expect(await fresh.readdir('/')).toEqual(['base.txt']);
     await fresh.writeFile('/new.txt', 'n');
+    await fresh.sync();
     expect((await markOf(opfs))?.seq).toBe(1);
     await fresh.close();
     const again = await open();
@@ -208,6 +214,7 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     await restore(factory, old);
     const kept = await open({ create: true });
     expect(await kept.readdir('/')).toEqual(['a.txt', 'base.txt']);
+    await kept.sync();
     expect((await markOf(opfs))?.seq).toBe(1);
     await kept.close();
     await (await open()).close();
@@ -292,6 +299,21 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     await ov.writeFile('/c.txt', 'c');
     expect((await ov.fsck()).problems).toEqual([]);
     expect((await markOf(opfs))?.seq).toBe(3);
+    await ov.close();
+  });
+
+  it('strictMark: each operation resolves only once its mark is written', async () => {
+    const { open, opfs } = world();
+    const ov = await open({ strictMark: true });
+    let marksWritten = 0;
+    opfs.failWrites = (file) => {
+      if (file.startsWith('idb')) marksWritten++;
+    };
+    await ov.writeFile('/a.txt', 'a');
+    expect(marksWritten).toBe(1);
+    expect((await markOf(opfs))?.seq).toBe(1);
+    await ov.writeFile('/b.txt', 'b');
+    expect(marksWritten).toBe(2);
     await ov.close();
   });
 

@@ -15,8 +15,15 @@ export class StoreGuard {
   readonly #store: string;
   /** A missing or older store is accepted (and the mark moved to it) instead of failing. */
   readonly #create: boolean;
-  /** The mark as last read or written. */
+  /** The newest mark: what the store is known to hold (written, or about to be). */
   #mark: CommitMark | undefined;
+  /** The mark on disk, as last read or written. */
+  #written: CommitMark | undefined;
+  /** The next mark to write, and the writer in flight: marks are written one at a time, the newest wins. */
+  #pending: CommitMark | undefined;
+  #writing: Promise<void> | undefined;
+  /** Why the last mark write failed, until one succeeds. */
+  error: unknown;
 
   constructor(root: OpfsRoot | undefined, store: string, create: boolean) {
     // 'idb:' keeps the names of IndexedDB stores' marks apart from other uppers' marks.
@@ -36,7 +43,9 @@ export class StoreGuard {
    */
   async begin(): Promise<boolean> {
     if (!this.#marks) return false;
+    await this.#writing;
     this.#mark = await this.#marks.read();
+    this.#written = this.#mark;
     return !this.#create && (this.#mark?.seq ?? 0) > 0;
   }
 
@@ -63,18 +72,49 @@ export class StoreGuard {
     return found > 0 && (mark === undefined || mark.seq !== found);
   }
 
-  /** Moves the mark to commit `seq` (after the store committed it, before it is acknowledged). */
-  async committed(seq: number, timeMs: number): Promise<void> {
+  /**
+   * Moves the mark to commit `seq` (after the store committed it). The write is started and
+   * not awaited: `settled()` waits for it. Commits faster than the writes coalesce (the newest
+   * mark is written next); a mark is never written for a commit the store does not hold.
+   */
+  committed(seq: number, timeMs: number): void {
     if (!this.#marks) return;
-    const mark = { seq, timeMs };
-    if (this.#mark && seq < this.#mark.seq) await this.#marks.reset(mark);
-    else await this.#marks.write(mark);
-    this.#mark = mark;
+    this.#mark = { seq, timeMs };
+    this.#pending = this.#mark;
+    this.#writing ??= this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    const marks = this.#marks;
+    try {
+      while (marks && this.#pending) {
+        const mark = this.#pending;
+        this.#pending = undefined;
+        try {
+          // Moving back (create: true over an older store) rewrites both slots; forward, one.
+          if (this.#written && mark.seq < this.#written.seq) await marks.reset(mark);
+          else await marks.write(mark);
+          this.#written = mark;
+          this.error = undefined;
+        } catch (error) {
+          this.error = error;
+        }
+      }
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+
+  /** Resolves once every mark given to `committed` is written (or failed: see `error`). */
+  async settled(): Promise<void> {
+    while (this.#writing) await this.#writing;
   }
 
   /** Forgets the mark: the workspace was deleted on purpose. */
   async remove(): Promise<void> {
+    await this.settled();
     this.#mark = undefined;
+    this.#written = undefined;
     await this.#marks?.remove();
   }
 }

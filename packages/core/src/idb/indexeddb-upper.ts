@@ -85,6 +85,15 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * `store-rolled-back`) and creates nothing.
    */
   create?: boolean;
+  /**
+   * Each operation resolves only once its commit mark is written too (default: the mark is
+   * written right after, without holding the operation up; `sync()` and `close()` wait for
+   * it). In a page a mark costs a file swap (`createWritable`), several milliseconds; with the
+   * default a rollback of the last few milliseconds of commits before a crash can go
+   * unreported (the mark had not caught up); a lost or emptied database is reported once the
+   * workspace's first mark is written.
+   */
+  strictMark?: boolean;
 }
 
 /**
@@ -141,8 +150,8 @@ export class IndexedDBUpper implements UpperLayer {
   #lastCommit = 0;
   /** The commit mark outside the database, checked at load and moved after each commit. */
   readonly #guard: StoreGuard;
-  /** Why the last mark could not be written (reported by `check()`), until one is. */
-  #markError: unknown;
+  /** Whether each commit waits for its mark to be written before it resolves. */
+  readonly #strictMark: boolean;
   /** The sequence number of the last commit stored (known after `load()`). */
   #committed = 0;
 
@@ -160,6 +169,7 @@ export class IndexedDBUpper implements UpperLayer {
     this.#journal = new Journal(this.#limits);
     const root = markRoot(options);
     this.#guard = new StoreGuard(root, this.#db.name, options.create === true);
+    this.#strictMark = options.strictMark === true;
     // The database was deleted under us: what we journaled is gone with it, and must not come back.
     this.#db.onVersionChange = () => {
       clearTimeout(this.#idle);
@@ -233,6 +243,7 @@ export class IndexedDBUpper implements UpperLayer {
       this.#journal = new Journal(this.#limits);
       this.#journal.nextSeq = seq + 1;
       await this.#markCommitted(seq, timeMs);
+      await this.#guard.settled();
     });
     this.#channel?.post();
   }
@@ -403,12 +414,8 @@ export class IndexedDBUpper implements UpperLayer {
    */
   async #markCommitted(seq: number, timeMs: number): Promise<void> {
     this.#committed = seq;
-    try {
-      await this.#guard.committed(seq, timeMs);
-      this.#markError = undefined;
-    } catch (error) {
-      this.#markError = error;
-    }
+    this.#guard.committed(seq, timeMs);
+    if (this.#strictMark) await this.#guard.settled();
     if (this.#guard.active) this.#db.requireExisting();
   }
 
@@ -625,20 +632,24 @@ export class IndexedDBUpper implements UpperLayer {
    * resolves and `sync()` has nothing to wait for.
    */
   async sync(): Promise<void> {
-    if (!this.#group) return;
-    await this.#group.flushed();
-    const failure = this.#group.failure;
-    if (failure) throw failure.error;
+    if (this.#group) {
+      await this.#group.flushed();
+      const failure = this.#group.failure;
+      if (failure) throw failure.error;
+    }
+    // The commit marks of what is stored are written too (see `strictMark`).
+    await this.#guard.settled();
   }
 
   /** Storage-level consistency: record shapes, and a length record for every chunk. */
   async check(): Promise<UpperProblem[]> {
     await this.#settle();
     const problems = await this.#serial(() => this.#run('readonly', (store) => checkStore(store)));
-    if (this.#markError !== undefined) {
+    await this.#guard.settled();
+    if (this.#guard.error !== undefined) {
       problems.push({
         kind: 'commit-mark',
-        message: `the commit mark (outside IndexedDB) could not be written: ${String(this.#markError)}; a loss of the last commits would go unseen`,
+        message: `the commit mark (outside IndexedDB) could not be written: ${String(this.#guard.error)}; a loss of the last commits would go unseen`,
       });
     }
     return problems;
@@ -654,6 +665,7 @@ export class IndexedDBUpper implements UpperLayer {
     // Only a writer folds (#compact checks): one that never loaded has no journal to fold.
     await this.#compact().catch(() => {});
     await this.#chain;
+    await this.#guard.settled();
     clearTimeout(this.#idle);
     this.#idle = undefined;
     await this.#db.close();
