@@ -107,11 +107,23 @@ export class CommitMarkFile {
 
   /** The mark, or undefined when none was written (a new workspace, or one made before marks). */
   async read(): Promise<CommitMark | undefined> {
-    const handle = await this.#handle(false);
-    if (!handle) return undefined;
-    const mark = decodeMark(new Uint8Array(await (await handle.getFile()).arrayBuffer()));
-    this.#last = mark;
-    return mark;
+    // A writer in another upper swaps the file in whole (createWritable): for a moment the
+    // name may lead nowhere, or a snapshot taken may no longer be readable. Asked again, it
+    // gives the old content or the new.
+    for (let attempt = 0; ; attempt++) {
+      const handle = await this.#handle(false);
+      if (!handle) return undefined;
+      try {
+        const mark = decodeMark(new Uint8Array(await (await handle.getFile()).arrayBuffer()));
+        this.#last = mark;
+        return mark;
+      } catch (error) {
+        // The file read was swapped out under the read (its snapshot is stale): read again.
+        const swapped = isDomError(error, 'NotFoundError') || isDomError(error, 'NotReadableError');
+        if (!swapped || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
   }
 
   /** Records `mark` durably (resolves once flushed or swapped in). */
