@@ -1,5 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { stopServiceWorkers } from './packages/preview/test/browser-commands.js';
 import { CHROMIUM_ARGS, locateBrowser } from './scripts/find-browser.mjs';
 import { SOURCE_NODE_FLAG, sourceResolve } from './scripts/source-condition.mjs';
 
@@ -49,6 +50,7 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS } }),
             instances: [{ browser: 'chromium' }],
+            commands: { stopServiceWorkers },
           },
         },
       },

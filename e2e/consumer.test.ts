@@ -150,6 +150,8 @@ beforeAll(() => {
   for (const file of ['app.mjs', 'consumer.ts', 'consumer-zenfs.ts', 'consumer-browser.ts'])
     copyFileSync(join(fixtures, file), join(app, file));
   cpSync(join(fixtures, 'web'), app, { recursive: true });
+  // The playground page of @vellum/preview: an app of its own (its Vite config builds the Service Worker), inside the app's folder so it finds the installed packages.
+  cpSync(join(fixtures, 'preview'), join(app, 'preview'), { recursive: true });
   // A real directory for the CLI and for the browser apps' zip lower.
   const tree = join(work, 'tree');
   mkdirSync(join(tree, 'sub'), { recursive: true });
@@ -221,7 +223,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(bad.status).toBe(2);
   });
 
-  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs', () => {
+  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, a directory lower', () => {
     const out = timed('node app.mjs', () =>
       ok(process.execPath, ['app.mjs', join(work, 'manifest')], { cwd: app, timeout: 120_000 }),
     );
@@ -232,6 +234,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
       'ok core-idb',
       'ok worker-threads',
       'ok zenfs',
+      'ok node-dir',
     ]);
   });
 
@@ -291,7 +294,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(out).toMatch(new RegExp(`\\[api\\] ${reports.length} reports unchanged`));
   });
 
-  it('pnpm -r publish --dry-run publishes the five packages, and only them', () => {
+  it('pnpm -r publish --dry-run publishes the packages of PACKAGES, and only them', () => {
     const out = timed('publish --dry-run', () =>
       ok('npx', [...PNPM, '-r', 'publish', '--dry-run', '--no-git-checks'], { cwd: root }),
     );
@@ -439,6 +442,44 @@ describe('browser apps over the installed packages, in Chromium', () => {
       await timed(`${label} app in chromium`, () => driveServed(out));
     },
   );
+
+  it('@vellum/preview: the Service Worker built by a Vite app from the tarball serves the overlay to an iframe; an edit shows after a reload', async () => {
+    const dir = join(app, 'preview');
+    const out = join(dir, 'dist');
+    timed('preview build', () =>
+      ok(process.execPath, [join(app, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', out], {
+        cwd: dir,
+      }),
+    );
+    expect(existsSync(join(out, 'sw.js'))).toBe(true);
+    const server = await serveDirectory(out);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${server.origin}/`);
+      await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+      const frame = page.frameLocator('#preview');
+      await frame.locator('#out').waitFor({ timeout: 15_000 });
+      expect(await frame.locator('#out').textContent()).toBe('served to the preview');
+      await page.evaluate(() =>
+        (window as unknown as { vellum: { write(p: string, t: string): Promise<void> } }).vellum.write(
+          '/greet.ts',
+          "export const greet = (who: string): string => 'edited for the ' + who;\n",
+        ),
+      );
+      await page.evaluate(() =>
+        (document.getElementById('preview') as HTMLIFrameElement).contentWindow?.location.reload(),
+      );
+      await expect
+        .poll(() => frame.locator('#out').textContent(), { timeout: 15_000 })
+        .toBe('edited for the preview');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
 
   /** Runs `use` on the app's own Vite dev server (`vite`: 8, `vite7`: 7), as `vite` would start it. */
   async function viteDev(

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STACK } from '../apps/ide/sample-layers-plugin.js';
 import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
 import {
   answerDialog,
@@ -266,7 +267,7 @@ describe('issue 22: no data loss in the IDE', () => {
     const imported = (text: string) =>
       zipLayerBytes([{ path: '/README.md', kind: 'file', data: text }], Date.UTC(2025, 2, 1));
     await importZip(page, imported('# README of the imported zip\n'));
-    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await page.waitForSelector(`body[data-ready="true"][data-lowers="${STACK.length + 1}"]`);
     await page.waitForSelector('.editor[data-path="/README.md"]');
     await expect(editorText(page)).resolves.toContain('my unsaved line');
 
@@ -292,7 +293,7 @@ describe('issue 22: no data loss in the IDE', () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nmine wins\n');
     await importZip(page, imported('# README of the second zip\n'));
-    await page.waitForSelector('body[data-ready="true"][data-lowers="4"]');
+    await page.waitForSelector(`body[data-ready="true"][data-lowers="${STACK.length + 2}"]`);
     await page.waitForSelector('.editor[data-path="/README.md"]');
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+s');

@@ -12,7 +12,7 @@ import { unzipSync } from 'fflate';
 import type { Page, Response, Route } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRange } from '../apps/ide/sample-layers-plugin.js';
+import { parseRange, STACK } from '../apps/ide/sample-layers-plugin.js';
 import { zipLayerBytes } from '../apps/ide/src/layers/sources.js';
 import { lessonLayer } from '../apps/ide/src/sample/lesson.js';
 import { baseName, parentOf } from '../apps/ide/src/ui/tree-model.js';
@@ -268,7 +268,7 @@ describe('demo IDE', () => {
       Date.UTC(2025, 2, 1),
     );
     await importZip(page, zip);
-    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await page.waitForSelector(`body[data-ready="true"][data-lowers="${STACK.length + 1}"]`);
     await expect(row(page, '/IMPORTED.md').textContent()).resolves.toContain('L0 extra');
     await expect(row(page, '/README.md').textContent()).resolves.toContain('L0 extra');
     await expect(row(page, '/package.json').textContent()).resolves.toContain('L2 base');
@@ -311,7 +311,7 @@ describe('demo IDE', () => {
         Date.UTC(2025, 2, 1),
       ),
     );
-    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await page.waitForSelector(`body[data-ready="true"][data-lowers="${STACK.length + 1}"]`);
     await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe('ephemeral');
     // The same changes, and the same tree apart from what the zip adds: the upper still wins.
     await expect(inspect.changes()).resolves.toEqual(changes);
@@ -587,7 +587,7 @@ describe('persistent workspaces', () => {
       zipLayerBytes([{ path: '/IMPORTED.md', kind: 'file', data: 'imported\n' }], Date.UTC(2025, 2, 1)),
     );
     // The IndexedDB upper was closed and opened again (its writer lock released in between).
-    await page.waitForSelector('body[data-ready="true"][data-lowers="3"]');
+    await page.waitForSelector(`body[data-ready="true"][data-lowers="${STACK.length + 1}"]`);
     await expect(page.evaluate(() => document.body.dataset.workspace)).resolves.toBe(id);
     await expect(row(page, '/IMPORTED.md').textContent()).resolves.toContain('L0 extra');
     await expect(inspect.read('workspace', '/src/app.ts')).resolves.toContain('kept in IndexedDB');

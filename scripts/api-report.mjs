@@ -23,7 +23,10 @@ export const ENTRIES = [
   ['worker', 'worker', 'dist/index.d.ts'],
   ['worker', 'worker-server', 'dist/server/index.d.ts'],
   ['zenfs', 'zenfs', 'dist/index.d.ts'],
+  ['preview', 'preview', 'dist/index.d.ts'],
+  ['preview', 'preview-service-worker', 'dist/service-worker.d.ts'],
   ['cli', 'cli', 'dist/main.d.ts'],
+  ['node', 'node', 'dist/index.d.ts'],
 ];
 
 const update = process.argv.includes('--update');

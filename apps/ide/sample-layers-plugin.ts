@@ -30,6 +30,14 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Plugin } from 'vite';
+import {
+  nodeModulesLayer,
+  PREVIEW_HOST,
+  PREVIEW_ORIGIN_PATH,
+  PREVIEW_SW,
+  previewFiles,
+  startPreviewOrigin,
+} from './preview-assets.js';
 import type { SourceEntry } from './src/sample/entries.js';
 import { lessonLayer } from './src/sample/lesson.js';
 import { sampleProject } from './src/sample/project.js';
@@ -39,10 +47,11 @@ const run = promisify(execFile);
 /** Fixed so that rebuilding gives the same bytes and the same layer ids (whole seconds: zip times). */
 const RELEASED = Date.UTC(2025, 0, 1);
 
-/** The stack the page mounts, topmost first (like `lowerdir=`). */
-export const STACK: readonly { name: string; make: () => SourceEntry[] }[] = [
+/** The stack the page mounts, topmost first (like `lowerdir=`): node_modules is a layer of its own, under the lesson. */
+export const STACK: readonly { name: string; make: () => SourceEntry[] | Promise<SourceEntry[]> }[] = [
   { name: 'lesson', make: lessonLayer },
   { name: 'base', make: sampleProject },
+  { name: 'node_modules', make: nodeModulesLayer },
 ];
 
 interface Asset {
@@ -137,13 +146,14 @@ export async function packLayer(entries: readonly SourceEntry[]): Promise<Uint8A
 
 async function buildAssets(): Promise<Map<string, Asset>> {
   const files = new Map<string, Asset>();
-  const zips = await Promise.all(STACK.map((layer) => packLayer(layer.make())));
+  const zips = await Promise.all(STACK.map(async (layer) => packLayer(await layer.make())));
   for (const [i, layer] of STACK.entries())
     files.set(`layers/${layer.name}.zip`, { body: zips[i] as Uint8Array, type: 'application/zip' });
   files.set('layers/stack.json', {
     body: new TextEncoder().encode(JSON.stringify({ lowers: STACK.map((l) => l.name) })),
     type: 'application/json',
   });
+  for (const [path, file] of await previewFiles()) files.set(path, file);
   return files;
 }
 
@@ -208,15 +218,47 @@ export function sampleLayers(): Plugin {
     assets ??= buildAssets();
     return assets;
   };
+  /**
+   * Starts the preview origin beside a dev or preview server, and answers the IDE's question
+   * where it is (with the host name the IDE was loaded from: same site).
+   */
+  const withPreviewOrigin = (
+    server: {
+      httpServer: import('node:http').Server | null;
+      middlewares: {
+        use: (
+          fn: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
+        ) => void;
+      };
+    },
+    host: string,
+  ): void => {
+    const started = startPreviewOrigin(host, get);
+    server.httpServer?.once('close', () => void started.then((s) => s.close()));
+    server.middlewares.use((req, res, next) => {
+      if ((req.url ?? '').split('?')[0] !== `/${PREVIEW_ORIGIN_PATH}`) return next();
+      started.then(
+        ({ port }) => {
+          const hostname = new URL(`http://${req.headers.host ?? host}`).hostname;
+          res.setHeader('Content-Type', 'application/json');
+          res.setHeader('Cache-Control', 'no-store');
+          res.end(JSON.stringify({ origin: `http://${hostname}:${port}` }));
+        },
+        (error: unknown) => next(error),
+      );
+    });
+  };
   return {
     name: 'vellum-sample-layers',
     async buildStart() {
       await ensureWasm();
     },
     configureServer(server) {
+      withPreviewOrigin(server as never, String(server.config.server.host ?? '127.0.0.1'));
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split('?')[0]?.replace(/^\//, '') ?? '';
-        if (!path.startsWith('layers/')) return next();
+        if (!path.startsWith('layers/') && !path.startsWith(PREVIEW_HOST) && path !== PREVIEW_SW)
+          return next();
         get().then(
           (files) => {
             const file = files.get(path);
@@ -226,6 +268,9 @@ export function sampleLayers(): Plugin {
           (error: unknown) => next(error),
         );
       });
+    },
+    configurePreviewServer(server) {
+      withPreviewOrigin(server as never, String(server.config.preview.host ?? '127.0.0.1'));
     },
     async generateBundle() {
       for (const [fileName, file] of await get())

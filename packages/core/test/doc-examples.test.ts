@@ -32,6 +32,7 @@ const scope: ExampleScope = {
     '@vellum/worker': ['@vellum/worker', '@vellum/worker/server', ...CORE],
     '@vellum/zenfs': ['@vellum/zenfs', ...CORE],
     '@vellum/cli': ['@vellum/cli', ...CORE],
+    '@vellum/preview': ['@vellum/preview', '@vellum/preview/service-worker', '@vellum/worker', ...CORE],
   },
   given: {
     '@vellum/core': {
@@ -61,6 +62,15 @@ const scope: ExampleScope = {
       backend: 'declare const backend: OverlayBackend;',
     },
     '@vellum/cli': {},
+    '@vellum/preview': {
+      fs: 'declare const fs: OverlayClient;',
+      port: 'declare const port: MessagePort;',
+      iframe: 'declare const iframe: HTMLIFrameElement;',
+      origin: 'declare const origin: string;',
+      parentOrigin: 'declare const parentOrigin: string;',
+      lowers: 'declare const lowers: LowerDescriptor[];',
+      upper: 'declare const upper: UpperDescriptor;',
+    },
   },
 };
 

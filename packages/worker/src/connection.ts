@@ -89,6 +89,8 @@ export class Connection {
   /** A bare Comlink round trip to an empty function. */
   async ping(): Promise<void> {
     if (this.#gone !== undefined) throw new WorkerGoneError(this.#gone, 'ping');
+    // A borrowed port carries operations only (Comlink listens on the worker's own endpoint).
+    if (this.#link.borrowed) return void (await this.call('ping', []));
     await this.#settle(
       'ping',
       this.#remote.noop().then(() => ({ ok: true, value: undefined })),
@@ -98,11 +100,17 @@ export class Connection {
   /**
    * Pending and later calls reject at once; the worker then commits what its upper
    * still queues and closes its connections (at most `SHUTDOWN_MS`), and is terminated.
+   * Over a borrowed port, only the port closes: the worker serves its other clients.
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     if (this.#gone !== undefined) return Promise.resolve();
     this.#end('was closed');
+    if (this.#link.borrowed) {
+      this.#link.terminate();
+      this.#closing = Promise.resolve();
+      return this.#closing;
+    }
     const shutdown = this.#remote.shutdown().catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((resolve) => {

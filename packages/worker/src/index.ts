@@ -18,7 +18,13 @@ export type {
   ZipLowerDescriptor,
 } from '@vellum/core';
 // Types only: both come from createOverlayWorker (and open()); their constructors take internals.
-export type { ChangeDetail, OverlayClient, WalkEntry, WriteEntry } from './client.js';
+export {
+  type ChangeDetail,
+  connectOverlay,
+  type OverlayClient,
+  type WalkEntry,
+  type WriteEntry,
+} from './client.js';
 export { createOverlayWorker, type NodeWorkerLike, type OverlayWorkerOptions } from './create.js';
 export type { EngineOptions } from './descriptors.js';
 export { RemoteError, WorkerGoneError } from './errors.js';

@@ -83,6 +83,25 @@ const NOT_BUILT: Answer = {
   },
 };
 
+/**
+ * Answers the operations that arrive on `endpoint` (the worker's own, or a port handed
+ * out by `OverlayClient.port()`). Events go to `emit`, the first client's endpoint,
+ * whichever port caused them: that client is the one that shows them.
+ */
+function answerCalls(endpoint: Endpoint, current: () => Ops | undefined, emit: Emit): void {
+  endpoint.addEventListener('message', (event) => {
+    const call = (event as MessageEvent).data;
+    if (!isWireCall(call)) return;
+    const id = call[CALL_TAG];
+    const ops = current();
+    const answered = ops === undefined ? Promise.resolve(NOT_BUILT) : run(ops, call.op, call.args, emit);
+    void answered.then(({ reply, transfer }) => {
+      const answer: WireAnswer = { [ANSWER_TAG]: id, reply };
+      endpoint.postMessage(answer, transfer);
+    });
+  });
+}
+
 /** Options of {@link exposeOverlay}. */
 export interface ExposeOverlayOptions {
   /**
@@ -148,6 +167,13 @@ export function exposeOverlay(
           serveSync(args[0] as MessagePort, table, emit);
           return { value: undefined };
         };
+        table.ping = async () => ({ value: undefined });
+        table.attachPort = async (args) => {
+          const port = args[0] as MessagePort;
+          answerCalls(port, () => ops, emit);
+          port.start();
+          return { value: undefined };
+        };
         ops = table;
         release = () => closeUpper(ov, upper);
         onReady?.(ov);
@@ -167,15 +193,6 @@ export function exposeOverlay(
       await release?.();
     },
   };
-  endpoint.addEventListener('message', (event) => {
-    const call = (event as MessageEvent).data;
-    if (!isWireCall(call)) return;
-    const id = call[CALL_TAG];
-    const answered = ops === undefined ? Promise.resolve(NOT_BUILT) : run(ops, call.op, call.args, emit);
-    void answered.then(({ reply, transfer }) => {
-      const answer: WireAnswer = { [ANSWER_TAG]: id, reply };
-      endpoint.postMessage(answer, transfer);
-    });
-  });
+  answerCalls(endpoint, () => ops, emit);
   expose(service, withoutCalls(endpoint));
 }

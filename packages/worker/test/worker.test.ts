@@ -1,7 +1,13 @@
 /** The boundary itself under Node: transfers, a worker's end, the synchronous channel. */
 import { file } from '@vellum/core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { connectSync, createOverlayWorker, type OverlayClient, WorkerGoneError } from '../src/index.js';
+import {
+  connectOverlay,
+  connectSync,
+  createOverlayWorker,
+  type OverlayClient,
+  WorkerGoneError,
+} from '../src/index.js';
 import { fixtureWorker } from './workers.js';
 
 const MiB = 1024 * 1024;
@@ -170,5 +176,34 @@ describe('synchronous access from another worker', () => {
     expect(() => connectSync(port1)).toThrow(/in a worker/);
     vi.unstubAllGlobals();
     port1.close();
+  });
+});
+
+describe('a shared port', () => {
+  test('connectOverlay: a second client on the same worker sees the same overlay; closing it leaves the worker serving', async () => {
+    const fs = await createOverlayWorker({
+      lowers: [{ type: 'memory', tree: { 'a.txt': 'from the lower' } }],
+      upper: { type: 'memory' },
+    });
+    const changes: string[] = [];
+    fs.addEventListener(
+      'change',
+      (e) => void changes.push(...(e as CustomEvent<{ paths: string[] }>).detail.paths),
+    );
+    const other = connectOverlay(await fs.port());
+    await other.ping();
+    expect(await other.readFile('/a.txt', 'utf8')).toBe('from the lower');
+    await other.writeFile('/b.txt', 'from the port');
+    expect(await fs.readFile('/b.txt', 'utf8')).toBe('from the port');
+    await fs.writeFile('/a.txt', 'changed by the first');
+    expect(await other.readFile('/a.txt', 'utf8')).toBe('changed by the first');
+    // The port's own change reaches the client that owns the worker.
+    expect(changes).toContain('/b.txt');
+    await expect(other.stat('/nope')).rejects.toMatchObject({ code: 'ENOENT', syscall: 'stat' });
+    await other.close();
+    await expect(other.stat('/a.txt')).rejects.toThrow(/was closed/);
+    expect((await fs.stat('/a.txt')).size).toBe('changed by the first'.length);
+    expect(fs.closed).toBeUndefined();
+    await fs.close();
   });
 });

@@ -3,6 +3,7 @@
  * deterministically so the repository stays small and every build serves the same bytes (and so the
  * same layer id, which a persistent upper checks).
  */
+import { boardApp } from './board.js';
 import type { SourceEntry } from './entries.js';
 import { seeded } from './random.js';
 
@@ -255,6 +256,7 @@ Run it with \`npm run dev\`.
         version: '1.0.0',
         type: 'module',
         scripts: { dev: 'vite', build: 'tsc && vite build', test: 'vitest' },
+        dependencies: { preact: '^11.2.0' },
         devDependencies: { typescript: '^5.9.0', vite: '^7.0.0', vitest: '^4.0.0' },
       },
       null,
@@ -264,7 +266,7 @@ Run it with \`npm run dev\`.
   {
     path: '/tsconfig.json',
     kind: 'file',
-    data: `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', strict: true }, include: ['src'] }, null, 2)}\n`,
+    data: `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', strict: true, jsx: 'react-jsx', jsxImportSource: 'preact' }, include: ['src'] }, null, 2)}\n`,
   },
   {
     path: '/index.html',
@@ -275,6 +277,7 @@ Run it with \`npm run dev\`.
     <meta charset="UTF-8" />
     <title>kanban-lite</title>
     <link rel="stylesheet" href="/src/styles/main.css" />
+    <link rel="stylesheet" href="/src/board/board.css" />
   </head>
   <body>
     <div id="app"></div>
@@ -350,5 +353,8 @@ export function sampleProject(): SourceEntry[] {
   for (let i = 0; i < 30; i++) out.push(doc(i, rnd));
   out.push({ path: '/docs/legacy-api.md', kind: 'file', data: '# Legacy API\n\nRemoved in lesson 1.\n' });
   for (let i = 0; i < 16; i++) out.push(icon(i, rnd));
-  return out;
+  // The running app replaces the plain entry point by path (/src/main.ts renders the board).
+  const board = boardApp();
+  const replaced = new Set(board.map((e) => e.path));
+  return [...out.filter((e) => !replaced.has(e.path)), ...board];
 }

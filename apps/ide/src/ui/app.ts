@@ -12,6 +12,7 @@
 import type { Change } from '@vellum/core';
 import { movesBack, revertChange } from '../fs/revert.js';
 import { UndoPoint } from '../fs/undo-point.js';
+import { PreviewPane } from '../preview/pane.js';
 import type { Workspace } from '../workspace.js';
 import { keepUnsaved } from '../workspaces/unsaved.js';
 import { askChoice, askName, confirmAction } from './ask.js';
@@ -25,6 +26,9 @@ import { asText } from './text.js';
 import { baseName, parentOf, TreeModel } from './tree-model.js';
 import { UndoOffer } from './undo-offer.js';
 import { type WorkspaceActions, workspaceBar } from './workspace-bar.js';
+
+/** Where the IDE remembers that the preview is shown. */
+const PREVIEW_KEY = 'vellum-ide-preview';
 
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
@@ -49,6 +53,9 @@ export class App {
   readonly #tree: FileTree;
   readonly #editor: Editor;
   readonly #changes: ChangesPanel;
+  /** The workspace's app running on the preview origin, while the preview is shown. */
+  #preview: PreviewPane | undefined;
+  readonly #right = el('aside', { class: 'right' });
   readonly #center = el('div', { class: 'center-body' });
   readonly #title = el('span', { class: 'title-path', 'data-testid': 'title-path' });
   readonly #titleDirty = el('span', { class: 'dirty', 'data-testid': 'title-dirty', hidden: true }, '●');
@@ -167,6 +174,7 @@ export class App {
    */
   dispose(): void {
     this.#disposed.abort();
+    this.#preview?.dispose();
     this.#undo.drop();
   }
 
@@ -630,6 +638,23 @@ export class App {
     this.#status.classList.toggle('error', error);
   }
 
+  /**
+   * Shows or hides the preview. It starts on demand (and stays shown across reloads once shown):
+   * running the app reads its modules from the lowers, which a session that only edits never needs.
+   */
+  #togglePreview(): void {
+    if (this.#preview === undefined) {
+      this.#preview = new PreviewPane(this.ws.fs.client, (message) => this.fail(message));
+      this.#right.prepend(this.#preview.element);
+      localStorage.setItem(PREVIEW_KEY, 'shown');
+    } else {
+      this.#preview.dispose();
+      this.#preview.element.remove();
+      this.#preview = undefined;
+      localStorage.removeItem(PREVIEW_KEY);
+    }
+  }
+
   #layout(): HTMLElement {
     const button = (
       label: string,
@@ -670,6 +695,12 @@ export class App {
       workspaces,
       el('label', { class: 'check' }, showDeleted, ' Show deleted'),
       el('span', { class: 'spacer' }),
+      button(
+        'Preview',
+        'preview-toggle',
+        async () => this.#togglePreview(),
+        'Run the workspace: show its app beside the editor',
+      ),
       writes(button('Reset to base', 'reset', () => this.reset(), 'Discard every change in the upper layer')),
       button('Export changes (.zip)', 'export', () => this.exportZip()),
       button(
@@ -700,6 +731,8 @@ export class App {
       if (e.key === 'Delete') void this.run(() => this.#delete());
     });
     this.#clearCenter();
+    this.#right.append(this.#changes.element);
+    if (localStorage.getItem(PREVIEW_KEY) === 'shown') this.#togglePreview();
     return el(
       'div',
       { class: 'app' },
@@ -712,7 +745,7 @@ export class App {
         el('div', { class: 'titlebar' }, this.#titleDirty, this.#title, this.#titleActions),
         this.#center,
       ),
-      el('aside', { class: 'right' }, this.#changes.element),
+      this.#right,
       this.#status,
     );
   }

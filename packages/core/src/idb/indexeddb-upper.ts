@@ -1,6 +1,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import { FsError, hasCode } from '../errors.js';
 import type {
+  SnapshotInfo,
   UpperChange,
   UpperInode,
   UpperLayer,
@@ -26,6 +27,20 @@ import {
   RecordState,
 } from './journal.js';
 import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey, seqKey } from './keys.js';
+import {
+  allKept,
+  deleteLive,
+  dropIn,
+  keptTouched,
+  listIn,
+  moveKept,
+  type Pins,
+  pinAll,
+  readPins,
+  restoreSnapshotIn,
+  takeSnapshot,
+  unpin,
+} from './snapshots.js';
 import { ChangeChannel, type RemoteChange, type WhenLocked, WriterLock } from './tabs.js';
 
 /**
@@ -154,6 +169,8 @@ export class IndexedDBUpper implements UpperLayer {
   readonly #strictMark: boolean;
   /** The sequence number of the last commit stored (known after `load()`). */
   #committed = 0;
+  /** Live chunks snapshots keep (see snapshots.ts), read once, then kept up to date. */
+  #pins: Pins | undefined;
 
   constructor(options: IndexedDBUpperOptions) {
     this.name = options.name;
@@ -233,11 +250,15 @@ export class IndexedDBUpper implements UpperLayer {
       // Made again on purpose: a database the browser deleted is created here.
       this.#db.allowCreate();
       const timeMs = Date.now();
-      await this.#db.run('readwrite', (store) => {
-        store.clear();
+      const pins = await this.#pinsLoaded();
+      // Snapshots stay (as through a clear): the live chunks they keep move aside first.
+      await this.#db.run('readwrite', async (store) => {
+        await moveKept(store, allKept(pins));
+        deleteLive(store);
         applyChanges(store, coalesce(ownChanges(changes)));
         store.put({ seq, timeMs }, seqKey());
       });
+      pins.clear();
       clearTimeout(this.#idle);
       this.#idle = undefined;
       this.#journal = new Journal(this.#limits);
@@ -472,16 +493,22 @@ export class IndexedDBUpper implements UpperLayer {
     const last = records[records.length - 1]?.seq;
     const timeMs = Date.now();
     if ((first === undefined || last === undefined) && extra.length === 0) return timeMs;
+    const pins = await this.#pinsLoaded();
+    let moved: ReturnType<typeof keptTouched> = [];
     await this.#run('readwrite', (store) => {
-      const write = (live: readonly JournalRecord[]) => {
-        applyChanges(store, coalesce([...live.flatMap((r) => r.changes), ...extra]));
+      const write = (live: readonly JournalRecord[]): Promise<unknown> => {
+        const changes = coalesce([...live.flatMap((r) => r.changes), ...extra]);
+        // Chunks a snapshot keeps are moved aside first: these `get`s run before the changes.
+        moved = keptTouched(changes, pins);
+        const moving = moveKept(store, moved);
+        applyChanges(store, changes);
         store.put({ seq: journal.nextSeq - 1, timeMs }, seqKey());
         const from = live[0]?.seq;
         if (from !== undefined && last !== undefined) store.delete(journalRange(from, last));
+        return moving;
       };
       if (first === undefined || last === undefined) {
-        write([]);
-        return;
+        return write([]).then(() => undefined);
       }
       // Requests are issued from the success callback, while the transaction is still active.
       return new Promise<void>((resolve, reject) => {
@@ -497,11 +524,11 @@ export class IndexedDBUpper implements UpperLayer {
           const from = records.findIndex((r) => present.has(r.seq));
           const live = from < 0 ? [] : records.slice(from);
           const exact = live.length === present.size && live.every((r) => present.has(r.seq));
-          write(exact ? live : []);
-          resolve();
+          write(exact ? live : []).then(() => resolve(), reject);
         };
       });
     });
+    unpin(pins, moved);
     if (last !== undefined) journal.drop(last);
     return timeMs;
   }
@@ -555,16 +582,79 @@ export class IndexedDBUpper implements UpperLayer {
       // Clearing is a commit too: the store keeps its number, so the mark does not call it lost.
       const seq = this.#journal.nextSeq++;
       const timeMs = Date.now();
-      await this.#run('readwrite', (store) => {
-        store.clear();
+      const pins = await this.#pinsLoaded();
+      // Snapshots outlive a clear ("Reset lesson" takes one first): the chunks they keep move aside.
+      await this.#run('readwrite', async (store) => {
+        await moveKept(store, allKept(pins));
+        deleteLive(store);
         store.put({ seq, timeMs }, seqKey());
       });
+      pins.clear();
       await this.#markCommitted(seq, timeMs);
       clearTimeout(this.#idle);
       this.#idle = undefined;
       this.#journal.drop(Number.POSITIVE_INFINITY);
     });
     this.#channel?.post();
+  }
+
+  /** The pins, read from the store the first time they are needed. */
+  async #pinsLoaded(): Promise<Pins> {
+    this.#pins ??= await this.#db.run('readonly', (store) => readPins(store));
+    return this.#pins;
+  }
+
+  /**
+   * Freezes the records as they are (see `UpperLayer.snapshot`): queued and journaled changes
+   * are stored first, then one transaction writes the snapshot's record and pins its chunks —
+   * records, not chunk bytes.
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    await this.#mustWrite();
+    await this.sync();
+    return this.#serial(async () => {
+      await this.#fold(this.#journal);
+      const pins = await this.#pinsLoaded();
+      const { info, pinned } = await this.#db.run('readwrite', (store) => takeSnapshot(store, pins, label));
+      pinAll(pins, pinned);
+      return info;
+    });
+  }
+
+  /** The live records become snapshot `id`'s again, in one transaction (see `UpperLayer.restoreSnapshot`). */
+  async restoreSnapshot(id: string, meta: UpperMeta): Promise<void> {
+    await this.#mustWrite();
+    await this.sync();
+    await this.#serial(async () => {
+      await this.#fold(this.#journal);
+      const pins = await this.#pinsLoaded();
+      // A commit of its own for the commit mark (restoreSnapshotIn keeps the ['q'] record).
+      const seq = this.#journal.nextSeq++;
+      const timeMs = Date.now();
+      const restored = await this.#run('readwrite', (store) => {
+        store.put({ seq, timeMs }, seqKey());
+        return restoreSnapshotIn(store, pins, id, meta);
+      });
+      pins.clear();
+      pinAll(pins, restored);
+      await this.#markCommitted(seq, timeMs);
+    });
+    this.#channel?.post();
+  }
+
+  /** The snapshots kept, oldest first. */
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    return this.#serial(() => this.#db.run('readonly', (store) => listIn(store)));
+  }
+
+  /** Forgets a snapshot and the chunk bytes only it kept. */
+  async dropSnapshot(id: string): Promise<void> {
+    await this.#mustWrite();
+    await this.#serial(async () => {
+      const pins = await this.#pinsLoaded();
+      const unpinned = await this.#db.run('readwrite', (store) => dropIn(store, pins, id));
+      unpin(pins, unpinned);
+    });
   }
 
   /** Chunk bytes and records (inodes and directory entries) stored, as `MemoryUpper` counts them. */
