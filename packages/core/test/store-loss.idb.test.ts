@@ -317,6 +317,26 @@ describe('IndexedDBUpper: the commit mark outside the database', () => {
     await ov.close();
   });
 
+  it('snapshots: restoring one is a numbered commit; reopening after it opens, a lost database is still seen', async () => {
+    const { open, factory } = world();
+    const ov = await open();
+    await ov.writeFile('/a.txt', 'a');
+    const snap = await ov.snapshot('before b');
+    await ov.writeFile('/b.txt', 'b');
+    await ov.restore(snap.id);
+    expect(await ov.readdir('/')).toEqual(['a.txt', 'base.txt']);
+    await ov.reset();
+    await ov.close();
+    const again = await open();
+    expect(await again.readdir('/')).toEqual(['base.txt']);
+    await again.restore(snap.id);
+    expect(await again.readdir('/')).toEqual(['a.txt', 'base.txt']);
+    await again.close();
+    expect(await (await open()).readdir('/')).toEqual(['a.txt', 'base.txt']);
+    await wipe(factory);
+    expect(await lossOf(open())).toMatchObject({ kind: 'store-lost' });
+  });
+
   it('a read-only upper checks the mark but never writes it', async () => {
     const { open, opfs, factory } = world();
     const ov = await open();
