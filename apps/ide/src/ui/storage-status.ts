@@ -18,9 +18,9 @@ export function storageStatus(persistent: boolean): HTMLElement {
 
 async function describe(persistent: boolean): Promise<string> {
   const storage = navigator.storage as StorageManager | undefined;
-  if (!storage?.estimate) return '';
-  // Only a persistent workspace asks: the ephemeral one has nothing to keep.
-  const persisted = persistent ? await storage.persist?.().catch(() => false) : await storage.persisted?.();
+  // Only a persistent workspace asks and shows it: the ephemeral one has nothing to keep.
+  if (!persistent || !storage?.estimate) return '';
+  const persisted = await storage.persist?.().catch(() => false);
   const { usage = 0, quota = 0 } = await storage.estimate().catch(() => ({ usage: 0, quota: 0 }));
   const kept = persisted ? 'kept by the browser' : 'best effort (may be evicted)';
   return `${kept} · ${formatBytes(usage)} of ${formatBytes(quota)} used`;
