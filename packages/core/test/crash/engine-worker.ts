@@ -37,12 +37,18 @@ export type WorkerReply =
     }
   | { type: 'failed'; error: string };
 
+/** Compaction once the journal holds 4 KiB (every few operations): kills land in compactions too. */
+const COMPACT_OFTEN = 4096;
+
 const lowers = () => [MemoryLayer.fromTree({ base: 'from the lower' }, { id: 'crash-base', mtimeMs: 1 })];
 
 function upperOf(kind: WorkerKind, name: string): UpperLayer {
   return kind === 'opfs'
-    ? new OpfsUpper({ name })
-    : new MirroredUpper(new IndexedDBUpper({ name }), new OpfsUpper({ name: `mirror-${name}` }));
+    ? new OpfsUpper({ name, compactBytes: COMPACT_OFTEN })
+    : new MirroredUpper(
+        new IndexedDBUpper({ name, journal: { maxRecords: 4, idleMs: 50 } }),
+        new OpfsUpper({ name: `mirror-${name}`, compactBytes: COMPACT_OFTEN }),
+      );
 }
 
 const post = (reply: WorkerReply) => self.postMessage(reply);

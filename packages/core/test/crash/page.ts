@@ -36,7 +36,13 @@ declare global {
 }
 
 const lowers = () => [MemoryLayer.fromTree({ base: 'from the lower' }, { id: 'crash-base', mtimeMs: 1 })];
-const open = (name: string) => Overlay.create({ lowers: lowers(), upper: new IndexedDBUpper({ name }) });
+/**
+ * The journal folded every few operations (and the OPFS upper compacted every few, in
+ * engine-worker.ts), so that kills land inside folds and compactions too, not only in commits.
+ */
+export const FOLD_OFTEN = { maxRecords: 4, idleMs: 50 };
+const open = (name: string) =>
+  Overlay.create({ lowers: lowers(), upper: new IndexedDBUpper({ name, journal: FOLD_OFTEN }) });
 const databases = async () => (await indexedDB.databases()).map((d) => d.name ?? '');
 
 /** One worker per request (a run never ends; an inspect answers once). */
