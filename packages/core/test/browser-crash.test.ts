@@ -124,9 +124,11 @@ async function killLoop(kind: Kind): Promise<Figures> {
           .evaluate(([k, n, from]) => window.crashPage.runInWorker(k, n, from), [kind, name, done] as const)
           .catch(() => {});
       }
-      // Let it run a while, at least until some operations are acknowledged.
+      // Let it run a while once the first operation is acknowledged (a worker first starts and
+      // compiles the wasm: timed from the start, its window would hold a handful of operations).
+      while (acks.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       const until = Date.now() + 100 + Math.random() * 400;
-      while (Date.now() < until || acks.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
       await kill(launched);
     }
