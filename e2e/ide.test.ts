@@ -549,6 +549,12 @@ describe('persistent workspaces', () => {
     await expect(row(page, '/docs').count()).resolves.toBe(0);
     await expect(row(page, '/notes-docs').getAttribute('data-status')).resolves.toBe('moved');
     await expect(page.getByTestId('workspace-select').inputValue()).resolves.not.toBe('');
+    // Storage hygiene: the persistent workspace asked to be kept, and says what the site uses.
+    await expect
+      .poll(() => page.getByTestId('storage-status').textContent())
+      .toMatch(
+        /^(kept by the browser|best effort \(may be evicted\)) · [\d.]+ (B|KiB|MiB) of [\d.]+ (B|KiB|MiB) used$/,
+      );
     await shot('06-persistent-after-reload');
   });
 

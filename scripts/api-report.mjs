@@ -16,6 +16,7 @@ export const ENTRIES = [
   ['core', 'core-zip', 'dist/zip/index.d.ts'],
   ['core', 'core-http', 'dist/http/index.d.ts'],
   ['core', 'core-idb', 'dist/idb/index.d.ts'],
+  ['core', 'core-opfs', 'dist/opfs/index.d.ts'],
   ['core', 'core-all-layer-types', 'dist/all-layer-types.d.ts'],
   ['core', 'core-internal', 'dist/internal.d.ts'],
   ['wasm', 'wasm', 'dist/index.d.ts'],

@@ -13,13 +13,27 @@ import { MemoryLayer, Overlay } from '@vellum/core';
 import { IndexedDBUpper } from '@vellum/core/idb';
 import { CopyOnWrite, InMemory, mount, umount, fs as zenfs } from '@zenfs/core';
 import { IndexedDB } from '@zenfs/dom';
+import type { OpfsSideRequest } from './opfs-side.js';
+import { checkRead, fileData } from './small-files-data.js';
 
 /** The sides of the small-file figure. */
-export type SmallFilesSide = 'vellum-strict' | 'vellum-writeback' | 'zenfs-cow' | 'lightning-fs' | 'idb-put';
+export type SmallFilesSide =
+  | 'vellum-strict'
+  | 'vellum-writeback'
+  | 'vellum-opfs'
+  | 'vellum-mirrored'
+  | 'zenfs-cow'
+  | 'lightning-fs'
+  | 'idb-put';
+
+/** Sides that need `FileSystemSyncAccessHandle`: measured in a dedicated worker (opfs-side.ts). */
+const WORKER_SIDES = new Set<SmallFilesSide>(['vellum-opfs', 'vellum-mirrored']);
 
 export const SIDES: readonly SmallFilesSide[] = [
   'vellum-strict',
   'vellum-writeback',
+  'vellum-opfs',
+  'vellum-mirrored',
   'zenfs-cow',
   'lightning-fs',
   'idb-put',
@@ -87,20 +101,6 @@ const deleteDatabase = (name: string): Promise<void> =>
     r.onerror = () => reject(r.error);
     r.onblocked = () => resolve();
   });
-
-/** 1 KiB of distinct bytes per file, so a mixed-up read-back is caught. */
-function fileData(i: number, size: number): Uint8Array {
-  const data = new Uint8Array(size);
-  for (let j = 0; j < size; j++) data[j] = (i * 31 + j) & 0xff;
-  return data;
-}
-
-function checkRead(side: string, i: number, got: Uint8Array, size: number): void {
-  const want = fileData(i, size);
-  if (got.byteLength !== size || got[0] !== want[0] || got[size - 1] !== want[size - 1]) {
-    throw new Error(`${side}: file ${i} read back wrong (${got.byteLength} bytes)`);
-  }
-}
 
 export interface OneByteResult {
   side: 'vellum' | 'zenfs-cow';
@@ -206,6 +206,9 @@ async function openSide(side: SmallFilesSide, db: string): Promise<SmallFilesFs>
         },
       };
     }
+    case 'vellum-opfs':
+    case 'vellum-mirrored':
+      throw new Error(`${side} runs in its worker (opfs-side.ts), not in the page`);
     case 'idb-put': {
       // idb-keyval's `set`: one read-write transaction with one put per file, default durability.
       const conn = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -248,6 +251,7 @@ async function openSide(side: SmallFilesSide, db: string): Promise<SmallFilesFs>
  * side closed, and (Vellum) the workspace reopened and read back again.
  */
 export async function smallFiles(side: SmallFilesSide, n: number, size: number): Promise<SmallFilesResult> {
+  if (WORKER_SIDES.has(side)) return inWorker({ side: side as OpfsSideRequest['side'], n, size });
   instrument();
   const db = `bench-${side}-${Date.now()}-${seq++}`;
   const fs = await openSide(side, db);
@@ -285,6 +289,19 @@ export async function smallFiles(side: SmallFilesSide, n: number, size: number):
   } finally {
     await fs.drop();
   }
+}
+
+/** One round of an OPFS side, measured in a dedicated worker of its own. */
+function inWorker(request: OpfsSideRequest): Promise<SmallFilesResult> {
+  const worker = new Worker(new URL('./opfs-side.ts', import.meta.url), { type: 'module' });
+  return new Promise<SmallFilesResult>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<SmallFilesResult | { error: string }>) => {
+      if ('error' in event.data) reject(new Error(event.data.error));
+      else resolve(event.data);
+    };
+    worker.onerror = (event) => reject(new Error(`${request.side}: the worker failed: ${event.message}`));
+    worker.postMessage(request);
+  }).finally(() => worker.terminate());
 }
 
 /**

@@ -17,6 +17,8 @@ const ROUNDS = Number(process.env.VELLUM_IDB_ROUNDS ?? 5);
 const SIDES: readonly SmallFilesSide[] = [
   'vellum-strict',
   'vellum-writeback',
+  'vellum-opfs',
+  'vellum-mirrored',
   'zenfs-cow',
   'lightning-fs',
   'idb-put',
@@ -25,6 +27,8 @@ const SIDES: readonly SmallFilesSide[] = [
 const LABEL: Record<SmallFilesSide, string> = {
   'vellum-strict': 'Vellum strict',
   'vellum-writeback': 'Vellum write-back + one sync()',
+  'vellum-opfs': 'Vellum OPFS upper (worker)',
+  'vellum-mirrored': 'Vellum mirrored: IndexedDB + OPFS mirror (worker)',
   'zenfs-cow': '@zenfs/dom IndexedDB under CopyOnWrite',
   'lightning-fs': 'lightning-fs',
   'idb-put': 'one put per transaction (idb-keyval set)',
@@ -109,6 +113,7 @@ export const idbChromiumSuite: Suite<State> = {
     `Headless Chromium (page served by Vite; bench/browser/idb.ts). Each round writes ${FILES.toLocaleString('en')} files of 1 KiB into \`/d\` one \`await\` at a time on a fresh database, then reads them back one at a time on the same instance, for every side in a rotating order (${ROUNDS} rounds; figures are medians, details give per-round ratios). ` +
     'Vellum strict: `new IndexedDBUpper({ name })`, each `writeFile` resolves after its transaction committed (durability `strict`, one journal record per operation). Vellum write-back: `writeBack: true`, then one `ov.sync()` (included in the time). ' +
     'ZenFS: `CopyOnWrite.create({ readable: InMemory, writable: await IndexedDB.create({ storeName }) })` mounted in ZenFS’s VFS, `fs.promises.writeFile`/`readFile`. lightning-fs: `new FS(name, { wipe: true })`, `fs.promises.writeFile`/`readFile`. Floor: one `put` per read-write transaction (what idb-keyval `set` does), raw IndexedDB. ' +
+    'Vellum OPFS: `new OpfsUpper({ name })` in a dedicated worker (FileSystemSyncAccessHandle), each `writeFile` resolves after its journal record is flushed; Vellum mirrored: `new MirroredUpper(new IndexedDBUpper({ name }), new OpfsUpper({ name }))` in a worker, each `writeFile` resolves once both hold it. Their reads, `close()` and reopen are timed in the worker. ' +
     'Requests and bytes handed to IndexedDB are counted by wrapping `IDBObjectStore.prototype.put`/`add` in the page.',
   async setup(ctx) {
     const page = await openChromiumPage('idb.ts', { optimize: ['@isomorphic-git/lightning-fs'] });
@@ -119,6 +124,38 @@ export const idbChromiumSuite: Suite<State> = {
     writeRow('vellum-strict', 'lightning-fs', 'strict-lfs'),
     writeRow('vellum-strict', 'zenfs-cow', 'strict-zen'),
     writeRow('vellum-strict', 'idb-put', 'strict-floor'),
+    writeRow('vellum-opfs', 'lightning-fs', 'opfs-lfs'),
+    writeRow('vellum-opfs', 'vellum-strict', 'opfs-strict'),
+    writeRow('vellum-mirrored', 'vellum-strict', 'mirror-strict'),
+    {
+      id: 'ratio-opfs-strict',
+      figure: 'Vellum IndexedDB strict ÷ Vellum OPFS write time: median of per-round ratios',
+      unit: 'x',
+      ratio: 'none',
+      vellum: async (s) => roundRatio(await rounds(s), 'vellum-opfs', 'vellum-strict'),
+    },
+    {
+      id: 'ratio-mirror-cost',
+      figure:
+        'the mirror’s cost: Vellum strict ÷ Vellum mirrored write time (below 1×: the mirror is slower by that factor)',
+      unit: 'x',
+      ratio: 'none',
+      vellum: async (s) => roundRatio(await rounds(s), 'vellum-mirrored', 'vellum-strict'),
+    },
+    {
+      figure:
+        'reopen the workspace and read the 1,000 files back: Vellum OPFS · peer: Vellum IndexedDB strict',
+      unit: 'ms',
+      vellum: async (s) => figure(await rounds(s), 'vellum-opfs', 'reopenReadMs', 'vellum-strict'),
+      peer: async (s) => figure(await rounds(s), 'vellum-strict', 'reopenReadMs'),
+    },
+    {
+      figure:
+        'reopen the workspace and read the 1,000 files back: Vellum mirrored · peer: Vellum IndexedDB strict',
+      unit: 'ms',
+      vellum: async (s) => figure(await rounds(s), 'vellum-mirrored', 'reopenReadMs', 'vellum-strict'),
+      peer: async (s) => figure(await rounds(s), 'vellum-strict', 'reopenReadMs'),
+    },
     writeRow('vellum-writeback', 'lightning-fs', 'wb-lfs'),
     writeRow('vellum-writeback', 'zenfs-cow', 'wb-zen'),
     {

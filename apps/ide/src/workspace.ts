@@ -90,7 +90,10 @@ export async function createPersistent(lowers: readonly LowerSpec[], name: strin
 
 /** The IndexedDB upper of `record`; `whenLocked` says what to do while another tab writes it. */
 function upperOf(record: WorkspaceRecord, whenLocked: 'read-only' | 'wait'): UpperDescriptor {
-  return { type: 'idb', name: databaseOf(record.id), mustExist: record.stored === true, whenLocked };
+  // A saved workspace is never made again in silence: a lost database fails to open (mustExist, and
+  // the engine's commit mark), until the user chose to open what is left (`stored` reset).
+  const saved = record.stored === true;
+  return { type: 'idb', name: databaseOf(record.id), mustExist: saved, create: !saved, whenLocked };
 }
 
 /**
@@ -113,7 +116,9 @@ export async function openPersistent(
     });
   } catch (error) {
     await base.close();
-    if ((error as { code?: unknown }).code === 'ENOENT') throw new WorkspaceLostError(record, error);
+    if ((error as { code?: unknown }).code === 'ENOENT' || storeLossKind(error) !== undefined) {
+      throw new WorkspaceLostError(record, error);
+    }
     throw error;
   }
   const opened = record.stored === true ? record : { ...record, stored: true };
@@ -158,14 +163,33 @@ export class WorkspaceLostError extends Error {
   readonly code = 'ENOENT';
   readonly record: WorkspaceRecord;
   constructor(record: WorkspaceRecord, cause: unknown) {
+    const rolledBack = storeLossKind(cause) === 'store-rolled-back';
+    const last = lastCommitOf(cause);
     super(
-      `The saved changes of workspace "${record.name}" are gone: its IndexedDB database no longer exists ` +
-        '(the browser deletes a database it finds corrupt, for example after it was killed, and clearing ' +
-        'site data removes it too).',
+      (rolledBack
+        ? `The saved changes of workspace "${record.name}" were rolled back: its IndexedDB database holds fewer ` +
+          'changes than were saved'
+        : `The saved changes of workspace "${record.name}" are gone: its IndexedDB database no longer exists`) +
+        ' (the browser deletes a database it finds corrupt, for example after it was killed, and clearing ' +
+        `site data removes it too).${last ? ` ${last}` : ''}`,
       { cause },
     );
     this.record = record;
   }
+}
+
+/** `'store-lost'` / `'store-rolled-back'` for the engine's EIO on a lost store (its cause's kind). */
+function storeLossKind(error: unknown): string | undefined {
+  if ((error as { code?: unknown } | null)?.code !== 'EIO') return undefined;
+  const kind = (error as { cause?: { kind?: unknown } }).cause?.kind;
+  return kind === 'store-lost' || kind === 'store-rolled-back' ? kind : undefined;
+}
+
+/** "Last saved change: #12, 2026-12-07T12:00:00.000Z", from the lost store's cause message. */
+function lastCommitOf(error: unknown): string | undefined {
+  const message = String((error as { cause?: { message?: unknown } } | null)?.cause?.message ?? '');
+  const found = /commit #(\d+) of (\S+)/.exec(message);
+  return found ? `Last saved change: #${found[1]}, ${found[2]}.` : undefined;
 }
 
 /** Lets a lost workspace open again, empty: its next open makes a new database. */

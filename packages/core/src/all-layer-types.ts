@@ -1,6 +1,6 @@
 /**
  * `@vellum/core/all-layer-types`: every built-in layer kind in the bundle that imports it. The
- * zip, http and idb openers are imported statically and put in the one descriptor registry in
+ * zip, http, idb and opfs openers are imported statically and put in the one descriptor registry in
  * place of their on-first-use loaders. For a worker that holds the engine: it should be one
  * chunk holding every kind (a worker bundled in a classic format, Vite's default, cannot load
  * split chunks). `@vellum/worker/server` calls it.
@@ -14,6 +14,7 @@
 import { linkBuiltinOpeners } from './descriptors.js';
 import { openHttpLower } from './http/open.js';
 import { openIdbUpper } from './idb/open.js';
+import { openOpfsUpper } from './opfs/open.js';
 import { openZipLower } from './zip/open.js';
 
 /**
@@ -28,5 +29,5 @@ import { openZipLower } from './zip/open.js';
  * ```
  */
 export function includeAllLayerTypes(): void {
-  linkBuiltinOpeners({ zip: openZipLower, http: openHttpLower, idb: openIdbUpper });
+  linkBuiltinOpeners({ zip: openZipLower, http: openHttpLower, idb: openIdbUpper, opfs: openOpfsUpper });
 }

@@ -24,6 +24,8 @@ import type { RemoteChange } from './idb/tabs.js';
 import type { LowerLayer, UpperLayer } from './layer.js';
 import { type MemoryEntry, MemoryLayer, type MemoryLayerOptions } from './memory-layer.js';
 import { MemoryUpper } from './memory-upper.js';
+import type { OpfsUpperOptions } from './opfs/opfs-upper.js';
+import type { OpfsRoot } from './opfs/types.js';
 import type { Tree } from './tree.js';
 import type { ZipLayerOptions } from './zip/zip-layer.js';
 
@@ -32,7 +34,7 @@ import type { ZipLayerOptions } from './zip/zip-layer.js';
  *
  * @inline
  */
-type NotData = 'fetch' | 'signal' | 'meter' | 'onProgress' | 'onWarning' | 'onNoRange' | 'factory';
+type NotData = 'fetch' | 'signal' | 'meter' | 'onProgress' | 'onWarning' | 'onNoRange' | 'factory' | 'opfs';
 
 /**
  * A lower held in memory: a tree literal (`file`, `dir`, … helpers allowed), or the
@@ -127,6 +129,44 @@ export interface MemoryUpperDescriptor {
 export interface IdbUpperDescriptor extends Omit<IndexedDBUpperOptions, NotData> {
   /** Names the kind. */
   type: 'idb';
+  /**
+   * Keeps a second copy of every operation in an OPFS upper (a `MirroredUpper`; the engine's
+   * worker only): `true`, or the mirror's workspace name (default `idb-mirror:<name>`) and
+   * whether a database the browser lost is rebuilt from the mirror at open (`recover`; else
+   * the open fails with EIO `store-lost` and the caller decides).
+   */
+  mirror?: true | IdbMirrorOptions;
+}
+
+/**
+ * The OPFS mirror of an IndexedDB upper descriptor (`mirror` of {@link IdbUpperDescriptor}).
+ *
+ * @example
+ * ```ts
+ * const upper: IdbUpperDescriptor = { type: 'idb', name: 'lesson-1', mirror: { recover: true } };
+ * ```
+ */
+export interface IdbMirrorOptions {
+  /** The mirror's OPFS workspace (default `idb-mirror:<name>`). */
+  name?: string;
+  /** Rebuild a lost database from the mirror at open, instead of failing with `store-lost`. */
+  recover?: boolean;
+}
+
+/**
+ * The persistent upper on the origin private file system (`OpfsUpper` of
+ * `@vellum/core/opfs`, for a dedicated worker): one OPFS directory per `name`, with the
+ * data options of `OpfsUpperOptions`. The OPFS root, when not the browser's, is given in
+ * the context.
+ *
+ * @example
+ * ```ts
+ * const upper: OpfsUpperDescriptor = { type: 'opfs', name: 'lesson-1' };
+ * ```
+ */
+export interface OpfsUpperDescriptor extends Omit<OpfsUpperOptions, NotData> {
+  /** Names the kind. */
+  type: 'opfs';
 }
 
 /**
@@ -148,6 +188,8 @@ export interface UpperDescriptors {
   memory: MemoryUpperDescriptor;
   /** Changes kept in IndexedDB. */
   idb: IdbUpperDescriptor;
+  /** Changes kept in the origin private file system. */
+  opfs: OpfsUpperDescriptor;
 }
 
 /** Any lower descriptor. */
@@ -185,6 +227,8 @@ export interface LayerOpenContext {
   onRemoteChange?: (change: RemoteChange) => void;
   /** The IndexedDB factory (default: the global `indexedDB`). */
   indexedDB?: IDBFactory;
+  /** The origin private file system's root (default: `navigator.storage.getDirectory`), e.g. a stand-in in Node. */
+  opfs?: OpfsRoot;
 }
 
 /** Builds a lower from its descriptor. */
@@ -212,6 +256,8 @@ const loadHttp: LowerOpener = async (d, c) =>
   (await import('./http/open.js')).openHttpLower(d as HttpLowerDescriptor, c);
 const loadIdb: UpperOpener = async (d, c) =>
   (await import('./idb/open.js')).openIdbUpper(d as IdbUpperDescriptor, c);
+const loadOpfs: UpperOpener = async (d, c) =>
+  (await import('./opfs/open.js')).openOpfsUpper(d as OpfsUpperDescriptor, c);
 
 // The registries are built on first use, so a bundle that never opens a descriptor drops them
 // (and the dynamic imports of the zip, http and idb openers) with the rest of this module.
@@ -231,6 +277,7 @@ function uppers(): Map<string, UpperOpener> {
   upperKinds ??= new Map<string, UpperOpener>([
     ['memory', () => new MemoryUpper()],
     ['idb', loadIdb],
+    ['opfs', loadOpfs],
   ]);
   return upperKinds;
 }
@@ -240,6 +287,8 @@ export interface BuiltinOpeners {
   zip: LowerOpener<ZipLowerDescriptor>;
   http: LowerOpener<HttpLowerDescriptor>;
   idb: UpperOpener<IdbUpperDescriptor>;
+  /** Optional: a bundle that never opens OPFS uppers may leave it to its loader. */
+  opfs?: UpperOpener<OpfsUpperDescriptor>;
 }
 
 /**
@@ -252,6 +301,7 @@ export function linkBuiltinOpeners(openers: BuiltinOpeners): void {
   if (lower.get('zip') === loadZip) lower.set('zip', openers.zip as LowerOpener);
   if (lower.get('http') === loadHttp) lower.set('http', openers.http as LowerOpener);
   if (upper.get('idb') === loadIdb) upper.set('idb', openers.idb as UpperOpener);
+  if (openers.opfs && upper.get('opfs') === loadOpfs) upper.set('opfs', openers.opfs as UpperOpener);
 }
 
 /**

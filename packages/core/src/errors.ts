@@ -110,3 +110,66 @@ export class RmDirectoryError extends Error {
 export function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
+
+/** How a persistent store lost acknowledged work: gone (missing or empty), or older than its mark. */
+export type StoreLossKind = 'store-lost' | 'store-rolled-back';
+
+/**
+ * The `cause` of the EIO an upper fails to open with when its store lost work it had
+ * acknowledged: the browser deleted the database (Chromium does, after finding its LevelDB
+ * log torn by a crash) or it holds less than the commit mark kept outside it says it did.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await Overlay.create({ lowers: [template], upper: new IndexedDBUpper({ name: 'lesson-1' }) });
+ * } catch (error) {
+ *   const cause = (error as FsError).cause;
+ *   if (cause instanceof StoreLossError) console.log(cause.kind, cause.lastSeq, new Date(cause.lastTimeMs));
+ * }
+ * ```
+ */
+export class StoreLossError extends Error {
+  /** `'store-lost'`: the store is missing or empty; `'store-rolled-back'`: it is older than its mark. */
+  readonly kind: StoreLossKind;
+  /** The store (`vellum-upper:<name>` for IndexedDB). */
+  readonly store: string;
+  /** The last commit the mark knows of. */
+  readonly lastSeq: number;
+  /** When that commit was made (ms since the epoch; NaN when only its number is known). */
+  readonly lastTimeMs: number;
+  /** The last commit the store holds (0: none). */
+  readonly foundSeq: number;
+
+  /** Says what was lost, naming the last known commit and its time. */
+  constructor(kind: StoreLossKind, store: string, last: { seq: number; timeMs: number }, foundSeq: number) {
+    // A mirror knows the last commit's number but not always its time.
+    const when = Number.isFinite(last.timeMs) ? new Date(last.timeMs).toISOString() : 'an unknown time';
+    const what =
+      kind === 'store-lost'
+        ? `is gone (missing or empty)`
+        : `was rolled back: it holds commits up to #${foundSeq} only`;
+    super(
+      `${kind}: the store '${store}' ${what}, but commit #${last.seq} of ${when} was acknowledged ` +
+        '(the browser deleted or reset it); nothing was opened or created in its place',
+    );
+    this.name = 'StoreLossError';
+    this.kind = kind;
+    this.store = store;
+    this.lastSeq = last.seq;
+    this.lastTimeMs = last.timeMs;
+    this.foundSeq = foundSeq;
+  }
+}
+
+/** The EIO (syscall `open`, path: the store) whose cause says what the store lost. */
+export function storeLoss(
+  kind: StoreLossKind,
+  store: string,
+  last: { seq: number; timeMs: number },
+  foundSeq: number,
+): FsError {
+  return new FsError('EIO', 'open', store, undefined, {
+    cause: new StoreLossError(kind, store, last, foundSeq),
+  });
+}

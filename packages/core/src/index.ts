@@ -9,6 +9,7 @@ export type { WriteData } from './bytes.js';
 export type { Change, Origin } from './changes.js';
 export {
   type HttpLowerDescriptor,
+  type IdbMirrorOptions,
   type IdbUpperDescriptor,
   isLayerDescriptor,
   type LayerDescriptor,
@@ -18,6 +19,7 @@ export {
   type LowerOpener,
   type MemoryLowerDescriptor,
   type MemoryUpperDescriptor,
+  type OpfsUpperDescriptor,
   openLower,
   openUpper,
   registerLayerType,
@@ -27,7 +29,7 @@ export {
   type ZipData,
   type ZipLowerDescriptor,
 } from './descriptors.js';
-export { type ErrorCode, FsError } from './errors.js';
+export { type ErrorCode, FsError, StoreLossError, type StoreLossKind } from './errors.js';
 // A type only: handles come from `open()`; the constructor takes the engine's internals.
 export type { FileHandle, ReadOptions, ReadResult, WriteResult } from './file-handle.js';
 export type { FsckReport } from './fsck.js';
@@ -48,6 +50,20 @@ export type {
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
 export type { ConflictHunk } from './merge3.js';
+export {
+  isStoreLoss,
+  MirroredUpper,
+  type Recovery,
+  type ReplicaUpper,
+  wholeState,
+} from './mirrored-upper.js';
+export type {
+  OpfsDirectoryHandle,
+  OpfsFileHandle,
+  OpfsRoot,
+  OpfsSyncAccessHandle,
+  OpfsWritable,
+} from './opfs/types.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { PathLike } from './path.js';
 export type { RebaseConflict, RebaseConflictKind, RebaseOptions, RebaseResult } from './rebase.js';

@@ -1,173 +1,158 @@
 /**
- * Nothing acknowledged is lost when the whole browser dies: Chromium (started
- * here, with a user data directory of its own, driven over the DevTools
- * protocol) runs the crash page (crash/page.ts: writes, renames and deletes on
- * an IndexedDBUpper as fast as it can, reporting each acknowledged operation);
- * the test SIGKILLs Chromium's whole process group at a random moment,
- * relaunches it on the same user data directory, and checks that the
- * workspace holds every acknowledged operation (and at most the one in flight
- * besides), nothing half-applied, and fsck is clean. Then it carries on.
+ * Nothing acknowledged is lost unnoticed when the whole browser dies: Chromium (started here,
+ * with a user data directory of its own, driven over the DevTools protocol; crash/browser.ts)
+ * runs the crash page's operations (writes, renames, deletes as fast as it can, reporting each
+ * acknowledged one) on one kind of upper; the test SIGKILLs Chromium's whole process group at a
+ * random moment, relaunches it on the same user data directory, and checks the workspace:
  *
- * Between a kill and the relaunch, torn records at the end of Chromium's
- * LevelDB logs are cut off (crash/leveldb-tail.ts): Chromium would append
- * after them and, at the open after that, delete the origin's IndexedDB as
- * corrupt — a Chromium fault no upper can prevent, which cost one run all 230
- * acknowledged operations. Recovery drops those bytes anyway, so what each
- * relaunch reads is unchanged.
+ * - IndexedDB: every acknowledged operation (and at most the one in flight besides), nothing
+ *   half-applied, fsck clean — or, when Chromium lost the database (it deletes an origin's
+ *   IndexedDB after a torn LevelDB log, see crash/leveldb-tail.ts), the open fails with
+ *   `store-lost`/`store-rolled-back` (detected): it never opens empty or short. The test then
+ *   goes on with a new workspace.
+ * - OPFS: every acknowledged operation, always.
+ * - Mirrored (IndexedDB primary, OPFS mirror): every acknowledged operation, always; a lost
+ *   primary is rebuilt by `recover()` (counted as recovered).
+ *
+ * The browser's files are not touched between kills. `VELLUM_BROWSER_CRASHES` kills per upper
+ * (10; `pnpm test:crash --kills 200` for the long run); each loop prints its figures.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs';
-import { tornTailAt, trimTornTails } from './crash/leveldb-tail.js';
+import { kill, launch, newPage } from './crash/browser.js';
+import type { WorkerKind } from './crash/engine-worker.js';
+import { tornTailAt } from './crash/leveldb-tail.js';
 import { filesAfter } from './crash/ops.js';
-import { chromiumPath, openCrashPage, type PageServer, servePages } from './pages.js';
+import type { Inspected } from './crash/page.js';
+import { chromiumPath, type PageServer, servePages } from './pages.js';
 
-const CRASHES = Number(process.env.VELLUM_BROWSER_CRASHES ?? 5);
+const CRASHES = Number(process.env.VELLUM_BROWSER_CRASHES ?? 10);
 
 let server: PageServer;
 let url: string;
 let executablePath: string;
-let profile: string;
+const profiles: string[] = [];
 
 beforeAll(async () => {
   server = await servePages('crash');
   url = server.url;
   executablePath = await chromiumPath();
-  profile = await mkdtemp(join(tmpdir(), 'vellum-browser-crash-'));
 });
 
 afterAll(async () => {
   await server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  for (const profile of profiles) await rm(profile, { recursive: true, force: true });
 });
 
-/** A Chromium of our own (so we can kill it), on the test's user data directory. */
-interface Launched {
-  child: ChildProcess;
-  browser: Browser;
+/** What one kill loop saw: the closing note's figures. */
+interface Figures {
+  upper: string;
+  kills: number;
+  /** Operations acknowledged over the whole loop. */
+  acknowledged: number;
+  /** Acknowledged operations missing from a workspace that opened: must stay 0. */
+  lost: number;
+  /** Opens that failed as lost (the browser lost the store), and the acknowledged operations they held. */
+  detected: number;
+  detectedOps: number;
+  /** Mirrored workspaces rebuilt from the mirror. */
+  recovered: number;
 }
 
-/** Chromium's stderr lines about storage, over every launch of the test. */
-const storageLog: string[] = [];
+type Kind = 'idb' | WorkerKind;
 
-async function launch(): Promise<Launched> {
-  const child = spawn(
-    executablePath,
-    [
-      ...CHROMIUM_ARGS,
-      '--headless=new',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--remote-debugging-port=0',
-      `--user-data-dir=${profile}`,
-      'about:blank',
-    ],
-    // Its own process group: the kill takes the browser and every child process at once.
-    { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${seen}`)), 30_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      // Chromium's own word on its storage (a corrupt backing store is deleted at open), for a failure's message.
-      for (const line of chunk.toString().split('\n'))
-        if (/indexed|leveldb|corrupt|backing/i.test(line)) storageLog.push(line.slice(0, 300));
-      const m = seen.match(/DevTools listening on (ws:\/\/\S+)/);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`Chromium exited (${code}): ${seen}`)));
-  });
-  const browser = await chromium.connectOverCDP(endpoint);
-  return { child, browser };
-}
-
-/**
- * Whether a process of group `pgid` is still running (a zombie has let go of its files and locks).
- * Read from /proc (Linux, where CI runs); without it, false: the browser process's exit is all we know.
- */
-async function groupRunning(pgid: number): Promise<boolean> {
-  for (const pid of await readdir('/proc').catch(() => [])) {
-    if (!/^\d+$/.test(pid)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so split after its last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
-  }
-  return false;
-}
-
-/** Torn LevelDB records cut off after kills (see the top of this file), for a failure's message. */
-let trimmed = 0;
-
-async function kill({ child, browser }: Launched): Promise<void> {
-  const pgid = child.pid as number;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-pgid, 'SIGKILL');
-  await gone;
-  // The browser process is gone; its storage process may still be finishing a write (a SIGKILL
-  // lands when the call returns). Its files are only read once no process of the group runs.
-  const until = Date.now() + 10_000;
-  while (await groupRunning(pgid)) {
-    if (Date.now() > until) throw new Error(`Chromium's processes (group ${pgid}) outlived SIGKILL by 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  trimmed += await trimTornTails(join(profile, 'Default', 'IndexedDB'));
-  // The DevTools connection dies with it; closing our end only tidies up.
-  await browser.close().catch(() => {});
-}
-
-async function newPage(browser: Browser, acks: number[]): Promise<Page> {
-  const context = browser.contexts()[0];
-  if (!context) throw new Error('the launched Chromium has no default context');
-  return openCrashPage(context, url, acks);
-}
-
-describe('killing the whole browser mid-write', () => {
-  it(`keeps every acknowledged operation (${CRASHES} SIGKILLs of Chromium, relaunched on the same profile)`, async () => {
-    const name = `browser-crash-${Date.now()}`;
-    let done = 0; // operations stored so far
-    let acked = 0; // operations acknowledged so far
-    for (let crash = 0; crash <= CRASHES; crash++) {
-      const acks: number[] = [];
-      const launched = await launch();
-      try {
-        const page = await newPage(launched.browser, acks);
-        const { files, problems, databases } = await page.evaluate((n) => window.crashPage.inspect(n), name);
-        expect(problems).toEqual([]);
+async function killLoop(kind: Kind): Promise<Figures> {
+  const profile = await mkdtemp(join(tmpdir(), `vellum-browser-crash-${kind}-`));
+  profiles.push(profile);
+  const storageLog: string[] = [];
+  const figures: Figures = {
+    upper: kind,
+    kills: 0,
+    acknowledged: 0,
+    lost: 0,
+    detected: 0,
+    detectedOps: 0,
+    recovered: 0,
+  };
+  let generation = 0;
+  let name = `browser-crash-${kind}-${Date.now()}`;
+  let done = 0; // operations stored so far
+  let acked = 0; // operations acknowledged so far
+  for (let crash = 0; crash <= CRASHES; crash++) {
+    const acks: number[] = [];
+    const launched = await launch(executablePath, profile, storageLog);
+    try {
+      const page = await newPage(launched.browser, url, acks);
+      const seen: Inspected =
+        kind === 'idb'
+          ? await page.evaluate((n) => window.crashPage.inspect(n), name)
+          : await page.evaluate(([k, n]) => window.crashPage.inspectInWorker(k, n), [kind, name] as const);
+      const context =
+        `after ${acked} acknowledged operations (launch ${crash}) the workspace holds ${JSON.stringify(seen.files)}; ` +
+        `loss: ${seen.loss ?? 'none'}; databases: ${JSON.stringify(seen.databases)}; ` +
+        `Chromium on storage: ${JSON.stringify(storageLog.slice(-20))}`;
+      if (seen.loss !== undefined && !seen.recovered) {
+        // Only IndexedDB alone may be lost by the browser, and then it must say so.
+        expect(kind, context).toBe('idb');
+        expect(acked, context).toBeGreaterThan(0);
+        figures.detected++;
+        figures.detectedOps += acked;
+        generation++;
+        name = `browser-crash-${kind}-${Date.now()}-${generation}`;
+        done = 0;
+        acked = 0;
+      } else {
+        if (seen.recovered) figures.recovered++;
+        expect(seen.problems, context).toEqual([]);
         // Every acknowledged operation, plus at most the one whose commit landed before its ack.
         const stored = [acked, acked + 1].find(
-          (n) => JSON.stringify(files) === JSON.stringify(filesAfter(n)),
+          (n) => JSON.stringify(seen.files) === JSON.stringify(filesAfter(n)),
         );
-        expect(
-          stored,
-          `after ${acked} acknowledged operations (launch ${crash}) the workspace holds ${JSON.stringify(files)}; ` +
-            `databases: ${JSON.stringify(databases)}; torn LevelDB tails cut so far: ${trimmed}; ` +
-            `Chromium on storage: ${JSON.stringify(storageLog.slice(-20))}`,
-        ).toBeDefined();
+        if (stored === undefined) figures.lost++;
+        expect(stored, context).toBeDefined();
         done = stored as number;
-        if (crash === CRASHES) break;
+      }
+      if (crash === CRASHES) break;
+      if (kind === 'idb') {
         void page
           .evaluate(([n, from]) => window.crashPage.run(n, from), [name, done] as const)
           .catch(() => {});
-        // Let it run a while, at least until some operations are acknowledged.
-        const until = Date.now() + 100 + Math.random() * 400;
-        while (Date.now() < until || acks.length === 0)
-          await new Promise((resolve) => setTimeout(resolve, 10));
-      } finally {
-        await kill(launched);
+      } else {
+        void page
+          .evaluate(([k, n, from]) => window.crashPage.runInWorker(k, n, from), [kind, name, done] as const)
+          .catch(() => {});
       }
-      acked = acks.length === 0 ? done : (acks[acks.length - 1] as number) + 1;
+      // Let it run a while once the first operation is acknowledged (a worker first starts and
+      // compiles the wasm: timed from the start, its window would hold a handful of operations).
+      while (acks.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const until = Date.now() + 100 + Math.random() * 400;
+      while (Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await kill(launched);
     }
-    expect(done).toBeGreaterThan(CRASHES);
-  }, 180_000);
+    figures.kills++;
+    // This launch ran from `done`: what it acknowledged.
+    acked = acks.length === 0 ? done : (acks[acks.length - 1] as number) + 1;
+    figures.acknowledged += acked - done;
+  }
+  console.log(`browser crash figures: ${JSON.stringify(figures)}`);
+  return figures;
+}
+
+describe('killing the whole browser mid-write', () => {
+  for (const kind of ['idb', 'opfs', 'mirrored'] as const) {
+    it(
+      `${kind}: every acknowledged operation, or (IndexedDB alone) the loss detected (${CRASHES} SIGKILLs, relaunched on the same profile)`,
+      async () => {
+        const figures = await killLoop(kind);
+        expect(figures.lost).toBe(0);
+        expect(figures.acknowledged).toBeGreaterThan(CRASHES);
+      },
+      60_000 + CRASHES * 15_000,
+    );
+  }
 });
 
 /**

@@ -77,7 +77,11 @@ describe('openLower / openUpper', () => {
       code: 'EINVAL',
       message: expect.stringMatching(/unknown lower layer type "ftp" \(known: memory, zip, http;/),
     });
-    await expect(openUpper({ type: 'opfs' } as never)).rejects.toThrow(/unknown upper layer type "opfs"/);
+    await expect(openUpper({ type: 's3' } as never)).rejects.toThrow(/unknown upper layer type "s3"/);
+    await expect(openUpper({ type: 'opfs' } as never)).rejects.toMatchObject({
+      code: 'EINVAL',
+      message: expect.stringContaining('needs a `name`'),
+    });
     await expect(openLower({ type: 'zip' } as never)).rejects.toMatchObject({
       code: 'EINVAL',
       message: expect.stringContaining('needs `url` or `data`'),

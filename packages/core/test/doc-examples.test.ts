@@ -17,7 +17,13 @@ const documented = (specifier: string): boolean =>
   specifier !== '@vellum/worker/web-worker' &&
   !specifier.startsWith('@vellum/wasm');
 
-const CORE = ['@vellum/core', '@vellum/core/zip', '@vellum/core/http', '@vellum/core/idb'];
+const CORE = [
+  '@vellum/core',
+  '@vellum/core/zip',
+  '@vellum/core/http',
+  '@vellum/core/idb',
+  '@vellum/core/opfs',
+];
 
 /** What examples take as given: an open overlay, a client, layers, a handle, … */
 const scope: ExampleScope = {
@@ -43,6 +49,7 @@ const scope: ExampleScope = {
       lessonUrl: 'declare const lessonUrl: string;',
       bar: 'declare const bar: { update(fraction: number): void };',
       files: 'declare const files: [string, string][];',
+      opfs: 'declare const opfs: OpfsRoot;',
     },
     '@vellum/worker': {
       fs: 'declare const fs: OverlayClient;',

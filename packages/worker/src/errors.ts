@@ -16,6 +16,8 @@ export function toWireError(error: unknown): WireError {
   if (error.stack !== undefined) out.stack = error.stack;
   if (error.cause !== undefined)
     out.cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+  const kind = (error.cause as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind === 'string') out.causeKind = kind;
   return out;
 }
 
@@ -50,7 +52,12 @@ export class RemoteError extends Error {
 
 /** Client side: the error to throw for a failed call. */
 export function fromWireError(wire: WireError): RemoteError {
-  const options = wire.cause === undefined ? undefined : { cause: new Error(wire.cause) };
+  // The cause's kind (a lost store's) stays matchable: `error.cause.kind === 'store-lost'`.
+  const cause =
+    wire.cause === undefined
+      ? undefined
+      : Object.assign(new Error(wire.cause), wire.causeKind && { kind: wire.causeKind });
+  const options = cause === undefined ? undefined : { cause };
   const error = new RemoteError(wire.message, options);
   error.name = wire.name;
   for (const field of FIELDS) {

@@ -14,6 +14,8 @@ export interface WireError {
   stack?: string;
   /** The message of the error's `cause` (a layer's own failure), if any. */
   cause?: string;
+  /** The `kind` of the cause, where it has one (`'store-lost'`, `'store-rolled-back'` of a `StoreLossError`). */
+  causeKind?: string;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { listWorkspaces } from '../workspaces/registry.js';
 import { el } from './dom.js';
+import { storageStatus } from './storage-status.js';
 
 export interface WorkspaceActions {
   /** Shows the workspace `id` (undefined: the ephemeral one), keeping this one's unsaved buffers. */
@@ -84,5 +85,14 @@ export function workspaceBar(
     'Import zip as lower',
   );
   importButton.addEventListener('click', () => importInput.click());
-  return el('span', { class: 'workspace-bar' }, select, create, remove, importButton, importInput);
+  return el(
+    'span',
+    { class: 'workspace-bar' },
+    select,
+    create,
+    remove,
+    importButton,
+    importInput,
+    storageStatus(currentId !== undefined),
+  );
 }

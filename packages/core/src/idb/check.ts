@@ -8,6 +8,15 @@ import type { UpperProblem } from '../layer.js';
 import { badJournalValue } from './journal.js';
 import { parseKey } from './keys.js';
 
+/** The `['q']` record: the last commit folded into the keyed records. */
+export interface SeqRecord {
+  seq: number;
+  timeMs: number;
+}
+
+export const isSeqRecord = (value: unknown): value is SeqRecord =>
+  typeof (value as SeqRecord | null)?.seq === 'number' && typeof (value as SeqRecord).timeMs === 'number';
+
 const show = (key: IDBValidKey): string => JSON.stringify(key);
 
 /** Walks every record once with a cursor (chunk bytes included: fsck is rare and must look). */
@@ -63,6 +72,11 @@ export function checkStore(store: IDBObjectStore): Promise<UpperProblem[]> {
             message: `inode record ${show(cursor.key)} holds inode ${ino}`,
           });
         }
+      } else if (key.tag === 'q' && !isSeqRecord(value)) {
+        problems.push({
+          kind: 'bad-record',
+          message: `sequence record ${show(cursor.key)} is not { seq, timeMs }`,
+        });
       } else if (key.tag === 'v' && !(value instanceof Uint8Array)) {
         problems.push({ kind: 'bad-record', message: `kept chunk ${show(cursor.key)} is not bytes` });
       } else if (key.tag === 'p' && typeof value !== 'string') {

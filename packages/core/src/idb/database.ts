@@ -69,7 +69,7 @@ export class Database {
   readonly name: string;
   readonly #factory: IDBFactory;
   readonly #durability: IDBTransactionDurability;
-  readonly #mustExist: boolean;
+  #mustExist: boolean;
   #db: Promise<IDBDatabase> | undefined;
   /** Told when another connection deletes (or upgrades) the database under this one. */
   onVersionChange: (() => void) | undefined;
@@ -79,6 +79,19 @@ export class Database {
     this.#factory = options.factory ?? globalFactory();
     this.#durability = options.durability ?? 'strict';
     this.#mustExist = options.mustExist === true;
+  }
+
+  /**
+   * From now on, a missing database is ENOENT rather than created: the workspace
+   * is known to have committed (its mark says so, or this upper committed to it).
+   */
+  requireExisting(): void {
+    this.#mustExist = true;
+  }
+
+  /** The reverse: a missing database is created again (restoring a workspace on purpose). */
+  allowCreate(): void {
+    this.#mustExist = false;
   }
 
   #open(): Promise<IDBDatabase> {

@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import { FsError } from '../errors.js';
+import { FsError, hasCode } from '../errors.js';
 import type {
   SnapshotInfo,
   UpperChange,
@@ -11,11 +11,13 @@ import type {
   UpperUsage,
 } from '../layer.js';
 import { getOrInsert } from '../map.js';
+import { defaultOpfsRoot, type OpfsRoot } from '../opfs/types.js';
 import { applyChanges } from './apply.js';
-import { checkStore } from './check.js';
+import { checkStore, isSeqRecord } from './check.js';
 import { coalesce } from './coalesce.js';
-import { Database, type DatabaseOptions } from './database.js';
+import { Database, type DatabaseOptions, databaseName, type RunInStore } from './database.js';
 import { GroupCommit, type WriteBackOptions } from './group-commit.js';
+import { StoreGuard } from './guard.js';
 import {
   badJournalValue,
   Journal,
@@ -24,7 +26,7 @@ import {
   ownChanges,
   RecordState,
 } from './journal.js';
-import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey } from './keys.js';
+import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey, seqKey } from './keys.js';
 import {
   allKept,
   deleteLive,
@@ -83,6 +85,40 @@ export interface IndexedDBUpperOptions extends DatabaseOptions {
    * (32 KiB) or more, is stored keyed at once.
    */
   journal?: JournalLimits;
+  /**
+   * Where the commit mark is kept: the last commit's sequence number and time, outside
+   * IndexedDB, so that a database the browser deleted or rolled back is reported
+   * (EIO, `cause` a `StoreLossError`) instead of opening empty. Default: the origin's
+   * private file system (`navigator.storage.getDirectory`) where there is one, for the
+   * browser's own IndexedDB (none by default with a `factory` of your own); `false`: keep no mark (then a lost database opens empty unless `mustExist`).
+   */
+  opfs?: OpfsRoot | false;
+  /**
+   * Opens the workspace even where its commit mark says the database held more than it
+   * does (or is gone): a new, empty one is created where none is, and the mark starts
+   * over from what is there. Without it, such an open fails with EIO (`store-lost`,
+   * `store-rolled-back`) and creates nothing.
+   */
+  create?: boolean;
+  /**
+   * Each operation resolves only once its commit mark is written too (default: the mark is
+   * written right after, without holding the operation up; `sync()` and `close()` wait for
+   * it). In a page a mark costs a file swap (`createWritable`), several milliseconds; with the
+   * default a rollback of the last few milliseconds of commits before a crash can go
+   * unreported (the mark had not caught up); a lost or emptied database is reported once the
+   * workspace's first mark is written.
+   */
+  strictMark?: boolean;
+}
+
+/**
+ * Where the commit mark lives: the option, else the browser's OPFS when the database is the
+ * browser's own (a `factory` of one's own — a test's, a wrapper — names other databases, which
+ * the origin's marks do not describe; give `opfs` with it to keep marks).
+ */
+function markRoot(options: Pick<IndexedDBUpperOptions, 'opfs' | 'factory'>): OpfsRoot | undefined {
+  if (options.opfs === false) return undefined;
+  return options.opfs ?? (options.factory ? undefined : defaultOpfsRoot());
 }
 
 /**
@@ -127,6 +163,12 @@ export class IndexedDBUpper implements UpperLayer {
   #chain: Promise<unknown> = Promise.resolve();
   #idle: ReturnType<typeof setTimeout> | undefined;
   #lastCommit = 0;
+  /** The commit mark outside the database, checked at load and moved after each commit. */
+  readonly #guard: StoreGuard;
+  /** Whether each commit waits for its mark to be written before it resolves. */
+  readonly #strictMark: boolean;
+  /** The sequence number of the last commit stored (known after `load()`). */
+  #committed = 0;
   /** Live chunks snapshots keep (see snapshots.ts), read once, then kept up to date. */
   #pins: Pins | undefined;
 
@@ -142,6 +184,9 @@ export class IndexedDBUpper implements UpperLayer {
         : undefined;
     this.#limits = { ...options.journal };
     this.#journal = new Journal(this.#limits);
+    const root = markRoot(options);
+    this.#guard = new StoreGuard(root, this.#db.name, options.create === true);
+    this.#strictMark = options.strictMark === true;
     // The database was deleted under us: what we journaled is gone with it, and must not come back.
     this.#db.onVersionChange = () => {
       clearTimeout(this.#idle);
@@ -163,8 +208,65 @@ export class IndexedDBUpper implements UpperLayer {
    * await IndexedDBUpper.delete('lesson-1');
    * ```
    */
-  static delete(name: string, options: Pick<DatabaseOptions, 'factory'> = {}): Promise<void> {
-    return Database.delete(name, options.factory);
+  static async delete(
+    name: string,
+    options: Pick<IndexedDBUpperOptions, 'factory' | 'opfs'> = {},
+  ): Promise<void> {
+    await Database.delete(name, options.factory);
+    // Deleted on purpose: the next open of this name is a new workspace, not a lost one.
+    const root = markRoot(options);
+    await new StoreGuard(root, databaseName(name), false).remove();
+  }
+
+  /**
+   * The sequence number of the last commit the database holds (each operation, write-back
+   * group and `clear()` is one), as of this upper's `load()` and its own commits since.
+   * A mirrored upper compares it with its mirror's.
+   */
+  get committedSeq(): number {
+    return this.#committed;
+  }
+
+  /** True when operations are acknowledged before they are stored (`writeBack`). */
+  get writeBack(): boolean {
+    return this.#group !== undefined;
+  }
+
+  /**
+   * Replaces everything stored with `changes` (a whole state, chunk bytes included), as
+   * commit number `seq`, in one transaction; creates the database if it is gone. For a
+   * mirrored upper's `recover()`: the state comes from the other copy.
+   *
+   * @example
+   * ```ts
+   * const idb = new IndexedDBUpper({ name: 'lesson-1' });
+   * await idb.restore([{ op: 'put-meta', meta: { nextIno: 2, lowerIds: [] } }], 12);
+   * ```
+   */
+  async restore(changes: readonly UpperChange[], seq: number): Promise<void> {
+    await this.#mustWrite();
+    await this.#settle();
+    await this.#serial(async () => {
+      // Made again on purpose: a database the browser deleted is created here.
+      this.#db.allowCreate();
+      const timeMs = Date.now();
+      const pins = await this.#pinsLoaded();
+      // Snapshots stay (as through a clear): the live chunks they keep move aside first.
+      await this.#db.run('readwrite', async (store) => {
+        await moveKept(store, allKept(pins));
+        deleteLive(store);
+        applyChanges(store, coalesce(ownChanges(changes)));
+        store.put({ seq, timeMs }, seqKey());
+      });
+      pins.clear();
+      clearTimeout(this.#idle);
+      this.#idle = undefined;
+      this.#journal = new Journal(this.#limits);
+      this.#journal.nextSeq = seq + 1;
+      await this.#markCommitted(seq, timeMs);
+      await this.#guard.settled();
+    });
+    this.#channel?.post();
   }
 
   /** True when another tab writes to this workspace and this upper only reads (`whenLocked: 'read-only'`). */
@@ -249,10 +351,15 @@ export class IndexedDBUpper implements UpperLayer {
     // Who writes is settled before the first read: a waiting upper loads what the last writer left.
     await this.#writable();
     await this.#settle();
-    return this.#serial(() =>
-      this.#db.run('readonly', async (store) => {
+    return this.#serial(async () => {
+      // The mark is read before the store: a writer moves it only after its commit is stored.
+      if (await this.#guard.begin()) this.#db.requireExisting();
+      let found = 0;
+      let foundTimeMs = Date.now();
+      const snapshot = await this.#run('readonly', async (store) => {
         // All requests are issued before the first await: the transaction stays alive for them.
         const requests = [
+          promisifyRequest(store.get(seqKey())),
           promisifyRequest(store.get(metaKey())),
           promisifyRequest(store.getAll(kindRange('i'))),
           promisifyRequest(store.getAllKeys(kindRange('d'))),
@@ -261,8 +368,12 @@ export class IndexedDBUpper implements UpperLayer {
           promisifyRequest(store.getAllKeys(kindRange('j'))),
           promisifyRequest(store.getAll(kindRange('j'))),
         ] as const;
-        const [meta, inodes, direntKeys, direntValues, chunkKeys, journalKeys, journalValues] =
+        const [folded, meta, inodes, direntKeys, direntValues, chunkKeys, journalKeys, journalValues] =
           await Promise.all(requests);
+        if (isSeqRecord(folded)) {
+          found = folded.seq;
+          foundTimeMs = folded.timeMs;
+        }
         const state = new RecordState();
         state.meta = meta as UpperMeta | undefined;
         for (const rec of inodes as UpperInode[]) state.inodes.set(rec.ino, rec);
@@ -290,8 +401,10 @@ export class IndexedDBUpper implements UpperLayer {
           const record: JournalRecord = { seq: k.seq, changes: journalValues[i] as UpperChange[] };
           state.apply(record.changes);
           journal.add(record);
+          found = Math.max(found, k.seq);
         });
-        journal.nextSeq = Math.max(journal.nextSeq, this.#journal.nextSeq);
+        // Numbers go on from the last commit stored, folded or not: the mark compares them.
+        journal.nextSeq = Math.max(journal.nextSeq, this.#journal.nextSeq, found + 1);
         // Folded by this upper's next compaction, after a commit of its own (a reader never folds).
         this.#journal = journal;
         const snapshot: UpperSnapshot = {
@@ -301,8 +414,30 @@ export class IndexedDBUpper implements UpperLayer {
           chunks: state.chunkList(),
         };
         return snapshot;
-      }),
-    );
+      });
+      // A store older than its mark lost acknowledged commits: say so rather than show less.
+      this.#committed = found;
+      if (this.#guard.check(found) && !this.#readOnly) await this.#markCommitted(found, foundTimeMs);
+      if (this.#guard.active && found > 0) this.#db.requireExisting();
+      return snapshot;
+    });
+  }
+
+  /** `Database.run`, with a missing database that the mark says existed reported as lost. */
+  readonly #run: RunInStore = (mode, fn) =>
+    this.#db.run(mode, fn).catch((error: unknown) => {
+      throw (this.#guard.active && hasCode(error, 'ENOENT') && this.#guard.missing()) || error;
+    });
+
+  /**
+   * Moves the commit mark to `seq`. A mark that cannot be written (OPFS full or gone) does not
+   * fail the commit, which is stored: it is retried with the next commit and reported by `check()`.
+   */
+  async #markCommitted(seq: number, timeMs: number): Promise<void> {
+    this.#committed = seq;
+    this.#guard.committed(seq, timeMs);
+    if (this.#strictMark) await this.#guard.settled();
+    if (this.#guard.active) this.#db.requireExisting();
   }
 
   /**
@@ -323,16 +458,19 @@ export class IndexedDBUpper implements UpperLayer {
     await this.#serial(async () => {
       const journal = this.#journal;
       if (journal.direct(changes)) {
-        await this.#fold(journal, changes);
+        const seq = journal.nextSeq++;
+        const timeMs = await this.#fold(journal, changes);
+        await this.#markCommitted(seq, timeMs);
       } else {
         const seq = journal.nextSeq++;
         const record: JournalRecord = { seq, changes: ownChanges(changes) };
-        await this.#db.run('readwrite', (store) => {
+        await this.#run('readwrite', (store) => {
           // `add`: another upper on this database that wrote the same number fails this commit (EIO) rather than overwrite it.
           store.add(record.changes, journalKey(seq));
         });
         journal.add(record);
         this.#lastCommit = Date.now();
+        await this.#markCommitted(seq, this.#lastCommit);
         if (journal.full) void this.#compact().catch(() => {});
         else this.#armIdle();
       }
@@ -345,22 +483,26 @@ export class IndexedDBUpper implements UpperLayer {
    * journal records applied, in one transaction. Only records still stored
    * are applied: another upper on this database (a reload that never closed
    * this one) may have folded them already, and applying them again over its
-   * later changes would undo those.
+   * later changes would undo those. The `['q']` record keeps the number of the last
+   * commit folded (every number this upper handed out is stored by now), so a store
+   * with no journal left still knows how far it got. Resolves to the time recorded.
    */
-  async #fold(journal: Journal, extra: readonly UpperChange[] = []): Promise<void> {
+  async #fold(journal: Journal, extra: readonly UpperChange[] = []): Promise<number> {
     const records = journal.records.slice();
     const first = records[0]?.seq;
     const last = records[records.length - 1]?.seq;
-    if ((first === undefined || last === undefined) && extra.length === 0) return;
+    const timeMs = Date.now();
+    if ((first === undefined || last === undefined) && extra.length === 0) return timeMs;
     const pins = await this.#pinsLoaded();
     let moved: ReturnType<typeof keptTouched> = [];
-    await this.#db.run('readwrite', (store) => {
+    await this.#run('readwrite', (store) => {
       const write = (live: readonly JournalRecord[]): Promise<unknown> => {
         const changes = coalesce([...live.flatMap((r) => r.changes), ...extra]);
         // Chunks a snapshot keeps are moved aside first: these `get`s run before the changes.
         moved = keptTouched(changes, pins);
         const moving = moveKept(store, moved);
         applyChanges(store, changes);
+        store.put({ seq: journal.nextSeq - 1, timeMs }, seqKey());
         const from = live[0]?.seq;
         if (from !== undefined && last !== undefined) store.delete(journalRange(from, last));
         return moving;
@@ -388,6 +530,7 @@ export class IndexedDBUpper implements UpperLayer {
     });
     unpin(pins, moved);
     if (last !== undefined) journal.drop(last);
+    return timeMs;
   }
 
   /** Folds the journal into the keyed records (a writer only; readers leave it to the writer). */
@@ -427,7 +570,7 @@ export class IndexedDBUpper implements UpperLayer {
     if (pending !== undefined) return pending ?? undefined;
     const journaled = this.#journal.chunk(ino, index);
     if (journaled !== undefined) return journaled ?? undefined;
-    const data = await this.#db.run('readonly', (store) => promisifyRequest(store.get(chunkKey(ino, index))));
+    const data = await this.#run('readonly', (store) => promisifyRequest(store.get(chunkKey(ino, index))));
     return data as Uint8Array | undefined;
   }
 
@@ -436,13 +579,18 @@ export class IndexedDBUpper implements UpperLayer {
     await this.#mustWrite();
     await this.#group?.discard();
     await this.#serial(async () => {
+      // Clearing is a commit too: the store keeps its number, so the mark does not call it lost.
+      const seq = this.#journal.nextSeq++;
+      const timeMs = Date.now();
       const pins = await this.#pinsLoaded();
       // Snapshots outlive a clear ("Reset lesson" takes one first): the chunks they keep move aside.
-      await this.#db.run('readwrite', async (store) => {
+      await this.#run('readwrite', async (store) => {
         await moveKept(store, allKept(pins));
         deleteLive(store);
+        store.put({ seq, timeMs }, seqKey());
       });
       pins.clear();
+      await this.#markCommitted(seq, timeMs);
       clearTimeout(this.#idle);
       this.#idle = undefined;
       this.#journal.drop(Number.POSITIVE_INFINITY);
@@ -480,9 +628,16 @@ export class IndexedDBUpper implements UpperLayer {
     await this.#serial(async () => {
       await this.#fold(this.#journal);
       const pins = await this.#pinsLoaded();
-      const restored = await this.#db.run('readwrite', (store) => restoreSnapshotIn(store, pins, id, meta));
+      // A commit of its own for the commit mark (restoreSnapshotIn keeps the ['q'] record).
+      const seq = this.#journal.nextSeq++;
+      const timeMs = Date.now();
+      const restored = await this.#run('readwrite', (store) => {
+        store.put({ seq, timeMs }, seqKey());
+        return restoreSnapshotIn(store, pins, id, meta);
+      });
       pins.clear();
       pinAll(pins, restored);
+      await this.#markCommitted(seq, timeMs);
     });
     this.#channel?.post();
   }
@@ -506,7 +661,7 @@ export class IndexedDBUpper implements UpperLayer {
   async usage(): Promise<UpperUsage> {
     await this.#settle();
     return this.#serial(() =>
-      this.#db.run('readonly', async (store) => {
+      this.#run('readonly', async (store) => {
         const requests = [
           promisifyRequest(store.getAllKeys(kindRange('s'))),
           promisifyRequest(store.getAll(kindRange('s'))),
@@ -567,16 +722,27 @@ export class IndexedDBUpper implements UpperLayer {
    * resolves and `sync()` has nothing to wait for.
    */
   async sync(): Promise<void> {
-    if (!this.#group) return;
-    await this.#group.flushed();
-    const failure = this.#group.failure;
-    if (failure) throw failure.error;
+    if (this.#group) {
+      await this.#group.flushed();
+      const failure = this.#group.failure;
+      if (failure) throw failure.error;
+    }
+    // The commit marks of what is stored are written too (see `strictMark`).
+    await this.#guard.settled();
   }
 
   /** Storage-level consistency: record shapes, and a length record for every chunk. */
   async check(): Promise<UpperProblem[]> {
     await this.#settle();
-    return this.#serial(() => this.#db.run('readonly', (store) => checkStore(store)));
+    const problems = await this.#serial(() => this.#run('readonly', (store) => checkStore(store)));
+    await this.#guard.settled();
+    if (this.#guard.error !== undefined) {
+      problems.push({
+        kind: 'commit-mark',
+        message: `the commit mark (outside IndexedDB) could not be written: ${String(this.#guard.error)}; a loss of the last commits would go unseen`,
+      });
+    }
+    return problems;
   }
 
   /**
@@ -589,6 +755,7 @@ export class IndexedDBUpper implements UpperLayer {
     // Only a writer folds (#compact checks): one that never loaded has no journal to fold.
     await this.#compact().catch(() => {});
     await this.#chain;
+    await this.#guard.settled();
     clearTimeout(this.#idle);
     this.#idle = undefined;
     await this.#db.close();

@@ -11,13 +11,15 @@
  * ['c', ino, index]     chunk bytes (Uint8Array)
  * ['s', ino, index]     that chunk's length, so usage() never reads chunk bytes
  * ['j', seq]            journal record: one commit's changes, not yet compacted (journal.ts)
+ * ['q']                 the last commit folded into the keyed records: { seq, timeMs } (a store
+ *                       with no journal left still knows how far it got; see ../commit-mark.ts)
  * ['S', id]             a snapshot's records (snapshots.ts)
  * ['p', ino, index]     the live chunk is kept by snapshots: its generation (snapshots.ts)
  * ['v', ino, index, g]  a kept chunk's bytes after the live file changed it (snapshots.ts)
  * ```
  */
 
-export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j' | 'S' | 'p' | 'v';
+export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j' | 'q' | 'S' | 'p' | 'v';
 
 export const metaKey = (): IDBValidKey => ['m'];
 export const inodeKey = (ino: number): IDBValidKey => ['i', ino];
@@ -25,6 +27,7 @@ export const direntKey = (parent: number, name: string): IDBValidKey => ['d', pa
 export const chunkKey = (ino: number, index: number): IDBValidKey => ['c', ino, index];
 export const sizeKey = (ino: number, index: number): IDBValidKey => ['s', ino, index];
 export const journalKey = (seq: number): IDBValidKey => ['j', seq];
+export const seqKey = (): IDBValidKey => ['q'];
 
 /**
  * An empty array sorts after every number and string, so `[...prefix, []]`
@@ -46,6 +49,7 @@ export const underInode = (tag: 'd' | 'c' | 's', ino: number): IDBKeyRange =>
 /** A stored key, read back: the tag and the numbers or name after it. */
 export type ParsedKey =
   | { tag: 'm' }
+  | { tag: 'q' }
   | { tag: 'i'; ino: number }
   | { tag: 'd'; parent: number; name: string }
   | { tag: 'c' | 's'; ino: number; index: number }
@@ -71,6 +75,7 @@ export function parseKey(key: IDBValidKey): ParsedKey {
     return { tag, ino: a, index: b, gen: c };
   }
   if (tag === 'm' && key.length === 1) return { tag };
+  if (tag === 'q' && key.length === 1) return { tag };
   if (tag === 'i' && typeof a === 'number' && key.length === 2) return { tag, ino: a };
   if (tag === 'j' && typeof a === 'number' && key.length === 2) return { tag, seq: a };
   if (tag === 'd' && typeof a === 'number' && typeof b === 'string') return { tag, parent: a, name: b };

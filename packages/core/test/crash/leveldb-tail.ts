@@ -14,14 +14,11 @@
  * whole IndexedDB as corrupt ("IndexedDB recovering from a corrupted (and
  * deleted) database"): every workspace is gone, whatever Vellum stored.
  *
- * Cutting the torn tail off before the relaunch changes nothing the next
- * session reads (recovery drops those bytes anyway); it only keeps Chromium
- * from writing after them. The same format serves the MANIFEST, which LevelDB
- * reuses the same way.
+ * The crash tests used to cut such tails off between a kill and the relaunch;
+ * they no longer touch the browser's files. `tornTailAt` now tells the canary
+ * (browser-canary.test.ts) that the tail it injects is one a torn write leaves.
+ * The same format serves the MANIFEST, which LevelDB reuses the same way.
  */
-import { open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-
 const BLOCK = 32 * 1024;
 const HEADER = 7;
 const FULL = 1;
@@ -72,32 +69,4 @@ export function tornTailAt(log: Uint8Array): number | undefined {
     if (!fragmented) complete = end;
   }
   return fragmented ? complete : undefined;
-}
-
-/**
- * Cuts torn tails off the LevelDB logs and MANIFESTs of every IndexedDB
- * backing store under `dir` (a profile's `Default/IndexedDB`). Only for
- * files no process writes any more. Resolves to the number of files cut.
- */
-export async function trimTornTails(dir: string): Promise<number> {
-  let cut = 0;
-  const stores = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const store of stores) {
-    if (!store.isDirectory() || !store.name.endsWith('.leveldb')) continue;
-    const storeDir = join(dir, store.name);
-    for (const name of await readdir(storeDir)) {
-      if (!/^(\d+\.log|MANIFEST-\d+)$/.test(name)) continue;
-      const file = await open(join(storeDir, name), 'r+');
-      try {
-        const at = tornTailAt(await file.readFile());
-        if (at !== undefined) {
-          await file.truncate(at);
-          cut++;
-        }
-      } finally {
-        await file.close();
-      }
-    }
-  }
-  return cut;
 }
