@@ -225,7 +225,7 @@ export class DirUpper implements UpperLayer {
   async #linkWhiteout(p: string): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await fsp.link(this.#whiteoutPath, p);
+        fs.linkSync(this.#whiteoutPath, p);
         return;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -362,7 +362,7 @@ export class DirUpper implements UpperLayer {
       const names = (await fsp.readdir(abs)).sort();
       for (const name of names) {
         const p = nodePath.join(abs, name);
-        const st = await fsp.lstat(p);
+        const st = fs.lstatSync(p);
         if (st.isCharacterDevice() && st.rdev === 0) {
           this.#want.set(dirIno, name, null);
           continue;
@@ -436,7 +436,7 @@ export class DirUpper implements UpperLayer {
     const indexXattrs = await readOverlayXattrs(index, 'trusted').catch(() => new Map<string, XattrMap>());
     for (const name of await fsp.readdir(index).catch(() => [] as string[])) {
       const p = nodePath.join(index, name);
-      const st = await fsp.lstat(p);
+      const st = fs.lstatSync(p);
       if (!st.isFile() || inoOfDisk.has(st.ino)) continue;
       const x = indexXattrs.get(p);
       const origin = await this.#originOf(x, 'file');
@@ -717,11 +717,11 @@ export class DirUpper implements UpperLayer {
     const rec = this.#inodes.get(ino);
     if (rec === undefined) throw new Error(`no record for inode ${ino}`);
     await this.#step.create(p, async () => {
-      if (rec.kind === 'dir') await fsp.mkdir(p, { mode: 0o700 });
-      else if (rec.kind === 'symlink') await fsp.symlink(rec.target ?? '', p);
-      else await fsp.writeFile(p, new Uint8Array(0), { mode: 0o600 });
+      if (rec.kind === 'dir') fs.mkdirSync(p, { mode: 0o700 });
+      else if (rec.kind === 'symlink') fs.symlinkSync(rec.target ?? '', p);
+      else fs.writeFileSync(p, new Uint8Array(0), { mode: 0o600 });
     });
-    this.#diskIno.set(ino, (await fsp.lstat(p)).ino);
+    this.#diskIno.set(ino, fs.lstatSync(p).ino);
     this.#state.set(ino, { opaque: false, redirect: undefined, metacopy: false });
     // A file without a lower origin holds all its bytes from the start; a copy-up fills them.
     if (rec.kind === 'file' && rec.origin === undefined) this.#full.add(ino);
@@ -738,7 +738,7 @@ export class DirUpper implements UpperLayer {
     if (next === undefined) return false;
     const nextKind = next === null ? 'whiteout' : this.#inodes.get(next)?.kind;
     if (nextKind === 'dir' || nextKind === undefined) return false;
-    if (ino !== null && (await fsp.lstat(p)).isDirectory()) return false;
+    if (ino !== null && fs.lstatSync(p).isDirectory()) return false;
     return true;
   }
 
@@ -821,24 +821,50 @@ export class DirUpper implements UpperLayer {
     dirs: Set<number>,
   ): Promise<{ dir: number; name: string } | undefined> {
     const parts = path.split('/').filter((s) => s !== '');
-    let dir = ROOT;
-    let at = '';
-    for (const part of parts.slice(0, -1)) {
-      at = `${at}/${part}`;
-      const next = this.#want.get(dir, part);
-      if (next === null) return undefined;
-      if (next === undefined) {
-        dirs.add(dir);
-        dir = await this.#copyUpDir(dir, part, at);
-        dirs.add(dir);
-        continue;
-      }
-      const rec = this.#inodes.get(next);
-      if (rec?.kind !== 'dir' || rec.redirect !== undefined || rec.opaque) return undefined;
-      dir = rec.ino;
-    }
     const name = parts.at(-1);
-    return name === undefined ? undefined : { dir, name };
+    if (name === undefined) return undefined;
+    // The upper directory that merges the deepest lower directory on the path (a moved directory
+    // merges its redirect's), then the rest of the way by name, copying up what is only lower.
+    const sources = new Map<string, number>();
+    for (const rec of this.#inodes.values()) {
+      if (rec.kind !== 'dir') continue;
+      const source = this.#lowerSourceOf(rec.ino);
+      if (source !== undefined) sources.set(source, rec.ino);
+    }
+    for (let k = parts.length - 1; k >= 0; k--) {
+      const start = sources.get(k === 0 ? '' : `/${parts.slice(0, k).join('/')}`);
+      if (start === undefined) continue;
+      let dir = start;
+      let at = k === 0 ? '' : `/${parts.slice(0, k).join('/')}`;
+      for (const part of parts.slice(k, -1)) {
+        at = `${at}/${part}`;
+        const next = this.#want.get(dir, part);
+        if (next === null) return undefined;
+        if (next === undefined) {
+          dirs.add(dir);
+          dir = await this.#copyUpDir(dir, part, at);
+          dirs.add(dir);
+          continue;
+        }
+        const rec = this.#inodes.get(next);
+        if (rec?.kind !== 'dir' || this.#lowerSourceOf(rec.ino) !== at) return undefined;
+        dir = rec.ino;
+      }
+      return { dir, name };
+    }
+    return undefined;
+  }
+
+  /** The lower directory an upper directory merges ('' for the root), or `undefined` (opaque, or under one). */
+  #lowerSourceOf(ino: number): string | undefined {
+    if (ino === ROOT) return '';
+    const rec = this.#inodes.get(ino);
+    if (rec?.kind !== 'dir' || rec.opaque) return undefined;
+    if (rec.redirect !== undefined) return rec.redirect;
+    const [link] = this.#want.linksOf(ino);
+    if (link === undefined || link.parent === HOLD) return undefined;
+    const parent = this.#lowerSourceOf(link.parent);
+    return parent === undefined ? undefined : `${parent}/${link.name}`;
   }
 
   /** Copies up the lower directory `lowerPath` as `name` in upper directory `parent`, keeping its lower inode number. */
@@ -941,7 +967,7 @@ export class DirUpper implements UpperLayer {
     if (!this.#full.has(ino) && rec.origin !== undefined) {
       // A copy-up: the whole file, as the kernel writes it; bytes past lowerLimit never come from the lower.
       // (Into a file made in this commit, or a metacopy file that held only holes.)
-      if (state.metacopy) this.#step.zeroed(p, (await fsp.stat(p)).size);
+      if (state.metacopy) this.#step.zeroed(p, fs.statSync(p).size);
       await this.#fillFromLower(p, rec.originPath ?? '', size, rec.lowerLimit ?? size, rec.origin);
     }
     if (chunks !== undefined) {
@@ -1198,7 +1224,7 @@ export class DirUpper implements UpperLayer {
 
 async function inoAt(path: string): Promise<number | undefined> {
   try {
-    return (await fsp.lstat(path)).ino;
+    return fs.lstatSync(path).ino;
   } catch {
     return undefined;
   }

@@ -59,7 +59,7 @@ export class UndoLog {
 
   /** Starts the journal of commit `txn` in `dir` (which must not exist). */
   static async begin(dir: string, txn: string): Promise<UndoLog> {
-    await fsp.mkdir(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     const fd = fs.openSync(nodePath.join(dir, 'journal.jsonl'), 'w');
     fs.writeSync(fd, `${JSON.stringify({ txn })}\n`);
     return new UndoLog(dir, fd);
@@ -82,7 +82,12 @@ export class UndoLog {
   }
 
   async #logMeta(path: string): Promise<void> {
-    const st = await fsp.lstat(path);
+    this.#logMetaOf(path);
+  }
+
+  /** Logs the mode, owner and times of `path` and returns its lstat. */
+  #logMetaOf(path: string): fs.Stats {
+    const st = fs.lstatSync(path);
     this.#log({
       op: 'meta',
       path,
@@ -93,18 +98,19 @@ export class UndoLog {
       mtimeMs: st.mtimeMs,
       link: st.isSymbolicLink(),
     });
+    return st;
   }
 
   async rename(from: string, to: string): Promise<void> {
-    const ino = (await fsp.lstat(from)).ino;
+    const ino = fs.lstatSync(from).ino;
     await this.keepMeta(nodePath.dirname(from));
     await this.keepMeta(nodePath.dirname(to));
     try {
       // A rename over a name: the object there is kept by a link in the undo directory.
       const saved = this.spare();
-      await fsp.link(to, saved);
-      this.#log({ op: 'linked', path: saved, ino: (await fsp.lstat(saved)).ino });
-      this.#log({ op: 'moved', from: to, to: saved, ino: (await fsp.lstat(saved)).ino });
+      fs.linkSync(to, saved);
+      this.#log({ op: 'linked', path: saved, ino: fs.lstatSync(saved).ino });
+      this.#log({ op: 'moved', from: to, to: saved, ino: fs.lstatSync(saved).ino });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // EPERM: a directory cannot be linked; an empty one being replaced is moved aside instead.
@@ -112,7 +118,7 @@ export class UndoLog {
       else if (code !== 'ENOENT') throw err;
     }
     this.#log({ op: 'moved', from, to, ino });
-    await fsp.rename(from, to);
+    fs.renameSync(from, to);
   }
 
   /** Moves `path` out of the way (what the commit removes), into the undo directory. */
@@ -122,8 +128,8 @@ export class UndoLog {
 
   async link(existing: string, path: string): Promise<void> {
     await this.keepMeta(nodePath.dirname(path));
-    this.#log({ op: 'linked', path, ino: (await fsp.lstat(existing)).ino });
-    await fsp.link(existing, path);
+    this.#log({ op: 'linked', path, ino: fs.lstatSync(existing).ino });
+    fs.linkSync(existing, path);
   }
 
   /** Runs `make`, which creates `path` (free until then). */
@@ -135,38 +141,38 @@ export class UndoLog {
 
   /** Writes `data` at `offset` in the file `path`, keeping the bytes it replaces. */
   async write(path: string, data: Uint8Array, offset: number): Promise<void> {
-    const fh = await fsp.open(path, 'r+');
+    const fd = fs.openSync(path, 'r+');
     try {
-      const size = (await fh.stat()).size;
+      const size = fs.fstatSync(fd).size;
       const old = new Uint8Array(Math.max(0, Math.min(data.length, size - offset)));
-      if (old.length > 0) await fh.read(old, 0, old.length, offset);
+      if (old.length > 0) fs.readSync(fd, old, 0, old.length, offset);
       const file = this.spare();
-      await fsp.writeFile(file, old);
+      fs.writeFileSync(file, old);
       this.#log({ op: 'bytes', path, offset, file, size });
-      await fh.write(data, 0, data.length, offset);
+      fs.writeSync(fd, data, 0, data.length, offset);
     } finally {
-      await fh.close();
+      fs.closeSync(fd);
     }
   }
 
   /** Resizes the file `path`, keeping the bytes a shrink drops. */
   async truncate(path: string, length: number): Promise<void> {
-    const size = (await fsp.stat(path)).size;
+    const size = fs.statSync(path).size;
     if (size === length) return;
     let file: string | null = null;
     if (length < size) {
       file = this.spare();
-      const fh = await fsp.open(path, 'r');
+      const fd = fs.openSync(path, 'r');
       try {
         const tail = new Uint8Array(size - length);
-        await fh.read(tail, 0, tail.length, length);
-        await fsp.writeFile(file, tail);
+        fs.readSync(fd, tail, 0, tail.length, length);
+        fs.writeFileSync(file, tail);
       } finally {
-        await fh.close();
+        fs.closeSync(fd);
       }
     }
     this.#log({ op: 'bytes', path, offset: length, file, size });
-    await fsp.truncate(path, length);
+    fs.truncateSync(path, length);
   }
 
   /** Declares that the file `path`, all holes of `size` bytes (a metacopy), is about to get data. */
@@ -174,15 +180,17 @@ export class UndoLog {
     this.#log({ op: 'zeroed', path, size });
   }
 
-  /** Sets mode (not on a symlink), owner and times of `path`, keeping the old ones. */
+  /** Sets mode (not on a symlink), owner and times of `path`, keeping the old ones; only what differs is changed. */
   async setMeta(
     path: string,
     meta: { mode: number; uid: number; gid: number; atimeMs: number; mtimeMs: number },
   ): Promise<void> {
-    await this.#logMeta(path);
-    if (!(await fsp.lstat(path)).isSymbolicLink()) await fsp.chmod(path, meta.mode & 0o7777);
-    await fsp.lchown(path, meta.uid, meta.gid);
-    await fsp.lutimes(path, meta.atimeMs / 1000, meta.mtimeMs / 1000);
+    const st = this.#logMetaOf(path);
+    const link = st.isSymbolicLink();
+    if (!link && (st.mode & 0o7777) !== (meta.mode & 0o7777)) fs.chmodSync(path, meta.mode & 0o7777);
+    if (st.uid !== meta.uid || st.gid !== meta.gid) fs.lchownSync(path, meta.uid, meta.gid);
+    if (st.atimeMs !== meta.atimeMs || st.mtimeMs !== meta.mtimeMs)
+      fs.lutimesSync(path, meta.atimeMs / 1000, meta.mtimeMs / 1000);
   }
 
   /** Sets (or removes) an xattr whose value before is `old` (known to the caller). */
@@ -208,7 +216,7 @@ export class UndoLog {
 
   /** Removes an undo directory: the commit it journals is done. */
   static async discard(dir: string): Promise<void> {
-    await fsp.rm(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
   /** The commit an undo directory journals, or `undefined` when there is none. */
@@ -251,7 +259,7 @@ export class UndoLog {
 
 async function inoAt(path: string): Promise<number | undefined> {
   try {
-    return (await fsp.lstat(path)).ino;
+    return fs.lstatSync(path).ino;
   } catch {
     return undefined;
   }
@@ -261,7 +269,7 @@ async function undo(step: Step): Promise<void> {
   switch (step.op) {
     case 'moved':
       if ((await inoAt(step.to)) === step.ino && (await inoAt(step.from)) === undefined)
-        await fsp.rename(step.to, step.from);
+        fs.renameSync(step.to, step.from);
       break;
     case 'linked':
       if ((await inoAt(step.path)) === step.ino) await fsp.rm(step.path, { force: true });
@@ -282,19 +290,19 @@ async function undo(step: Step): Promise<void> {
           }
         }
       }
-      await fsp.truncate(step.path, step.size);
+      fs.truncateSync(step.path, step.size);
       break;
     }
     case 'zeroed':
       if ((await inoAt(step.path)) === undefined) break;
-      await fsp.truncate(step.path, 0);
-      await fsp.truncate(step.path, step.size);
+      fs.truncateSync(step.path, 0);
+      fs.truncateSync(step.path, step.size);
       break;
     case 'meta':
       if ((await inoAt(step.path)) === undefined) break;
-      if (!step.link) await fsp.chmod(step.path, step.mode);
-      await fsp.lchown(step.path, step.uid, step.gid);
-      await fsp.lutimes(step.path, step.atimeMs / 1000, step.mtimeMs / 1000);
+      if (!step.link) fs.chmodSync(step.path, step.mode);
+      fs.lchownSync(step.path, step.uid, step.gid);
+      fs.lutimesSync(step.path, step.atimeMs / 1000, step.mtimeMs / 1000);
       break;
     case 'xattr':
       if ((await inoAt(step.path)) === undefined) break;
