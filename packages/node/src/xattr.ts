@@ -5,7 +5,7 @@
  * process (the listing of a lower is one bulk read, so one spawn per tree, not per file), and
  * the few writes an upper makes (an opaque mark, a redirect) are one `setfattr` each. The tools
  * need no compiler at install time, unlike a native addon; why this was chosen over one is in
- * NOTES-17.md.
+ * docs/notes/issue-17.md.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
