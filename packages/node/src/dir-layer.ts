@@ -8,9 +8,10 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { promisify } from 'node:util';
-import { type EntryMeta, FsError, type LowerEntry, type LowerLayer } from '@vellum/core';
+import { FsError, type LowerEntry, type LowerLayer } from '@vellum/core';
 import { fsErrorWithReason } from './errors.js';
 import { FdCache } from './fd-cache.js';
+import { metaOf } from './stat-meta.js';
 import { readOverlayXattrs, type XattrMap, type XattrNamespace } from './xattr.js';
 
 const readAt = promisify(fs.read);
@@ -56,18 +57,6 @@ export interface DirLayerWarning {
 
 const decoder = new TextDecoder();
 const isYes = (value: Uint8Array | undefined): boolean => value?.length === 1 && value[0] === 0x79; // 'y'
-
-function metaOf(st: fs.Stats): EntryMeta {
-  return {
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    atimeMs: st.atimeMs,
-    mtimeMs: st.mtimeMs,
-    ctimeMs: st.ctimeMs,
-    birthtimeMs: st.birthtimeMs,
-  };
-}
 
 /**
  * A directory on disk as a read-only lower: listed once, in bulk, when opened (modes, owners,

@@ -22,6 +22,7 @@ import { HOLD, NameTree } from './disk-tree.js';
 import { fsErrorWithReason } from './errors.js';
 import { FdCache } from './fd-cache.js';
 import { inodeOfOrigin } from './overlay-fh.js';
+import { metaOf } from './stat-meta.js';
 import { makeWhiteouts, mountedUpperdirs, syncFilesystem } from './system.js';
 import { UndoLog } from './undo-log.js';
 import { readOverlayXattrs, setXattr, type XattrMap } from './xattr.js';
@@ -876,13 +877,7 @@ export class DirUpper implements UpperLayer {
       ino: st.ino,
       kind: 'dir',
       nlink: 1,
-      mode: st.mode & 0o7777,
-      uid: st.uid,
-      gid: st.gid,
-      atimeMs: st.atimeMs,
-      mtimeMs: st.mtimeMs,
-      ctimeMs: st.ctimeMs,
-      birthtimeMs: st.birthtimeMs,
+      ...metaOf(st),
       origin: st.ino,
     };
     this.#inodes.set(st.ino, rec);
@@ -1244,18 +1239,6 @@ async function dirStat(path: string, what: string): Promise<fs.Stats> {
   }
   if (!st.isDirectory()) throw fsErrorWithReason('ENOTDIR', 'open', path, `the ${what} must be a directory`);
   return st;
-}
-
-function metaOf(st: fs.Stats) {
-  return {
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    atimeMs: st.atimeMs,
-    mtimeMs: st.mtimeMs,
-    ctimeMs: st.ctimeMs,
-    birthtimeMs: st.birthtimeMs,
-  };
 }
 
 function stateOf(x: XattrMap | undefined): DiskState {
