@@ -224,7 +224,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(bad.status).toBe(2);
   });
 
-  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, Pyodide on emscripten', () => {
+  it('plain `node app.mjs`: core (memory, zip bytes, http, idb), the worker on worker_threads, zenfs, Pyodide on emscripten, a directory lower', () => {
     const out = timed('node app.mjs', () =>
       ok(process.execPath, ['app.mjs', join(work, 'manifest')], { cwd: app, timeout: 120_000 }),
     );
@@ -236,6 +236,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
       'ok worker-threads',
       'ok zenfs',
       'ok emscripten',
+      'ok node-dir',
     ]);
   });
 

@@ -26,6 +26,7 @@ export const ENTRIES = [
   ['preview', 'preview-service-worker', 'dist/service-worker.d.ts'],
   ['cli', 'cli', 'dist/main.d.ts'],
   ['emscripten', 'emscripten', 'dist/index.d.ts'],
+  ['node', 'node', 'dist/index.d.ts'],
 ];
 
 const update = process.argv.includes('--update');

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Dependency order: each package only imports the ones before it. */
-export const PACKAGES = ['wasm', 'core', 'worker', 'zenfs', 'preview', 'cli', 'emscripten'];
+export const PACKAGES = ['wasm', 'core', 'worker', 'zenfs', 'preview', 'cli', 'node', 'emscripten'];
 
 /** @param {string} command @param {string[]} args @param {string} cwd */
 function run(command, args, cwd) {

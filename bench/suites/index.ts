@@ -5,7 +5,9 @@
 import { registerSuite } from '../lib/harness.js';
 import { bundleSuite } from './bundle.js';
 import { copyUpSuite } from './copy-up.js';
+import { coursesSuite } from './courses.js';
 import { dirCopyUpSuite } from './dir-copy-up.js';
+import { dirUpperSuite } from './dir-upper.js';
 import { emscriptenSuite } from './emscripten.js';
 import { idbChromiumSuite } from './idb-chromium.js';
 import { lookupSuite } from './lookup.js';
@@ -35,6 +37,8 @@ registerSuite(zipHttpSuite);
 registerSuite(zipOpenSuite);
 registerSuite(zenfsBackendSuite);
 registerSuite(emscriptenSuite);
+registerSuite(coursesSuite);
 registerSuite(bundleSuite);
 registerSuite(transpileSuite);
 registerSuite(previewChromiumSuite);
+registerSuite(dirUpperSuite);

@@ -174,3 +174,23 @@ os.remove('old.txt')
   await ov.close();
   console.log('ok emscripten');
 }
+// 8. @vellum/node: a real directory (made here) as a lower, opened by its descriptor; the
+// directory itself is never written.
+{
+  const { mkdtemp, writeFile: writeDisk, readFile: readDisk, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { openLower } = await import('@vellum/core');
+  const { DirLayer, registerNodeLayerTypes } = await import('@vellum/node');
+  const dir = await mkdtemp(join(tmpdir(), 'vellum-app-dir-'));
+  await writeDisk(join(dir, 'on-disk.txt'), 'from disk');
+  registerNodeLayerTypes();
+  const lower = await openLower({ type: 'dir', path: dir });
+  assert.ok(lower instanceof DirLayer);
+  const ov = await Overlay.create({ lowers: [lower], upper: new MemoryUpper() });
+  assert.equal(await ov.readFile('/on-disk.txt', 'utf8'), 'from disk');
+  await ov.writeFile('/on-disk.txt', 'in the overlay');
+  assert.equal(await readDisk(join(dir, 'on-disk.txt'), 'utf8'), 'from disk');
+  lower.close();
+  await rm(dir, { recursive: true, force: true });
+}
+console.log('ok node-dir');

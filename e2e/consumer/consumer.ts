@@ -3,10 +3,11 @@
 // (consumer-zenfs.ts).
 
 import { main } from '@vellum/cli';
-import { type Change, MemoryLayer, MemoryUpper, type Origin, Overlay } from '@vellum/core';
+import { type Change, MemoryLayer, MemoryUpper, type Origin, Overlay, openLower } from '@vellum/core';
 import { HttpLayer } from '@vellum/core/http';
 import { IndexedDBUpper } from '@vellum/core/idb';
 import { writeZip, ZipLayer } from '@vellum/core/zip';
+import { DirLayer, type DirLowerDescriptor, registerNodeLayerTypes } from '@vellum/node';
 import { loadModule, setWasmSource } from '@vellum/wasm';
 import { createOverlayWorker, type OverlayClient } from '@vellum/worker';
 
@@ -32,4 +33,10 @@ export async function check(url: string): Promise<void> {
   void bytes;
   const code: number = await main(['ls', 'layer.zip']);
   void code;
+  // @vellum/node: the `dir` kind joins core's descriptors by declaration merging.
+  registerNodeLayerTypes();
+  const dirDescriptor: DirLowerDescriptor = { type: 'dir', path: '/srv/repo', whiteouts: 'oci' };
+  const dirLower = await openLower(dirDescriptor);
+  const dirLayer: DirLayer = await DirLayer.open('/srv/repo');
+  void [dirLower, dirLayer.warnings];
 }

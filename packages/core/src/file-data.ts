@@ -282,7 +282,7 @@ async function readLower(
 ): Promise<Uint8Array> {
   const src = node.lower;
   if (!src) return new Uint8Array(piece.length);
-  const layer = ns.lowers[src.layer];
+  const layer = src.from ?? ns.lowers[src.layer];
   if (!layer) throw new FsError('EIO', 'read', src.path);
   let bytes: Uint8Array;
   try {
@@ -298,7 +298,7 @@ async function readLower(
 function readLowerSync(ns: Namespace, node: FileNode, piece: { offset: number; length: number }): Uint8Array {
   const src = node.lower;
   if (!src) return new Uint8Array(piece.length);
-  const layer = ns.lowers[src.layer];
+  const layer = src.from ?? ns.lowers[src.layer];
   if (!layer) throw new FsError('EIO', 'read', src.path);
   const bytes = layer.readSync?.(src.ref, piece.offset, piece.length);
   if (bytes === undefined) throw wouldBlock(`lower ${src.layer} ('${layer.id}')`, `'${src.path}'`, src.path);

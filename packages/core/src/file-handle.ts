@@ -129,6 +129,7 @@ export class FileHandle {
     this.#table = table;
     table?.set(this.fd, this);
     if (node.kind === 'file') node.openCount++;
+    if (mode.write) writing.set(this, path);
   }
 
   #file(syscall: string, forWrite: boolean): FileNode {
@@ -381,6 +382,7 @@ export class FileHandle {
     if (this.#closed) return false;
     this.#closed = true;
     this.#table?.delete(this.fd);
+    writing.delete(this);
     const node = this.#node;
     if (node.kind !== 'file') return false;
     node.openCount--;
@@ -390,6 +392,21 @@ export class FileHandle {
 
 /** Open handles by file descriptor, for Node's fd-based calls (`readSync(fd, …)`). */
 export type FdTable = Map<number, FileHandle>;
+
+/** Handles open for writing, with the path each was opened by. */
+const writing = new WeakMap<FileHandle, string>();
+
+/**
+ * The path of a handle of `table` open for writing, if any: a remount refuses while one is
+ * (its writes would go to an object the new tree no longer holds).
+ */
+export function pathOpenForWriting(table: FdTable): string | undefined {
+  for (const fh of table.values()) {
+    const path = writing.get(fh);
+    if (path !== undefined) return path;
+  }
+  return undefined;
+}
 
 /** The last handle of an unlinked file closed: its data goes with it (a lower object's, see `dropLink`). */
 function dropData(ns: Namespace, node: FileNode, tx: Txn): void {

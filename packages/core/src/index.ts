@@ -35,6 +35,7 @@ export type {
   EntryMeta,
   LowerEntry,
   LowerLayer,
+  SnapshotInfo,
   UpperChange,
   UpperDirent,
   UpperInode,
@@ -46,8 +47,11 @@ export type {
 } from './layer.js';
 export { type MemoryEntry, MemoryLayer, type MemoryLayerOptions, treeToEntries } from './memory-layer.js';
 export { MemoryUpper } from './memory-upper.js';
+export type { ConflictHunk } from './merge3.js';
 export { Overlay, type OverlayOptions, type WalkEntry } from './overlay.js';
 export type { PathLike } from './path.js';
+export type { RebaseConflict, RebaseConflictKind, RebaseOptions, RebaseResult } from './rebase.js';
+export type { RemountOptions, RemountResult } from './remount.js';
 export type { RenameFlags } from './rename.js';
 export type { BaseChange } from './replay.js';
 export { Dirent, Stats } from './stats.js';

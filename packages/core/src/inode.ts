@@ -5,7 +5,7 @@
  * with children of its own.
  */
 import { type EntryStore, EntryTable } from './entry-store.js';
-import type { EntryMeta, UpperInode } from './layer.js';
+import type { EntryMeta, LowerLayer, UpperInode } from './layer.js';
 
 /** The first inode number of the objects of lower `layer`; lower objects get `base + ordinal`. */
 export const lowerInoBase = (layer: number): number => (layer + 1) * 2 ** 32;
@@ -33,6 +33,11 @@ export interface LowerSource {
   mtimeMs: number;
   /** The content's identity, where the layer gives one (`LowerEntry.etag`). */
   etag?: string;
+  /**
+   * The layer object itself: `layer` indexes the overlay's current stack, which a remount
+   * replaces, while a handle opened before it keeps reading the layer it opened.
+   */
+  from?: LowerLayer;
 }
 
 /**

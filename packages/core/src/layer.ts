@@ -261,6 +261,28 @@ export interface UpperSnapshot {
 }
 
 /**
+ * One snapshot of an upper (see `Overlay.snapshot`).
+ *
+ * @example
+ * ```ts
+ * const info: SnapshotInfo = await ov.snapshot('before solve');
+ * console.log(info.id, info.label, new Date(info.createdMs), info.records, info.chunks);
+ * ```
+ */
+export interface SnapshotInfo {
+  /** What `restore` and `dropSnapshot` take. */
+  id: string;
+  /** The caller's name for it, if given. */
+  label?: string;
+  /** When it was taken (ms since the epoch). */
+  createdMs: number;
+  /** Inode and directory-entry records it froze (what it costs: records, not data). */
+  records: number;
+  /** Chunks of file data it refers to (shared with the live files until they change). */
+  chunks: number;
+}
+
+/**
  * Bytes and records an upper stores.
  *
  * @example
@@ -321,4 +343,21 @@ export interface UpperLayer {
   check?(): Promise<UpperProblem[]>;
   /** Releases what the upper holds open (a database connection, a writer lock). Optional. */
   close?(): Promise<void>;
+  /**
+   * Snapshots (optional; `Overlay.snapshot` needs them): freezes the records as they are now
+   * under a new id, in time and space proportional to the records, not the data — chunk bytes
+   * are shared with the live records, and kept apart only when the live file later overwrites
+   * or drops them. Snapshots survive `clear()`.
+   */
+  snapshot?(label?: string): Promise<SnapshotInfo>;
+  /**
+   * Replaces every live record with a snapshot's, in one transaction, the meta record being
+   * `meta` (the overlay's lowers, not the snapshot's; the inode counter the larger of the two, so
+   * no number is given twice). ENOENT for an unknown id.
+   */
+  restoreSnapshot?(id: string, meta: UpperMeta): Promise<void>;
+  /** The snapshots kept, oldest first. */
+  listSnapshots?(): Promise<SnapshotInfo[]>;
+  /** Forgets a snapshot, and the chunk bytes only it kept (ENOENT for an unknown id). */
+  dropSnapshot?(id: string): Promise<void>;
 }

@@ -12,12 +12,20 @@
  * entries (an implicit parent where first needed), a merged directory taking its topmost layer's,
  * a hard link its target's.
  */
-import { Flag, type IndexWarning, Kind, NO_REF, WasmFsError, type ZipDirectory } from '@vellum/wasm';
+import {
+  Flag,
+  type IndexWarning,
+  Kind,
+  type NamespaceIndex,
+  NO_REF,
+  WasmFsError,
+  type ZipDirectory,
+} from '@vellum/wasm';
 import { type BulkLower, bulkOf } from './bulk-lower.js';
 import { EntryStore, linkTarget } from './entry-store.js';
 import { FsError } from './errors.js';
 import { DirNode, FileNode, lowerInoBase, type Node, ROOT_INO, SymlinkNode } from './inode.js';
-import type { EntryMeta, LowerEntry, LowerLayer } from './layer.js';
+import type { EntryMeta, LowerEntry, LowerLayer, UpperInode } from './layer.js';
 
 /** The merged lowers: a read-only directory tree of shared nodes. */
 export interface LowerIndex {
@@ -28,14 +36,37 @@ export interface LowerIndex {
   byIno(): { get(ino: number): Node | undefined };
   /** The lower directory at a path, if any (redirect targets). */
   dirAt(path: string): DirNode | null;
+  /** This index's container of the merged lowers in the shared wasm index. */
+  lowerRoot: number;
+  /** What a node of this index is, without making its object: see {@link Identity}. */
+  identity(id: number): Identity;
+  /** The inode number of a node's object (no object made, no entry read). */
+  inoAt(id: number): number;
+}
+
+/**
+ * A lower object's inode number and what tells whether another stack holds the same entry:
+ * its kind and, for a file, its content stamp (etag, else size and mtime), for a symlink its
+ * target. A remount keeps an untouched path's number where the new stack's identity matches.
+ */
+export interface Identity {
+  ino: number;
+  kind: Kind;
+  stamp: string;
 }
 
 /** Where a layer's entries come from when a node's object is made. */
 type EntryOf = (ref: number) => LowerEntry;
 
+/**
+ * `keep` (a remount, or an open on lowers other than the upper's): the index of the stack this
+ * one replaces, whose unchanged paths keep their numbers, and the numbers the upper's records
+ * hold, which no other object may take (see `renumber`, `reservedBy`).
+ */
 export async function buildLowerIndex(
   lowers: readonly LowerLayer[],
   defaults: EntryMeta,
+  keep?: { index?: LowerIndex; reserved: ReadonlyMap<number, RecordOrigin> },
 ): Promise<LowerIndex> {
   const store = await EntryStore.create();
   const index = store.index;
@@ -67,10 +98,27 @@ export async function buildLowerIndex(
   store.attach(lowerRoot, root);
   const prefix = index.pathOf(lowerRoot).length;
 
+  const natural = (object: number): number => lowerInoBase(index.layer(object)) + index.ordinal(object);
+  const identityOf = (id: number, ino: number): Identity => {
+    const kind = index.kind(id) as Kind;
+    const ref = index.ref(id);
+    if (kind === Kind.Dir || kind === Kind.Whiteout || ref === NO_REF) return { ino, kind, stamp: '' };
+    const entry = (entryOf[index.layer(id)] as EntryOf)(ref);
+    if (entry.kind === 'file') {
+      return { ino, kind, stamp: entry.etag ?? `${entry.size}:${entry.mtimeMs}` };
+    }
+    return { ino, kind, stamp: entry.kind === 'symlink' ? `->${entry.target}` : '' };
+  };
+  const kept =
+    keep === undefined
+      ? undefined
+      : renumber(index, lowerRoot, keep.index, keep.reserved, natural, (id) => identityOf(id, 0));
+  const inoOf = (object: number): number => kept?.get(object) ?? natural(object);
+
   const make = (id: number): Node => {
     const layer = index.layer(id);
     const ref = index.ref(id);
-    const ino = lowerInoBase(layer) + index.ordinal(id);
+    const ino = inoOf(id);
     const kind = index.kind(id);
     if (kind === Kind.Dir) {
       const meta = ref === NO_REF ? defaults : pickMeta((entryOf[layer] as EntryOf)(ref) as EntryMeta);
@@ -93,6 +141,7 @@ export async function buildLowerIndex(
         size: entry.size,
         mtimeMs: entry.mtimeMs,
         ...(entry.etag === undefined ? {} : { etag: entry.etag }),
+        from: lowers[layer],
       });
       node.nlink = entry.nlink ?? 1;
       return node;
@@ -108,6 +157,7 @@ export async function buildLowerIndex(
         ref: undefined,
         size: 0,
         mtimeMs: entry.mtimeMs,
+        from: lowers[layer],
       });
     }
     throw new Error(`lower index node ${id} (${entry.path}) is a ${entry.kind}`);
@@ -151,7 +201,7 @@ export async function buildLowerIndex(
         const visit = (dir: number): void => {
           for (const id of index.children(dir)) {
             const object = index.object(id);
-            map.set(lowerInoBase(index.layer(object)) + index.ordinal(object), id);
+            map.set(inoOf(object), id);
             if (index.kind(id) === Kind.Dir) visit(id);
           }
         };
@@ -172,7 +222,124 @@ export async function buildLowerIndex(
       if (id === 0 || index.kind(id) !== Kind.Dir) return null;
       return store.nodeObject(id) as DirNode;
     },
+    lowerRoot,
+    identity(id) {
+      const object = index.object(id);
+      return identityOf(object, inoOf(object));
+    },
+    inoAt: (id) => inoOf(index.object(id)),
   };
+}
+
+/**
+ * What an upper record says of the lower object it was copied from, so that the object it
+ * names can be told from another one that happens to get its number: its kind, and for a file
+ * or symlink its lower path and content stamp.
+ */
+export interface RecordOrigin {
+  kind: 'file' | 'dir' | 'symlink';
+  path?: string;
+  stamp?: string;
+}
+
+/** The numbers an upper's records hold in the lowers' range, with what each names. */
+export function reservedBy(records: Iterable<UpperInode>): Map<number, RecordOrigin> {
+  const out = new Map<number, RecordOrigin>();
+  for (const rec of records) {
+    if (rec.ino < lowerInoBase(0)) continue; // born in the upper: never a lower object's number
+    const origin: RecordOrigin = { kind: rec.kind };
+    if (rec.originPath !== undefined) origin.path = rec.originPath;
+    if (rec.originStamp !== undefined) origin.stamp = rec.originStamp;
+    out.set(rec.ino, origin);
+  }
+  return out;
+}
+
+const KINDS: Record<number, RecordOrigin['kind']> = {
+  [Kind.File]: 'file',
+  [Kind.Dir]: 'dir',
+  [Kind.Symlink]: 'symlink',
+};
+const bare = (path: string): string => path.replace(/^\/+/, '');
+
+/**
+ * The numbers the new index gives in place of the natural ones, by object node id. With the
+ * replaced index (`old`, a remount), every path whose object has the same identity there keeps
+ * that number (one walk of both trees in the shared wasm index, one lookup per name; no layer is
+ * read). Any other object whose natural number is kept by another object, was another object's
+ * in the replaced stack, or is held by an upper record (`reserved`) for another object (not
+ * its kind, path and stamp) gets a free number from the top of its layer's range: two objects
+ * never share one, even when a copied-up file outlived its lower object.
+ */
+function renumber(
+  index: NamespaceIndex,
+  root: number,
+  old: LowerIndex | undefined,
+  reserved: ReadonlyMap<number, RecordOrigin>,
+  natural: (object: number) => number,
+  identity: (id: number) => Identity,
+): Map<number, number> {
+  const kept = new Map<number, number>();
+  const used = new Set<number>();
+  /** Objects not kept, by their natural number, with their path: the ones that may collide. */
+  const others = new Map<number, { object: number; path: string }>();
+  const prefix = index.pathOf(root).length;
+  const visit = (dir: number, oldDir: number): void => {
+    for (const id of index.children(dir)) {
+      const kind = index.kind(id);
+      if (kind === Kind.Whiteout) continue;
+      const object = index.object(id);
+      const oldId = oldDir === 0 ? 0 : index.lookup(oldDir, index.name(id));
+      let keptIno: number | undefined;
+      if (old && oldId !== 0 && index.kind(oldId) === kind && !kept.has(object)) {
+        const was = old.identity(oldId);
+        const now = identity(object);
+        if (was.stamp === now.stamp && !used.has(was.ino)) keptIno = was.ino;
+      }
+      if (keptIno !== undefined) {
+        kept.set(object, keptIno);
+        used.add(keptIno);
+        others.delete(natural(object));
+      } else if (!kept.has(object) && !others.has(natural(object))) {
+        others.set(natural(object), { object, path: index.pathOf(id).slice(prefix) });
+      }
+      if (kind === Kind.Dir) visit(id, oldId !== 0 && index.kind(oldId) === Kind.Dir ? oldId : 0);
+    }
+  };
+  visit(root, old ? old.lowerRoot : 0);
+  const oldNumbers = new Set<number>();
+  if (old) {
+    const walkOld = (dir: number): void => {
+      for (const id of index.children(dir)) {
+        if (index.kind(id) === Kind.Whiteout) continue;
+        oldNumbers.add(old.inoAt(id));
+        if (index.kind(id) === Kind.Dir) walkOld(id);
+      }
+    };
+    walkOld(old.lowerRoot);
+  }
+  /** Whether the object may keep its natural number `ino`. */
+  const free = (ino: number, object: number, path: string): boolean => {
+    if (used.has(ino) || oldNumbers.has(ino)) return false;
+    const origin = reserved.get(ino);
+    if (origin === undefined) return true;
+    // The record's own object (the same entry, still there) keeps the number it always had. A
+    // directory's record names no lower path, so no lower directory is taken for its own: the
+    // merged directory shows the record's number anyway, and its lower one gets a free number.
+    if (origin.kind === 'dir' || origin.kind !== KINDS[index.kind(object)]) return false;
+    if (origin.path === undefined || bare(origin.path) !== bare(path)) return false;
+    return origin.stamp === undefined || origin.stamp === identity(object).stamp;
+  };
+  const blocked = (n: number): boolean => used.has(n) || oldNumbers.has(n) || reserved.has(n);
+  const taken = new Set<number>();
+  for (const [ino, { object, path }] of others) {
+    if (free(ino, object, path)) continue;
+    let next = lowerInoBase(index.layer(object)) + 2 ** 32 - 1;
+    while (blocked(next) || taken.has(next)) next--;
+    taken.add(next);
+    kept.set(object, next);
+  }
+  return kept;
 }
 
 /**

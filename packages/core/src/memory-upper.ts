@@ -1,4 +1,6 @@
+import { FsError } from './errors.js';
 import type {
+  SnapshotInfo,
   UpperChange,
   UpperDirent,
   UpperInode,
@@ -27,6 +29,12 @@ export class MemoryUpper implements UpperLayer {
   readonly #chunks = new Map<number, Map<number, Uint8Array>>();
   /** Commits made so far; lets tests assert how many transactions an operation took. */
   commits = 0;
+  /**
+   * Frozen copies of the record maps. The chunk maps are copied, their byte arrays shared: a
+   * commit replaces a chunk's array rather than writing into it, so a snapshot's stay as they were.
+   */
+  readonly #snapshots = new Map<string, Frozen & { info: SnapshotInfo }>();
+  #nextSnapshot = 1;
 
   /** Everything stored, as copies. */
   async load(): Promise<UpperSnapshot> {
@@ -95,7 +103,47 @@ export class MemoryUpper implements UpperLayer {
     return this.#chunks.get(ino)?.get(index);
   }
 
-  /** Drops everything. */
+  /** Freezes the records as they are (see `UpperLayer.snapshot`): the maps copied, no chunk bytes. */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    const frozen = freeze(this.#meta, this.#inodes, this.#dirents, this.#chunks);
+    let records = frozen.inodes.size;
+    for (const names of frozen.dirents.values()) records += names.size;
+    let chunks = 0;
+    for (const byIndex of frozen.chunks.values()) chunks += byIndex.size;
+    const info: SnapshotInfo = {
+      id: `m${this.#nextSnapshot++}`,
+      createdMs: Date.now(),
+      records,
+      chunks,
+      ...(label === undefined ? {} : { label }),
+    };
+    this.#snapshots.set(info.id, { ...frozen, info });
+    return { ...info };
+  }
+
+  /** The live records become a snapshot's again, `meta` as the meta record (see `UpperLayer.restoreSnapshot`). */
+  async restoreSnapshot(id: string, meta: UpperMeta): Promise<void> {
+    const frozen = this.#snapshots.get(id);
+    if (!frozen) throw new FsError('ENOENT', 'restore', id);
+    const copy = freeze(frozen.meta, frozen.inodes, frozen.dirents, frozen.chunks);
+    this.commits++;
+    this.#meta = { ...structuredClone(meta), nextIno: Math.max(meta.nextIno, frozen.meta?.nextIno ?? 0) };
+    replaceAll(this.#inodes, copy.inodes);
+    replaceAll(this.#dirents, copy.dirents);
+    replaceAll(this.#chunks, copy.chunks);
+  }
+
+  /** The snapshots kept, oldest first. */
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    return [...this.#snapshots.values()].map((f) => ({ ...f.info }));
+  }
+
+  /** Forgets a snapshot. */
+  async dropSnapshot(id: string): Promise<void> {
+    if (!this.#snapshots.delete(id)) throw new FsError('ENOENT', 'dropSnapshot', id);
+  }
+
+  /** Drops every live record (snapshots stay). */
   async clear(): Promise<void> {
     this.#meta = undefined;
     this.#inodes.clear();
@@ -111,4 +159,32 @@ export class MemoryUpper implements UpperLayer {
     for (const byIndex of this.#chunks.values()) for (const c of byIndex.values()) bytes += c.length;
     return { bytes, entries };
   }
+}
+
+/** A snapshot's records. */
+interface Frozen {
+  meta: UpperMeta | undefined;
+  inodes: Map<number, UpperInode>;
+  dirents: Map<number, Map<string, number | null>>;
+  chunks: Map<number, Map<number, Uint8Array>>;
+}
+
+/** Copies of the record maps (records cloned, chunk arrays shared). */
+function freeze(
+  meta: UpperMeta | undefined,
+  inodes: ReadonlyMap<number, UpperInode>,
+  dirents: ReadonlyMap<number, ReadonlyMap<string, number | null>>,
+  chunks: ReadonlyMap<number, ReadonlyMap<number, Uint8Array>>,
+): Frozen {
+  return {
+    meta: meta && structuredClone(meta),
+    inodes: new Map([...inodes].map(([ino, rec]) => [ino, { ...rec }])),
+    dirents: new Map([...dirents].map(([parent, names]) => [parent, new Map(names)])),
+    chunks: new Map([...chunks].map(([ino, byIndex]) => [ino, new Map(byIndex)])),
+  };
+}
+
+function replaceAll<K, V>(target: Map<K, V>, from: Map<K, V>): void {
+  target.clear();
+  for (const [k, v] of from) target.set(k, v);
 }

@@ -7,7 +7,7 @@ import { DirNode, FIRST_UPPER_INO, type Node, ROOT_INO, toUpperInode } from './i
 import type { EntryMeta, LowerLayer, UpperChange, UpperLayer, UpperMeta, UpperSnapshot } from './layer.js';
 import { type Located, locate, resolve, resolveReal, type WalkOptions } from './lookup.js';
 import type { LowerIndex } from './lower-index.js';
-import { replay } from './replay.js';
+import { type Replayed, replay } from './replay.js';
 import { captureState, Txn } from './txn.js';
 
 export interface NamespaceConfig {
@@ -21,9 +21,10 @@ export interface NamespaceConfig {
 }
 
 export class Namespace {
-  readonly lowers: readonly LowerLayer[];
+  /** The lower stack; replaced as a whole by a remount (`swapStack`), never changed in place. */
+  lowers: readonly LowerLayer[];
   readonly upper: UpperLayer;
-  readonly lowerIndex: LowerIndex;
+  lowerIndex: LowerIndex;
   readonly chunkSize: number;
   readonly umask: number;
   readonly uid: number;
@@ -215,6 +216,50 @@ export class Namespace {
     this.root = replayed.root;
     this.nextIno = replayed.nextIno;
     this.metaStored = snapshot.meta !== undefined;
+  }
+
+  /**
+   * A remount, inside transaction `tx`: `lowers` and their index in place of the current stack,
+   * and the upper's records (`snapshot`) laid over them, undone if the transaction fails. The old
+   * stack's objects are left as they are, so a handle opened on one keeps reading what it opened;
+   * the caller closes the old index once the transaction committed.
+   */
+  swapStack(
+    lowers: readonly LowerLayer[],
+    lowerIndex: LowerIndex,
+    snapshot: UpperSnapshot,
+    tx: Txn,
+  ): Replayed {
+    const before = {
+      lowers: this.lowers,
+      lowerIndex: this.lowerIndex,
+      root: this.root,
+      nextIno: this.nextIno,
+      metaStored: this.metaStored,
+      pristine: [...this.pristine],
+    };
+    const pristine = new Map<Node, () => void>();
+    const replayed = replay(snapshot, lowerIndex, (node) => {
+      if (!pristine.has(node)) pristine.set(node, captureState(node));
+    });
+    this.lowers = lowers;
+    this.lowerIndex = lowerIndex;
+    this.root = replayed.root;
+    this.nextIno = Math.max(replayed.nextIno, this.nextIno);
+    this.pristine.clear();
+    for (const [node, restore] of pristine) this.pristine.set(node, restore);
+    tx.onUndo(() => {
+      this.lowers = before.lowers;
+      this.lowerIndex = before.lowerIndex;
+      this.root = before.root;
+      this.nextIno = before.nextIno;
+      this.metaStored = before.metaStored;
+      this.pristine.clear();
+      for (const [node, restore] of before.pristine) this.pristine.set(node, restore);
+    });
+    // The new lowers' ids go in the same transaction: a reopen on the new stack is no "changed lower".
+    tx.put({ op: 'put-meta', meta: this.meta() });
+    return replayed;
   }
 
   /** A new inode number for an object born in the upper; the counter is stored in the same transaction. */

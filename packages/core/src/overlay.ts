@@ -33,14 +33,17 @@ import {
 } from './fs-ops.js';
 import { checkSnapshot, type FsckReport } from './fsck.js';
 import type { DirNode, Node } from './inode.js';
-import type { EntryMeta, LowerLayer, UpperLayer, UpperUsage } from './layer.js';
-import { buildLowerIndex } from './lower-index.js';
+import type { EntryMeta, LowerLayer, SnapshotInfo, UpperLayer, UpperUsage } from './layer.js';
+import { buildLowerIndex, reservedBy } from './lower-index.js';
 import { commitError, Namespace } from './namespace.js';
 import { type OpenMode, parseFlags } from './open-flags.js';
 import { joinPath, type PathLike, pathToString } from './path.js';
+import { type RebaseOptions, type RebaseResult, rebase } from './rebase.js';
+import { type RemountOptions, type RemountResult, remount } from './remount.js';
 import { type RenameFlags, rename } from './rename.js';
 import { type BaseChange, replay } from './replay.js';
 import { revertName } from './revert.js';
+import { drop as dropSnapshot, list as listSnapshots, restore, snapshot } from './snapshot.js';
 import { type Dirent, Stats } from './stats.js';
 import { captureState, type Txn } from './txn.js';
 
@@ -157,12 +160,114 @@ export class Overlay {
    * for (const { path, change } of ov.baseChanges) console.warn(`${path}: base ${change}`); // offer ov.revert(path)
    * ```
    */
-  readonly baseChanges: readonly BaseChange[];
+  get baseChanges(): readonly BaseChange[] {
+    return this.#baseChanges;
+  }
+
+  #baseChanges: readonly BaseChange[];
 
   private constructor(ns: Namespace, baseChanges: readonly BaseChange[]) {
     this.#ns = ns;
     this.promises = this;
-    this.baseChanges = baseChanges;
+    this.#baseChanges = baseChanges;
+  }
+
+  /**
+   * Replaces the lower stack under the kept upper in one step (a course's new version, the next
+   * lesson's layers): the upper's records are laid over the new stack, atomically for every
+   * caller. Handles opened before keep reading what they opened; paths whose entry the new stack
+   * holds unchanged keep their inode numbers. A learner's copy whose base changed keeps its own
+   * bytes and is listed in `baseChanges` (to merge it instead, see `rebase`). Rejects with EBUSY
+   * while a file is open for writing, and leaves the overlay as it was on any failure.
+   *
+   * @example
+   * ```ts
+   * const { baseChanges } = await ov.remount({ lowers: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async remount(options: RemountOptions): Promise<RemountResult> {
+    const result = await remount(this.#ns, this.#fds, options);
+    this.#baseChanges = result.baseChanges;
+    return result;
+  }
+
+  /**
+   * Moves the learner's work onto a new base (`to`), as git merges: for every change in the
+   * upper, the old base's entry, the new base's and the learner's decide — base unchanged: the
+   * learner's change is kept; learner unchanged: the new base's version is taken; both changed a
+   * text file: a three-way merge (as `git merge-file`), written when clean; anything else is a
+   * conflict with its kind (the learner's version stays; `markers: true` writes a text conflict
+   * into the file with git's markers). Then the new stack is in, as with `remount`. Decisions,
+   * swap and writes are one upper transaction: a failure or a crash leaves the old state.
+   * `dryRun` only reports.
+   *
+   * @example
+   * ```ts
+   * const plan = await ov.rebase({ to: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }], dryRun: true });
+   * if (plan.conflicts.length === 0) await ov.rebase({ to: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async rebase(options: RebaseOptions): Promise<RebaseResult> {
+    const result = await rebase(this.#ns, this.#fds, options);
+    if (!result.dryRun) this.#baseChanges = result.baseChanges;
+    return result;
+  }
+  /**
+   * Freezes the upper's current state under a new id, for undo: cost proportional to the
+   * changed records, not the data (file chunks are shared with the live files until they
+   * change). Kept in IndexedDB by the IndexedDB upper, in memory by the memory upper; they
+   * survive `reset()`.
+   *
+   * @example
+   * ```ts
+   * const before = await ov.snapshot('before solve');
+   * await ov.writeFile('/src/main.ts', 'the solution');
+   * await ov.restore(before.id); // undo
+   * ```
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    return snapshot(this.#ns, label);
+  }
+
+  /**
+   * Makes a snapshot's state the current one, atomically (one upper transaction; no call sees
+   * half of it), laid over the current lowers. ENOENT for an unknown id; EBUSY while a file is
+   * open for writing.
+   *
+   * @example
+   * ```ts
+   * const [last] = (await ov.snapshots()).slice(-1);
+   * if (last) await ov.restore(last.id);
+   * ```
+   */
+  async restore(id: string): Promise<void> {
+    await restore(this.#ns, this.#fds, id);
+    this.#baseChanges = [];
+  }
+
+  /**
+   * The snapshots kept, oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const s of await ov.snapshots()) console.log(s.id, s.label, s.records);
+   * ```
+   */
+  snapshots(): Promise<SnapshotInfo[]> {
+    return listSnapshots(this.#ns);
+  }
+
+  /**
+   * Forgets a snapshot (and the chunk bytes only it kept). ENOENT for an unknown id.
+   *
+   * @example
+   * ```ts
+   * const { id } = await ov.snapshot();
+   * await ov.dropSnapshot(id);
+   * ```
+   */
+  dropSnapshot(id: string): Promise<void> {
+    return dropSnapshot(this.#ns, id);
   }
 
   /** Opens an overlay; an upper that already holds changes is laid over the lowers as it was left. */
@@ -177,7 +282,25 @@ export class Overlay {
       ctimeMs: now,
       birthtimeMs: now,
     };
-    const lowerIndex = await buildLowerIndex(options.lowers, defaults);
+    const loaded = await options.upper.load();
+    // Read twice below (reserved numbers, replay): an upper may give its records as a one-shot iterable.
+    const snapshot = { ...loaded, inodes: [...loaded.inodes] };
+    const want = snapshot.meta?.lowerIds.join('\n');
+    const have = options.lowers.map((l) => l.id).join('\n');
+    if (want !== undefined && want !== have && options.onLowerChange !== 'open') {
+      throw new FsError('EINVAL', 'mount', undefined, undefined, {
+        cause: new Error(
+          `the upper was built on lowers [${snapshot.meta?.lowerIds.join(', ')}] but is opened on [${options.lowers.map((l) => l.id).join(', ')}]`,
+        ),
+      });
+    }
+    // On other lowers than the upper's, a record may carry the number of an object gone from
+    // them: no new lower object may take it (two objects, one st_ino).
+    const lowerIndex = await buildLowerIndex(
+      options.lowers,
+      defaults,
+      want !== undefined && want !== have ? { reserved: reservedBy(snapshot.inodes) } : undefined,
+    );
     let opened: {
       root: DirNode;
       nextIno: number;
@@ -186,18 +309,6 @@ export class Overlay {
       pristine: Map<Node, () => void>;
     };
     try {
-      const snapshot = await options.upper.load();
-      if (snapshot.meta && options.onLowerChange !== 'open') {
-        const want = snapshot.meta.lowerIds.join('\n');
-        const have = options.lowers.map((l) => l.id).join('\n');
-        if (want !== have) {
-          throw new FsError('EINVAL', 'mount', undefined, undefined, {
-            cause: new Error(
-              `the upper was built on lowers [${snapshot.meta.lowerIds.join(', ')}] but is opened on [${options.lowers.map((l) => l.id).join(', ')}]`,
-            ),
-          });
-        }
-      }
       const pristine = new Map<Node, () => void>();
       const { root, nextIno, orphans, baseChanges } = replay(snapshot, lowerIndex, (node) =>
         pristine.set(node, captureState(node)),

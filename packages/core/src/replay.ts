@@ -61,7 +61,7 @@ function lostSource(rec: UpperInode): LowerSource {
 }
 
 /** The lower object at a path of the merged lowers, if any. */
-function lowerAt(lowers: LowerIndex, path: string): Node | undefined {
+export function lowerAt(lowers: LowerIndex, path: string): Node | undefined {
   const cut = path.lastIndexOf('/');
   return lowers.dirAt(path.slice(0, cut) || '/')?.children.get(path.slice(cut + 1));
 }
@@ -132,6 +132,11 @@ export function replay(
       }
       file.size = rec.size ?? 0;
       file.lowerLimit = rec.lowerLimit ?? 0;
+      if (origin.kind === 'changed' && rec.metacopy && file.lower && file.lower.layer >= 0) {
+        // A metadata-only copy shows the new base's bytes: all of them, at their own length.
+        file.size = file.lower.size;
+        file.lowerLimit = file.lower.size;
+      }
       file.dataUpper = rec.metacopy !== true;
       file.chunks = chunks.get(rec.ino) ?? new Set();
       file.nlink = rec.nlink;

@@ -96,6 +96,9 @@ interface ExtendableEventLike extends Event {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** How long a request runs before the port is checked with a ping, and how long the ping may take. */
+const LIVENESS_MS = 2000;
+
 function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -158,7 +161,7 @@ export function servePreview(self: PreviewWorkerScope, options: ServePreviewOpti
       },
     });
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, retried = false): Promise<Response> => {
     const path = new URL(request.url).pathname;
     const live = await connected();
     if (live === undefined)
@@ -167,10 +170,25 @@ export function servePreview(self: PreviewWorkerScope, options: ServePreviewOpti
         path,
         'No page gave this Service Worker a port to the overlay (is the app that holds it open?).',
       );
-    const answer = await within(respond(request), requestTimeoutMs);
-    if (answer !== TIMED_OUT) return answer;
-    // The overlay did not answer: its worker may be gone with the page that started it. The next request asks anew.
-    if (client === live) client = undefined;
+    const pending = respond(request);
+    const early = await within(pending, Math.min(LIVENESS_MS, requestTimeoutMs));
+    if (early !== TIMED_OUT) return early;
+    // Slow: an engine waiting on the network still answers a ping at once; a port whose worker is
+    // gone (its page closed or reloaded) never does, and is dropped for a new one.
+    const alive = await within(
+      live.ping().then(
+        () => true,
+        () => false,
+      ),
+      LIVENESS_MS,
+    );
+    if (alive !== true) {
+      if (client === live) client = undefined;
+      if (!retried) return handle(request, true);
+      return unavailable(503, path, 'The overlay’s worker is gone, and no page gave a new port.');
+    }
+    const late = await within(pending, Math.max(0, requestTimeoutMs - LIVENESS_MS));
+    if (late !== TIMED_OUT) return late;
     return unavailable(504, path, `The overlay did not answer within ${requestTimeoutMs} ms.`);
   };
 

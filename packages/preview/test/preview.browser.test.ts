@@ -169,6 +169,23 @@ describe('HTTP from a real Service Worker', () => {
     await fs.writeFile('/app/src/label.ts', "export const label = (): string => 'fixed';\n");
   });
 
+  test('a port whose worker is gone is noticed by a ping and replaced: the request is served', async () => {
+    // A second engine's port handed to the Service Worker, then that engine ended (its page closed).
+    const other = await createOverlayWorker({ lowers: [], upper: { type: 'memory' } });
+    const port = await other.port();
+    const worker = preview.registration.active as ServiceWorker;
+    const taken = new Promise<void>((resolve) =>
+      navigator.serviceWorker.addEventListener('message', (e) => {
+        if ((e.data as { type?: string }).type === 'vellum-preview-port-taken') resolve();
+      }),
+    );
+    worker.postMessage({ type: 'vellum-preview-port', port }, [port]);
+    await taken;
+    await other.close();
+    const r = await get('style.css');
+    expect([r.status, await r.text()]).toEqual([200, 'body { color: blu }']);
+  });
+
   test('stopped by the browser, the Service Worker asks for a new port and serves again', async () => {
     await open('probe.html');
     await commands.stopServiceWorkers();

@@ -3,11 +3,23 @@
  * API as `Overlay`, plus bulk calls that cross the boundary once, events, and a port
  * for synchronous access from other workers.
  */
-import type { BaseChange, Change, FsckReport, Origin, RenameFlags, UpperUsage } from '@vellum/core';
+import type {
+  BaseChange,
+  Change,
+  FsckReport,
+  LowerDescriptor,
+  Origin,
+  RebaseOptions,
+  RebaseResult,
+  RemountResult,
+  RenameFlags,
+  SnapshotInfo,
+  UpperUsage,
+} from '@vellum/core';
 import type { WireStatMany, WireWalk, WireWriteEntry } from './bulk.js';
 import { asResult, copyForTransfer } from './bytes.js';
 import { Connection } from './connection.js';
-import type { WireInit } from './descriptors.js';
+import { type WireInit, wireLowers } from './descriptors.js';
 import { fromWireError } from './errors.js';
 import { EVENT_TYPES, eventStream, type OverlayEvent, type OverlayEventType } from './events.js';
 import { FileHandle } from './file-handle.js';
@@ -399,6 +411,98 @@ export class OverlayClient extends EventTarget {
   /** Bytes and records the upper stores. */
   async usage(): Promise<UpperUsage> {
     return (await this.#call('usage', [])) as UpperUsage;
+  }
+
+  /**
+   * Replaces the lower stack under the kept upper, in the worker (see `Overlay.remount`): core's
+   * lower descriptors, as `createOverlayWorker` takes them. A `change` event names `/`, and
+   * `baseChanges` is what the engine found on the new stack.
+   *
+   * @example
+   * ```ts
+   * const { baseChanges } = await fs.remount({ lowers: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async remount(options: { lowers: readonly LowerDescriptor[] }): Promise<RemountResult> {
+    const result = (await this.#call('remount', [{ lowers: wireLowers(options.lowers) }])) as RemountResult;
+    this.#baseChanges = result.baseChanges;
+    return result;
+  }
+
+  /**
+   * Moves the learner's work onto a new base with three-way decisions, in the worker (see
+   * `Overlay.rebase`; the stacks as core's lower descriptors). Unless `dryRun`, a `change` event
+   * names `/`.
+   *
+   * @example
+   * ```ts
+   * const plan = await fs.rebase({ to: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }], dryRun: true });
+   * for (const c of plan.conflicts) console.log(c.path, c.kind);
+   * ```
+   */
+  async rebase(
+    options: Omit<RebaseOptions, 'to' | 'from' | 'context'> & {
+      to: readonly LowerDescriptor[];
+      from?: readonly LowerDescriptor[];
+    },
+  ): Promise<RebaseResult> {
+    const wire: RebaseOptions = { ...options, to: wireLowers(options.to) };
+    if (options.from !== undefined) wire.from = wireLowers(options.from);
+    const result = (await this.#call('rebase', [wire])) as RebaseResult;
+    if (!result.dryRun) this.#baseChanges = result.baseChanges;
+    return result;
+  }
+
+  /**
+   * Freezes the upper's state under a new id (see `Overlay.snapshot`): records, not data.
+   *
+   * @example
+   * ```ts
+   * const before = await fs.snapshot('before solve');
+   * ```
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    return (await this.#call('snapshot', [label])) as SnapshotInfo;
+  }
+
+  /**
+   * Makes a snapshot's state the current one, atomically (see `Overlay.restore`); a `change`
+   * event names `/`.
+   *
+   * @example
+   * ```ts
+   * const before = await fs.snapshot('before solve');
+   * await fs.restore(before.id); // undo solve
+   * ```
+   */
+  async restore(id: string): Promise<void> {
+    await this.#call('restore', [id]);
+    this.#baseChanges = [];
+  }
+
+  /**
+   * The snapshots kept, oldest first (see `Overlay.snapshots`).
+   *
+   * @example
+   * ```ts
+   * for (const s of await fs.snapshots()) console.log(s.id, s.label);
+   * ```
+   */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.#call('snapshots', [])) as SnapshotInfo[];
+  }
+
+  /**
+   * Forgets a snapshot (see `Overlay.dropSnapshot`).
+   *
+   * @example
+   * ```ts
+   * const { id } = await fs.snapshot();
+   * await fs.dropSnapshot(id);
+   * ```
+   */
+  async dropSnapshot(id: string): Promise<void> {
+    await this.#call('dropSnapshot', [id]);
   }
 
   /**

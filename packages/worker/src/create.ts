@@ -1,7 +1,7 @@
 /** `createOverlayWorker`: start a worker, build the overlay in it, hand back the client. */
-import { type LowerDescriptor, treeToEntries, type UpperDescriptor } from '@vellum/core';
+import type { LowerDescriptor, UpperDescriptor } from '@vellum/core';
 import { OverlayClient } from './client.js';
-import type { EngineOptions, WireInit } from './descriptors.js';
+import { type EngineOptions, type WireInit, wireLowers } from './descriptors.js';
 import { detail } from './events.js';
 import type { ProgressDetail, WarningDetail } from './layer-events.js';
 import type { WorkerLink } from './link.js';
@@ -62,36 +62,9 @@ export interface OverlayWorkerOptions extends EngineOptions {
   onWarning?: (warning: WarningDetail) => void;
 }
 
-/**
- * A relative URL means the page's: the worker would resolve it against its own
- * script's URL (inside the bundle's assets), so it is made absolute here.
- */
-function absolute(url: string | URL): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  return base === undefined ? String(url) : new URL(url, base).href;
-}
-
 function toWire(options: OverlayWorkerOptions): WireInit {
   const { lowers, upper, worker: _worker, onProgress: _p, onWarning: _w, ...engine } = options;
-  return {
-    ...engine,
-    lowers: lowers.map((d): LowerDescriptor => {
-      switch (d.type) {
-        case 'memory': {
-          const { tree, ...rest } = d;
-          return tree === undefined ? { ...rest } : { ...rest, entries: treeToEntries(tree) };
-        }
-        case 'zip':
-          return d.url === undefined ? { ...d } : { ...d, url: absolute(d.url) };
-        case 'http':
-          return { ...d, url: absolute(d.url) };
-        default:
-          // A kind this client does not know: the worker names it in its error.
-          return { ...(d as LowerDescriptor) };
-      }
-    }),
-    upper,
-  };
+  return { ...engine, lowers: wireLowers(lowers), upper };
 }
 
 const isNodeWorker = (w: unknown): w is NodeWorkerLike =>

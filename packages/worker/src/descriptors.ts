@@ -3,7 +3,7 @@
  * `@vellum/core` (layers hold functions and caches, which cannot cross a
  * `postMessage`; their descriptors can) and the engine options that are data.
  */
-import type { LowerDescriptor, UpperDescriptor } from '@vellum/core';
+import { type LowerDescriptor, treeToEntries, type UpperDescriptor } from '@vellum/core';
 
 /** The engine options that are plain data (see `OverlayOptions` of `@vellum/core`). */
 export interface EngineOptions {
@@ -30,4 +30,32 @@ export interface EngineOptions {
 export interface WireInit extends EngineOptions {
   lowers: LowerDescriptor[];
   upper: UpperDescriptor;
+}
+
+/**
+ * A relative URL means the page's: the worker would resolve it against its own
+ * script's URL (inside the bundle's assets), so it is made absolute here.
+ */
+function absolute(url: string | URL): string {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  return base === undefined ? String(url) : new URL(url, base).href;
+}
+
+/** Lower descriptors as they cross (at init, remount and rebase): tree literals flattened, URLs absolute. */
+export function wireLowers(lowers: readonly LowerDescriptor[]): LowerDescriptor[] {
+  return lowers.map((d): LowerDescriptor => {
+    switch (d.type) {
+      case 'memory': {
+        const { tree, ...rest } = d;
+        return tree === undefined ? { ...rest } : { ...rest, entries: treeToEntries(tree) };
+      }
+      case 'zip':
+        return d.url === undefined ? { ...d } : { ...d, url: absolute(d.url) };
+      case 'http':
+        return { ...d, url: absolute(d.url) };
+      default:
+        // A kind this client does not know: the worker names it in its error.
+        return { ...(d as LowerDescriptor) };
+    }
+  });
 }

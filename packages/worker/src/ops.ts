@@ -3,7 +3,13 @@
  * handler. A handler turns wire arguments into an engine call and the engine's
  * answer into wire data, naming what it transfers and which paths it changed.
  */
-import { type FileHandle, FsError, type Overlay } from '@vellum/core';
+import {
+  type FileHandle,
+  FsError,
+  type Overlay,
+  type RebaseOptions,
+  type RemountOptions,
+} from '@vellum/core';
 import { changesTar, changesZip } from '@vellum/core/zip';
 import { bulkOps } from './bulk.js';
 import { ownedView } from './bytes.js';
@@ -62,7 +68,18 @@ const CHANGES_ARG: Record<string, readonly number[]> = {
   symlink: [1],
 };
 // Calls that answer plain data, cloned as is.
-const PLAIN = ['access', 'readlink', 'realpath', 'changes', 'usage', 'sync', 'fsck'] as const;
+const PLAIN = [
+  'access',
+  'readlink',
+  'realpath',
+  'changes',
+  'usage',
+  'sync',
+  'fsck',
+  'snapshot',
+  'snapshots',
+  'dropSnapshot',
+] as const;
 
 export function createOps(ov: Overlay): Ops {
   const handles = new Map<number, { fh: FileHandle; path: string }>();
@@ -96,6 +113,13 @@ export function createOps(ov: Overlay): Ops {
     return { value: tar, transfer: [tar.buffer] };
   };
   ops.reset = async () => ({ value: await ov.reset(), changed: ['/'] });
+  // A new stack under the kept upper: any path may read otherwise.
+  ops.remount = async (args) => ({ value: await ov.remount(args[0] as RemountOptions), changed: ['/'] });
+  ops.restore = async (args) => ({ value: await ov.restore(str(args[0])), changed: ['/'] });
+  ops.rebase = async (args) => {
+    const result = await ov.rebase(args[0] as RebaseOptions);
+    return { value: result, changed: result.dryRun ? undefined : ['/'] };
+  };
   ops.mkdtemp = async (args) => {
     const made = await ov.mkdtemp(str(args[0]));
     return { value: made, changed: [made] };

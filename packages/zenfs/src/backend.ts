@@ -7,9 +7,14 @@ import {
   FsError,
   type LowerLayer,
   type OverlayOptions,
+  type RebaseOptions,
+  type RebaseResult,
+  type RemountResult,
+  type SnapshotInfo,
   type UpperLayer,
 } from '@vellum/core';
 import { type CreationOptions, FileSystem, type InodeLike } from '@zenfs/core';
+import { type LowerSpec, resolveLower } from './descriptors.js';
 import { explained, explainedAsync, notReady } from './errors.js';
 import { toInode } from './inode.js';
 import { applyMetadata, applyMetadataSync, planMetadata } from './metadata.js';
@@ -83,6 +88,92 @@ export class OverlayBackend extends FileSystem {
   /** The engine itself, for what ZenFS has no call for (`changes`, `revert`, `origin`, `fsck`). */
   get overlay(): Promise<Engine> {
     return this.#opening;
+  }
+
+  /**
+   * Replaces the lower stack under the kept upper (see `Overlay.remount`): layer objects or
+   * core's layer descriptors, as a mount configuration takes them. The mount point stays; every
+   * path reads the new stack from the next call on.
+   *
+   * @example
+   * ```ts
+   * await backend.remount({ lowers: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async remount(options: { lowers: readonly LowerSpec[] }): Promise<RemountResult> {
+    const engine = await this.#opening;
+    return engine.remount({ lowers: await Promise.all(options.lowers.map(resolveLower)) });
+  }
+
+  /**
+   * Moves the learner's work onto a new base with three-way decisions (see `Overlay.rebase`);
+   * the stacks as layer objects or core's layer descriptors.
+   *
+   * @example
+   * ```ts
+   * const { merged, conflicts } = await backend.rebase({ to: [{ type: 'zip', url: '/course/v2/lesson-1.zip' }] });
+   * ```
+   */
+  async rebase(
+    options: Omit<RebaseOptions, 'to' | 'from'> & { to: readonly LowerSpec[]; from?: readonly LowerSpec[] },
+  ): Promise<RebaseResult> {
+    const engine = await this.#opening;
+    const { to, from, ...rest } = options;
+    return engine.rebase({
+      ...rest,
+      to: await Promise.all(to.map(resolveLower)),
+      ...(from === undefined ? {} : { from: await Promise.all(from.map(resolveLower)) }),
+    });
+  }
+
+  /**
+   * Freezes the upper's state under a new id (see `Overlay.snapshot`).
+   *
+   * @example
+   * ```ts
+   * const before = await backend.snapshot('before solve');
+   * ```
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    return (await this.#opening).snapshot(label);
+  }
+
+  /**
+   * Makes a snapshot's state the current one, atomically (see `Overlay.restore`).
+   *
+   * @example
+   * ```ts
+   * const before = await backend.snapshot('before solve');
+   * await backend.restore(before.id);
+   * ```
+   */
+  async restore(id: string): Promise<void> {
+    await (await this.#opening).restore(id);
+  }
+
+  /**
+   * The snapshots kept, oldest first (see `Overlay.snapshots`).
+   *
+   * @example
+   * ```ts
+   * for (const s of await backend.snapshots()) console.log(s.id, s.label);
+   * ```
+   */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.#opening).snapshots();
+  }
+
+  /**
+   * Forgets a snapshot (see `Overlay.dropSnapshot`).
+   *
+   * @example
+   * ```ts
+   * const { id } = await backend.snapshot();
+   * await backend.dropSnapshot(id);
+   * ```
+   */
+  async dropSnapshot(id: string): Promise<void> {
+    await (await this.#opening).dropSnapshot(id);
   }
 
   /** Resolves once the overlay is open (rejects with the reason it could not open). */

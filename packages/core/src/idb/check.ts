@@ -63,6 +63,10 @@ export function checkStore(store: IDBObjectStore): Promise<UpperProblem[]> {
             message: `inode record ${show(cursor.key)} holds inode ${ino}`,
           });
         }
+      } else if (key.tag === 'v' && !(value instanceof Uint8Array)) {
+        problems.push({ kind: 'bad-record', message: `kept chunk ${show(cursor.key)} is not bytes` });
+      } else if (key.tag === 'p' && typeof value !== 'string') {
+        problems.push({ kind: 'bad-record', message: `chunk pin ${show(cursor.key)} names no snapshot` });
       } else if (key.tag === 'd' && value !== null && typeof value !== 'number') {
         problems.push({ kind: 'bad-record', message: `directory entry ${show(cursor.key)} names no inode` });
       }

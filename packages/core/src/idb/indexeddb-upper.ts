@@ -1,6 +1,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import { FsError } from '../errors.js';
 import type {
+  SnapshotInfo,
   UpperChange,
   UpperInode,
   UpperLayer,
@@ -24,6 +25,20 @@ import {
   RecordState,
 } from './journal.js';
 import { chunkKey, journalKey, journalRange, kindRange, metaKey, parseKey } from './keys.js';
+import {
+  allKept,
+  deleteLive,
+  dropIn,
+  keptTouched,
+  listIn,
+  moveKept,
+  type Pins,
+  pinAll,
+  readPins,
+  restoreSnapshotIn,
+  takeSnapshot,
+  unpin,
+} from './snapshots.js';
 import { ChangeChannel, type RemoteChange, type WhenLocked, WriterLock } from './tabs.js';
 
 /**
@@ -112,6 +127,8 @@ export class IndexedDBUpper implements UpperLayer {
   #chain: Promise<unknown> = Promise.resolve();
   #idle: ReturnType<typeof setTimeout> | undefined;
   #lastCommit = 0;
+  /** Live chunks snapshots keep (see snapshots.ts), read once, then kept up to date. */
+  #pins: Pins | undefined;
 
   constructor(options: IndexedDBUpperOptions) {
     this.name = options.name;
@@ -335,15 +352,21 @@ export class IndexedDBUpper implements UpperLayer {
     const first = records[0]?.seq;
     const last = records[records.length - 1]?.seq;
     if ((first === undefined || last === undefined) && extra.length === 0) return;
+    const pins = await this.#pinsLoaded();
+    let moved: ReturnType<typeof keptTouched> = [];
     await this.#db.run('readwrite', (store) => {
-      const write = (live: readonly JournalRecord[]) => {
-        applyChanges(store, coalesce([...live.flatMap((r) => r.changes), ...extra]));
+      const write = (live: readonly JournalRecord[]): Promise<unknown> => {
+        const changes = coalesce([...live.flatMap((r) => r.changes), ...extra]);
+        // Chunks a snapshot keeps are moved aside first: these `get`s run before the changes.
+        moved = keptTouched(changes, pins);
+        const moving = moveKept(store, moved);
+        applyChanges(store, changes);
         const from = live[0]?.seq;
         if (from !== undefined && last !== undefined) store.delete(journalRange(from, last));
+        return moving;
       };
       if (first === undefined || last === undefined) {
-        write([]);
-        return;
+        return write([]).then(() => undefined);
       }
       // Requests are issued from the success callback, while the transaction is still active.
       return new Promise<void>((resolve, reject) => {
@@ -359,11 +382,11 @@ export class IndexedDBUpper implements UpperLayer {
           const from = records.findIndex((r) => present.has(r.seq));
           const live = from < 0 ? [] : records.slice(from);
           const exact = live.length === present.size && live.every((r) => present.has(r.seq));
-          write(exact ? live : []);
-          resolve();
+          write(exact ? live : []).then(() => resolve(), reject);
         };
       });
     });
+    unpin(pins, moved);
     if (last !== undefined) journal.drop(last);
   }
 
@@ -413,14 +436,70 @@ export class IndexedDBUpper implements UpperLayer {
     await this.#mustWrite();
     await this.#group?.discard();
     await this.#serial(async () => {
-      await this.#db.run('readwrite', (store) => {
-        store.clear();
+      const pins = await this.#pinsLoaded();
+      // Snapshots outlive a clear ("Reset lesson" takes one first): the chunks they keep move aside.
+      await this.#db.run('readwrite', async (store) => {
+        await moveKept(store, allKept(pins));
+        deleteLive(store);
       });
+      pins.clear();
       clearTimeout(this.#idle);
       this.#idle = undefined;
       this.#journal.drop(Number.POSITIVE_INFINITY);
     });
     this.#channel?.post();
+  }
+
+  /** The pins, read from the store the first time they are needed. */
+  async #pinsLoaded(): Promise<Pins> {
+    this.#pins ??= await this.#db.run('readonly', (store) => readPins(store));
+    return this.#pins;
+  }
+
+  /**
+   * Freezes the records as they are (see `UpperLayer.snapshot`): queued and journaled changes
+   * are stored first, then one transaction writes the snapshot's record and pins its chunks —
+   * records, not chunk bytes.
+   */
+  async snapshot(label?: string): Promise<SnapshotInfo> {
+    await this.#mustWrite();
+    await this.sync();
+    return this.#serial(async () => {
+      await this.#fold(this.#journal);
+      const pins = await this.#pinsLoaded();
+      const { info, pinned } = await this.#db.run('readwrite', (store) => takeSnapshot(store, pins, label));
+      pinAll(pins, pinned);
+      return info;
+    });
+  }
+
+  /** The live records become snapshot `id`'s again, in one transaction (see `UpperLayer.restoreSnapshot`). */
+  async restoreSnapshot(id: string, meta: UpperMeta): Promise<void> {
+    await this.#mustWrite();
+    await this.sync();
+    await this.#serial(async () => {
+      await this.#fold(this.#journal);
+      const pins = await this.#pinsLoaded();
+      const restored = await this.#db.run('readwrite', (store) => restoreSnapshotIn(store, pins, id, meta));
+      pins.clear();
+      pinAll(pins, restored);
+    });
+    this.#channel?.post();
+  }
+
+  /** The snapshots kept, oldest first. */
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    return this.#serial(() => this.#db.run('readonly', (store) => listIn(store)));
+  }
+
+  /** Forgets a snapshot and the chunk bytes only it kept. */
+  async dropSnapshot(id: string): Promise<void> {
+    await this.#mustWrite();
+    await this.#serial(async () => {
+      const pins = await this.#pinsLoaded();
+      const unpinned = await this.#db.run('readwrite', (store) => dropIn(store, pins, id));
+      unpin(pins, unpinned);
+    });
   }
 
   /** Chunk bytes and records (inodes and directory entries) stored, as `MemoryUpper` counts them. */

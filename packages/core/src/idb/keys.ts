@@ -11,10 +11,13 @@
  * ['c', ino, index]     chunk bytes (Uint8Array)
  * ['s', ino, index]     that chunk's length, so usage() never reads chunk bytes
  * ['j', seq]            journal record: one commit's changes, not yet compacted (journal.ts)
+ * ['S', id]             a snapshot's records (snapshots.ts)
+ * ['p', ino, index]     the live chunk is kept by snapshots: its generation (snapshots.ts)
+ * ['v', ino, index, g]  a kept chunk's bytes after the live file changed it (snapshots.ts)
  * ```
  */
 
-export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j';
+export type Tag = 'm' | 'i' | 'd' | 'c' | 's' | 'j' | 'S' | 'p' | 'v';
 
 export const metaKey = (): IDBValidKey => ['m'];
 export const inodeKey = (ino: number): IDBValidKey => ['i', ino];
@@ -47,11 +50,26 @@ export type ParsedKey =
   | { tag: 'd'; parent: number; name: string }
   | { tag: 'c' | 's'; ino: number; index: number }
   | { tag: 'j'; seq: number }
+  | { tag: 'S'; id: string }
+  | { tag: 'p'; ino: number; index: number }
+  | { tag: 'v'; ino: number; index: number; gen: string }
   | { tag: 'unknown'; key: IDBValidKey };
 
 export function parseKey(key: IDBValidKey): ParsedKey {
   if (!Array.isArray(key)) return { tag: 'unknown', key };
-  const [tag, a, b] = key as unknown[];
+  const [tag, a, b, c] = key as unknown[];
+  if (tag === 'S' && typeof a === 'string' && key.length === 2) return { tag, id: a };
+  if (tag === 'p' && typeof a === 'number' && typeof b === 'number' && key.length === 3)
+    return { tag, ino: a, index: b };
+  if (
+    tag === 'v' &&
+    typeof a === 'number' &&
+    typeof b === 'number' &&
+    typeof c === 'string' &&
+    key.length === 4
+  ) {
+    return { tag, ino: a, index: b, gen: c };
+  }
   if (tag === 'm' && key.length === 1) return { tag };
   if (tag === 'i' && typeof a === 'number' && key.length === 2) return { tag, ino: a };
   if (tag === 'j' && typeof a === 'number' && key.length === 2) return { tag, seq: a };
