@@ -5,10 +5,14 @@
  * script reads the base layer's board fixtures and writes a CSV that shows up in the tree and the
  * changes panel; a script that never ends is stopped.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright';
+import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleProject } from '../apps/ide/src/sample/project.js';
-import { boot, clickInTree, expectChanges, type Ide, row, SHOTS, startIde } from './ide-harness.js';
+import { boot, clickInTree, expectChanges, type Ide, ideRoot, row, SHOTS, startIde } from './ide-harness.js';
 
 let ide: Ide;
 let page: Page;
@@ -105,4 +109,55 @@ describe('Python in the IDE', () => {
     await expect(row(page, '/lesson/python/out/points.csv').count()).resolves.toBe(1);
     await expectChanges(page, 2);
   }, 180_000);
+});
+
+describe('Python in the production build', () => {
+  it("`vite build` ships Pyodide's files under pyodide/; under `vite preview` an isolated page runs report.py", async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'vellum-ide-python-build-'));
+    try {
+      await build({
+        root: ideRoot,
+        configFile: join(ideRoot, 'vite.config.ts'),
+        logLevel: 'error',
+        build: { outDir, emptyOutDir: true },
+      });
+      for (const f of ['pyodide.asm.js', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'])
+        expect(readdirSync(join(outDir, 'pyodide')), f).toContain(f);
+      const server = await preview({
+        root: ideRoot,
+        configFile: join(ideRoot, 'vite.config.ts'),
+        logLevel: 'error',
+        build: { outDir },
+        preview: { host: '127.0.0.1', port: 0 },
+      });
+      const url = server.resolvedUrls?.local[0];
+      if (url === undefined) throw new Error('vite preview has no local URL');
+      const browser = page.context().browser();
+      if (browser === null) throw new Error('no browser');
+      const context = await browser.newContext();
+      try {
+        // The cookie "Reload isolated" sets: the preview server answers with COOP/COEP too.
+        await context.addCookies([{ name: 'vellum-isolated', value: '1', url }]);
+        const built = await context.newPage();
+        await built.goto(url);
+        await built.waitForSelector('body[data-ready="true"]');
+        await expect(built.evaluate(() => globalThis.crossOriginIsolated)).resolves.toBe(true);
+        await clickInTree(built, '/lesson/python/report.py');
+        await built.waitForSelector('.editor[data-path="/lesson/python/report.py"] .cm-content');
+        await built.locator('[data-action="run"]').click();
+        await expect
+          .poll(() => built.getByTestId('run-state').getAttribute('data-state'), { timeout: 120_000 })
+          .toBe('exited');
+        await expect(built.getByTestId('run-output').textContent()).resolves.toContain(
+          'wrote lesson/python/out/points.csv',
+        );
+        await expect(built.getByTestId('run-state').textContent()).resolves.toBe('exited with code 0');
+      } finally {
+        await context.close();
+        await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
