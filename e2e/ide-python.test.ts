@@ -12,7 +12,17 @@ import type { Page } from 'playwright';
 import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleProject } from '../apps/ide/src/sample/project.js';
-import { boot, clickInTree, expectChanges, type Ide, ideRoot, row, SHOTS, startIde } from './ide-harness.js';
+import {
+  boot,
+  clickInTree,
+  expectChanges,
+  type Ide,
+  ideRoot,
+  newPersistent,
+  row,
+  SHOTS,
+  startIde,
+} from './ide-harness.js';
 
 let ide: Ide;
 let page: Page;
@@ -108,6 +118,25 @@ describe('Python in the IDE', () => {
     // The IDE is still answering: the engine was not blocked by the ended runner.
     await expect(row(page, '/lesson/python/out/points.csv').count()).resolves.toBe(1);
     await expectChanges(page, 2);
+  }, 180_000);
+});
+
+describe('Python on a persistent workspace', () => {
+  it('a script writes into the IndexedDB upper: the file is there after a reload', async () => {
+    await newPersistent(page, 'python-idb');
+    await expectChanges(page, 0);
+    await clickInTree(page, '/lesson/python/report.py');
+    await page.waitForSelector('.editor[data-path="/lesson/python/report.py"] .cm-content');
+    await page.locator('[data-action="run"]').click();
+    await expect.poll(state, { timeout: 120_000, interval: 250 }).toBe('exited');
+    await expectChanges(page, 2);
+    await boot(page, page.url());
+    await expect(page.evaluate(() => globalThis.crossOriginIsolated)).resolves.toBe(true);
+    await expectChanges(page, 2);
+    await clickInTree(page, '/lesson/python/out/points.csv');
+    await expect(
+      page.locator('.editor[data-path="/lesson/python/out/points.csv"] .cm-content').textContent(),
+    ).resolves.toContain('column,points');
   }, 180_000);
 });
 
