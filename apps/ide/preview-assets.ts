@@ -95,6 +95,16 @@ export async function previewFiles(): Promise<Map<string, { body: Uint8Array; ty
   ]);
 }
 
+/**
+ * The headers every response of the preview origin carries (host page and Service Worker alike):
+ * the IDE is cross-origin isolated (for the Python runner's SharedArrayBuffer), and such a page
+ * frames only documents that are isolated too and allow being loaded cross-origin.
+ */
+export const PREVIEW_ISOLATION: Record<string, string> = {
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
 /** Where the IDE asks for the preview's origin (it differs per run: the preview server takes a free port). */
 export const PREVIEW_ORIGIN_PATH = '__vellum_preview__/origin.json';
 
@@ -128,6 +138,8 @@ export async function startPreviewOrigin(
         res.setHeader('Cache-Control', 'no-cache');
         // Its own agent cluster (process, where the browser can), though it is the IDE's site.
         res.setHeader('Origin-Agent-Cluster', '?1');
+        // Framed by the cross-origin isolated IDE (vite.config.ts), which refuses a frame without these.
+        for (const [k, v] of Object.entries(PREVIEW_ISOLATION)) res.setHeader(k, v);
         res.end(req.method === 'HEAD' ? undefined : Buffer.from(file.body));
       },
       (error: unknown) => {

@@ -46,7 +46,15 @@ export class PreviewPane {
         this.#origin.textContent = origin;
         this.#link = linkPreview({ fs, origin });
         this.#link.add(() => this.#frame.contentWindow);
-        open.addEventListener('click', () => this.#link?.add(window.open(hostUrl(origin), '_blank')));
+        open.addEventListener('click', () => {
+          // An isolated page (COOP same-origin, for the Python runner) gets no handle on a tab of
+          // another origin, so the link could not feed it: say so instead of opening a dead tab.
+          if (globalThis.crossOriginIsolated)
+            onError(
+              'Preview: "Open in new tab" is not available on a cross-origin isolated page (Python mode); the pane still shows the preview',
+            );
+          else this.#link?.add(window.open(hostUrl(origin), '_blank'));
+        });
         this.#frame.src = hostUrl(origin);
       },
       (error: unknown) => onError(`Preview: ${error instanceof Error ? error.message : String(error)}`),

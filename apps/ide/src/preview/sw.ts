@@ -10,4 +10,6 @@ servePreview(self as unknown as PreviewWorkerScope, {
   // The host page (/__vellum_preview__/…) and this script (/__vellum_preview__-sw.js) come from the server.
   exclude: ['/__vellum_preview__'],
   jsx: { runtime: 'automatic', importSource: 'preact' },
+  // Framed by the cross-origin isolated IDE: see PREVIEW_ISOLATION in preview-assets.ts.
+  headers: { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'cross-origin' },
 });

@@ -3,6 +3,7 @@
  * deletes one base file with a whiteout, so the tree shows entries from both lowers.
  */
 import type { SourceEntry } from './entries.js';
+import { pythonLesson } from './python-lesson.js';
 
 export function lessonLayer(): SourceEntry[] {
   return [
@@ -75,5 +76,6 @@ it('shows a timer in each card', () => {
 `,
     },
     { path: '/docs/legacy-api.md', kind: 'whiteout' },
+    ...pythonLesson(),
   ];
 }

@@ -13,6 +13,7 @@ import type { Change } from '@vellum/core';
 import { movesBack, revertChange } from '../fs/revert.js';
 import { UndoPoint } from '../fs/undo-point.js';
 import { PreviewPane } from '../preview/pane.js';
+import { RunPanel } from '../python/run-panel.js';
 import type { Workspace } from '../workspace.js';
 import { keepUnsaved } from '../workspaces/unsaved.js';
 import { askChoice, askName, confirmAction } from './ask.js';
@@ -55,6 +56,8 @@ export class App {
   readonly #changes: ChangesPanel;
   /** The workspace's app running on the preview origin, while the preview is shown. */
   #preview: PreviewPane | undefined;
+  /** The Python runner's output panel, from the first Run on. */
+  #runPanel: RunPanel | undefined;
   readonly #right = el('aside', { class: 'right' });
   readonly #center = el('div', { class: 'center-body' });
   readonly #title = el('span', { class: 'title-path', 'data-testid': 'title-path' });
@@ -175,6 +178,7 @@ export class App {
   dispose(): void {
     this.#disposed.abort();
     this.#preview?.dispose();
+    this.#runPanel?.dispose();
     this.#undo.drop();
   }
 
@@ -539,6 +543,8 @@ export class App {
       const changed = this.#lastChanges.some((c) => c.path === path);
       if (this.#view.kind === 'editor' && !this.ws.readOnly)
         this.#titleActions.append(action('Save', 'save', () => this.#editor.save()));
+      if (this.#view.kind === 'editor' && path.endsWith('.py'))
+        this.#titleActions.append(action('Run', 'run', () => this.#runPython(path)));
       if (this.#view.kind === 'diff')
         this.#titleActions.append(action('Edit', 'edit', () => this.open(path)));
       else if (changed && this.#view.kind === 'editor')
@@ -636,6 +642,26 @@ export class App {
   #say(message: string, error = false): void {
     this.#statusText.textContent = message;
     this.#status.classList.toggle('error', error);
+  }
+
+  /** Runs a `.py` file of the workspace in Pyodide (its unsaved edits saved first), output beside. */
+  async #runPython(path: string): Promise<void> {
+    if (this.#editor.dirtyPaths().includes(path)) await this.#editor.save();
+    if (this.#runPanel === undefined) {
+      // Refreshes coalesced: a script writing many files fires many change events.
+      let pending = false;
+      this.#runPanel = new RunPanel(this.ws.fs.client, () => {
+        if (pending) return;
+        pending = true;
+        setTimeout(() => {
+          pending = false;
+          void this.refresh();
+        }, 100);
+      });
+      this.#right.prepend(this.#runPanel.element);
+    }
+    await this.#runPanel.run(path);
+    this.#say(`Started ${path} in Python (Pyodide): its output shows in the Python panel`);
   }
 
   /**
