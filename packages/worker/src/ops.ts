@@ -11,7 +11,7 @@ import {
   type RebaseOptions,
   type RemountOptions,
 } from '@vellum/core';
-import { changesTar, changesZip } from '@vellum/core/zip';
+import { changesTar, changesZip, freeze } from '@vellum/core/zip';
 import { bulkOps } from './bulk.js';
 import { ownedView } from './bytes.js';
 import type { WireDirent, WireHandle } from './protocol.js';
@@ -115,7 +115,9 @@ export function createOps(ov: Overlay): Ops {
   };
   ops.freeze = async (args) => {
     // The zip's bytes cross (transferred); the opened ZipLayer stays here, the client rebuilds the descriptor.
-    const { data, changes } = await ov.freeze(args[0] as FreezeOptions | undefined);
+    // `freeze` imported, not `ov.freeze()`: the method loads its module by dynamic import, which would
+    // split the worker into two chunks, and a worker in a classic format (Vite's default) cannot load them.
+    const { data, changes } = await freeze(ov, args[0] as FreezeOptions | undefined);
     return { value: { data, changes }, transfer: [data.buffer] };
   };
   ops.reset = async () => ({ value: await ov.reset(), changed: ['/'] });
